@@ -1,0 +1,57 @@
+"""MSC teams: members see their team, coordinators run it, administrators see it exists.
+
+A team membership counts only while it is active and the member's organisation membership
+is confirmed (see ``access.facts``). Archived teams are read-only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from icommit.access.actions import Action
+from icommit.access.facts import Facts
+from icommit.access.policies.base import Policy
+from icommit.teams.models import Team
+
+A = Action
+_COORDINATOR_ACTIONS = {A.TEAM_EDIT, A.TEAM_MANAGE_MEMBERS, A.TEAM_EXPORT}
+
+
+class TeamPolicy(Policy):
+    model = Team
+    view_action = A.TEAM_VIEW
+    global_actions = frozenset({A.TEAM_CREATE})
+    object_actions = frozenset(
+        {A.TEAM_VIEW, A.TEAM_EDIT, A.TEAM_ARCHIVE, A.TEAM_MANAGE_MEMBERS, A.TEAM_EXPORT}
+    )
+
+    def can(self, facts: Facts, action: Action, obj: Any = None) -> bool:
+        if not facts.active:
+            return False
+        if action == A.TEAM_CREATE:
+            return facts.is_admin or bool(facts.org_ids)
+        if obj is None:
+            return False
+        if action == A.TEAM_VIEW:
+            return facts.is_admin or facts.team_role(obj.pk) is not None
+        archived = obj.archived_at is not None
+        if action == A.TEAM_ARCHIVE:
+            return not archived and (facts.is_admin or facts.coordinates(obj.pk))
+        if action in _COORDINATOR_ACTIONS:
+            return not archived and facts.coordinates(obj.pk)
+        return False
+
+    def visible(self, facts: Facts, action: Action, qs: QuerySet[Any]) -> QuerySet[Any]:
+        if not facts.active:
+            return qs.none()
+        if action == A.TEAM_VIEW:
+            return qs if facts.is_admin else qs.filter(pk__in=list(facts.team_roles))
+        live = qs.filter(archived_at__isnull=True)
+        coordinated = list(facts.coordinated_team_ids)
+        if action == A.TEAM_ARCHIVE:
+            return live if facts.is_admin else live.filter(pk__in=coordinated)
+        if action in _COORDINATOR_ACTIONS:
+            return live.filter(Q(pk__in=coordinated))
+        return qs.none()

@@ -1,0 +1,18 @@
+"""The roles icommit knows: platform roles held by a user, and roles held in a team."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PlatformRole(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Platform administrator")
+    DPO = "dpo", _("Data-protection officer")
+    EVALUATOR = "evaluator", _("Evaluator")
+    TRAINER = "trainer", _("Trainer")
+
+
+class TeamRole(models.TextChoices):
+    COORDINATOR = "coordinator", _("Coordinator")
+    CASE_MANAGER = "case_manager", _("Case manager")
+    MEMBER = "member", _("Member")
+    OBSERVER = "observer", _("Observer")

@@ -1,0 +1,69 @@
+"""Writes on accounts: creating people, granting platform roles, language."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from icommit.access.roles import PlatformRole
+from icommit.accounts.models import PlatformRoleGrant, User
+from icommit.core import audit
+from icommit.core.exceptions import ValidationFailed
+from icommit.core.outbox import mail_enqueue
+
+
+def set_password_link(user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("accounts:password_set", kwargs={"uidb64": uid, "token": token})
+    return f"{settings.BASE_URL}{path}"
+
+
+@transaction.atomic
+def user_get_or_create(*, actor: User | None, email: str, full_name: str) -> tuple[User, bool]:
+    """Find a person by email or create their account and mail them a link to set a password."""
+    email = email.strip().lower()
+    if not email or "@" not in email:
+        raise ValidationFailed.field("email", _("Enter a valid email address."))
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing:
+        return existing, False
+    if not full_name.strip():
+        raise ValidationFailed.field("full_name", _("Enter the person's full name."))
+    user = User.objects.create_user(email=email, full_name=full_name.strip())
+    audit.record(actor=actor, action="user.create", obj=user, changes={"email": email})
+    mail_enqueue(
+        to=email,
+        subject=_("Your icommit account"),
+        body=_("An account was created for you on icommit. Set your password here:\n%(link)s")
+        % {"link": set_password_link(user)},
+    )
+    return user, True
+
+
+@transaction.atomic
+def platform_role_grant(*, actor: User | None, user: User, role: PlatformRole) -> PlatformRoleGrant:
+    """Give a platform role (used by the command line and the demo; audited)."""
+    grant, created = PlatformRoleGrant.objects.get_or_create(
+        user=user, role=role.value, defaults={"granted_by": actor}
+    )
+    if created:
+        audit.record(actor=actor, action="user.role_grant", obj=user, changes={"role": role.value})
+    return grant
+
+
+@transaction.atomic
+def user_set_language(*, actor: User, language: str) -> None:
+    """Remember the user's language."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationFailed.field("language", _("Choose one of the offered languages."))
+    if actor.language != language:
+        old = actor.language
+        actor.language = language
+        actor.save(update_fields=["language"])
+        audit.record(actor=actor, action="user.language", obj=actor, changes={"language": [old, language]})

@@ -1,0 +1,55 @@
+"""The NinjaAPI object: authentication, and every error mapped to ``{code, message, details}``."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import SessionAuth
+
+from icommit.core.exceptions import IcommitError
+
+api = NinjaAPI(
+    title="icommit API",
+    version="1.0.0",
+    urls_namespace="api-1.0.0",
+    auth=[SessionAuth(csrf=True)],
+    docs_url="/docs",
+)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, details: object = None) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message, "details": details}, status=status)
+
+
+@api.exception_handler(IcommitError)
+def _icommit_error(request: HttpRequest, exc: IcommitError) -> HttpResponse:
+    return _error(request, exc.status, exc.code, exc.message, exc.details)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    details = {}
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
+        details.setdefault(".".join(loc) or "body", []).append(err.get("msg", "invalid"))
+    return _error(request, 422, "invalid", "The input is not valid.", details)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "unauthenticated", "Log in or send a valid API token.")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", "Not found.")
+
+
+from icommit.accounts.api import router as accounts_router  # noqa: E402 (routers need the api's handlers)
+from icommit.stakeholders.api import router as stakeholders_router  # noqa: E402
+from icommit.teams.api import router as teams_router  # noqa: E402
+
+api.add_router("/", accounts_router)
+api.add_router("/organisations", stakeholders_router)
+api.add_router("/teams", teams_router)

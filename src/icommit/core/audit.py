@@ -1,0 +1,104 @@
+"""Append events to the audit log in the caller's transaction.
+
+Invariant: each event's ``hash`` is SHA-256 over the canonical JSON of its chained fields,
+including the previous event's hash, and ``seq`` has no gaps. The head row is locked for
+every append, so concurrent writers queue instead of forking the chain.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from icommit.core.models import AuditDetail, AuditEvent, AuditHead
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _hmac_key() -> bytes:
+    return hashlib.sha256(b"icommit-audit-hmac:" + settings.SECRET_KEY.encode()).digest()
+
+
+def change_digest(changes: dict[str, Any] | None) -> str:
+    if not changes:
+        return ""
+    return hmac.new(_hmac_key(), canonical_json(changes).encode(), hashlib.sha256).hexdigest()
+
+
+def chained_fields(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "seq": event.seq,
+        "at": event.at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+        "actor": event.actor_id,
+        "action": event.action,
+        "purpose": event.purpose,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "team": event.team_id,
+        "change": event.change_hmac,
+        "prev": event.prev_hash,
+    }
+
+
+def event_hash(event: AuditEvent) -> str:
+    return hashlib.sha256(canonical_json(chained_fields(event)).encode()).hexdigest()
+
+
+def object_label(obj: models.Model | None) -> tuple[str, str]:
+    if obj is None:
+        return "", ""
+    meta = obj._meta
+    return f"{meta.app_label}.{meta.model_name}", str(obj.pk)
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    team_id: int | None = None,
+    purpose: str = "",
+    changes: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event; must run inside the transaction of the change it records."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record must be called inside the service's transaction")
+    if obj is not None:
+        object_type, object_id = object_label(obj)
+    actor_id = getattr(actor, "pk", None) if actor is not None else None
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        event = AuditEvent(
+            seq=head.seq + 1,
+            at=timezone.now(),
+            actor_id=actor_id,
+            action=action,
+            purpose=purpose[:200],
+            object_type=object_type,
+            object_id=str(object_id),
+            team_id=team_id,
+            change_hmac=change_digest(changes),
+            prev_hash=head.hash,
+        )
+        event.hash = event_hash(event)
+        event.save(force_insert=True)
+        if changes:
+            AuditDetail.objects.create(event=event, data=json.loads(canonical_json(changes)))
+        AuditHead.objects.filter(id=1).update(seq=event.seq, hash=event.hash)
+    return event
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """Return {field: [old, new]} for the fields whose value changed."""
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}

@@ -1,0 +1,26 @@
+"""CSV that spreadsheet programs cannot execute: cells starting with = + - @ or a control are quoted."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
+
+
+def safe_cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    if text.startswith(_DANGEROUS):
+        return "'" + text
+    return text
+
+
+def csv_bytes(header: list[str], rows: Iterable[Iterable[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([safe_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([safe_cell(c) for c in row])
+    return buffer.getvalue().encode("utf-8-sig")

@@ -1,0 +1,25 @@
+"""Load the fictional Demo City into a demo database (idempotent) and print the logins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from icommit.demo.builder import PEOPLE, DemoRefused, build_demo
+
+
+class Command(BaseCommand):
+    help = "Load the Demo City demo data (only on a demo database)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            built = build_demo()
+        except DemoRefused as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write("Demo data loaded." if built else "Demo data already present; nothing changed.")
+        self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
+        for person in PEOPLE:
+            role = person.platform_role or person.team_role or "member"
+            self.stdout.write(f"  {person.email:<28} {role}")

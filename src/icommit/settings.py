@@ -1,0 +1,287 @@
+"""The one settings module: everything comes from ``ICOMMIT_*`` variables and DATABASE_URL.
+
+Production is the default; ICOMMIT_DEV or ICOMMIT_DEMO relax it. Anything unknown or
+malformed stops start-up with a message naming the variable (see ``icommit.config``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from icommit.config import ConfigError, Env, secret_from
+
+ENV = Env(dict(os.environ))
+ENV.check_unknown()
+
+SRC_DIR = Path(__file__).resolve().parent
+BASE_DIR = SRC_DIR.parent.parent
+
+DEV = ENV.flag("ICOMMIT_DEV", False)
+DEMO = ENV.flag("ICOMMIT_DEMO", False)
+PRODUCTION = not (DEV or DEMO)
+DEBUG = DEV
+
+DATA_DIR = Path(ENV.raw("ICOMMIT_DATA_DIR") or BASE_DIR / "var").expanduser().resolve()
+try:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+except OSError as exc:
+    raise ConfigError(f"ICOMMIT_DATA_DIR={str(DATA_DIR)!r} cannot be created: {exc}.") from None
+
+BASE_URL = ENV.url("ICOMMIT_BASE_URL", "http://127.0.0.1:8000")
+_base = urlsplit(BASE_URL)
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in (ENV.raw("ICOMMIT_ALLOWED_HOSTS") or "").split(",")
+    if h.strip()
+] or [_base.hostname or "127.0.0.1"]
+if not PRODUCTION:
+    ALLOWED_HOSTS += ["127.0.0.1", "localhost", "testserver", "[::1]"]
+CSRF_TRUSTED_ORIGINS = [f"{_base.scheme}://{_base.netloc}"]
+
+SECRET_KEY = secret_from(ENV, "ICOMMIT_SECRET_KEY", DATA_DIR, generate=not PRODUCTION, make="token")
+DATA_KEYS = secret_from(ENV, "ICOMMIT_DATA_KEYS", DATA_DIR, generate=not PRODUCTION, make="datakey")
+
+MFA_REQUIRED = ENV.flag("ICOMMIT_MFA_REQUIRED", True)
+SESSION_IDLE_SECONDS = ENV.integer("ICOMMIT_SESSION_IDLE_MINUTES", 30, 1, 24 * 60) * 60
+SESSION_MAX_SECONDS = ENV.integer("ICOMMIT_SESSION_MAX_HOURS", 12, 1, 72) * 3600
+DEMO_PASSWORD = ENV.raw("ICOMMIT_DEMO_PASSWORD") or "icommit-demo"
+CHECKPOINT_DIR = Path(ENV.raw("ICOMMIT_CHECKPOINT_DIR") or DATA_DIR / "checkpoints")
+SERVE_PORT = ENV.integer("ICOMMIT_PORT", 8000, 1, 65535)
+SERVE_BIND = ENV.raw("ICOMMIT_BIND") or "127.0.0.1"
+SERVE_WORKERS = ENV.integer("ICOMMIT_WORKERS", os.cpu_count() or 1, 1, 64)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "template_partials",
+    "heroicons",
+    "csp",
+    "django_q",
+    "icommit.core",
+    "icommit.access",
+    "icommit.accounts",
+    "icommit.stakeholders",
+    "icommit.teams",
+    "icommit.api",
+    "icommit.web",
+    "icommit.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "icommit.core.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "icommit.urls"
+WSGI_APPLICATION = "icommit.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["icommit.access.backend.PolicyBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "icommit.web.context.platform",
+            ],
+            "builtins": ["template_partials.templatetags.partials"],
+        },
+    }
+]
+
+# --- database -----------------------------------------------------------------------------
+_database_url = ENV.values.get("DATABASE_URL", "").strip()
+if _database_url:
+    try:
+        _db = dj_database_url.parse(_database_url, conn_max_age=600, conn_health_checks=True)
+    except (ValueError, KeyError) as exc:
+        raise ConfigError(f"DATABASE_URL is malformed: {exc}") from None
+    if _db.get("ENGINE") != "django.db.backends.postgresql":
+        raise ConfigError(
+            "DATABASE_URL must be a postgres:// address (PostgreSQL 15 or newer); "
+            "leave it unset for the embedded SQLite database."
+        )
+    if not _db.get("NAME"):
+        raise ConfigError("DATABASE_URL names no database.")
+    _db.setdefault("OPTIONS", {})
+    _db["TEST"] = {"NAME": f"test_{_db['NAME']}"}
+    DATABASES = {"default": _db}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(DATA_DIR / "icommit.sqlite3"),
+            "CONN_MAX_AGE": None,
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
+                    "PRAGMA foreign_keys=ON;PRAGMA busy_timeout=20000;"
+                ),
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- passwords and sessions ----------------------------------------------------------------
+PASSWORD_HASHERS = (
+    ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    if ENV.flag("ICOMMIT_FAST_HASHER", False) and not PRODUCTION
+    else ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+)
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+]
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = _base.scheme == "https"
+SESSION_COOKIE_NAME = "icommit_session"
+CSRF_COOKIE_SECURE = _base.scheme == "https"
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_NAME = "icommit_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = _base.scheme == "https"
+
+# --- security headers ------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+SECURE_SSL_REDIRECT = PRODUCTION
+SECURE_HSTS_SECONDS = 63072000 if _base.scheme == "https" else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _base.scheme == "https"
+SECURE_HSTS_PRELOAD = False
+
+from csp.constants import NONCE, NONE, SELF  # noqa: E402 (settings read constants late)
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+        "manifest-src": [SELF],
+    }
+}
+
+# --- languages ----------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("de", _("German"))]
+LOCALE_PATHS = [SRC_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "Europe/Berlin"
+
+# --- static and private files ---------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DATA_DIR / "private"), "base_url": None},
+    },
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = DATA_DIR / "private"
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEV
+#: How long a download link for a generated file stays valid.
+DOWNLOAD_LINK_SECONDS = 300
+
+# --- mail ---------------------------------------------------------------------------------
+DEFAULT_FROM_EMAIL = ENV.raw("ICOMMIT_MAIL_FROM") or f"icommit <noreply@{_base.hostname}>"
+_smtp_host = ENV.raw("ICOMMIT_SMTP_HOST")
+if _smtp_host:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _smtp_host
+    EMAIL_PORT = ENV.integer("ICOMMIT_SMTP_PORT", 587, 1, 65535)
+    EMAIL_HOST_USER = ENV.raw("ICOMMIT_SMTP_USER") or ""
+    EMAIL_HOST_PASSWORD = ENV.raw("ICOMMIT_SMTP_PASSWORD") or ""
+    EMAIL_USE_TLS = ENV.flag("ICOMMIT_SMTP_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+
+# --- background work --------------------------------------------------------------------------
+Q_CLUSTER = {
+    "name": "icommit",
+    "orm": "default",
+    "workers": max(1, min(SERVE_WORKERS, 4)),
+    "timeout": 300,
+    "retry": 360,
+    "max_attempts": 3,
+    "ack_failures": True,
+    "save_limit": 500,
+    "catch_up": False,
+    "poll": 1,
+    "label": _("Background tasks"),
+}
+
+# --- logging ------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {
+        "handlers": ["console"],
+        "level": ENV.choice("ICOMMIT_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+    },
+    "loggers": {"django_q": {"level": "WARNING"}},
+}
+
+NINJA_PAGINATION_PER_PAGE = 50
+SILENCED_SYSTEM_CHECKS: list[str] = []
+CSRF_FAILURE_VIEW = "icommit.web.errors.csrf_failure"

@@ -1,0 +1,114 @@
+"""MSC teams, the organisations that take part, the people in them, and invitations.
+
+A team membership gives rights only while it is active and the member's membership in the
+organisation they sit for is confirmed (``TeamMembership.objects.effective()``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from icommit.access.roles import TeamRole
+from icommit.stakeholders.models import Organisation, OrganisationMembership
+
+
+class Scope(models.TextChoices):
+    VRWE = "vrwe", _("Violent right-wing extremism")
+    VIE = "vie", _("Violent Islamist extremism")
+    BOTH = "both", _("Both")
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    city = models.CharField(_("city"), max_length=120)
+    country = models.CharField(_("country"), max_length=2)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.BOTH)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamOrganisation(models.Model):
+    """An organisation that takes part in a team."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="participations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="participations")
+    joined_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "organisation"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_open_participation",
+            )
+        ]
+
+
+class TeamMembershipQuerySet(models.QuerySet["TeamMembership"]):
+    def current(self) -> TeamMembershipQuerySet:
+        return self.filter(ended_at__isnull=True, team__archived_at__isnull=True)
+
+    def effective(self) -> TeamMembershipQuerySet:
+        """Memberships that give rights now: active, for a confirmed organisation membership."""
+        confirmed = OrganisationMembership.objects.active().filter(
+            user_id=OuterRef("user_id"), organisation_id=OuterRef("organisation_id")
+        )
+        return self.filter(ended_at__isnull=True, user__is_active=True).filter(Exists(confirmed))
+
+
+class TeamMembership(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="team_memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("team role"), max_length=20, choices=TeamRole.choices)
+    added_at = models.DateTimeField(auto_now_add=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TeamMembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "user"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_open_team_membership",
+            )
+        ]
+
+
+class Invitation(models.Model):
+    """A one-time, expiring link that brings a new person into a team and an organisation."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="invitations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("team role"), max_length=20, choices=TeamRole.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -1,0 +1,267 @@
+"""Pages for MSC teams: list, create, the team page with members, invitations and exports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from icommit.access import Action, can, require, visible
+from icommit.access.facts import facts_for
+from icommit.core.exceptions import IcommitError
+from icommit.core.forms import attach_error
+from icommit.core.http import AuthedRequest
+from icommit.core.jobs import job_start
+from icommit.stakeholders.models import Organisation, OrganisationMembership
+from icommit.stakeholders.selectors import organisation_get
+from icommit.teams import selectors, services
+from icommit.teams.forms import (
+    AcceptForm,
+    InviteForm,
+    MemberAddForm,
+    OrganisationChoiceForm,
+    RoleForm,
+    TeamCreateForm,
+    TeamForm,
+)
+from icommit.teams.models import Team
+
+
+@login_required
+def team_list(request: AuthedRequest) -> HttpResponse:
+    archived = request.GET.get("archived") == "1"
+    page = Paginator(selectors.team_list(user=request.user, include_archived=archived), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "teams/list.html",
+        {"page_obj": page, "archived": archived, "can_create": can(request.user, Action.TEAM_CREATE),
+         "querystring_prefix": "archived=1&" if archived else ""},
+    )
+
+
+def _coordinator_choices(request: AuthedRequest):  # type: ignore[no-untyped-def]  # queryset
+    qs = OrganisationMembership.objects.active().select_related("user", "organisation")
+    if not facts_for(request.user).is_admin:
+        qs = qs.filter(user=request.user)
+    return qs.order_by("user__full_name", "organisation__name")
+
+
+@login_required
+def team_create(request: AuthedRequest) -> HttpResponse:
+    require(request.user, Action.TEAM_CREATE)
+    choices = _coordinator_choices(request)
+    form = TeamCreateForm(request.POST or None, coordinators=choices,
+                          initial={"coordinator": choices.first() if choices.count() == 1 else None})
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_create(actor=request.user, **form.cleaned_data)
+        except IcommitError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, _("Team created. Add the participating organisations next."))
+            return redirect("teams:detail", team.pk)
+    return render(request, "teams/form.html", {"form": form, "title": _("New MSC team")})
+
+
+def _team_page_context(request: AuthedRequest, team: Team) -> dict:  # type: ignore[type-arg]  # template context
+    manage = can(request.user, Action.TEAM_MANAGE_MEMBERS, team)
+    organisations = selectors.team_organisations(team=team)
+    context = {
+        "team": team,
+        "members": selectors.team_members(team=team),
+        "organisations": organisations,
+        "can_edit": can(request.user, Action.TEAM_EDIT, team),
+        "can_manage": manage,
+        "can_archive": can(request.user, Action.TEAM_ARCHIVE, team),
+        "can_export": can(request.user, Action.TEAM_EXPORT, team),
+        "role_form": RoleForm(),
+    }
+    if manage:
+        available = visible(request.user, Action.ORGANISATION_VIEW, Organisation.objects.filter(archived_at__isnull=True)).exclude(
+            pk__in=organisations.values("pk")
+        )
+        context.update(
+            invitations=selectors.team_open_invitations(team=team),
+            org_form=OrganisationChoiceForm(organisations=available),
+            member_form=MemberAddForm(candidates=selectors.candidate_members(team=team)),
+            invite_form=InviteForm(organisations=organisations),
+        )
+    return context
+
+
+@login_required
+def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    team = selectors.team_get(user=request.user, pk=pk)
+    return render(request, "teams/detail.html", _team_page_context(request, team))
+
+
+@login_required
+def team_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_EDIT)
+    form = TeamForm(request.POST or None, initial={"name": team.name, "city": team.city, "country": team.country, "scope": team.scope})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.team_update(actor=request.user, team=team, **form.cleaned_data)
+        except IcommitError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, _("Team saved."))
+            return redirect("teams:detail", team.pk)
+    return render(request, "teams/form.html", {"form": form, "title": _("Edit %(name)s") % {"name": team.name}, "team": team})
+
+
+@login_required
+@require_POST
+def team_archive(request: AuthedRequest, pk: int) -> HttpResponse:
+    team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_ARCHIVE)
+    services.team_archive(actor=request.user, team=team)
+    messages.success(request, _("Team archived."))
+    return redirect("teams:list")
+
+
+def _rerender(request: AuthedRequest, team: Team, **forms: object) -> HttpResponse:
+    context = _team_page_context(request, team)
+    context.update(forms)
+    return render(request, "teams/detail.html", context, status=422)
+
+
+@login_required
+@require_POST
+def organisation_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_MANAGE_MEMBERS)
+    form = OrganisationChoiceForm(request.POST, organisations=visible(request.user, Action.ORGANISATION_VIEW, Organisation.objects.filter(archived_at__isnull=True)))
+    if form.is_valid():
+        try:
+            services.team_organisation_add(actor=request.user, team=team, organisation=form.cleaned_data["organisation"])
+        except IcommitError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, _("%(org)s now takes part in the team.") % {"org": form.cleaned_data["organisation"]})
+            return redirect("teams:detail", team.pk)
+    return _rerender(request, team, org_form=form)
+
+
+@login_required
+@require_POST
+def organisation_remove(request: AuthedRequest, pk: int, org_pk: int) -> HttpResponse:
+    team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_MANAGE_MEMBERS)
+    organisation = organisation_get(user=request.user, pk=org_pk)
+    try:
+        services.team_organisation_remove(actor=request.user, team=team, organisation=organisation)
+    except IcommitError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(org)s no longer takes part in the team.") % {"org": organisation})
+    return redirect("teams:detail", team.pk)
+
+
+@login_required
+@require_POST
+def member_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_MANAGE_MEMBERS)
+    form = MemberAddForm(request.POST, candidates=selectors.candidate_members(team=team))
+    if form.is_valid():
+        membership = form.cleaned_data["membership"]
+        try:
+            services.team_member_add(actor=request.user, team=team, user=membership.user,
+                                     organisation=membership.organisation, role=form.cleaned_data["role"])
+        except IcommitError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, _("%(person)s was added to the team.") % {"person": membership.user})
+            return redirect("teams:detail", team.pk)
+    return _rerender(request, team, member_form=form)
+
+
+@login_required
+@require_POST
+def member_role(request: AuthedRequest, pk: int, member_pk: int) -> HttpResponse:
+    team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_MANAGE_MEMBERS)
+    membership = selectors.team_member_get(team=team, pk=member_pk)
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.team_member_set_role(actor=request.user, membership=membership, role=form.cleaned_data["role"])
+        except IcommitError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Role of %(person)s changed.") % {"person": membership.user})
+    else:
+        messages.error(request, _("Choose a team role."))
+    return redirect("teams:detail", team.pk)
+
+
+@login_required
+@require_POST
+def member_remove(request: AuthedRequest, pk: int, member_pk: int) -> HttpResponse:
+    team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_MANAGE_MEMBERS)
+    membership = selectors.team_member_get(team=team, pk=member_pk)
+    try:
+        services.team_member_remove(actor=request.user, membership=membership)
+    except IcommitError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(person)s left the team.") % {"person": membership.user})
+    return redirect("teams:detail", team.pk)
+
+
+@login_required
+@require_POST
+def invite(request: AuthedRequest, pk: int) -> HttpResponse:
+    team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_MANAGE_MEMBERS)
+    form = InviteForm(request.POST, organisations=selectors.team_organisations(team=team))
+    if form.is_valid():
+        try:
+            services.team_invite(actor=request.user, team=team, **form.cleaned_data)
+        except IcommitError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+            return redirect("teams:detail", team.pk)
+    return _rerender(request, team, invite_form=form)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: AuthedRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_MANAGE_MEMBERS)
+    invitation = selectors.invitation_get(team=team, pk=invitation_pk)
+    services.invitation_revoke(actor=request.user, invitation=invitation)
+    messages.success(request, _("Invitation withdrawn."))
+    return redirect("teams:detail", team.pk)
+
+
+@login_required
+@require_POST
+def export_roster(request: AuthedRequest, pk: int) -> HttpResponse:
+    team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_EXPORT)
+    job = job_start(owner=request.user, kind="team.roster", params={"team": team.pk})
+    return redirect("web:job", job.pk)
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_by_token(token)
+    signed_in = request.user.is_authenticated
+    form = None if signed_in else AcceptForm(request.POST or None)
+    if request.method == "POST" and (form is None or form.is_valid()):
+        data = form.cleaned_data if form is not None else {}
+        try:
+            services.invitation_accept(
+                token=token, user=request.user if signed_in else None,  # type: ignore[arg-type]  # signed_in narrows
+                full_name=data.get("full_name", ""), password=data.get("password", ""),
+            )
+        except IcommitError as exc:
+            if form is None:
+                messages.error(request, exc.message)
+            else:
+                attach_error(form, exc)
+        else:
+            messages.success(request, _("Welcome to %(team)s. Your organisation's administrator will confirm your membership.") % {"team": invitation.team})
+            return redirect("web:home" if signed_in else "accounts:login")
+    return render(request, "teams/accept.html", {"invitation": invitation, "form": form})

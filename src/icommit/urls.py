@@ -1,0 +1,18 @@
+from django.urls import include, path
+
+from icommit.api.main import api
+from icommit.web.views import healthz
+
+handler400 = "icommit.web.errors.bad_request"
+handler403 = "icommit.web.errors.permission_denied"
+handler404 = "icommit.web.errors.page_not_found"
+handler500 = "icommit.web.errors.server_error"
+
+urlpatterns = [
+    path("", include("icommit.web.urls")),
+    path("accounts/", include("icommit.accounts.urls")),
+    path("organisations/", include("icommit.stakeholders.urls")),
+    path("teams/", include("icommit.teams.urls")),
+    path("api/v1/", api.urls),
+    path("healthz", healthz, name="healthz"),
+]

@@ -1,0 +1,57 @@
+"""Reads for the home page, the audit log and jobs."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+
+from icommit.access import Action, get_visible, visible
+from icommit.core.models import AuditEvent, Job
+from icommit.stakeholders.selectors import my_memberships, pending_confirmations
+from icommit.teams.selectors import my_team_memberships
+
+
+def home_overview(*, user: Any) -> dict[str, Any]:
+    """The user's teams and what needs their attention, in a fixed number of queries."""
+    team_memberships = list(my_team_memberships(user=user))
+    memberships = list(my_memberships(user=user))
+    return {
+        "team_memberships": team_memberships,
+        "pending_confirmations": list(pending_confirmations(user=user)[:20]),
+        "my_pending": [m for m in memberships if m.confirmed_at is None],
+        "memberships": memberships,
+    }
+
+
+def audit_events(
+    *,
+    user: Any,
+    actor: str = "",
+    action: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> QuerySet[AuditEvent]:
+    """Audit events the user may read, filtered, newest first."""
+    qs = visible(user, Action.AUDIT_VIEW, AuditEvent.objects.select_related("actor"))
+    if actor:
+        qs = qs.filter(actor__email__icontains=actor)
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if since:
+        qs = qs.filter(at__date__gte=since)
+    if until:
+        qs = qs.filter(at__date__lte=until)
+    return qs.order_by("-seq")
+
+
+def job_get(*, user: Any, pk: Any) -> Job:
+    """One of the user's own jobs, or NotFound."""
+    return get_visible(user, Action.JOB_VIEW, Job.objects.all(), pk=pk)

@@ -1,0 +1,110 @@
+"""Home, language choice, the audit log page, health, and job progress and downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+
+from icommit.core.http import AuthedRequest
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import activate
+from django.views.decorators.http import require_GET, require_POST
+
+from icommit.access import Action, require
+from icommit.accounts.services import user_set_language
+from icommit.core import jobs
+from icommit.core.exceptions import NotFound, ValidationFailed
+from icommit.web import selectors
+from icommit.web.forms import AuditFilterForm
+
+
+@login_required
+def home(request: AuthedRequest) -> HttpResponse:
+    return render(request, "web/home.html", selectors.home_overview(user=request.user))
+
+
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    code = request.POST.get("language", "")
+    nxt = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        nxt = "/"
+    if code not in dict(settings.LANGUAGES):
+        return redirect(nxt)
+    if request.user.is_authenticated:
+        try:
+            user_set_language(actor=request.user, language=code)
+        except ValidationFailed:
+            return redirect(nxt)
+    activate(code)
+    response = redirect(nxt)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=365 * 24 * 3600,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=True,
+    )
+    return response
+
+
+@login_required
+def audit(request: AuthedRequest) -> HttpResponse:
+    require(request.user, Action.AUDIT_VIEW)
+    form = AuditFilterForm(request.GET or None)
+    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    events = selectors.audit_events(user=request.user, **filters)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "web/audit.html",
+        {"form": form, "page_obj": page, "querystring_prefix": query.urlencode() + "&" if query else ""},
+    )
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    status: dict[str, Any] = {"database": False, "migrations": False}
+    try:
+        connection.ensure_connection()
+        status["database"] = True
+        executor = MigrationExecutor(connection)
+        status["migrations"] = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except Exception:  # noqa: BLE001 (any database failure is reported as unhealthy)
+        pass
+    healthy = all(status.values())
+    status["status"] = "ok" if healthy else "unavailable"
+    return JsonResponse(status, status=200 if healthy else 503)
+
+
+@login_required
+def job_status(request: AuthedRequest, pk: str) -> HttpResponse:
+    job = selectors.job_get(user=request.user, pk=pk)
+    context = {"job": job, "download_token": jobs.download_token(job) if job.status == "done" else ""}
+    template = "web/job.html#status" if request.htmx else "web/job.html"
+    response = render(request, template, context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+@login_required
+def job_download(request: AuthedRequest, pk: str) -> FileResponse:
+    job = selectors.job_get(user=request.user, pk=pk)
+    if job.status != "done" or not jobs.download_token_valid(job, request.GET.get("t", "")):
+        raise NotFound()
+    return FileResponse(
+        jobs.result_path(job).open("rb"),
+        as_attachment=True,
+        filename=job.result_name,
+        content_type=job.result_type,
+    )
