@@ -35,9 +35,7 @@ except OSError as exc:
 BASE_URL = ENV.url("ICOMMIT_BASE_URL", "http://127.0.0.1:8000")
 _base = urlsplit(BASE_URL)
 ALLOWED_HOSTS = [
-    h.strip()
-    for h in (ENV.raw("ICOMMIT_ALLOWED_HOSTS") or "").split(",")
-    if h.strip()
+    h.strip() for h in (ENV.raw("ICOMMIT_ALLOWED_HOSTS") or "").split(",") if h.strip()
 ] or [_base.hostname or "127.0.0.1"]
 if not PRODUCTION:
     ALLOWED_HOSTS += ["127.0.0.1", "localhost", "testserver", "[::1]"]
@@ -67,6 +65,7 @@ INSTALLED_APPS = [
     "heroicons",
     "csp",
     "django_q",
+    "ninja",
     "icommit.core",
     "icommit.access",
     "icommit.accounts",

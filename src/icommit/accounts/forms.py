@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
-        label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True})
+        label=_("Email"),
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     error_messages = {
         "invalid_login": _("Email or password is not correct, or the account cannot log in now."),

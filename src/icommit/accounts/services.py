@@ -66,4 +66,6 @@ def user_set_language(*, actor: User, language: str) -> None:
         old = actor.language
         actor.language = language
         actor.save(update_fields=["language"])
-        audit.record(actor=actor, action="user.language", obj=actor, changes={"language": [old, language]})
+        audit.record(
+            actor=actor, action="user.language", obj=actor, changes={"language": [old, language]}
+        )

@@ -7,14 +7,13 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-
-from icommit.core.http import AuthedRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from icommit.accounts.forms import LoginForm
+from icommit.core.http import AuthedRequest
 from icommit.stakeholders.selectors import my_memberships
 from icommit.teams.selectors import my_team_memberships
 

@@ -18,8 +18,12 @@ api = NinjaAPI(
 )
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str, details: object = None) -> HttpResponse:
-    return api.create_response(request, {"code": code, "message": message, "details": details}, status=status)
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, details: object = None
+) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "details": details}, status=status
+    )
 
 
 @api.exception_handler(IcommitError)

@@ -36,7 +36,9 @@ def production_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
 
 
 @register(Tags.database, deploy=True)
-def not_a_demo_database(app_configs: Any = None, databases: Any = None, **kwargs: Any) -> list[Error]:
+def not_a_demo_database(
+    app_configs: Any = None, databases: Any = None, **kwargs: Any
+) -> list[Error]:
     if not settings.PRODUCTION or not databases:
         return []
     from django.db import DatabaseError

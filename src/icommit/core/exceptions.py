@@ -1,10 +1,10 @@
 """One exception tree for the whole platform, with stable codes mapped to HTTP in one place.
 
-    IcommitError (code, status)
-    ├── NotFound              404  what does not exist, or what the user may not see
-    ├── Forbidden             403  visible, but this action is not allowed
-    ├── ValidationFailed      422  bad input; ``details`` maps field paths to messages
-    └── Conflict              409  the state of the world forbids it (archived, already done)
+IcommitError (code, status)
+├── NotFound              404  what does not exist, or what the user may not see
+├── Forbidden             403  visible, but this action is not allowed
+├── ValidationFailed      422  bad input; ``details`` maps field paths to messages
+└── Conflict              409  the state of the world forbids it (archived, already done)
 """
 
 from __future__ import annotations
@@ -45,7 +45,11 @@ class ValidationFailed(IcommitError):
     status = 422
 
     def __init__(
-        self, message: str = "", *, details: dict[str, list[str]] | None = None, code: str | None = None
+        self,
+        message: str = "",
+        *,
+        details: dict[str, list[str]] | None = None,
+        code: str | None = None,
     ):
         super().__init__(message, details=details or {}, code=code)
 

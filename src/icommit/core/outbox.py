@@ -55,7 +55,7 @@ def outbox_flush(limit: int = 100) -> int:
         message = OutboxMessage.objects.get(id=message_id)
         try:
             send_mail(message.subject, message.body, None, [message.to])
-        except Exception as exc:  # noqa: BLE001 (any transport error is recorded and retried)
+        except Exception as exc:
             failed = message.attempts + 1 >= 5
             OutboxMessage.objects.filter(id=message_id).update(
                 status=OutboxMessage.Status.FAILED if failed else OutboxMessage.Status.PENDING,

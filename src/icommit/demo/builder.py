@@ -58,7 +58,9 @@ class Person:
 
 PEOPLE: list[Person] = [
     Person("admin@example.org", "Alex Admin", None, platform_role=PlatformRole.ADMINISTRATOR),
-    Person("coordinator@example.org", "Clara Coordinator", "municipality", True, TeamRole.COORDINATOR),
+    Person(
+        "coordinator@example.org", "Clara Coordinator", "municipality", True, TeamRole.COORDINATOR
+    ),
     Person("casemanager@example.org", "Kemal Casemanager", "exit", True, TeamRole.CASE_MANAGER),
     Person("socialworker@example.org", "Sofia Socialworker", "social", True, TeamRole.MEMBER),
     Person("police@example.org", "Paul Police", "police", True, TeamRole.MEMBER),
@@ -70,9 +72,19 @@ PEOPLE: list[Person] = [
     Person("housing@example.org", "Hugo Housing", "housing", True, TeamRole.MEMBER),
     Person("prison@example.org", "Priya Prison", "prison", True, TeamRole.MEMBER),
     Person("prosecution@example.org", "Oskar Prosecutor", "prosecution", True, TeamRole.OBSERVER),
-    Person("trainer@example.org", "Tara Trainer", "training", True, platform_role=PlatformRole.TRAINER),
-    Person("evaluator@example.org", "Eva Evaluator", "research", True, platform_role=PlatformRole.EVALUATOR),
-    Person("dpo@example.org", "Dana Dataprotection", "municipality", platform_role=PlatformRole.DPO),
+    Person(
+        "trainer@example.org", "Tara Trainer", "training", True, platform_role=PlatformRole.TRAINER
+    ),
+    Person(
+        "evaluator@example.org",
+        "Eva Evaluator",
+        "research",
+        True,
+        platform_role=PlatformRole.EVALUATOR,
+    ),
+    Person(
+        "dpo@example.org", "Dana Dataprotection", "municipality", platform_role=PlatformRole.DPO
+    ),
     Person("newcolleague@example.org", "Nico Newcolleague", "social", confirmed=False),
 ]
 
@@ -98,7 +110,9 @@ def build_demo() -> bool:
     if Team.objects.filter(name=TEAM_NAME).exists():
         return False
     password = settings.DEMO_PASSWORD
-    admin = User.objects.create_user(email="admin@example.org", password=password, full_name="Alex Admin")
+    admin = User.objects.create_user(
+        email="admin@example.org", password=password, full_name="Alex Admin"
+    )
     audit.record(actor=None, action="user.create", obj=admin, purpose="demo")
     platform_role_grant(actor=None, user=admin, role=PlatformRole.ADMINISTRATOR)
 
@@ -111,7 +125,9 @@ def build_demo() -> bool:
     users: dict[str, User] = {"admin@example.org": admin}
     admins_of: dict[str, User] = {}
     for person in PEOPLE[1:]:
-        user = User.objects.create_user(email=person.email, password=password, full_name=person.name)
+        user = User.objects.create_user(
+            email=person.email, password=password, full_name=person.name
+        )
         audit.record(actor=admin, action="user.create", obj=user, purpose="demo")
         users[person.email] = user
         if person.platform_role:
@@ -128,9 +144,15 @@ def build_demo() -> bool:
             org_services.membership_request(actor=user, organisation=org)
 
     coordinator = users["coordinator@example.org"]
-    coordinator_membership = OrganisationMembership.objects.get(user=coordinator, organisation=orgs["municipality"])
+    coordinator_membership = OrganisationMembership.objects.get(
+        user=coordinator, organisation=orgs["municipality"]
+    )
     team = team_services.team_create(
-        actor=coordinator, name=TEAM_NAME, city="Demo City", country="DE", scope=Scope.BOTH,
+        actor=coordinator,
+        name=TEAM_NAME,
+        city="Demo City",
+        country="DE",
+        scope=Scope.BOTH,
         coordinator=coordinator_membership,
     )
     for person in PEOPLE:
@@ -140,18 +162,28 @@ def build_demo() -> bool:
         if not team.participations.filter(organisation=org, ended_at__isnull=True).exists():
             team_services.team_organisation_add(actor=coordinator, team=team, organisation=org)
         team_services.team_member_add(
-            actor=coordinator, team=team, user=users[person.email], organisation=org, role=person.team_role
+            actor=coordinator,
+            team=team,
+            user=users[person.email],
+            organisation=org,
+            role=person.team_role,
         )
 
     youth = users["youth@example.org"]
     second = team_services.team_create(
-        actor=youth, name="Northside Prevention Circle", city="Demo City", country="DE", scope=Scope.VRWE,
+        actor=youth,
+        name="Northside Prevention Circle",
+        city="Demo City",
+        country="DE",
+        scope=Scope.VRWE,
         coordinator=OrganisationMembership.objects.get(user=youth, organisation=orgs["youth"]),
     )
     team_services.team_organisation_add(actor=youth, team=second, organisation=orgs["school"])
     team_services.team_member_add(
-        actor=youth, team=second, user=users["teacher@example.org"], organisation=orgs["school"],
+        actor=youth,
+        team=second,
+        user=users["teacher@example.org"],
+        organisation=orgs["school"],
         role=TeamRole.MEMBER,
     )
     return True
-

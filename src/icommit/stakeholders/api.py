@@ -123,17 +123,23 @@ def add_member(request: AuthedRequest, org_id: int, payload: MembershipIn):  # t
 
     org = selectors.organisation_get(user=request.user, pk=org_id)
     with transaction.atomic():
-        person, _ = user_get_or_create(actor=request.user, email=payload.email, full_name=payload.full_name)
+        person, _ = user_get_or_create(
+            actor=request.user, email=payload.email, full_name=payload.full_name
+        )
         membership = services.membership_add(
             actor=request.user, organisation=org, user=person, is_org_admin=payload.is_org_admin
         )
     return 201, membership
 
 
-@router.post("/{org_id}/members/{membership_id}/confirm", response={200: MembershipOut, **WRITE_ERRORS})
+@router.post(
+    "/{org_id}/members/{membership_id}/confirm", response={200: MembershipOut, **WRITE_ERRORS}
+)
 def confirm_member(request: AuthedRequest, org_id: int, membership_id: int):  # type: ignore[no-untyped-def]  # ninja
     """Confirm a pending membership (organisation administrators)."""
-    org = selectors.organisation_get(user=request.user, pk=org_id, action=Action.ORGANISATION_MANAGE_MEMBERS)
+    org = selectors.organisation_get(
+        user=request.user, pk=org_id, action=Action.ORGANISATION_MANAGE_MEMBERS
+    )
     membership = selectors.membership_get(user=request.user, organisation=org, pk=membership_id)
     return services.membership_confirm(actor=request.user, membership=membership)
 
@@ -141,6 +147,8 @@ def confirm_member(request: AuthedRequest, org_id: int, membership_id: int):  # 
 @router.post("/{org_id}/members/{membership_id}/end", response={200: MembershipOut, **WRITE_ERRORS})
 def end_member(request: AuthedRequest, org_id: int, membership_id: int):  # type: ignore[no-untyped-def]  # ninja
     """End a membership (organisation administrators)."""
-    org = selectors.organisation_get(user=request.user, pk=org_id, action=Action.ORGANISATION_MANAGE_MEMBERS)
+    org = selectors.organisation_get(
+        user=request.user, pk=org_id, action=Action.ORGANISATION_MANAGE_MEMBERS
+    )
     membership = selectors.membership_get(user=request.user, organisation=org, pk=membership_id)
     return services.membership_end(actor=request.user, membership=membership)

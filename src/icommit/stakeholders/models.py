@@ -15,7 +15,9 @@ from icommit.stakeholders.sectors import Sector
 
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
-    country = models.CharField(_("country"), max_length=2, help_text=_("Two-letter ISO code, e.g. DE"))
+    country = models.CharField(
+        _("country"), max_length=2, help_text=_("Two-letter ISO code, e.g. DE")
+    )
     city = models.CharField(_("city"), max_length=120)
     sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices)
     is_security = models.BooleanField(_("security actor"))
@@ -26,7 +28,9 @@ class Organisation(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["name", "city", "country"], name="organisation_unique_name"),
+            models.UniqueConstraint(
+                fields=["name", "city", "country"], name="organisation_unique_name"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -36,17 +40,19 @@ class Organisation(models.Model):
 class MembershipQuerySet(models.QuerySet["OrganisationMembership"]):
     def active(self) -> MembershipQuerySet:
         """Confirmed memberships that have not ended, of active users."""
-        return self.filter(
-            confirmed_at__isnull=False, ended_at__isnull=True, user__is_active=True
-        )
+        return self.filter(confirmed_at__isnull=False, ended_at__isnull=True, user__is_active=True)
 
     def pending(self) -> MembershipQuerySet:
         return self.filter(confirmed_at__isnull=True, ended_at__isnull=True)
 
 
 class OrganisationMembership(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="org_memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="org_memberships"
+    )
     is_org_admin = models.BooleanField(_("organisation administrator"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

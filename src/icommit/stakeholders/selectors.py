@@ -25,7 +25,9 @@ def organisation_list(*, user: Any, query: str = "", sector: str = "") -> QueryS
     ).order_by("name")
 
 
-def organisation_get(*, user: Any, pk: Any, action: Action = Action.ORGANISATION_VIEW) -> Organisation:
+def organisation_get(
+    *, user: Any, pk: Any, action: Action = Action.ORGANISATION_VIEW
+) -> Organisation:
     """One organisation the user may see (and act on), or NotFound."""
     return get_visible(user, action, Organisation.objects.all(), pk=pk)
 

@@ -114,7 +114,9 @@ def membership_add(
     now = timezone.now()
     membership = _open_membership(organisation, user)
     if membership and membership.is_confirmed and membership.is_org_admin == is_org_admin:
-        raise Conflict(_("%(user)s already belongs to %(org)s.") % {"user": user, "org": organisation})
+        raise Conflict(
+            _("%(user)s already belongs to %(org)s.") % {"user": user, "org": organisation}
+        )
     if membership is None:
         membership = OrganisationMembership(organisation=organisation, user=user, created_by=actor)
     membership.is_org_admin = is_org_admin or membership.is_org_admin
@@ -125,7 +127,11 @@ def membership_add(
         actor=actor,
         action="organisation.member_add",
         obj=membership,
-        changes={"user": user.pk, "organisation": organisation.pk, "is_org_admin": membership.is_org_admin},
+        changes={
+            "user": user.pk,
+            "organisation": organisation.pk,
+            "is_org_admin": membership.is_org_admin,
+        },
     )
     forget(user)
     return membership
@@ -147,7 +153,9 @@ def membership_request(*, actor: User, organisation: Organisation) -> Organisati
 
 
 @transaction.atomic
-def membership_confirm(*, actor: User, membership: OrganisationMembership) -> OrganisationMembership:
+def membership_confirm(
+    *, actor: User, membership: OrganisationMembership
+) -> OrganisationMembership:
     """Confirm that a person belongs to the organisation; their rights start now."""
     require(actor, Action.ORGANISATION_MANAGE_MEMBERS, membership.organisation)
     if membership.ended_at is not None:
@@ -168,9 +176,11 @@ def membership_end(*, actor: User, membership: OrganisationMembership) -> Organi
     if membership.ended_at is not None:
         raise Conflict(_("This membership has already ended."))
     if membership.user_id == actor.pk and membership.is_org_admin:
-        others = OrganisationMembership.objects.active().filter(
-            organisation=membership.organisation, is_org_admin=True
-        ).exclude(pk=membership.pk)
+        others = (
+            OrganisationMembership.objects.active()
+            .filter(organisation=membership.organisation, is_org_admin=True)
+            .exclude(pk=membership.pk)
+        )
         if not others.exists():
             raise Conflict(_("You are the last administrator of this organisation."))
     membership.ended_at = timezone.now()

@@ -11,6 +11,8 @@ urlpatterns = [
     path("<int:pk>/flags/", views.organisation_flags, name="flags"),
     path("<int:pk>/archive/", views.organisation_archive, name="archive"),
     path("<int:pk>/members/add/", views.member_add, name="member_add"),
-    path("<int:pk>/members/<int:membership_pk>/confirm/", views.member_confirm, name="member_confirm"),
+    path(
+        "<int:pk>/members/<int:membership_pk>/confirm/", views.member_confirm, name="member_confirm"
+    ),
     path("<int:pk>/members/<int:membership_pk>/end/", views.member_end, name="member_end"),
 ]

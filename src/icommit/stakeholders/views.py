@@ -6,9 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-
-from icommit.core.http import AuthedRequest
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,15 +15,23 @@ from icommit.access import Action, can, require
 from icommit.accounts.services import user_get_or_create
 from icommit.core.exceptions import IcommitError
 from icommit.core.forms import attach_error
+from icommit.core.http import AuthedRequest
 from icommit.stakeholders import selectors, services
-from icommit.stakeholders.forms import FlagsForm, MemberAddForm, OrganisationFilterForm, OrganisationForm
+from icommit.stakeholders.forms import (
+    FlagsForm,
+    MemberAddForm,
+    OrganisationFilterForm,
+    OrganisationForm,
+)
 
 
 @login_required
 def organisation_list(request: AuthedRequest) -> HttpResponse:
     form = OrganisationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.organisation_list(user=request.user, query=filters.get("q", ""), sector=filters.get("sector", ""))
+    qs = selectors.organisation_list(
+        user=request.user, query=filters.get("q", ""), sector=filters.get("sector", "")
+    )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -66,7 +72,9 @@ def organisation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "stakeholders/detail.html",
         {
             "org": org,
-            "members": selectors.organisation_members(organisation=org) if manage or appoint else None,
+            "members": selectors.organisation_members(organisation=org)
+            if manage or appoint
+            else None,
             "can_edit": can(request.user, Action.ORGANISATION_EDIT, org),
             "can_flags": can(request.user, Action.ORGANISATION_SET_FLAGS, org),
             "can_archive": can(request.user, Action.ORGANISATION_ARCHIVE, org),
@@ -90,22 +98,34 @@ def organisation_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Organisation saved."))
             return redirect("stakeholders:detail", org.pk)
-    return render(request, "stakeholders/form.html", {"form": form, "title": _("Edit %(name)s") % {"name": org.name}, "org": org})
+    return render(
+        request,
+        "stakeholders/form.html",
+        {"form": form, "title": _("Edit %(name)s") % {"name": org.name}, "org": org},
+    )
 
 
 @login_required
 def organisation_flags(request: AuthedRequest, pk: int) -> HttpResponse:
     org = selectors.organisation_get(user=request.user, pk=pk, action=Action.ORGANISATION_SET_FLAGS)
-    form = FlagsForm(request.POST or None, initial={"is_security": org.is_security, "is_state": org.is_state})
+    form = FlagsForm(
+        request.POST or None, initial={"is_security": org.is_security, "is_state": org.is_state}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_set_flags(actor=request.user, organisation=org, **form.cleaned_data)
+            services.organisation_set_flags(
+                actor=request.user, organisation=org, **form.cleaned_data
+            )
         except IcommitError as exc:
             attach_error(form, exc)
         else:
             messages.success(request, _("Flags changed."))
             return redirect("stakeholders:detail", org.pk)
-    return render(request, "stakeholders/form.html", {"form": form, "title": _("Change flags of %(name)s") % {"name": org.name}, "org": org})
+    return render(
+        request,
+        "stakeholders/form.html",
+        {"form": form, "title": _("Change flags of %(name)s") % {"name": org.name}, "org": org},
+    )
 
 
 @login_required
@@ -120,46 +140,71 @@ def organisation_archive(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def member_add(request: AuthedRequest, pk: int) -> HttpResponse:
     org = selectors.organisation_get(user=request.user, pk=pk)
-    if not (can(request.user, Action.ORGANISATION_MANAGE_MEMBERS, org) or can(request.user, Action.ORGANISATION_APPOINT_ADMIN, org)):
+    if not (
+        can(request.user, Action.ORGANISATION_MANAGE_MEMBERS, org)
+        or can(request.user, Action.ORGANISATION_APPOINT_ADMIN, org)
+    ):
         require(request.user, Action.ORGANISATION_MANAGE_MEMBERS, org)
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             with transaction.atomic():
-                person, _created = user_get_or_create(actor=request.user, email=data["email"], full_name=data["full_name"])
-                services.membership_add(actor=request.user, organisation=org, user=person, is_org_admin=data["is_org_admin"])
+                person, _created = user_get_or_create(
+                    actor=request.user, email=data["email"], full_name=data["full_name"]
+                )
+                services.membership_add(
+                    actor=request.user,
+                    organisation=org,
+                    user=person,
+                    is_org_admin=data["is_org_admin"],
+                )
         except IcommitError as exc:
             attach_error(form, exc)
         else:
-            messages.success(request, _("%(person)s now belongs to %(org)s.") % {"person": person, "org": org})
+            messages.success(
+                request, _("%(person)s now belongs to %(org)s.") % {"person": person, "org": org}
+            )
             return redirect("stakeholders:detail", org.pk)
-    return render(request, "stakeholders/form.html", {"form": form, "title": _("Add a person to %(name)s") % {"name": org.name}, "org": org})
+    return render(
+        request,
+        "stakeholders/form.html",
+        {"form": form, "title": _("Add a person to %(name)s") % {"name": org.name}, "org": org},
+    )
 
 
 @login_required
 @require_POST
 def member_confirm(request: AuthedRequest, pk: int, membership_pk: int) -> HttpResponse:
-    org = selectors.organisation_get(user=request.user, pk=pk, action=Action.ORGANISATION_MANAGE_MEMBERS)
+    org = selectors.organisation_get(
+        user=request.user, pk=pk, action=Action.ORGANISATION_MANAGE_MEMBERS
+    )
     membership = selectors.membership_get(user=request.user, organisation=org, pk=membership_pk)
     try:
         services.membership_confirm(actor=request.user, membership=membership)
     except IcommitError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Membership of %(person)s confirmed.") % {"person": membership.user})
+        messages.success(
+            request, _("Membership of %(person)s confirmed.") % {"person": membership.user}
+        )
     return redirect("stakeholders:detail", org.pk)
 
 
 @login_required
 @require_POST
 def member_end(request: AuthedRequest, pk: int, membership_pk: int) -> HttpResponse:
-    org = selectors.organisation_get(user=request.user, pk=pk, action=Action.ORGANISATION_MANAGE_MEMBERS)
+    org = selectors.organisation_get(
+        user=request.user, pk=pk, action=Action.ORGANISATION_MANAGE_MEMBERS
+    )
     membership = selectors.membership_get(user=request.user, organisation=org, pk=membership_pk)
     try:
         services.membership_end(actor=request.user, membership=membership)
     except IcommitError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("%(person)s no longer belongs to %(org)s.") % {"person": membership.user, "org": org})
+        messages.success(
+            request,
+            _("%(person)s no longer belongs to %(org)s.") % {"person": membership.user, "org": org},
+        )
     return redirect("stakeholders:detail", org.pk)

@@ -92,11 +92,15 @@ def list_teams(request: AuthedRequest, archived: bool = False):  # type: ignore[
 @router.post("", response={201: TeamOut, **WRITE_ERRORS})
 def create_team(request: AuthedRequest, payload: TeamCreateIn):  # type: ignore[no-untyped-def]  # ninja
     """Create a team with its first coordinator (an active organisation membership)."""
-    coordinator = OrganisationMembership.objects.active().filter(pk=payload.coordinator_membership_id).first()
+    coordinator = (
+        OrganisationMembership.objects.active().filter(pk=payload.coordinator_membership_id).first()
+    )
     if coordinator is None:
         from icommit.core.exceptions import ValidationFailed
 
-        raise ValidationFailed.field("coordinator_membership_id", "No confirmed membership with this id.")
+        raise ValidationFailed.field(
+            "coordinator_membership_id", "No confirmed membership with this id."
+        )
     data = payload.dict(exclude={"coordinator_membership_id"})
     return 201, services.team_create(actor=request.user, coordinator=coordinator, **data)
 
@@ -178,6 +182,10 @@ def invite(request: AuthedRequest, team_id: int, payload: InviteIn):  # type: ig
     team = selectors.team_get(user=request.user, pk=team_id)
     organisation = organisation_get(user=request.user, pk=payload.organisation_id)
     invitation, _token = services.team_invite(
-        actor=request.user, team=team, email=payload.email, organisation=organisation, role=payload.role
+        actor=request.user,
+        team=team,
+        email=payload.email,
+        organisation=organisation,
+        role=payload.role,
     )
     return 201, invitation

@@ -22,11 +22,27 @@ def roster_csv(job: Job, report: Report) -> tuple[str, str, bytes]:
     members = list(team_members(team=team))
     rows: list[list[Any]] = []
     for index, m in enumerate(members, start=1):
-        rows.append([m.user.full_name, m.user.email, m.organisation.name, m.get_role_display(),
-                     "yes" if m.confirmed else "no", m.added_at.date().isoformat()])
+        rows.append(
+            [
+                m.user.full_name,
+                m.user.email,
+                m.organisation.name,
+                m.get_role_display(),
+                "yes" if m.confirmed else "no",
+                m.added_at.date().isoformat(),
+            ]
+        )
         if index % 50 == 0:
             report(int(index * 100 / len(members)), "")
     data = csv_bytes(
-        [_("Name"), _("Email"), _("Organisation"), _("Team role"), _("Confirmed"), _("Member since")], rows
+        [
+            _("Name"),
+            _("Email"),
+            _("Organisation"),
+            _("Team role"),
+            _("Confirmed"),
+            _("Member since"),
+        ],
+        rows,
     )
     return f"team-{team.pk}-members.csv", "text/csv; charset=utf-8", data

@@ -9,7 +9,9 @@ from icommit.teams.models import Scope
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     city = forms.CharField(label=_("City"), max_length=120)
-    country = forms.CharField(label=_("Country"), max_length=2, help_text=_("Two-letter code, e.g. DE"))
+    country = forms.CharField(
+        label=_("Country"), max_length=2, help_text=_("Two-letter code, e.g. DE")
+    )
     scope = forms.ChoiceField(label=_("Scope"), choices=Scope.choices)
 
 
@@ -20,7 +22,8 @@ class MembershipChoiceField(forms.ModelChoiceField):
 
 class TeamCreateForm(TeamForm):
     coordinator = MembershipChoiceField(
-        label=_("Coordinator"), queryset=OrganisationMembership.objects.none(),
+        label=_("Coordinator"),
+        queryset=OrganisationMembership.objects.none(),
         help_text=_("The coordinator and the organisation they sit for."),
     )
 
@@ -30,7 +33,9 @@ class TeamCreateForm(TeamForm):
 
 
 class OrganisationChoiceForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
 
     def __init__(self, *args, organisations=None, **kwargs):  # type: ignore[no-untyped-def]  # form signature
         super().__init__(*args, **kwargs)
@@ -38,8 +43,12 @@ class OrganisationChoiceForm(forms.Form):
 
 
 class MemberAddForm(forms.Form):
-    membership = MembershipChoiceField(label=_("Person"), queryset=OrganisationMembership.objects.none())
-    role = forms.ChoiceField(label=_("Team role"), choices=TeamRole.choices, initial=TeamRole.MEMBER)
+    membership = MembershipChoiceField(
+        label=_("Person"), queryset=OrganisationMembership.objects.none()
+    )
+    role = forms.ChoiceField(
+        label=_("Team role"), choices=TeamRole.choices, initial=TeamRole.MEMBER
+    )
 
     def __init__(self, *args, candidates=None, **kwargs):  # type: ignore[no-untyped-def]  # form signature
         super().__init__(*args, **kwargs)
@@ -48,8 +57,12 @@ class MemberAddForm(forms.Form):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Email"))
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
-    role = forms.ChoiceField(label=_("Team role"), choices=TeamRole.choices, initial=TeamRole.MEMBER)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
+    role = forms.ChoiceField(
+        label=_("Team role"), choices=TeamRole.choices, initial=TeamRole.MEMBER
+    )
 
     def __init__(self, *args, organisations=None, **kwargs):  # type: ignore[no-untyped-def]  # form signature
         super().__init__(*args, **kwargs)
@@ -63,6 +76,7 @@ class RoleForm(forms.Form):
 class AcceptForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     password = forms.CharField(
-        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 12 characters. A long phrase is easy to remember and hard to guess."),
     )

@@ -43,7 +43,9 @@ class TeamOrganisation(models.Model):
     """An organisation that takes part in a team."""
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="participations")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="participations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="participations"
+    )
     joined_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
@@ -71,7 +73,9 @@ class TeamMembershipQuerySet(models.QuerySet["TeamMembership"]):
 
 class TeamMembership(models.Model):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="team_memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="team_memberships"
+    )
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     role = models.CharField(_("team role"), max_length=20, choices=TeamRole.choices)
     added_at = models.DateTimeField(auto_now_add=True)
@@ -102,7 +106,9 @@ class Invitation(models.Model):
     role = models.CharField(_("team role"), max_length=20, choices=TeamRole.choices)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(

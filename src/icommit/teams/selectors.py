@@ -24,7 +24,9 @@ def team_list(*, user: Any, include_archived: bool = False) -> QuerySet[Team]:
     if not include_archived:
         qs = qs.filter(archived_at__isnull=True)
     return qs.annotate(
-        member_count=Count("memberships", filter=Q(memberships__ended_at__isnull=True), distinct=True),
+        member_count=Count(
+            "memberships", filter=Q(memberships__ended_at__isnull=True), distinct=True
+        ),
         organisation_count=Count(
             "participations", filter=Q(participations__ended_at__isnull=True), distinct=True
         ),
@@ -65,7 +67,10 @@ def team_organisations(*, team: Team) -> QuerySet[Organisation]:
 def team_open_invitations(*, team: Team) -> QuerySet[Invitation]:
     return (
         Invitation.objects.filter(
-            team=team, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+            team=team,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
         )
         .select_related("organisation")
         .order_by("-created_at")

@@ -38,12 +38,20 @@ def _clean(team: Team) -> None:
 
 @transaction.atomic
 def team_create(
-    *, actor: User, name: str, city: str, country: str, scope: str, coordinator: OrganisationMembership
+    *,
+    actor: User,
+    name: str,
+    city: str,
+    country: str,
+    scope: str,
+    coordinator: OrganisationMembership,
 ) -> Team:
     """Create a team; the given organisation membership becomes its first coordinator."""
     require(actor, Action.TEAM_CREATE)
     if not coordinator.is_confirmed:
-        raise ValidationFailed.field("coordinator", _("The coordinator's membership is not confirmed."))
+        raise ValidationFailed.field(
+            "coordinator", _("The coordinator's membership is not confirmed.")
+        )
     if not facts_for(actor).is_admin and coordinator.user_id != actor.pk:
         raise ValidationFailed.field("coordinator", _("You can only name yourself as coordinator."))
     team = Team(name=name, city=city, country=country, scope=scope, created_by=actor)
@@ -94,12 +102,16 @@ def team_archive(*, actor: User, team: Team) -> Team:
 
 
 @transaction.atomic
-def team_organisation_add(*, actor: User, team: Team, organisation: Organisation) -> TeamOrganisation:
+def team_organisation_add(
+    *, actor: User, team: Team, organisation: Organisation
+) -> TeamOrganisation:
     """Let an organisation take part in the team."""
     require(actor, Action.TEAM_MANAGE_MEMBERS, team)
     if organisation.archived_at is not None:
         raise ValidationFailed.field("organisation", _("This organisation is archived."))
-    if TeamOrganisation.objects.filter(team=team, organisation=organisation, ended_at__isnull=True).exists():
+    if TeamOrganisation.objects.filter(
+        team=team, organisation=organisation, ended_at__isnull=True
+    ).exists():
         raise Conflict(_("%(org)s already takes part in this team.") % {"org": organisation})
     participation = TeamOrganisation.objects.create(team=team, organisation=organisation)
     audit.record(
@@ -150,10 +162,18 @@ def team_member_add(
     if role not in TeamRole.values:
         raise ValidationFailed.field("role", _("Choose a team role."))
     if not _participates(team, organisation):
-        raise ValidationFailed.field("organisation", _("This organisation does not take part in the team."))
-    if not OrganisationMembership.objects.active().filter(user=user, organisation=organisation).exists():
         raise ValidationFailed.field(
-            "user", _("%(user)s is not a confirmed member of %(org)s.") % {"user": user, "org": organisation}
+            "organisation", _("This organisation does not take part in the team.")
+        )
+    if (
+        not OrganisationMembership.objects.active()
+        .filter(user=user, organisation=organisation)
+        .exists()
+    ):
+        raise ValidationFailed.field(
+            "user",
+            _("%(user)s is not a confirmed member of %(org)s.")
+            % {"user": user, "org": organisation},
         )
     if TeamMembership.objects.filter(team=team, user=user, ended_at__isnull=True).exists():
         raise Conflict(_("%(user)s is already a member of this team.") % {"user": user})
@@ -173,7 +193,9 @@ def team_member_add(
 
 def _keeps_a_coordinator(membership: TeamMembership) -> bool:
     return (
-        TeamMembership.objects.filter(team=membership.team, ended_at__isnull=True, role=TeamRole.COORDINATOR)
+        TeamMembership.objects.filter(
+            team=membership.team, ended_at__isnull=True, role=TeamRole.COORDINATOR
+        )
         .exclude(pk=membership.pk)
         .exists()
     )
@@ -185,7 +207,11 @@ def team_member_set_role(*, actor: User, membership: TeamMembership, role: str) 
     require(actor, Action.TEAM_MANAGE_MEMBERS, membership.team)
     if role not in TeamRole.values:
         raise ValidationFailed.field("role", _("Choose a team role."))
-    if membership.role == TeamRole.COORDINATOR and role != membership.role and not _keeps_a_coordinator(membership):
+    if (
+        membership.role == TeamRole.COORDINATOR
+        and role != membership.role
+        and not _keeps_a_coordinator(membership)
+    ):
         raise Conflict(_("The team would be left without a coordinator."))
     old = membership.role
     membership.role = role
@@ -211,7 +237,9 @@ def team_member_remove(*, actor: User, membership: TeamMembership) -> TeamMember
         raise Conflict(_("The team would be left without a coordinator."))
     membership.ended_at = timezone.now()
     membership.save(update_fields=["ended_at"])
-    audit.record(actor=actor, action="team.member_remove", obj=membership, team_id=membership.team_id)
+    audit.record(
+        actor=actor, action="team.member_remove", obj=membership, team_id=membership.team_id
+    )
     forget(membership.user)
     return membership
 
@@ -232,8 +260,12 @@ def team_invite(
     if role not in TeamRole.values:
         raise ValidationFailed.field("role", _("Choose a team role."))
     if not _participates(team, organisation):
-        raise ValidationFailed.field("organisation", _("This organisation does not take part in the team."))
-    if TeamMembership.objects.filter(team=team, user__email__iexact=email, ended_at__isnull=True).exists():
+        raise ValidationFailed.field(
+            "organisation", _("This organisation does not take part in the team.")
+        )
+    if TeamMembership.objects.filter(
+        team=team, user__email__iexact=email, ended_at__isnull=True
+    ).exists():
         raise Conflict(_("%(email)s is already a member of this team.") % {"email": email})
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
@@ -260,7 +292,13 @@ def team_invite(
             "%(who)s invites you to join the MSC team %(team)s on icommit for %(org)s.\n\n"
             "Accept the invitation within %(days)s days with this link (it works once):\n%(link)s"
         )
-        % {"who": actor, "team": team.name, "org": organisation.name, "days": INVITATION_DAYS, "link": link},
+        % {
+            "who": actor,
+            "team": team.name,
+            "org": organisation.name,
+            "days": INVITATION_DAYS,
+            "link": link,
+        },
     )
     return invitation, token
 
@@ -289,15 +327,21 @@ def invitation_accept(
         from django.core.exceptions import ValidationError
 
         if User.objects.filter(email__iexact=invitation.email).exists():
-            raise ValidationFailed.field("email", _("An account with this email exists: log in first."))
+            raise ValidationFailed.field(
+                "email", _("An account with this email exists: log in first.")
+            )
         if not full_name.strip():
             raise ValidationFailed.field("full_name", _("Enter your full name."))
         candidate = User(email=invitation.email, full_name=full_name.strip())
         try:
             validate_password(password, candidate)
         except ValidationError as exc:
-            raise ValidationFailed(" ".join(exc.messages), details={"password": exc.messages}) from None
-        user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name.strip())
+            raise ValidationFailed(
+                " ".join(exc.messages), details={"password": exc.messages}
+            ) from None
+        user = User.objects.create_user(
+            email=invitation.email, password=password, full_name=full_name.strip()
+        )
         audit.record(actor=user, action="user.create", obj=user, changes={"email": user.email})
     elif user.email.lower() != invitation.email:
         raise ValidationFailed.field(
@@ -315,7 +359,9 @@ def invitation_accept(
     )
     invitation.accepted_at, invitation.accepted_by = timezone.now(), user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    audit.record(actor=user, action="team.invitation_accept", obj=invitation, team_id=invitation.team_id)
+    audit.record(
+        actor=user, action="team.invitation_accept", obj=invitation, team_id=invitation.team_id
+    )
     forget(user)
     return team_membership
 
@@ -328,5 +374,7 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
         raise Conflict(_("This invitation is no longer open."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    audit.record(actor=actor, action="team.invitation_revoke", obj=invitation, team_id=invitation.team_id)
+    audit.record(
+        actor=actor, action="team.invitation_revoke", obj=invitation, team_id=invitation.team_id
+    )
     return invitation

@@ -34,14 +34,18 @@ from icommit.teams.models import Team
 @login_required
 def team_list(request: AuthedRequest) -> HttpResponse:
     archived = request.GET.get("archived") == "1"
-    page = Paginator(selectors.team_list(user=request.user, include_archived=archived), 25).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.team_list(user=request.user, include_archived=archived), 25
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "teams/list.html",
-        {"page_obj": page, "archived": archived, "can_create": can(request.user, Action.TEAM_CREATE),
-         "querystring_prefix": "archived=1&" if archived else ""},
+        {
+            "page_obj": page,
+            "archived": archived,
+            "can_create": can(request.user, Action.TEAM_CREATE),
+            "querystring_prefix": "archived=1&" if archived else "",
+        },
     )
 
 
@@ -56,8 +60,11 @@ def _coordinator_choices(request: AuthedRequest):  # type: ignore[no-untyped-def
 def team_create(request: AuthedRequest) -> HttpResponse:
     require(request.user, Action.TEAM_CREATE)
     choices = _coordinator_choices(request)
-    form = TeamCreateForm(request.POST or None, coordinators=choices,
-                          initial={"coordinator": choices.first() if choices.count() == 1 else None})
+    form = TeamCreateForm(
+        request.POST or None,
+        coordinators=choices,
+        initial={"coordinator": choices.first() if choices.count() == 1 else None},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             team = services.team_create(actor=request.user, **form.cleaned_data)
@@ -83,9 +90,11 @@ def _team_page_context(request: AuthedRequest, team: Team) -> dict:  # type: ign
         "role_form": RoleForm(),
     }
     if manage:
-        available = visible(request.user, Action.ORGANISATION_VIEW, Organisation.objects.filter(archived_at__isnull=True)).exclude(
-            pk__in=organisations.values("pk")
-        )
+        available = visible(
+            request.user,
+            Action.ORGANISATION_VIEW,
+            Organisation.objects.filter(archived_at__isnull=True),
+        ).exclude(pk__in=organisations.values("pk"))
         context.update(
             invitations=selectors.team_open_invitations(team=team),
             org_form=OrganisationChoiceForm(organisations=available),
@@ -104,7 +113,15 @@ def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def team_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_EDIT)
-    form = TeamForm(request.POST or None, initial={"name": team.name, "city": team.city, "country": team.country, "scope": team.scope})
+    form = TeamForm(
+        request.POST or None,
+        initial={
+            "name": team.name,
+            "city": team.city,
+            "country": team.country,
+            "scope": team.scope,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.team_update(actor=request.user, team=team, **form.cleaned_data)
@@ -113,7 +130,11 @@ def team_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Team saved."))
             return redirect("teams:detail", team.pk)
-    return render(request, "teams/form.html", {"form": form, "title": _("Edit %(name)s") % {"name": team.name}, "team": team})
+    return render(
+        request,
+        "teams/form.html",
+        {"form": form, "title": _("Edit %(name)s") % {"name": team.name}, "team": team},
+    )
 
 
 @login_required
@@ -135,14 +156,27 @@ def _rerender(request: AuthedRequest, team: Team, **forms: object) -> HttpRespon
 @require_POST
 def organisation_add(request: AuthedRequest, pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_MANAGE_MEMBERS)
-    form = OrganisationChoiceForm(request.POST, organisations=visible(request.user, Action.ORGANISATION_VIEW, Organisation.objects.filter(archived_at__isnull=True)))
+    form = OrganisationChoiceForm(
+        request.POST,
+        organisations=visible(
+            request.user,
+            Action.ORGANISATION_VIEW,
+            Organisation.objects.filter(archived_at__isnull=True),
+        ),
+    )
     if form.is_valid():
         try:
-            services.team_organisation_add(actor=request.user, team=team, organisation=form.cleaned_data["organisation"])
+            services.team_organisation_add(
+                actor=request.user, team=team, organisation=form.cleaned_data["organisation"]
+            )
         except IcommitError as exc:
             attach_error(form, exc)
         else:
-            messages.success(request, _("%(org)s now takes part in the team.") % {"org": form.cleaned_data["organisation"]})
+            messages.success(
+                request,
+                _("%(org)s now takes part in the team.")
+                % {"org": form.cleaned_data["organisation"]},
+            )
             return redirect("teams:detail", team.pk)
     return _rerender(request, team, org_form=form)
 
@@ -157,7 +191,9 @@ def organisation_remove(request: AuthedRequest, pk: int, org_pk: int) -> HttpRes
     except IcommitError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("%(org)s no longer takes part in the team.") % {"org": organisation})
+        messages.success(
+            request, _("%(org)s no longer takes part in the team.") % {"org": organisation}
+        )
     return redirect("teams:detail", team.pk)
 
 
@@ -169,12 +205,19 @@ def member_add(request: AuthedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         membership = form.cleaned_data["membership"]
         try:
-            services.team_member_add(actor=request.user, team=team, user=membership.user,
-                                     organisation=membership.organisation, role=form.cleaned_data["role"])
+            services.team_member_add(
+                actor=request.user,
+                team=team,
+                user=membership.user,
+                organisation=membership.organisation,
+                role=form.cleaned_data["role"],
+            )
         except IcommitError as exc:
             attach_error(form, exc)
         else:
-            messages.success(request, _("%(person)s was added to the team.") % {"person": membership.user})
+            messages.success(
+                request, _("%(person)s was added to the team.") % {"person": membership.user}
+            )
             return redirect("teams:detail", team.pk)
     return _rerender(request, team, member_form=form)
 
@@ -187,11 +230,15 @@ def member_role(request: AuthedRequest, pk: int, member_pk: int) -> HttpResponse
     form = RoleForm(request.POST)
     if form.is_valid():
         try:
-            services.team_member_set_role(actor=request.user, membership=membership, role=form.cleaned_data["role"])
+            services.team_member_set_role(
+                actor=request.user, membership=membership, role=form.cleaned_data["role"]
+            )
         except IcommitError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("Role of %(person)s changed.") % {"person": membership.user})
+            messages.success(
+                request, _("Role of %(person)s changed.") % {"person": membership.user}
+            )
     else:
         messages.error(request, _("Choose a team role."))
     return redirect("teams:detail", team.pk)
@@ -222,7 +269,9 @@ def invite(request: AuthedRequest, pk: int) -> HttpResponse:
         except IcommitError as exc:
             attach_error(form, exc)
         else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
             return redirect("teams:detail", team.pk)
     return _rerender(request, team, invite_form=form)
 
@@ -253,8 +302,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         data = form.cleaned_data if form is not None else {}
         try:
             services.invitation_accept(
-                token=token, user=request.user if signed_in else None,  # type: ignore[arg-type]  # signed_in narrows
-                full_name=data.get("full_name", ""), password=data.get("password", ""),
+                token=token,
+                user=request.user if signed_in else None,  # type: ignore[arg-type]  # signed_in narrows
+                full_name=data.get("full_name", ""),
+                password=data.get("password", ""),
             )
         except IcommitError as exc:
             if form is None:
@@ -262,6 +313,12 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 attach_error(form, exc)
         else:
-            messages.success(request, _("Welcome to %(team)s. Your organisation's administrator will confirm your membership.") % {"team": invitation.team})
+            messages.success(
+                request,
+                _(
+                    "Welcome to %(team)s. Your organisation's administrator will confirm your membership."
+                )
+                % {"team": invitation.team},
+            )
             return redirect("web:home" if signed_in else "accounts:login")
     return render(request, "teams/accept.html", {"invitation": invitation, "form": form})

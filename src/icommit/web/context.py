@@ -19,7 +19,14 @@ def navigation(user: Any) -> list[dict[str, Any]]:
     facts = facts_for(user)
     items = [{"name": "home", "label": _("Home"), "url": reverse("web:home"), "icon": "home"}]
     if facts.team_roles or can(user, Action.TEAM_CREATE) or facts.is_admin:
-        items.append({"name": "teams", "label": _("Teams"), "url": reverse("teams:list"), "icon": "user-group"})
+        items.append(
+            {
+                "name": "teams",
+                "label": _("Teams"),
+                "url": reverse("teams:list"),
+                "icon": "user-group",
+            }
+        )
     items.append(
         {
             "name": "organisations",
@@ -29,7 +36,14 @@ def navigation(user: Any) -> list[dict[str, Any]]:
         }
     )
     if can(user, Action.AUDIT_VIEW):
-        items.append({"name": "audit", "label": _("Audit log"), "url": reverse("web:audit"), "icon": "shield-check"})
+        items.append(
+            {
+                "name": "audit",
+                "label": _("Audit log"),
+                "url": reverse("web:audit"),
+                "icon": "shield-check",
+            }
+        )
     return items
 
 

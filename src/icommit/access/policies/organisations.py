@@ -43,7 +43,11 @@ class OrganisationPolicy(Policy):
             return False
         if action == A.ORGANISATION_EDIT:
             return facts.is_admin or obj.pk in facts.org_admin_ids
-        if action in {A.ORGANISATION_SET_FLAGS, A.ORGANISATION_ARCHIVE, A.ORGANISATION_APPOINT_ADMIN}:
+        if action in {
+            A.ORGANISATION_SET_FLAGS,
+            A.ORGANISATION_ARCHIVE,
+            A.ORGANISATION_APPOINT_ADMIN,
+        }:
             return facts.is_admin
         if action == A.ORGANISATION_MANAGE_MEMBERS:
             return obj.pk in facts.org_admin_ids
@@ -59,7 +63,11 @@ class OrganisationPolicy(Policy):
         live = qs.filter(archived_at__isnull=True)
         if action == A.ORGANISATION_EDIT:
             return live if facts.is_admin else live.filter(pk__in=facts.org_admin_ids)
-        if action in {A.ORGANISATION_SET_FLAGS, A.ORGANISATION_ARCHIVE, A.ORGANISATION_APPOINT_ADMIN}:
+        if action in {
+            A.ORGANISATION_SET_FLAGS,
+            A.ORGANISATION_ARCHIVE,
+            A.ORGANISATION_APPOINT_ADMIN,
+        }:
             return live if facts.is_admin else qs.none()
         if action == A.ORGANISATION_MANAGE_MEMBERS:
             return live.filter(pk__in=facts.org_admin_ids)

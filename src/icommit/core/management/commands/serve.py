@@ -32,11 +32,26 @@ class Command(BaseCommand):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "icommit.settings"}
         children: list[subprocess.Popen[bytes]] = []
         if not options["no_tasks"]:
-            children.append(subprocess.Popen([sys.executable, "-m", "icommit", "qcluster"], env=env))  # noqa: S603 (our own interpreter)
+            children.append(
+                subprocess.Popen([sys.executable, "-m", "icommit", "qcluster"], env=env)
+            )
         gunicorn = [
-            sys.executable, "-m", "gunicorn", "icommit.wsgi:application",
-            "--bind", bind, "--workers", str(settings.SERVE_WORKERS), "--worker-class", "sync",
-            "--access-logfile", "-", "--timeout", "60", "--graceful-timeout", "10",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "icommit.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(settings.SERVE_WORKERS),
+            "--worker-class",
+            "sync",
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "10",
         ]
         self.stdout.write(f"icommit is serving on http://{bind}/ (Ctrl-C stops it)")
         server = subprocess.Popen(gunicorn, env=env)  # noqa: S603 (our own interpreter)

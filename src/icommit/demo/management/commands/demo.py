@@ -18,7 +18,9 @@ class Command(BaseCommand):
             built = build_demo()
         except DemoRefused as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write("Demo data loaded." if built else "Demo data already present; nothing changed.")
+        self.stdout.write(
+            "Demo data loaded." if built else "Demo data already present; nothing changed."
+        )
         self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
         for person in PEOPLE:
             role = person.platform_role or person.team_role or "member"

@@ -1,0 +1,80 @@
+"""Fixtures named for situations: a team with a coordinator, a member, an outsider and an admin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from icommit.access.roles import PlatformRole, TeamRole
+from icommit.accounts.models import User
+from icommit.stakeholders.models import Organisation
+from icommit.stakeholders.sectors import Sector
+from icommit.teams.models import Team
+from tests.factories import (
+    OrganisationFactory,
+    TeamFactory,
+    UserFactory,
+    grant,
+    member_of,
+    team_member,
+)
+
+
+@dataclass
+class World:
+    team: Team
+    other_team: Team
+    municipality: Organisation
+    police: Organisation
+    coordinator: User
+    member: User
+    observer: User
+    outsider: User
+    admin: User
+    other_coordinator: User
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    municipality = OrganisationFactory(name="Municipality", sector=Sector.MUNICIPALITY)
+    police = OrganisationFactory(name="Police", sector=Sector.POLICE)
+    team = TeamFactory(name="Alpha MSC")
+    other_team = TeamFactory(name="Beta MSC")
+    coordinator = UserFactory(email="coordinator@test.org", full_name="Cora Coordinator")
+    member_of(coordinator, municipality, admin=True)
+    team_member(team, coordinator, municipality, TeamRole.COORDINATOR)
+    member = UserFactory(email="member@test.org", full_name="Max Member")
+    member_of(member, police, admin=True)
+    team_member(team, member, police, TeamRole.MEMBER)
+    observer = UserFactory(email="observer@test.org", full_name="Olga Observer")
+    team_member(team, observer, police, TeamRole.OBSERVER)
+    other_coordinator = UserFactory(email="beta@test.org", full_name="Bea Beta")
+    team_member(other_team, other_coordinator, municipality, TeamRole.COORDINATOR)
+    outsider = UserFactory(email="outsider@test.org", full_name="Otto Outsider")
+    admin = grant(
+        UserFactory(email="admin@test.org", full_name="Ada Admin"), PlatformRole.ADMINISTRATOR
+    )
+    return World(
+        team,
+        other_team,
+        municipality,
+        police,
+        coordinator,
+        member,
+        observer,
+        outsider,
+        admin,
+        other_coordinator,
+    )
+
+
+@pytest.fixture
+def client_for(db: None):
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

@@ -1,0 +1,13 @@
+"""Test settings: the real settings module in development mode, a cheap hasher, a private data folder."""
+
+import os
+import tempfile
+
+os.environ.setdefault("ICOMMIT_DEV", "1")
+os.environ.setdefault("ICOMMIT_FAST_HASHER", "1")
+os.environ.setdefault("ICOMMIT_DATA_DIR", tempfile.mkdtemp(prefix="icommit-test-"))
+
+from icommit.settings import *  # noqa: F403 (test settings extend the one settings module)
+
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405 (tasks run inline in tests)
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
