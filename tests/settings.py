@@ -1,4 +1,4 @@
-"""Test settings: the real settings module in development mode, a cheap hasher, a private data folder."""
+"""Test settings: the real settings in development mode, a cheap hasher, a private data folder."""
 
 import os
 import tempfile

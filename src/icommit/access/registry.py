@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 
 from icommit.access.actions import Action
@@ -47,12 +48,12 @@ def visible(user: Any, action: Action, qs: QuerySet[M]) -> QuerySet[M]:
 
 
 def require(user: Any, action: Action, obj: Any = None) -> None:
-    """Raise NotFound if the object does not exist for the user, Forbidden if the action is refused."""
+    """Raise NotFound if the object is not there for the user, Forbidden if the action is refused."""
     policy = policy_for(action)
     facts = facts_for(user)
-    if obj is not None and policy.view_action is not None:
-        if not policy.can(facts, policy.view_action, obj):
-            raise NotFound()
+    view = policy.view_action
+    if obj is not None and view is not None and not policy.can(facts, view, obj):
+        raise NotFound()
     if not policy.can(facts, action, obj):
         raise Forbidden()
 
@@ -63,7 +64,7 @@ def get_visible(user: Any, action: Action, qs: QuerySet[M], **lookup: Any) -> M:
     view = policy.view_action or action
     try:
         obj = visible(user, view, qs).get(**lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise NotFound() from None
     require(user, action, obj)
     return obj

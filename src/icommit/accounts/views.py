@@ -48,7 +48,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]  # Django's signature is untyped
+    def form_valid(self, form):
         messages.success(self.request, _("Your password was changed."))
         return super().form_valid(form)
 
@@ -58,6 +58,6 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:login")
     post_reset_login = False
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]  # Django's signature is untyped
+    def form_valid(self, form):
         messages.success(self.request, _("Your password is set. You can log in now."))
         return super().form_valid(form)

@@ -33,7 +33,7 @@ def _icommit_error(request: HttpRequest, exc: IcommitError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    details = {}
+    details: dict[str, list[str]] = {}
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
         details.setdefault(".".join(loc) or "body", []).append(err.get("msg", "invalid"))

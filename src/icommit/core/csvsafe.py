@@ -1,4 +1,7 @@
-"""CSV that spreadsheet programs cannot execute: cells starting with = + - @ or a control are quoted."""
+"""CSV that spreadsheet programs cannot execute.
+
+A cell starting with = + - @ or a control character is prefixed with a quote.
+"""
 
 from __future__ import annotations
 

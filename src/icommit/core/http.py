@@ -13,5 +13,5 @@ if TYPE_CHECKING:
 
 
 class AuthedRequest(HttpRequest):
-    user: User  # type: ignore[assignment]  # narrowed: login_required guarantees a real user
+    user: User
     htmx: HtmxDetails

@@ -1,4 +1,4 @@
-"""API: organisations and their memberships, through the same services and selectors as the pages."""
+"""API: organisations and their memberships, through the services and selectors of the pages."""
 
 from __future__ import annotations
 
@@ -50,11 +50,11 @@ class MembershipOut(Schema):
     confirmed_at: datetime.datetime | None
 
     @staticmethod
-    def resolve_user_email(obj) -> str:  # type: ignore[no-untyped-def]  # ninja resolver
+    def resolve_user_email(obj) -> str:
         return obj.user.email
 
     @staticmethod
-    def resolve_user_name(obj) -> str:  # type: ignore[no-untyped-def]  # ninja resolver
+    def resolve_user_name(obj) -> str:
         return obj.user.full_name
 
 
@@ -66,40 +66,40 @@ class MembershipIn(Schema):
 
 @router.get("", response={200: list[OrganisationOut], **READ_ERRORS})
 @paginate
-def list_organisations(request: AuthedRequest, q: str = "", sector: str = ""):  # type: ignore[no-untyped-def]  # paginated
+def list_organisations(request: AuthedRequest, q: str = "", sector: str = ""):
     """Organisations you may see."""
     return selectors.organisation_list(user=request.user, query=q, sector=sector)
 
 
 @router.post("", response={201: OrganisationOut, **WRITE_ERRORS})
-def create_organisation(request: AuthedRequest, payload: OrganisationIn):  # type: ignore[no-untyped-def]  # ninja
+def create_organisation(request: AuthedRequest, payload: OrganisationIn):
     """Create an organisation (platform administrators)."""
     org = services.organisation_create(actor=request.user, **payload.dict())
     return 201, org
 
 
 @router.get("/{org_id}", response={200: OrganisationOut, **READ_ERRORS})
-def get_organisation(request: AuthedRequest, org_id: int):  # type: ignore[no-untyped-def]  # ninja
+def get_organisation(request: AuthedRequest, org_id: int):
     """One organisation."""
     return selectors.organisation_get(user=request.user, pk=org_id)
 
 
 @router.put("/{org_id}", response={200: OrganisationOut, **WRITE_ERRORS})
-def update_organisation(request: AuthedRequest, org_id: int, payload: OrganisationIn):  # type: ignore[no-untyped-def]  # ninja
+def update_organisation(request: AuthedRequest, org_id: int, payload: OrganisationIn):
     """Change an organisation's name, place or sector."""
     org = selectors.organisation_get(user=request.user, pk=org_id)
     return services.organisation_update(actor=request.user, organisation=org, **payload.dict())
 
 
 @router.post("/{org_id}/flags", response={200: OrganisationOut, **WRITE_ERRORS})
-def set_flags(request: AuthedRequest, org_id: int, payload: FlagsIn):  # type: ignore[no-untyped-def]  # ninja
+def set_flags(request: AuthedRequest, org_id: int, payload: FlagsIn):
     """Change the security and state flags, with a reason (platform administrators)."""
     org = selectors.organisation_get(user=request.user, pk=org_id)
     return services.organisation_set_flags(actor=request.user, organisation=org, **payload.dict())
 
 
 @router.post("/{org_id}/archive", response={200: OrganisationOut, **WRITE_ERRORS})
-def archive_organisation(request: AuthedRequest, org_id: int):  # type: ignore[no-untyped-def]  # ninja
+def archive_organisation(request: AuthedRequest, org_id: int):
     """Archive an organisation (platform administrators)."""
     org = selectors.organisation_get(user=request.user, pk=org_id)
     return services.organisation_archive(actor=request.user, organisation=org)
@@ -107,7 +107,7 @@ def archive_organisation(request: AuthedRequest, org_id: int):  # type: ignore[n
 
 @router.get("/{org_id}/members", response={200: list[MembershipOut], 403: Error, **READ_ERRORS})
 @paginate
-def list_members(request: AuthedRequest, org_id: int):  # type: ignore[no-untyped-def]  # paginated
+def list_members(request: AuthedRequest, org_id: int):
     """People of an organisation (its administrators)."""
     from icommit.access import require
 
@@ -117,8 +117,8 @@ def list_members(request: AuthedRequest, org_id: int):  # type: ignore[no-untype
 
 
 @router.post("/{org_id}/members", response={201: MembershipOut, **WRITE_ERRORS})
-def add_member(request: AuthedRequest, org_id: int, payload: MembershipIn):  # type: ignore[no-untyped-def]  # ninja
-    """Add a person (creating their account if needed); added by an administrator, it is confirmed."""
+def add_member(request: AuthedRequest, org_id: int, payload: MembershipIn):
+    """Add a person, creating their account if needed; the membership is confirmed."""
     from django.db import transaction
 
     org = selectors.organisation_get(user=request.user, pk=org_id)
@@ -135,7 +135,7 @@ def add_member(request: AuthedRequest, org_id: int, payload: MembershipIn):  # t
 @router.post(
     "/{org_id}/members/{membership_id}/confirm", response={200: MembershipOut, **WRITE_ERRORS}
 )
-def confirm_member(request: AuthedRequest, org_id: int, membership_id: int):  # type: ignore[no-untyped-def]  # ninja
+def confirm_member(request: AuthedRequest, org_id: int, membership_id: int):
     """Confirm a pending membership (organisation administrators)."""
     org = selectors.organisation_get(
         user=request.user, pk=org_id, action=Action.ORGANISATION_MANAGE_MEMBERS
@@ -145,7 +145,7 @@ def confirm_member(request: AuthedRequest, org_id: int, membership_id: int):  # 
 
 
 @router.post("/{org_id}/members/{membership_id}/end", response={200: MembershipOut, **WRITE_ERRORS})
-def end_member(request: AuthedRequest, org_id: int, membership_id: int):  # type: ignore[no-untyped-def]  # ninja
+def end_member(request: AuthedRequest, org_id: int, membership_id: int):
     """End a membership (organisation administrators)."""
     org = selectors.organisation_get(
         user=request.user, pk=org_id, action=Action.ORGANISATION_MANAGE_MEMBERS

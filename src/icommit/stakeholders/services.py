@@ -1,4 +1,7 @@
-"""Writes on organisations and their memberships; each checks access and audits in one transaction."""
+"""Writes on organisations and their memberships.
+
+Each checks access and writes its audit event in one transaction.
+"""
 
 from __future__ import annotations
 

@@ -50,7 +50,7 @@ class MemberOut(Schema):
     added_at: datetime.datetime
 
     @staticmethod
-    def resolve_user_name(obj) -> str:  # type: ignore[no-untyped-def]  # ninja resolver
+    def resolve_user_name(obj) -> str:
         return obj.user.full_name
 
 
@@ -84,13 +84,13 @@ class InvitationOut(Schema):
 
 @router.get("", response={200: list[TeamOut], **READ_ERRORS})
 @paginate
-def list_teams(request: AuthedRequest, archived: bool = False):  # type: ignore[no-untyped-def]  # paginated
+def list_teams(request: AuthedRequest, archived: bool = False):
     """Teams you may see."""
     return selectors.team_list(user=request.user, include_archived=archived)
 
 
 @router.post("", response={201: TeamOut, **WRITE_ERRORS})
-def create_team(request: AuthedRequest, payload: TeamCreateIn):  # type: ignore[no-untyped-def]  # ninja
+def create_team(request: AuthedRequest, payload: TeamCreateIn):
     """Create a team with its first coordinator (an active organisation membership)."""
     coordinator = (
         OrganisationMembership.objects.active().filter(pk=payload.coordinator_membership_id).first()
@@ -106,20 +106,20 @@ def create_team(request: AuthedRequest, payload: TeamCreateIn):  # type: ignore[
 
 
 @router.get("/{team_id}", response={200: TeamOut, **READ_ERRORS})
-def get_team(request: AuthedRequest, team_id: int):  # type: ignore[no-untyped-def]  # ninja
+def get_team(request: AuthedRequest, team_id: int):
     """One team."""
     return selectors.team_get(user=request.user, pk=team_id)
 
 
 @router.put("/{team_id}", response={200: TeamOut, **WRITE_ERRORS})
-def update_team(request: AuthedRequest, team_id: int, payload: TeamIn):  # type: ignore[no-untyped-def]  # ninja
+def update_team(request: AuthedRequest, team_id: int, payload: TeamIn):
     """Change a team's name, place or scope (coordinators)."""
     team = selectors.team_get(user=request.user, pk=team_id)
     return services.team_update(actor=request.user, team=team, **payload.dict())
 
 
 @router.post("/{team_id}/archive", response={200: TeamOut, **WRITE_ERRORS})
-def archive_team(request: AuthedRequest, team_id: int):  # type: ignore[no-untyped-def]  # ninja
+def archive_team(request: AuthedRequest, team_id: int):
     """Archive a team."""
     team = selectors.team_get(user=request.user, pk=team_id)
     return services.team_archive(actor=request.user, team=team)
@@ -127,14 +127,14 @@ def archive_team(request: AuthedRequest, team_id: int):  # type: ignore[no-untyp
 
 @router.get("/{team_id}/members", response={200: list[MemberOut], **READ_ERRORS})
 @paginate
-def list_members(request: AuthedRequest, team_id: int):  # type: ignore[no-untyped-def]  # paginated
+def list_members(request: AuthedRequest, team_id: int):
     """Current members of a team."""
     team = selectors.team_get(user=request.user, pk=team_id)
     return selectors.team_members(team=team)
 
 
 @router.post("/{team_id}/organisations", response={204: None, **WRITE_ERRORS})
-def add_organisation(request: AuthedRequest, team_id: int, payload: OrganisationRef):  # type: ignore[no-untyped-def]  # ninja
+def add_organisation(request: AuthedRequest, team_id: int, payload: OrganisationRef):
     """Let an organisation take part in the team (coordinators)."""
     team = selectors.team_get(user=request.user, pk=team_id)
     organisation = organisation_get(user=request.user, pk=payload.organisation_id)
@@ -143,7 +143,7 @@ def add_organisation(request: AuthedRequest, team_id: int, payload: Organisation
 
 
 @router.post("/{team_id}/members", response={201: MemberOut, **WRITE_ERRORS})
-def add_member(request: AuthedRequest, team_id: int, payload: MemberIn):  # type: ignore[no-untyped-def]  # ninja
+def add_member(request: AuthedRequest, team_id: int, payload: MemberIn):
     """Add a confirmed member of a participating organisation (coordinators)."""
     from icommit.accounts.models import User
 
@@ -159,7 +159,7 @@ def add_member(request: AuthedRequest, team_id: int, payload: MemberIn):  # type
 
 
 @router.put("/{team_id}/members/{member_id}", response={200: MemberOut, **WRITE_ERRORS})
-def set_role(request: AuthedRequest, team_id: int, member_id: int, payload: RoleIn):  # type: ignore[no-untyped-def]  # ninja
+def set_role(request: AuthedRequest, team_id: int, member_id: int, payload: RoleIn):
     """Change a member's team role (coordinators)."""
     team = selectors.team_get(user=request.user, pk=team_id, action=Action.TEAM_MANAGE_MEMBERS)
     membership = selectors.team_member_get(team=team, pk=member_id)
@@ -168,7 +168,7 @@ def set_role(request: AuthedRequest, team_id: int, member_id: int, payload: Role
 
 
 @router.delete("/{team_id}/members/{member_id}", response={204: None, **WRITE_ERRORS})
-def remove_member(request: AuthedRequest, team_id: int, member_id: int):  # type: ignore[no-untyped-def]  # ninja
+def remove_member(request: AuthedRequest, team_id: int, member_id: int):
     """Remove a member from the team (coordinators)."""
     team = selectors.team_get(user=request.user, pk=team_id, action=Action.TEAM_MANAGE_MEMBERS)
     membership = selectors.team_member_get(team=team, pk=member_id)
@@ -177,7 +177,7 @@ def remove_member(request: AuthedRequest, team_id: int, member_id: int):  # type
 
 
 @router.post("/{team_id}/invitations", response={201: InvitationOut, **WRITE_ERRORS})
-def invite(request: AuthedRequest, team_id: int, payload: InviteIn):  # type: ignore[no-untyped-def]  # ninja
+def invite(request: AuthedRequest, team_id: int, payload: InviteIn):
     """Invite a new person by email (coordinators)."""
     team = selectors.team_get(user=request.user, pk=team_id)
     organisation = organisation_get(user=request.user, pk=payload.organisation_id)

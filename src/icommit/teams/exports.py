@@ -28,7 +28,7 @@ def roster_csv(job: Job, report: Report) -> tuple[str, str, bytes]:
                 m.user.email,
                 m.organisation.name,
                 m.get_role_display(),
-                "yes" if m.confirmed else "no",
+                "yes" if getattr(m, "confirmed", False) else "no",
                 m.added_at.date().isoformat(),
             ]
         )

@@ -16,7 +16,7 @@ class TeamForm(forms.Form):
 
 
 class MembershipChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: OrganisationMembership) -> str:  # type: ignore[override]  # narrower type
+    def label_from_instance(self, obj: OrganisationMembership) -> str:
         return f"{obj.user.full_name} — {obj.organisation.name}"
 
 
@@ -27,7 +27,7 @@ class TeamCreateForm(TeamForm):
         help_text=_("The coordinator and the organisation they sit for."),
     )
 
-    def __init__(self, *args, coordinators=None, **kwargs):  # type: ignore[no-untyped-def]  # form signature
+    def __init__(self, *args, coordinators=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["coordinator"].queryset = coordinators  # type: ignore[attr-defined]  # ModelChoiceField
 
@@ -37,7 +37,7 @@ class OrganisationChoiceForm(forms.Form):
         label=_("Organisation"), queryset=Organisation.objects.none()
     )
 
-    def __init__(self, *args, organisations=None, **kwargs):  # type: ignore[no-untyped-def]  # form signature
+    def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]  # ModelChoiceField
 
@@ -50,7 +50,7 @@ class MemberAddForm(forms.Form):
         label=_("Team role"), choices=TeamRole.choices, initial=TeamRole.MEMBER
     )
 
-    def __init__(self, *args, candidates=None, **kwargs):  # type: ignore[no-untyped-def]  # form signature
+    def __init__(self, *args, candidates=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["membership"].queryset = candidates  # type: ignore[attr-defined]  # ModelChoiceField
 
@@ -64,7 +64,7 @@ class InviteForm(forms.Form):
         label=_("Team role"), choices=TeamRole.choices, initial=TeamRole.MEMBER
     )
 
-    def __init__(self, *args, organisations=None, **kwargs):  # type: ignore[no-untyped-def]  # form signature
+    def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]  # ModelChoiceField
 

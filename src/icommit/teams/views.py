@@ -49,7 +49,7 @@ def team_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _coordinator_choices(request: AuthedRequest):  # type: ignore[no-untyped-def]  # queryset
+def _coordinator_choices(request: AuthedRequest):
     qs = OrganisationMembership.objects.active().select_related("user", "organisation")
     if not facts_for(request.user).is_admin:
         qs = qs.filter(user=request.user)
@@ -76,7 +76,7 @@ def team_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "teams/form.html", {"form": form, "title": _("New MSC team")})
 
 
-def _team_page_context(request: AuthedRequest, team: Team) -> dict:  # type: ignore[type-arg]  # template context
+def _team_page_context(request: AuthedRequest, team: Team) -> dict:
     manage = can(request.user, Action.TEAM_MANAGE_MEMBERS, team)
     organisations = selectors.team_organisations(team=team)
     context = {
@@ -316,7 +316,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(
                 request,
                 _(
-                    "Welcome to %(team)s. Your organisation's administrator will confirm your membership."
+                    "Welcome to %(team)s. Your organisation's administrator "
+                    "will confirm your membership."
                 )
                 % {"team": invitation.team},
             )

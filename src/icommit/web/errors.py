@@ -1,4 +1,7 @@
-"""Error pages in the platform's layout (500 is a static page: it must render without a database)."""
+"""Error pages in the platform's layout.
+
+The 500 page is static: it must render without a database.
+"""
 
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +23,8 @@ from icommit.core.exceptions import NotFound, ValidationFailed
 from icommit.core.http import AuthedRequest
 from icommit.web import selectors
 from icommit.web.forms import AuditFilterForm
+
+log = logging.getLogger(__name__)
 
 
 @login_required
@@ -48,7 +51,7 @@ def language(request: HttpRequest) -> HttpResponse:
         settings.LANGUAGE_COOKIE_NAME,
         code,
         max_age=365 * 24 * 3600,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        samesite="Lax",
         secure=settings.LANGUAGE_COOKIE_SECURE,
         httponly=True,
     )
@@ -83,8 +86,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
         status["database"] = True
         executor = MigrationExecutor(connection)
         status["migrations"] = not executor.migration_plan(executor.loader.graph.leaf_nodes())
-    except Exception:
-        pass
+    except Exception:  # any database failure means unhealthy
+        log.warning("health check failed", exc_info=True)
     healthy = all(status.values())
     status["status"] = "ok" if healthy else "unavailable"
     return JsonResponse(status, status=200 if healthy else 503)
