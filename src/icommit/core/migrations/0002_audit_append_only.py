@@ -9,15 +9,21 @@ SQLITE = [
     for table in TABLES
     for sql in (
         f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
-        f"BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;",
+        f"WHEN icommit_audit_locked() BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;",
         f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
-        f"BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;",
+        f"WHEN icommit_audit_locked() BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;",
     )
 ]
 
 POSTGRES = [
     """CREATE OR REPLACE FUNCTION icommit_audit_append_only() RETURNS trigger AS $$
-    BEGIN RAISE EXCEPTION 'audit rows are append-only'; END; $$ LANGUAGE plpgsql;""",
+    BEGIN
+        IF coalesce(current_setting('icommit.allow_audit_purge', true), '') = 'on' THEN
+            IF TG_LEVEL = 'ROW' THEN RETURN OLD; END IF;
+            RETURN NULL;
+        END IF;
+        RAISE EXCEPTION 'audit rows are append-only';
+    END; $$ LANGUAGE plpgsql;""",
 ] + [
     sql
     for table in TABLES

@@ -1,0 +1,197 @@
+"""Truth tables for the policies, and the property that ``can`` and ``visible`` agree."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from icommit.access import Action, can, visible
+from icommit.access.facts import forget
+from icommit.access.roles import PlatformRole, TeamRole
+from icommit.stakeholders.models import OrganisationMembership
+from icommit.teams.models import Team, TeamMembership
+from tests.conftest import World
+from tests.factories import (
+    OrganisationFactory,
+    TeamFactory,
+    UserFactory,
+    grant,
+    member_of,
+    team_member,
+)
+
+A = Action
+
+
+@pytest.mark.parametrize(
+    ("who", "action", "expected"),
+    [
+        ("coordinator", A.TEAM_VIEW, True),
+        ("coordinator", A.TEAM_EDIT, True),
+        ("coordinator", A.TEAM_MANAGE_MEMBERS, True),
+        ("coordinator", A.TEAM_ARCHIVE, True),
+        ("member", A.TEAM_VIEW, True),
+        ("member", A.TEAM_EDIT, False),
+        ("member", A.TEAM_MANAGE_MEMBERS, False),
+        ("observer", A.TEAM_VIEW, True),
+        ("observer", A.TEAM_EXPORT, False),
+        ("outsider", A.TEAM_VIEW, False),
+        ("other_coordinator", A.TEAM_VIEW, False),
+        ("other_coordinator", A.TEAM_EDIT, False),
+        ("admin", A.TEAM_VIEW, True),
+        ("admin", A.TEAM_EDIT, False),
+        ("admin", A.TEAM_ARCHIVE, True),
+    ],
+)
+def test_team_truth_table(world: World, who: str, action: Action, expected: bool) -> None:
+    assert can(getattr(world, who), action, world.team) is expected
+
+
+@pytest.mark.parametrize(
+    ("who", "org", "action", "expected"),
+    [
+        ("coordinator", "municipality", A.ORGANISATION_EDIT, True),
+        ("coordinator", "municipality", A.ORGANISATION_MANAGE_MEMBERS, True),
+        ("coordinator", "police", A.ORGANISATION_EDIT, False),
+        ("coordinator", "police", A.ORGANISATION_VIEW, True),
+        ("coordinator", "municipality", A.ORGANISATION_SET_FLAGS, False),
+        ("admin", "police", A.ORGANISATION_SET_FLAGS, True),
+        ("admin", "police", A.ORGANISATION_MANAGE_MEMBERS, False),
+        ("admin", "police", A.ORGANISATION_APPOINT_ADMIN, True),
+        ("outsider", "police", A.ORGANISATION_VIEW, True),
+        ("outsider", "police", A.ORGANISATION_EDIT, False),
+    ],
+)
+def test_organisation_truth_table(
+    world: World, who: str, org: str, action: Action, expected: bool
+) -> None:
+    assert can(getattr(world, who), action, getattr(world, org)) is expected
+
+
+def test_only_administrators_create_organisations_and_members_create_teams(world: World) -> None:
+    assert can(world.admin, A.ORGANISATION_CREATE)
+    assert not can(world.coordinator, A.ORGANISATION_CREATE)
+    assert can(world.member, A.TEAM_CREATE)
+    assert not can(world.outsider, A.TEAM_CREATE)
+
+
+def test_an_unconfirmed_membership_gives_no_team_rights(world: World) -> None:
+    newcomer = UserFactory()
+    team_member(world.team, newcomer, OrganisationFactory(), TeamRole.MEMBER, confirmed=False)
+    assert not can(newcomer, A.TEAM_VIEW, world.team)
+    membership = OrganisationMembership.objects.get(user=newcomer)
+    membership.confirmed_at = timezone.now()
+    membership.save()
+    forget(newcomer)
+    assert can(newcomer, A.TEAM_VIEW, world.team)
+
+
+def test_ending_an_organisation_membership_ends_team_rights_at_once(world: World) -> None:
+    assert can(world.member, A.TEAM_VIEW, world.team)
+    OrganisationMembership.objects.filter(user=world.member).update(ended_at=timezone.now())
+    forget(world.member)
+    assert not can(world.member, A.TEAM_VIEW, world.team)
+
+
+def test_a_deactivated_user_can_do_nothing(world: World) -> None:
+    world.coordinator.is_active = False
+    world.coordinator.save()
+    forget(world.coordinator)
+    assert not can(world.coordinator, A.TEAM_VIEW, world.team)
+    assert not can(world.coordinator, A.ORGANISATION_VIEW, world.municipality)
+
+
+def test_archived_teams_are_read_only(world: World) -> None:
+    Team.objects.filter(pk=world.team.pk).update(archived_at=timezone.now())
+    world.team.refresh_from_db()
+    assert can(world.coordinator, A.TEAM_VIEW, world.team)
+    assert not can(world.coordinator, A.TEAM_EDIT, world.team)
+
+
+def test_has_perm_asks_the_policies(world: World) -> None:
+    assert world.coordinator.has_perm("team.edit", world.team)
+    assert not world.member.has_perm("team.edit", world.team)
+    assert not world.member.has_perm("auth.add_user")
+
+
+# --- property: can() and visible() agree for generated worlds ---------------------------------
+
+world_shape = st.fixed_dictionaries(
+    {
+        "orgs": st.lists(st.tuples(st.booleans()), min_size=1, max_size=3),
+        "teams": st.lists(st.booleans(), min_size=1, max_size=3),
+        "people": st.lists(
+            st.fixed_dictionaries(
+                {
+                    "admin": st.booleans(),
+                    "orgs": st.lists(
+                        st.tuples(st.integers(0, 2), st.booleans(), st.booleans(), st.booleans()),
+                        max_size=2,
+                    ),
+                    "teams": st.lists(
+                        st.tuples(
+                            st.integers(0, 2), st.integers(0, 2), st.sampled_from(list(TeamRole))
+                        ),
+                        max_size=2,
+                    ),
+                    "active": st.booleans(),
+                }
+            ),
+            min_size=1,
+            max_size=3,
+        ),
+    }
+)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(shape=world_shape)
+def test_can_and_visible_agree(shape: dict) -> None:  # type: ignore[type-arg]
+    orgs = [
+        OrganisationFactory(archived_at=timezone.now() if archived else None)
+        for (archived,) in shape["orgs"]
+    ]
+    teams = [
+        TeamFactory(archived_at=timezone.now() if archived else None) for archived in shape["teams"]
+    ]
+    users = []
+    for person in shape["people"]:
+        user = UserFactory(is_active=person["active"])
+        if person["admin"]:
+            grant(user, PlatformRole.ADMINISTRATOR)
+        for org_index, confirmed, is_admin, ended in person["orgs"]:
+            org = orgs[org_index % len(orgs)]
+            if OrganisationMembership.objects.filter(
+                user=user, organisation=org, ended_at__isnull=True
+            ).exists():
+                continue
+            member_of(user, org, admin=is_admin, confirmed=confirmed)
+            if ended:
+                OrganisationMembership.objects.filter(user=user, organisation=org).update(
+                    ended_at=timezone.now()
+                )
+        for team_index, org_index, role in person["teams"]:
+            team = teams[team_index % len(teams)]
+            if TeamMembership.objects.filter(team=team, user=user, ended_at__isnull=True).exists():
+                continue
+            TeamMembership.objects.create(
+                team=team, user=user, organisation=orgs[org_index % len(orgs)], role=role
+            )
+        users.append(user)
+    from icommit.access.registry import policies
+
+    for user in users:
+        forget(user)
+        for policy in policies():
+            if policy.model is None:
+                continue
+            queryset = policy.model.objects.all()
+            for action in policy.object_actions:
+                shown = set(visible(user, action, queryset).values_list("pk", flat=True))
+                allowed = {obj.pk for obj in queryset if can(user, action, obj)}
+                assert shown == allowed, (action, user.pk)
