@@ -1,0 +1,136 @@
+"""Organisations: created by administrators, flags changed with a reason, members confirmed."""
+
+from __future__ import annotations
+
+import pytest
+
+from icommit.access import Action, can
+from icommit.access.roles import PlatformRole
+from icommit.core.exceptions import Conflict, Forbidden, ValidationFailed
+from icommit.core.models import AuditDetail, AuditEvent
+from icommit.stakeholders import services
+from icommit.stakeholders.models import OrganisationMembership
+from tests.conftest import World
+from tests.factories import UserFactory, grant
+
+
+def test_a_new_organisation_takes_its_flags_from_the_sector(world: World) -> None:
+    police = services.organisation_create(
+        actor=world.admin, name="State Police", country="de", city="Kiel", sector="police"
+    )
+    ngo = services.organisation_create(
+        actor=world.admin, name="Exit NGO", country="DE", city="Kiel", sector="exit_counselling"
+    )
+    assert (police.is_security, police.is_state, police.country) == (True, True, "DE")
+    assert (ngo.is_security, ngo.is_state) == (False, False)
+    event = AuditEvent.objects.get(action="organisation.create", object_id=str(police.pk))
+    assert event.actor == world.admin
+
+
+def test_a_bad_country_code_is_named_and_nothing_is_created(world: World) -> None:
+    with pytest.raises(ValidationFailed) as err:
+        services.organisation_create(
+            actor=world.admin, name="X", country="Germany", city="K", sector="police"
+        )
+    assert "country" in err.value.details
+
+
+def test_only_platform_administrators_create_organisations(world: World) -> None:
+    with pytest.raises(Forbidden):
+        services.organisation_create(
+            actor=world.coordinator, name="X", country="DE", city="K", sector="police"
+        )
+
+
+def test_changing_a_flag_needs_an_administrator_and_a_reason_and_is_audited(world: World) -> None:
+    with pytest.raises(Forbidden):
+        services.organisation_set_flags(
+            actor=world.coordinator,
+            organisation=world.police,
+            is_security=False,
+            is_state=True,
+            reason="x",
+        )
+    with pytest.raises(ValidationFailed):
+        services.organisation_set_flags(
+            actor=world.admin,
+            organisation=world.police,
+            is_security=False,
+            is_state=True,
+            reason=" ",
+        )
+    services.organisation_set_flags(
+        actor=world.admin,
+        organisation=world.police,
+        is_security=False,
+        is_state=True,
+        reason="Mandate moved",
+    )
+    world.police.refresh_from_db()
+    assert world.police.is_security is False
+    event = AuditEvent.objects.get(action="organisation.set_flags")
+    assert event.purpose == "Mandate moved"
+    assert AuditDetail.objects.get(event=event).data == {"is_security": [True, False]}
+
+
+def test_an_organisation_administrator_edits_only_their_own_organisation(world: World) -> None:
+    services.organisation_update(
+        actor=world.coordinator,
+        organisation=world.municipality,
+        name="City Hall",
+        country="DE",
+        city="Testcity",
+        sector="municipality",
+    )
+    assert world.municipality.name == "City Hall"
+    with pytest.raises(Forbidden):
+        services.organisation_update(
+            actor=world.coordinator,
+            organisation=world.police,
+            name="Mine",
+            country="DE",
+            city="T",
+            sector="police",
+        )
+
+
+def test_rights_start_only_after_the_organisation_confirms(world: World) -> None:
+    newcomer = UserFactory()
+    membership = services.membership_request(actor=newcomer, organisation=world.police)
+    assert not can(newcomer, Action.TEAM_CREATE)
+    with pytest.raises(Forbidden):
+        services.membership_confirm(actor=world.coordinator, membership=membership)
+    services.membership_confirm(actor=world.member, membership=membership)
+    assert can(newcomer, Action.TEAM_CREATE)
+    with pytest.raises(Conflict):
+        services.membership_confirm(actor=world.member, membership=membership)
+
+
+def test_ending_a_membership_keeps_the_record_and_ends_rights(world: World) -> None:
+    membership = OrganisationMembership.objects.get(user=world.observer, organisation=world.police)
+    services.membership_end(actor=world.member, membership=membership)
+    membership.refresh_from_db()
+    assert membership.ended_at is not None
+    assert not can(world.observer, Action.TEAM_VIEW, world.team)
+
+
+def test_the_last_administrator_cannot_remove_themselves(world: World) -> None:
+    membership = OrganisationMembership.objects.get(user=world.member, organisation=world.police)
+    with pytest.raises(Conflict):
+        services.membership_end(actor=world.member, membership=membership)
+
+
+def test_a_platform_administrator_appoints_an_organisation_administrator(world: World) -> None:
+    person = UserFactory()
+    services.membership_add(
+        actor=world.admin, organisation=world.police, user=person, is_org_admin=True
+    )
+    assert can(person, Action.ORGANISATION_MANAGE_MEMBERS, world.police)
+    with pytest.raises(Forbidden):
+        services.membership_add(actor=world.admin, organisation=world.police, user=UserFactory())
+
+
+def test_dpo_has_no_organisation_rights(world: World) -> None:
+    dpo = grant(UserFactory(), PlatformRole.DPO)
+    assert not can(dpo, Action.ORGANISATION_EDIT, world.police)
+    assert can(dpo, Action.AUDIT_VIEW)
