@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from icommit.access import Action
@@ -75,7 +75,7 @@ def list_organisations(request: AuthedRequest, q: str = "", sector: str = ""):
 def create_organisation(request: AuthedRequest, payload: OrganisationIn):
     """Create an organisation (platform administrators)."""
     org = services.organisation_create(actor=request.user, **payload.dict())
-    return 201, org
+    return Status(201, org)
 
 
 @router.get("/{org_id}", response={200: OrganisationOut, **READ_ERRORS})
@@ -129,7 +129,7 @@ def add_member(request: AuthedRequest, org_id: int, payload: MembershipIn):
         membership = services.membership_add(
             actor=request.user, organisation=org, user=person, is_org_admin=payload.is_org_admin
         )
-    return 201, membership
+    return Status(201, membership)
 
 
 @router.post(

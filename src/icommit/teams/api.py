@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from icommit.access import Action
@@ -102,7 +102,7 @@ def create_team(request: AuthedRequest, payload: TeamCreateIn):
             "coordinator_membership_id", "No confirmed membership with this id."
         )
     data = payload.dict(exclude={"coordinator_membership_id"})
-    return 201, services.team_create(actor=request.user, coordinator=coordinator, **data)
+    return Status(201, services.team_create(actor=request.user, coordinator=coordinator, **data))
 
 
 @router.get("/{team_id}", response={200: TeamOut, **READ_ERRORS})
@@ -139,7 +139,7 @@ def add_organisation(request: AuthedRequest, team_id: int, payload: Organisation
     team = selectors.team_get(user=request.user, pk=team_id)
     organisation = organisation_get(user=request.user, pk=payload.organisation_id)
     services.team_organisation_add(actor=request.user, team=team, organisation=organisation)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/{team_id}/members", response={201: MemberOut, **WRITE_ERRORS})
@@ -155,7 +155,7 @@ def add_member(request: AuthedRequest, team_id: int, payload: MemberIn):
     membership = services.team_member_add(
         actor=request.user, team=team, user=person, organisation=organisation, role=payload.role
     )
-    return 201, selectors.team_member_get(team=team, pk=membership.pk)
+    return Status(201, selectors.team_member_get(team=team, pk=membership.pk))
 
 
 @router.put("/{team_id}/members/{member_id}", response={200: MemberOut, **WRITE_ERRORS})
@@ -173,7 +173,7 @@ def remove_member(request: AuthedRequest, team_id: int, member_id: int):
     team = selectors.team_get(user=request.user, pk=team_id, action=Action.TEAM_MANAGE_MEMBERS)
     membership = selectors.team_member_get(team=team, pk=member_id)
     services.team_member_remove(actor=request.user, membership=membership)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/{team_id}/invitations", response={201: InvitationOut, **WRITE_ERRORS})
@@ -188,4 +188,4 @@ def invite(request: AuthedRequest, team_id: int, payload: InviteIn):
         organisation=organisation,
         role=payload.role,
     )
-    return 201, invitation
+    return Status(201, invitation)
