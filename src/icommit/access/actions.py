@@ -24,4 +24,5 @@ class Action(StrEnum):
     TEAM_EXPORT = "team.export"
 
     AUDIT_VIEW = "audit.view"
+    USER_MANAGE = "user.manage"
     JOB_VIEW = "job.view"

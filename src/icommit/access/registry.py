@@ -23,10 +23,10 @@ M = TypeVar("M", bound=Model)
 @cache
 def policies() -> tuple[Policy, ...]:
     from icommit.access.policies.organisations import OrganisationPolicy
-    from icommit.access.policies.platform import AuditPolicy, JobPolicy
+    from icommit.access.policies.platform import AuditPolicy, JobPolicy, UserAdminPolicy
     from icommit.access.policies.teams import TeamPolicy
 
-    return (OrganisationPolicy(), TeamPolicy(), AuditPolicy(), JobPolicy())
+    return (OrganisationPolicy(), TeamPolicy(), AuditPolicy(), UserAdminPolicy(), JobPolicy())
 
 
 @cache
@@ -48,7 +48,7 @@ def visible(user: Any, action: Action, qs: QuerySet[M]) -> QuerySet[M]:
 
 
 def require(user: Any, action: Action, obj: Any = None) -> None:
-    """Raise NotFound if the object is not there for the user, Forbidden if the action is refused."""
+    """Raise NotFound if the object is hidden from the user, Forbidden if the action is refused."""
     policy = policy_for(action)
     facts = facts_for(user)
     view = policy.view_action

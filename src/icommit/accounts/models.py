@@ -39,6 +39,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    #: Raised to end every session of the user at once (log out everywhere, leaving).
+    session_epoch = models.PositiveIntegerField(default=0)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -59,6 +61,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_staff(self) -> bool:
         return False
 
+    def get_session_auth_hash(self) -> str:
+        """Sessions are bound to the password and the session epoch; changing either ends them."""
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "icommit.accounts.session",
+            f"{self.password}:{self.session_epoch}",
+            algorithm="sha256",
+        ).hexdigest()
+
 
 class PlatformRoleGrant(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
@@ -70,3 +82,31 @@ class PlatformRoleGrant(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "role"], name="one_grant_per_role")]
+
+
+class ApiToken(models.Model):
+    """A personal API token: shown once, stored hashed, scoped, expiring, revocable."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("read")
+        WRITE = "write", _("read and write")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12, unique=True)
+    token_hash = models.CharField(max_length=64)
+    scope = models.CharField(_("scope"), max_length=5, choices=Scope.choices, default=Scope.READ)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -69,3 +69,47 @@ def user_set_language(*, actor: User, language: str) -> None:
         audit.record(
             actor=actor, action="user.language", obj=actor, changes={"language": [old, language]}
         )
+
+
+@transaction.atomic
+def user_end_sessions(*, actor: User | None, user: User, reason: str) -> None:
+    """End every session and revoke every API token of the user, at once."""
+    from django.utils import timezone
+
+    from icommit.accounts.models import ApiToken
+
+    User.objects.filter(pk=user.pk).update(session_epoch=models.F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit.record(actor=actor, action="account.sessions_end", obj=user, purpose=reason)
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User, user: User) -> User:
+    """Deactivate an account (administrators): sessions and tokens end, past work stays theirs."""
+    from icommit.access.facts import facts_for
+    from icommit.core.exceptions import Conflict, Forbidden
+
+    if not facts_for(actor).is_admin:
+        raise Forbidden()
+    if user.pk == actor.pk:
+        raise Conflict(_("You cannot deactivate your own account."))
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    audit.record(actor=actor, action="user.deactivate", obj=user)
+    user_end_sessions(actor=actor, user=user, reason="deactivated")
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, actor: User, user: User) -> User:
+    """Allow a deactivated account to log in again (administrators)."""
+    from icommit.access.facts import facts_for
+    from icommit.core.exceptions import Forbidden
+
+    if not facts_for(actor).is_admin:
+        raise Forbidden()
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    audit.record(actor=actor, action="user.reactivate", obj=user)
+    return user

@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
 
-from icommit.accounts.forms import LoginForm
+from icommit.accounts import mfa as mfa_service
+from icommit.accounts import selectors, services
+from icommit.accounts import tokens as token_service
+from icommit.accounts.forms import (
+    CodeForm,
+    EnrolForm,
+    LoginForm,
+    ReauthForm,
+    TokenForm,
+    UserFilterForm,
+)
+from icommit.accounts.middleware import mark_reauth, mfa_verified, recently_reauthenticated
+from icommit.accounts.models import User
+from icommit.accounts.services import user_end_sessions
+from icommit.core import audit
+from icommit.core.exceptions import IcommitError
+from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest
 from icommit.stakeholders.selectors import my_memberships
 from icommit.teams.selectors import my_team_memberships
@@ -55,6 +77,7 @@ def profile(request: AuthedRequest) -> HttpResponse:
         {
             "memberships": my_memberships(user=request.user),
             "team_memberships": my_team_memberships(user=request.user),
+            "has_mfa": mfa_service.has_mfa(request.user),
         },
     )
 
@@ -76,3 +99,217 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         messages.success(self.request, _("Your password is set. You can log in now."))
         return super().form_valid(form)
+
+
+# --- two-factor authentication ------------------------------------------------------------
+
+
+def _next_url(request: HttpRequest) -> str:
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return nxt
+    return reverse("web:home")
+
+
+@login_required
+def mfa(request: AuthedRequest) -> HttpResponse:
+    """Verify a code, or enrol an authenticator when the user has none yet."""
+    user = request.user
+    if mfa_verified(request.user):
+        return redirect(_next_url(request))
+    if not mfa_service.has_mfa(user):
+        return _mfa_enrol(request)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = mfa_service.mfa_verify(user=user, code=form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            with transaction.atomic():
+                audit.record(actor=user, action="account.mfa_verify", obj=user)
+            return redirect(_next_url(request))
+        with transaction.atomic():
+            audit.record(actor=user, action="account.mfa_failed", obj=user)
+        form.add_error(
+            "code", _("This code is not valid. Codes work once and change every 30 seconds.")
+        )
+    return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})
+
+
+def _mfa_enrol(request: AuthedRequest) -> HttpResponse:
+    device = mfa_service.enrolment_device(user=request.user)
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = mfa_service.mfa_confirm(
+            user=request.user, device=device, code=form.cleaned_data["code"]
+        )
+        if codes is not None:
+            otp_login(request, device)
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": codes, "next": _next_url(request)},
+            )
+        form.add_error(
+            "code",
+            _("This code does not match. Check the time on your phone and try the newest code."),
+        )
+    return render(
+        request,
+        "accounts/mfa_enrol.html",
+        {
+            "form": form,
+            "qr": mfa_service.qr_svg(device, _("QR code to add icommit to your authenticator app")),
+            "secret": mfa_service.secret_base32(device),
+            "next": _next_url(request),
+        },
+    )
+
+
+def reauth_required(view):
+    """Ask for the password (and a code) again before a sensitive change."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not recently_reauthenticated(request):
+            return redirect(
+                f"{reverse('accounts:reauth')}?{urlencode({'next': request.get_full_path()})}"
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@login_required
+def reauth(request: AuthedRequest) -> HttpResponse:
+    form = ReauthForm(request.POST or None)
+    needs_code = mfa_service.has_mfa(request.user)
+    if request.method == "POST" and form.is_valid():
+        ok = request.user.check_password(form.cleaned_data["password"])
+        if ok and needs_code:
+            ok = (
+                mfa_service.mfa_verify(user=request.user, code=form.cleaned_data["code"])
+                is not None
+            )
+        if ok:
+            mark_reauth(request)
+            return redirect(_next_url(request))
+        form.add_error(None, _("The password or the code is not correct."))
+    return render(
+        request,
+        "accounts/reauth.html",
+        {"form": form, "needs_code": needs_code, "next": _next_url(request)},
+    )
+
+
+@login_required
+@require_POST
+@reauth_required
+def recovery_codes(request: AuthedRequest) -> HttpResponse:
+    codes = mfa_service.recovery_codes_renew(user=request.user)
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {"codes": codes, "next": reverse("accounts:profile")},
+    )
+
+
+@login_required
+@require_POST
+def end_all_sessions(request: AuthedRequest) -> HttpResponse:
+    """Log out everywhere: every session of this user ends, this one included."""
+    user_end_sessions(actor=request.user, user=request.user, reason="user_request")
+    logout(request)
+    response = redirect("accounts:login")
+    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    return response
+
+
+# --- API tokens ----------------------------------------------------------------------------
+
+
+@login_required
+@reauth_required
+def token_list(request: AuthedRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, clear = token_service.token_create(actor=request.user, **form.cleaned_data)
+        except IcommitError as exc:
+            attach_error(form, exc)
+        else:
+            created = {"token": token, "clear": clear}
+            form = TokenForm()
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"form": form, "created": created, "tokens": selectors.token_list(user=request.user)[:50]},
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
+    token = selectors.token_get(user=request.user, pk=pk)
+    try:
+        token_service.token_revoke(actor=request.user, token=token)
+    except IcommitError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Token revoked."))
+    return redirect("accounts:tokens")
+
+
+# --- account administration (platform administrators) --------------------------------------
+
+
+@login_required
+def user_list(request: AuthedRequest) -> HttpResponse:
+    form = UserFilterForm(request.GET or None)
+    query = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    qs = selectors.user_list(user=request.user, query=query)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/users.html",
+        {"form": form, "page_obj": page, "querystring_prefix": f"q={query}&" if query else ""},
+    )
+
+
+def _managed_user(request: AuthedRequest, pk: int) -> User:
+    return selectors.user_get(user=request.user, pk=pk)
+
+
+@login_required
+@require_POST
+def user_deactivate(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = _managed_user(request, pk)
+    try:
+        services.user_deactivate(actor=request.user, user=user)
+    except IcommitError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(user)s can no longer log in.") % {"user": user})
+    return redirect("accounts:users")
+
+
+@login_required
+@require_POST
+def user_reactivate(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = _managed_user(request, pk)
+    services.user_reactivate(actor=request.user, user=user)
+    messages.success(request, _("%(user)s can log in again.") % {"user": user})
+    return redirect("accounts:users")
+
+
+@login_required
+@require_POST
+def user_mfa_reset(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = _managed_user(request, pk)
+    mfa_service.mfa_reset(actor=request.user, user=user)
+    messages.success(
+        request,
+        _("Two-factor authentication of %(user)s was reset; they were told by email.")
+        % {"user": user},
+    )
+    return redirect("accounts:users")

@@ -7,13 +7,14 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import SessionAuth
 
+from icommit.api.auth import TokenAuth
 from icommit.core.exceptions import IcommitError
 
 api = NinjaAPI(
     title="icommit API",
     version="1.0.0",
     urls_namespace="api-1.0.0",
-    auth=[SessionAuth(csrf=True)],
+    auth=[TokenAuth(), SessionAuth(csrf=True)],
     docs_url="/docs",
 )
 

@@ -35,6 +35,15 @@ def navigation(user: Any) -> list[dict[str, Any]]:
             "icon": "building-office-2",
         }
     )
+    if can(user, Action.USER_MANAGE):
+        items.append(
+            {
+                "name": "users",
+                "label": _("Accounts"),
+                "url": reverse("accounts:users"),
+                "icon": "users",
+            }
+        )
     if can(user, Action.AUDIT_VIEW):
         items.append(
             {
@@ -51,6 +60,8 @@ def _current(request: HttpRequest) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return ""
+    if match.namespace == "accounts" and match.url_name == "users":
+        return "users"
     if match.namespace == "web":
         return "audit" if match.url_name == "audit" else "home"
     return {"teams": "teams", "stakeholders": "organisations"}.get(match.namespace, "")

@@ -23,6 +23,18 @@ class AuditPolicy(Policy):
         return qs if self.can(facts, action) else qs.none()
 
 
+class UserAdminPolicy(Policy):
+    """Accounts are run by platform administrators: list, deactivate, reset MFA."""
+
+    global_actions = frozenset({Action.USER_MANAGE})
+
+    def can(self, facts: Facts, action: Action, obj: Any = None) -> bool:
+        return facts.is_admin
+
+    def visible(self, facts: Facts, action: Action, qs: QuerySet[Any]) -> QuerySet[Any]:
+        return qs if facts.is_admin else qs.none()
+
+
 class JobPolicy(Policy):
     """A job and its result file belong to the person who started it, and to no one else."""
 

@@ -1,0 +1,41 @@
+"""Reads on accounts: a user's own tokens, and the account list for administrators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from icommit.access import Action, require, visible
+from icommit.accounts.models import ApiToken, User
+from icommit.core.exceptions import NotFound
+
+
+def token_list(*, user: Any) -> QuerySet[ApiToken]:
+    """The user's own API tokens, newest first."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def token_get(*, user: Any, pk: Any) -> ApiToken:
+    """One of the user's own tokens, or NotFound."""
+    token = token_list(user=user).filter(pk=pk).first()
+    if token is None:
+        raise NotFound()
+    return token
+
+
+def user_list(*, user: Any, query: str = "") -> QuerySet[User]:
+    """All accounts with their platform roles (administrators only)."""
+    require(user, Action.USER_MANAGE)
+    qs = visible(user, Action.USER_MANAGE, User.objects.prefetch_related("role_grants"))
+    if query:
+        qs = qs.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+    return qs.order_by("full_name")
+
+
+def user_get(*, user: Any, pk: Any) -> User:
+    """One account, for administrators; NotFound for anything else."""
+    found = user_list(user=user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found

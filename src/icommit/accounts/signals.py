@@ -1,0 +1,42 @@
+"""Authentication events go to the audit log: logins, failed logins, lockouts, logouts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from icommit.core import audit
+
+
+def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    from icommit.accounts.middleware import mark_login
+
+    if request is not None and hasattr(request, "session"):
+        mark_login(request)
+    with transaction.atomic():
+        audit.record(actor=user, action="account.login", obj=user)
+
+
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
+    with transaction.atomic():
+        audit.record(
+            actor=None,
+            action="account.login_failed",
+            changes={"email": str(credentials.get("username", ""))[:254]},
+        )
+
+
+def on_locked_out(
+    sender: Any, request: Any, username: str | None, ip_address: str | None, **kw: Any
+) -> None:
+    with transaction.atomic():
+        audit.record(actor=None, action="account.locked", changes={"email": (username or "")[:254]})
+
+
+def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        with transaction.atomic():
+            audit.record(actor=user, action="account.logout", obj=user)
