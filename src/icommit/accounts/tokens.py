@@ -68,7 +68,7 @@ def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
 
 def token_authenticate(clear: str) -> ApiToken | None:
     """The usable token for a presented value, or None (constant-time comparison)."""
-    parts = clear.split("_")
+    parts = clear.split("_", 2)
     if len(parts) != 3 or parts[0] != "icm":
         return None
     token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from icommit.access import Action, can, require
 from icommit.access.facts import forget
 from icommit.accounts.models import User
+from icommit.accounts.services import user_end_sessions
 from icommit.core import audit
 from icommit.core.exceptions import Conflict, ValidationFailed
 from icommit.core.services import snapshot, validate
@@ -189,5 +190,6 @@ def membership_end(*, actor: User, membership: OrganisationMembership) -> Organi
     membership.ended_at = timezone.now()
     membership.save(update_fields=["ended_at"])
     audit.record(actor=actor, action="organisation.member_end", obj=membership)
+    user_end_sessions(actor=actor, user=membership.user, reason="left_organisation")
     forget(membership.user)
     return membership

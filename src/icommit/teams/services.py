@@ -16,6 +16,7 @@ from icommit.access import Action, require
 from icommit.access.facts import facts_for, forget
 from icommit.access.roles import TeamRole
 from icommit.accounts.models import User
+from icommit.accounts.services import user_end_sessions
 from icommit.core import audit
 from icommit.core.exceptions import Conflict, NotFound, ValidationFailed
 from icommit.core.outbox import mail_enqueue
