@@ -34,8 +34,8 @@ def test_events_form_a_gap_free_chain_with_details_apart() -> None:
 
 @pytest.mark.django_db
 def test_a_failed_service_leaves_no_event() -> None:
-    from icommit.core.exceptions import IcommitError
     from icommit.access.roles import PlatformRole
+    from icommit.core.exceptions import IcommitError
     from tests.factories import grant
 
     admin = grant(UserFactory(), PlatformRole.ADMINISTRATOR)

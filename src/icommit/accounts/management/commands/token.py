@@ -18,7 +18,9 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         create = sub.add_parser("create", help="create a token and print it once")
         create.add_argument("--user", required=True, help="email of the token's owner")
-        create.add_argument("--days", type=int, default=30, help=f"lifetime in days (1..{MAX_DAYS})")
+        create.add_argument(
+            "--days", type=int, default=30, help=f"lifetime in days (1..{MAX_DAYS})"
+        )
         create.add_argument("--scope", choices=["read", "write"], default="read")
         create.add_argument("--name", default="command line")
 
