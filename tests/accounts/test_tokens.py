@@ -1,4 +1,4 @@
-"""Personal API tokens: shown once, hashed, scoped, expiring, revocable, never more than the user."""
+"""Personal API tokens: shown once, hashed, scoped, expiring, revocable, within the user's rights."""
 
 from __future__ import annotations
 
