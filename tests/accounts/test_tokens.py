@@ -1,4 +1,4 @@
-"""Personal API tokens: shown once, hashed, scoped, expiring, revocable, within the user's rights."""
+"""Personal API tokens: shown once, hashed, scoped, expiring, revocable, within user rights."""
 
 from __future__ import annotations
 
