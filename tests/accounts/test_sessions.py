@@ -106,3 +106,18 @@ def test_changing_the_password_needs_the_old_one(world: World, client_for) -> No
     assert response.status_code == 200
     world.member.refresh_from_db()
     assert world.member.check_password(PASSWORD)
+
+
+def test_leaving_a_team_ends_sessions_and_tokens(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    from icommit.accounts.tokens import token_create
+    from icommit.teams.models import TeamMembership
+    from icommit.teams.services import team_member_remove
+
+    client = client_for(world.observer)
+    token, _clear = token_create(actor=world.observer, name="script")
+    team_member_remove(
+        actor=world.coordinator, membership=TeamMembership.objects.get(user=world.observer)
+    )
+    assert client.get("/").status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None

@@ -241,6 +241,7 @@ def team_member_remove(*, actor: User, membership: TeamMembership) -> TeamMember
     audit.record(
         actor=actor, action="team.member_remove", obj=membership, team_id=membership.team_id
     )
+    user_end_sessions(actor=actor, user=membership.user, reason="left_team")
     forget(membership.user)
     return membership
 
