@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 
 from icommit.accounts import mfa as mfa_service
@@ -36,12 +36,13 @@ from icommit.accounts.services import user_end_sessions
 from icommit.core import audit
 from icommit.core.exceptions import IcommitError
 from icommit.core.forms import attach_error
-from icommit.core.http import AuthedRequest
+from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.stakeholders.selectors import my_memberships
 from icommit.teams.selectors import my_team_memberships
 
 
 class LoginView(auth_views.LoginView):
+    http_method_names = ["get", "post"]
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
@@ -69,6 +70,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_GET
 @login_required
 def profile(request: AuthedRequest) -> HttpResponse:
     return render(
@@ -83,6 +85,7 @@ def profile(request: AuthedRequest) -> HttpResponse:
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    http_method_names = ["get", "post"]
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
@@ -92,6 +95,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordSetView(auth_views.PasswordResetConfirmView):
+    http_method_names = ["get", "post"]
     template_name = "accounts/password_set.html"
     success_url = reverse_lazy("accounts:login")
     post_reset_login = False
@@ -111,6 +115,7 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("web:home")
 
 
+@require_GET_POST
 @login_required
 def mfa(request: AuthedRequest) -> HttpResponse:
     """Verify a code, or enrol an authenticator when the user has none yet."""
@@ -179,6 +184,7 @@ def reauth_required(view):
     return wrapped
 
 
+@require_GET_POST
 @login_required
 def reauth(request: AuthedRequest) -> HttpResponse:
     form = ReauthForm(request.POST or None)
@@ -201,8 +207,8 @@ def reauth(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@login_required
 @reauth_required
 def recovery_codes(request: AuthedRequest) -> HttpResponse:
     codes = mfa_service.recovery_codes_renew(user=request.user)
@@ -213,8 +219,8 @@ def recovery_codes(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@login_required
 def end_all_sessions(request: AuthedRequest) -> HttpResponse:
     """Log out everywhere: every session of this user ends, this one included."""
     user_end_sessions(actor=request.user, user=request.user, reason="user_request")
@@ -227,6 +233,7 @@ def end_all_sessions(request: AuthedRequest) -> HttpResponse:
 # --- API tokens ----------------------------------------------------------------------------
 
 
+@require_GET_POST
 @login_required
 @reauth_required
 def token_list(request: AuthedRequest) -> HttpResponse:
@@ -247,8 +254,8 @@ def token_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@login_required
 def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     token = selectors.token_get(user=request.user, pk=pk)
     try:
@@ -263,6 +270,7 @@ def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- account administration (platform administrators) --------------------------------------
 
 
+@require_GET
 @login_required
 def user_list(request: AuthedRequest) -> HttpResponse:
     form = UserFilterForm(request.GET or None)
@@ -280,8 +288,8 @@ def _managed_user(request: AuthedRequest, pk: int) -> User:
     return selectors.user_get(user=request.user, pk=pk)
 
 
-@login_required
 @require_POST
+@login_required
 def user_deactivate(request: AuthedRequest, pk: int) -> HttpResponse:
     user = _managed_user(request, pk)
     try:
@@ -293,8 +301,8 @@ def user_deactivate(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("accounts:users")
 
 
-@login_required
 @require_POST
+@login_required
 def user_reactivate(request: AuthedRequest, pk: int) -> HttpResponse:
     user = _managed_user(request, pk)
     services.user_reactivate(actor=request.user, user=user)
@@ -302,8 +310,8 @@ def user_reactivate(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("accounts:users")
 
 
-@login_required
 @require_POST
+@login_required
 def user_mfa_reset(request: AuthedRequest, pk: int) -> HttpResponse:
     user = _managed_user(request, pk)
     mfa_service.mfa_reset(actor=request.user, user=user)

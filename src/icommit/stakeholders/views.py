@@ -9,13 +9,13 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from icommit.access import Action, can, require
 from icommit.accounts.services import user_get_or_create
 from icommit.core.exceptions import IcommitError
 from icommit.core.forms import attach_error
-from icommit.core.http import AuthedRequest
+from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.stakeholders import selectors, services
 from icommit.stakeholders.forms import (
     FlagsForm,
@@ -25,6 +25,7 @@ from icommit.stakeholders.forms import (
 )
 
 
+@require_GET
 @login_required
 def organisation_list(request: AuthedRequest) -> HttpResponse:
     form = OrganisationFilterForm(request.GET or None)
@@ -47,6 +48,7 @@ def organisation_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_GET_POST
 @login_required
 def organisation_create(request: AuthedRequest) -> HttpResponse:
     require(request.user, Action.ORGANISATION_CREATE)
@@ -62,6 +64,7 @@ def organisation_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "stakeholders/form.html", {"form": form, "title": _("New organisation")})
 
 
+@require_GET
 @login_required
 def organisation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     org = selectors.organisation_get(user=request.user, pk=pk)
@@ -85,6 +88,7 @@ def organisation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_GET_POST
 @login_required
 def organisation_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     org = selectors.organisation_get(user=request.user, pk=pk, action=Action.ORGANISATION_EDIT)
@@ -105,6 +109,7 @@ def organisation_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_GET_POST
 @login_required
 def organisation_flags(request: AuthedRequest, pk: int) -> HttpResponse:
     org = selectors.organisation_get(user=request.user, pk=pk, action=Action.ORGANISATION_SET_FLAGS)
@@ -128,8 +133,8 @@ def organisation_flags(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@login_required
 def organisation_archive(request: AuthedRequest, pk: int) -> HttpResponse:
     org = selectors.organisation_get(user=request.user, pk=pk, action=Action.ORGANISATION_ARCHIVE)
     services.organisation_archive(actor=request.user, organisation=org)
@@ -137,6 +142,7 @@ def organisation_archive(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("stakeholders:list")
 
 
+@require_GET_POST
 @login_required
 def member_add(request: AuthedRequest, pk: int) -> HttpResponse:
     org = selectors.organisation_get(user=request.user, pk=pk)
@@ -173,8 +179,8 @@ def member_add(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@login_required
 def member_confirm(request: AuthedRequest, pk: int, membership_pk: int) -> HttpResponse:
     org = selectors.organisation_get(
         user=request.user, pk=pk, action=Action.ORGANISATION_MANAGE_MEMBERS
@@ -191,8 +197,8 @@ def member_confirm(request: AuthedRequest, pk: int, membership_pk: int) -> HttpR
     return redirect("stakeholders:detail", org.pk)
 
 
-@login_required
 @require_POST
+@login_required
 def member_end(request: AuthedRequest, pk: int, membership_pk: int) -> HttpResponse:
     org = selectors.organisation_get(
         user=request.user, pk=pk, action=Action.ORGANISATION_MANAGE_MEMBERS

@@ -8,13 +8,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from icommit.access import Action, can, require, visible
 from icommit.access.facts import facts_for
 from icommit.core.exceptions import IcommitError
 from icommit.core.forms import attach_error
-from icommit.core.http import AuthedRequest
+from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.core.jobs import job_start
 from icommit.stakeholders.models import Organisation, OrganisationMembership
 from icommit.stakeholders.selectors import organisation_get
@@ -31,6 +31,7 @@ from icommit.teams.forms import (
 from icommit.teams.models import Team
 
 
+@require_GET
 @login_required
 def team_list(request: AuthedRequest) -> HttpResponse:
     archived = request.GET.get("archived") == "1"
@@ -56,6 +57,7 @@ def _coordinator_choices(request: AuthedRequest):
     return qs.order_by("user__full_name", "organisation__name")
 
 
+@require_GET_POST
 @login_required
 def team_create(request: AuthedRequest) -> HttpResponse:
     require(request.user, Action.TEAM_CREATE)
@@ -104,12 +106,14 @@ def _team_page_context(request: AuthedRequest, team: Team) -> dict:
     return context
 
 
+@require_GET
 @login_required
 def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk)
     return render(request, "teams/detail.html", _team_page_context(request, team))
 
 
+@require_GET_POST
 @login_required
 def team_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_EDIT)
@@ -137,8 +141,8 @@ def team_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@login_required
 def team_archive(request: AuthedRequest, pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_ARCHIVE)
     services.team_archive(actor=request.user, team=team)
@@ -152,8 +156,8 @@ def _rerender(request: AuthedRequest, team: Team, **forms: object) -> HttpRespon
     return render(request, "teams/detail.html", context, status=422)
 
 
-@login_required
 @require_POST
+@login_required
 def organisation_add(request: AuthedRequest, pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_MANAGE_MEMBERS)
     form = OrganisationChoiceForm(
@@ -181,8 +185,8 @@ def organisation_add(request: AuthedRequest, pk: int) -> HttpResponse:
     return _rerender(request, team, org_form=form)
 
 
-@login_required
 @require_POST
+@login_required
 def organisation_remove(request: AuthedRequest, pk: int, org_pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_MANAGE_MEMBERS)
     organisation = organisation_get(user=request.user, pk=org_pk)
@@ -197,8 +201,8 @@ def organisation_remove(request: AuthedRequest, pk: int, org_pk: int) -> HttpRes
     return redirect("teams:detail", team.pk)
 
 
-@login_required
 @require_POST
+@login_required
 def member_add(request: AuthedRequest, pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_MANAGE_MEMBERS)
     form = MemberAddForm(request.POST, candidates=selectors.candidate_members(team=team))
@@ -222,8 +226,8 @@ def member_add(request: AuthedRequest, pk: int) -> HttpResponse:
     return _rerender(request, team, member_form=form)
 
 
-@login_required
 @require_POST
+@login_required
 def member_role(request: AuthedRequest, pk: int, member_pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_MANAGE_MEMBERS)
     membership = selectors.team_member_get(team=team, pk=member_pk)
@@ -244,8 +248,8 @@ def member_role(request: AuthedRequest, pk: int, member_pk: int) -> HttpResponse
     return redirect("teams:detail", team.pk)
 
 
-@login_required
 @require_POST
+@login_required
 def member_remove(request: AuthedRequest, pk: int, member_pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_MANAGE_MEMBERS)
     membership = selectors.team_member_get(team=team, pk=member_pk)
@@ -258,8 +262,8 @@ def member_remove(request: AuthedRequest, pk: int, member_pk: int) -> HttpRespon
     return redirect("teams:detail", team.pk)
 
 
-@login_required
 @require_POST
+@login_required
 def invite(request: AuthedRequest, pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_MANAGE_MEMBERS)
     form = InviteForm(request.POST, organisations=selectors.team_organisations(team=team))
@@ -276,8 +280,8 @@ def invite(request: AuthedRequest, pk: int) -> HttpResponse:
     return _rerender(request, team, invite_form=form)
 
 
-@login_required
 @require_POST
+@login_required
 def invitation_revoke(request: AuthedRequest, pk: int, invitation_pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_MANAGE_MEMBERS)
     invitation = selectors.invitation_get(team=team, pk=invitation_pk)
@@ -286,14 +290,15 @@ def invitation_revoke(request: AuthedRequest, pk: int, invitation_pk: int) -> Ht
     return redirect("teams:detail", team.pk)
 
 
-@login_required
 @require_POST
+@login_required
 def export_roster(request: AuthedRequest, pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_EXPORT)
     job = job_start(owner=request.user, kind="team.roster", params={"team": team.pk})
     return redirect("web:job", job.pk)
 
 
+@require_GET_POST
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.invitation_by_token(token)
     signed_in = request.user.is_authenticated

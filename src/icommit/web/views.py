@@ -27,6 +27,7 @@ from icommit.web.forms import AuditFilterForm
 log = logging.getLogger(__name__)
 
 
+@require_GET
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
     return render(request, "web/home.html", selectors.home_overview(user=request.user))
@@ -58,6 +59,7 @@ def language(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_GET
 @login_required
 def audit(request: AuthedRequest) -> HttpResponse:
     require(request.user, Action.AUDIT_VIEW)
@@ -93,6 +95,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(status, status=200 if healthy else 503)
 
 
+@require_GET
 @login_required
 def job_status(request: AuthedRequest, pk: str) -> HttpResponse:
     job = selectors.job_get(user=request.user, pk=pk)
@@ -106,6 +109,7 @@ def job_status(request: AuthedRequest, pk: str) -> HttpResponse:
     return response
 
 
+@require_GET
 @login_required
 def job_download(request: AuthedRequest, pk: str) -> FileResponse:
     job = selectors.job_get(user=request.user, pk=pk)
