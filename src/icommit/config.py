@@ -41,6 +41,7 @@ KNOWN: dict[str, str] = {
     "ICOMMIT_DEMO_PASSWORD": "password of every demo account (default icommit-demo)",
     "ICOMMIT_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR (default INFO)",
     "ICOMMIT_CHECKPOINT_DIR": "folder for signed audit checkpoints, outside the database",
+    "ICOMMIT_AUDIT_SIGNING_KEY_FILE": "PEM Ed25519 key that signs audit checkpoints (production)",
     "ICOMMIT_FAST_HASHER": "1 uses a cheap password hasher (tests only)",
 }
 

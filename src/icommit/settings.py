@@ -49,6 +49,7 @@ SESSION_IDLE_SECONDS = ENV.integer("ICOMMIT_SESSION_IDLE_MINUTES", 30, 1, 24 * 6
 SESSION_MAX_SECONDS = ENV.integer("ICOMMIT_SESSION_MAX_HOURS", 12, 1, 72) * 3600
 DEMO_PASSWORD = ENV.raw("ICOMMIT_DEMO_PASSWORD") or "icommit-demo"
 CHECKPOINT_DIR = Path(ENV.raw("ICOMMIT_CHECKPOINT_DIR") or DATA_DIR / "checkpoints")
+AUDIT_SIGNING_KEY_FILE = ENV.raw("ICOMMIT_AUDIT_SIGNING_KEY_FILE")
 SERVE_PORT = ENV.integer("ICOMMIT_PORT", 8000, 1, 65535)
 SERVE_BIND = ENV.raw("ICOMMIT_BIND") or "127.0.0.1"
 SERVE_WORKERS = ENV.integer("ICOMMIT_WORKERS", os.cpu_count() or 1, 1, 64)
@@ -157,7 +158,7 @@ else:
                 "timeout": 20,
                 "init_command": (
                     "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
-                    "PRAGMA foreign_keys=ON;PRAGMA busy_timeout=20000;"
+                    "PRAGMA foreign_keys=ON;PRAGMA busy_timeout=20000;PRAGMA secure_delete=ON;"
                 ),
             },
         }
@@ -184,7 +185,13 @@ REAUTH_SECONDS = 5 * 60
 OTP_TOTP_ISSUER = "icommit"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Lock an account after repeated failures, and an address that tries many accounts. Behind the
+# reverse proxy of deploy/, the client address comes from X-Forwarded-For (one proxy).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_IPWARE_PROXY_COUNT = 1 if PRODUCTION else 0
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if PRODUCTION else ("REMOTE_ADDR",)
+)
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"

@@ -1,14 +1,19 @@
 from django.urls import path
 
 from icommit.accounts import views
+from icommit.core.http import require_GET_POST
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/", require_GET_POST(views.LoginView.as_view()), name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("profile/", views.profile, name="profile"),
-    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
-    path("set-password/<uidb64>/<token>/", views.PasswordSetView.as_view(), name="password_set"),
+    path("password/", require_GET_POST(views.PasswordChangeView.as_view()), name="password_change"),
+    path(
+        "set-password/<uidb64>/<token>/",
+        require_GET_POST(views.PasswordSetView.as_view()),
+        name="password_set",
+    ),
     path("mfa/", views.mfa, name="mfa"),
     path("mfa/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("reauth/", views.reauth, name="reauth"),

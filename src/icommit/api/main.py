@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import SessionAuth
@@ -16,6 +17,7 @@ api = NinjaAPI(
     urls_namespace="api-1.0.0",
     auth=[TokenAuth(), SessionAuth(csrf=True)],
     docs_url="/docs",
+    docs_decorator=require_GET,
 )
 
 

@@ -1,8 +1,9 @@
 """Append events to the audit log in the caller's transaction.
 
 Invariant: each event's ``hash`` is SHA-256 over the canonical JSON of its chained fields,
-including the previous event's hash, and ``seq`` has no gaps. The head row is locked for
-every append, so concurrent writers queue instead of forking the chain.
+including the previous event's hash, and ``seq`` has no gaps. Every append takes a
+transaction-scoped PostgreSQL advisory lock and then locks the head row (SQLite transactions
+are IMMEDIATE), so concurrent writers queue instead of forking the chain.
 """
 
 from __future__ import annotations
@@ -18,6 +19,13 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from icommit.core.models import AuditDetail, AuditEvent, AuditHead
+
+#: The hash an empty chain starts from: the ``prev_hash`` of event #1.
+GENESIS_HASH = "0" * 64
+
+#: Key of the advisory lock that serialises appends on PostgreSQL; any fixed 64-bit number
+#: works, as long as nothing else locks it (the first 8 bytes of SHA-256 "icommit.audit.append").
+APPEND_LOCK_ID = 9013831539201561989
 
 
 def canonical_json(value: Any) -> str:
@@ -78,6 +86,7 @@ def record(
         object_type, object_id = object_label(obj)
     actor_id = getattr(actor, "pk", None) if actor is not None else None
     with transaction.atomic():
+        _lock_appends()
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         event = AuditEvent(
             seq=head.seq + 1,
@@ -97,6 +106,14 @@ def record(
             AuditDetail.objects.create(event=event, data=json.loads(canonical_json(changes)))
         AuditHead.objects.filter(id=1).update(seq=event.seq, hash=event.hash)
     return event
+
+
+def _lock_appends() -> None:
+    # Belt and braces: the head row lock alone does not cover the very first append, when
+    # there is no row to lock yet; the advisory lock is held until the transaction ends.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK_ID])
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

@@ -117,3 +117,30 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class SubjectKey(models.Model):
+    """The data key of one data subject (a client), wrapped by a master key.
+
+    ``icommit.core.crypto`` alone reads and writes it. Destroying it empties ``wrapped_key``,
+    which makes every value encrypted with it unreadable wherever it is stored.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    #: nonce || AES-GCM(key-wrap key derived from the master key, data key); empty once destroyed
+    wrapped_key = models.BinaryField(max_length=60, editable=False)
+    master_key_id = models.CharField(max_length=32, blank=True)
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["master_key_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(destroyed_at__isnull=True) | models.Q(master_key_id=""),
+                name="subjectkey_destroyed_keeps_no_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"subject key {self.id}"

@@ -127,7 +127,7 @@ def archive_team(request: AuthedRequest, team_id: int):
 
 @router.get("/{team_id}/members", response={200: list[MemberOut], **READ_ERRORS})
 @paginate
-def list_members(request: AuthedRequest, team_id: int):
+def list_team_members(request: AuthedRequest, team_id: int):
     """Current members of a team."""
     team = selectors.team_get(user=request.user, pk=team_id)
     return selectors.team_members(team=team)
@@ -143,7 +143,7 @@ def add_organisation(request: AuthedRequest, team_id: int, payload: Organisation
 
 
 @router.post("/{team_id}/members", response={201: MemberOut, **WRITE_ERRORS})
-def add_member(request: AuthedRequest, team_id: int, payload: MemberIn):
+def add_team_member(request: AuthedRequest, team_id: int, payload: MemberIn):
     """Add a confirmed member of a participating organisation (coordinators)."""
     from icommit.accounts.models import User
 

@@ -1,0 +1,187 @@
+"""The declared access matrix: for each action, the roles and relations that may do it.
+
+This table is what people read (``icommit access-matrix``) and what tests hold the code to:
+one test checks every policy answer against it, another requests every URL as every subject
+and compares the status with what this table implies. ``URLS`` says which action each page
+and API operation performs, and on which object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from icommit.access.actions import Action
+
+
+class Subject(StrEnum):
+    """Who asks, relative to the object of the action (organisation O, team T, job J)."""
+
+    ANONYMOUS = "anonymous"
+    SIGNED_IN = "signed in, no organisation"
+    ORG_MEMBER = "confirmed member of O"
+    ORG_ADMIN = "administrator of O"
+    TEAM_OBSERVER = "observer in T"
+    TEAM_MEMBER = "member of T"
+    TEAM_CASE_MANAGER = "case manager in T"
+    TEAM_COORDINATOR = "coordinator of T"
+    OTHER_COORDINATOR = "coordinator of another team"
+    ADMINISTRATOR = "platform administrator"
+    DPO = "data-protection officer"
+    EVALUATOR = "evaluator"
+    TRAINER = "trainer"
+    JOB_OWNER = "owner of job J"
+
+
+S = Subject
+A = Action
+
+#: Subjects holding a confirmed organisation membership somewhere.
+_WITH_ORGANISATION = frozenset(
+    {
+        S.ORG_MEMBER,
+        S.ORG_ADMIN,
+        S.TEAM_OBSERVER,
+        S.TEAM_MEMBER,
+        S.TEAM_CASE_MANAGER,
+        S.TEAM_COORDINATOR,
+        S.OTHER_COORDINATOR,
+    }
+)
+_SIGNED_IN = frozenset(S) - {S.ANONYMOUS}
+_IN_TEAM = frozenset({S.TEAM_OBSERVER, S.TEAM_MEMBER, S.TEAM_CASE_MANAGER, S.TEAM_COORDINATOR})
+
+DECLARED: dict[Action, frozenset[Subject]] = {
+    A.ORGANISATION_VIEW: _SIGNED_IN,
+    A.ORGANISATION_CREATE: frozenset({S.ADMINISTRATOR}),
+    A.ORGANISATION_EDIT: frozenset({S.ORG_ADMIN, S.ADMINISTRATOR}),
+    A.ORGANISATION_ARCHIVE: frozenset({S.ADMINISTRATOR}),
+    A.ORGANISATION_SET_FLAGS: frozenset({S.ADMINISTRATOR}),
+    A.ORGANISATION_MANAGE_MEMBERS: frozenset({S.ORG_ADMIN}),
+    A.ORGANISATION_APPOINT_ADMIN: frozenset({S.ADMINISTRATOR}),
+    A.TEAM_VIEW: _IN_TEAM | {S.ADMINISTRATOR},
+    A.TEAM_CREATE: _WITH_ORGANISATION | {S.ADMINISTRATOR},
+    A.TEAM_EDIT: frozenset({S.TEAM_COORDINATOR}),
+    A.TEAM_ARCHIVE: frozenset({S.TEAM_COORDINATOR, S.ADMINISTRATOR}),
+    A.TEAM_MANAGE_MEMBERS: frozenset({S.TEAM_COORDINATOR}),
+    A.TEAM_EXPORT: frozenset({S.TEAM_COORDINATOR}),
+    A.AUDIT_VIEW: frozenset({S.ADMINISTRATOR, S.DPO}),
+    A.USER_MANAGE: frozenset({S.ADMINISTRATOR}),
+    A.JOB_VIEW: frozenset({S.JOB_OWNER}),
+}
+
+
+class Open(StrEnum):
+    """Pages outside the action table."""
+
+    PUBLIC = "anyone, signed in or not"
+    SIGNED_IN = "anyone signed in"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a URL and method needs: an action (on an object) or an open rule."""
+
+    need: Action | Open
+    obj: str | None = None
+    #: Further actions any one of which also allows the request.
+    also: tuple[Action, ...] = ()
+
+
+def _r(need: Action | Open, obj: str | None = None, also: tuple[Action, ...] = ()) -> Rule:
+    return Rule(need, obj, also)
+
+
+PUB, SIGNED = _r(Open.PUBLIC), _r(Open.SIGNED_IN)
+
+#: Page URL name (or ``api:<operation>``) -> method -> rule. Objects: org, team, membership
+#: (a pending membership of O), team_member, invitation, job, token (the subject's own).
+URLS: dict[str, dict[str, Rule]] = {
+    "healthz": {"GET": PUB},
+    "web:home": {"GET": SIGNED},
+    "web:language": {"POST": PUB},
+    "web:audit": {"GET": _r(A.AUDIT_VIEW)},
+    "web:job": {"GET": _r(A.JOB_VIEW, "job")},
+    "web:job_download": {"GET": _r(A.JOB_VIEW, "job")},
+    "accounts:login": {"GET": PUB, "POST": PUB},
+    "accounts:logout": {"POST": PUB},
+    "accounts:profile": {"GET": SIGNED},
+    "accounts:password_change": {"GET": SIGNED, "POST": SIGNED},
+    "accounts:password_set": {"GET": PUB, "POST": PUB},
+    "accounts:mfa": {"GET": SIGNED, "POST": SIGNED},
+    "accounts:recovery_codes": {"POST": SIGNED},
+    "accounts:reauth": {"GET": SIGNED, "POST": SIGNED},
+    "accounts:end_all_sessions": {"POST": SIGNED},
+    "accounts:tokens": {"GET": SIGNED, "POST": SIGNED},
+    "accounts:token_revoke": {"POST": _r(Open.SIGNED_IN, "token")},
+    "accounts:users": {"GET": _r(A.USER_MANAGE)},
+    "accounts:user_deactivate": {"POST": _r(A.USER_MANAGE)},
+    "accounts:user_reactivate": {"POST": _r(A.USER_MANAGE)},
+    "accounts:user_mfa_reset": {"POST": _r(A.USER_MANAGE)},
+    "stakeholders:list": {"GET": SIGNED},
+    "stakeholders:create": {"GET": _r(A.ORGANISATION_CREATE), "POST": _r(A.ORGANISATION_CREATE)},
+    "stakeholders:detail": {"GET": _r(A.ORGANISATION_VIEW, "org")},
+    "stakeholders:edit": {
+        "GET": _r(A.ORGANISATION_EDIT, "org"),
+        "POST": _r(A.ORGANISATION_EDIT, "org"),
+    },
+    "stakeholders:flags": {
+        "GET": _r(A.ORGANISATION_SET_FLAGS, "org"),
+        "POST": _r(A.ORGANISATION_SET_FLAGS, "org"),
+    },
+    "stakeholders:archive": {"POST": _r(A.ORGANISATION_ARCHIVE, "org")},
+    "stakeholders:member_add": {
+        "GET": _r(A.ORGANISATION_MANAGE_MEMBERS, "org", (A.ORGANISATION_APPOINT_ADMIN,)),
+        "POST": _r(A.ORGANISATION_MANAGE_MEMBERS, "org", (A.ORGANISATION_APPOINT_ADMIN,)),
+    },
+    "stakeholders:member_confirm": {"POST": _r(A.ORGANISATION_MANAGE_MEMBERS, "org")},
+    "stakeholders:member_end": {"POST": _r(A.ORGANISATION_MANAGE_MEMBERS, "org")},
+    "teams:list": {"GET": SIGNED},
+    "teams:create": {"GET": _r(A.TEAM_CREATE), "POST": _r(A.TEAM_CREATE)},
+    "teams:detail": {"GET": _r(A.TEAM_VIEW, "team")},
+    "teams:edit": {"GET": _r(A.TEAM_EDIT, "team"), "POST": _r(A.TEAM_EDIT, "team")},
+    "teams:archive": {"POST": _r(A.TEAM_ARCHIVE, "team")},
+    "teams:organisation_add": {"POST": _r(A.TEAM_MANAGE_MEMBERS, "team")},
+    "teams:organisation_remove": {"POST": _r(A.TEAM_MANAGE_MEMBERS, "team")},
+    "teams:member_add": {"POST": _r(A.TEAM_MANAGE_MEMBERS, "team")},
+    "teams:member_role": {"POST": _r(A.TEAM_MANAGE_MEMBERS, "team")},
+    "teams:member_remove": {"POST": _r(A.TEAM_MANAGE_MEMBERS, "team")},
+    "teams:invite": {"POST": _r(A.TEAM_MANAGE_MEMBERS, "team")},
+    "teams:invitation_revoke": {"POST": _r(A.TEAM_MANAGE_MEMBERS, "team")},
+    "teams:export": {"POST": _r(A.TEAM_EXPORT, "team")},
+    "teams:invitation_accept": {"GET": PUB, "POST": PUB},
+    "api:openapi-json": {"GET": PUB},
+    "api:openapi-view": {"GET": PUB},
+    "api:me": {"GET": SIGNED},
+    "api:list_organisations": {"GET": SIGNED},
+    "api:create_organisation": {"POST": _r(A.ORGANISATION_CREATE)},
+    "api:get_organisation": {"GET": _r(A.ORGANISATION_VIEW, "org")},
+    "api:update_organisation": {"PUT": _r(A.ORGANISATION_EDIT, "org")},
+    "api:set_flags": {"POST": _r(A.ORGANISATION_SET_FLAGS, "org")},
+    "api:archive_organisation": {"POST": _r(A.ORGANISATION_ARCHIVE, "org")},
+    "api:list_members": {"GET": _r(A.ORGANISATION_MANAGE_MEMBERS, "org")},
+    "api:add_member": {"POST": _r(A.ORGANISATION_MANAGE_MEMBERS, "org")},
+    "api:confirm_member": {"POST": _r(A.ORGANISATION_MANAGE_MEMBERS, "org")},
+    "api:end_member": {"POST": _r(A.ORGANISATION_MANAGE_MEMBERS, "org")},
+    "api:list_teams": {"GET": SIGNED},
+    "api:create_team": {"POST": _r(A.TEAM_CREATE)},
+    "api:get_team": {"GET": _r(A.TEAM_VIEW, "team")},
+    "api:update_team": {"PUT": _r(A.TEAM_EDIT, "team")},
+    "api:archive_team": {"POST": _r(A.TEAM_ARCHIVE, "team")},
+    "api:list_team_members": {"GET": _r(A.TEAM_VIEW, "team")},
+    "api:add_organisation": {"POST": _r(A.TEAM_MANAGE_MEMBERS, "team")},
+    "api:add_team_member": {"POST": _r(A.TEAM_MANAGE_MEMBERS, "team")},
+    "api:set_role": {"PUT": _r(A.TEAM_MANAGE_MEMBERS, "team")},
+    "api:remove_member": {"DELETE": _r(A.TEAM_MANAGE_MEMBERS, "team")},
+    "api:invite": {"POST": _r(A.TEAM_MANAGE_MEMBERS, "team")},
+}
+
+
+def as_rows() -> list[list[str]]:
+    """The matrix as rows: action, then one cell per subject ("yes" or "")."""
+    subjects = list(Subject)
+    rows = [["action", *[s.value for s in subjects]]]
+    for action in Action:
+        allowed = DECLARED[action]
+        rows.append([action.value, *["yes" if s in allowed else "" for s in subjects]])
+    return rows

@@ -1,0 +1,55 @@
+"""The recurring background tasks, kept as django-q2 ``Schedule`` rows.
+
+``ensure_schedules`` is idempotent: it runs after every ``migrate`` and leaves exactly one row
+per task below, with the interval given here; when a row next runs is left alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+
+
+@dataclass(frozen=True)
+class Recurring:
+    name: str
+    func: str
+    minutes: int
+
+
+SCHEDULES = (
+    Recurring("audit checkpoint", "icommit.core.checkpoints.checkpoint_job", 15),
+    Recurring("mail outbox flush", "icommit.core.outbox.outbox_flush", 1),
+)
+
+
+def ensure_schedules(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Create or correct the schedule row of every recurring task."""
+    from django_q.models import Schedule
+
+    for task in SCHEDULES:
+        wanted: dict[str, Any] = {
+            "func": task.func,
+            "schedule_type": Schedule.MINUTES,
+            "minutes": task.minutes,
+            "repeats": -1,
+        }
+        rows = list(Schedule.objects.using(using).filter(name=task.name).order_by("id"))
+        if not rows:
+            Schedule.objects.using(using).create(name=task.name, **wanted)
+            continue
+        first, duplicates = rows[0], rows[1:]
+        if any(getattr(first, key) != value for key, value in wanted.items()):
+            Schedule.objects.using(using).filter(pk=first.pk).update(**wanted)
+        if duplicates:
+            Schedule.objects.using(using).filter(pk__in=[row.pk for row in duplicates]).delete()
+
+
+def schedules_after_migrate(sender: Any, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
+    """post_migrate receiver for the core app: ensure the schedules once django-q's table exists."""
+    from django_q.models import Schedule
+
+    if Schedule._meta.db_table in connections[using].introspection.table_names():
+        ensure_schedules(using)
