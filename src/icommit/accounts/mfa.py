@@ -80,14 +80,22 @@ def recovery_codes_renew(*, user: User) -> list[str]:
     return codes
 
 
+def throttled(user: User) -> bool:
+    """Whether wrong codes have paused verification for a moment (django-otp's throttling)."""
+    device = confirmed_device(user)
+    return device is not None and not device.verify_is_allowed()[0]
+
+
 def mfa_verify(*, user: User, code: str) -> TOTPDevice | StaticDevice | None:
     """Check a TOTP or recovery code; the matching device, or None."""
     code = code.strip().replace(" ", "")
     if not code:
         return None
     device = confirmed_device(user)
-    if device is not None and device.verify_token(code):
-        return device
+    if code.isdigit() and len(code) <= 8:
+        if device is not None and device.verify_token(code):
+            return device
+        return None
     static = StaticDevice.objects.filter(user=user, confirmed=True).first()
     if static is not None and static.verify_token(code):
         return static

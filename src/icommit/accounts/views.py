@@ -134,9 +134,11 @@ def mfa(request: AuthedRequest) -> HttpResponse:
             return redirect(_next_url(request))
         with transaction.atomic():
             audit.record(actor=user, action="account.mfa_failed", obj=user)
-        form.add_error(
-            "code", _("This code is not valid. Codes work once and change every 30 seconds.")
-        )
+        if mfa_service.throttled(user):
+            message = _("Too many wrong codes in a row: wait a few seconds, then try again.")
+        else:
+            message = _("This code is not valid. Codes work once and change every 30 seconds.")
+        form.add_error("code", message)
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})
 
 

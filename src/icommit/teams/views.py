@@ -30,6 +30,9 @@ from icommit.teams.forms import (
 )
 from icommit.teams.models import Team
 
+#: The invitation form shares the team page with forms of the same field names.
+INVITE_IDS = "invite-%s"
+
 
 @require_GET
 @login_required
@@ -101,7 +104,7 @@ def _team_page_context(request: AuthedRequest, team: Team) -> dict:
             invitations=selectors.team_open_invitations(team=team),
             org_form=OrganisationChoiceForm(organisations=available),
             member_form=MemberAddForm(candidates=selectors.candidate_members(team=team)),
-            invite_form=InviteForm(organisations=organisations),
+            invite_form=InviteForm(organisations=organisations, auto_id=INVITE_IDS),
         )
     return context
 
@@ -266,7 +269,9 @@ def member_remove(request: AuthedRequest, pk: int, member_pk: int) -> HttpRespon
 @login_required
 def invite(request: AuthedRequest, pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_MANAGE_MEMBERS)
-    form = InviteForm(request.POST, organisations=selectors.team_organisations(team=team))
+    form = InviteForm(
+        request.POST, organisations=selectors.team_organisations(team=team), auto_id=INVITE_IDS
+    )
     if form.is_valid():
         try:
             services.team_invite(actor=request.user, team=team, **form.cleaned_data)

@@ -16,6 +16,10 @@ from icommit.access.facts import facts_for
 def navigation(user: Any) -> list[dict[str, Any]]:
     if not getattr(user, "is_authenticated", False):
         return []
+    from icommit.accounts.middleware import mfa_verified
+
+    if settings.MFA_REQUIRED and not mfa_verified(user):
+        return []
     facts = facts_for(user)
     items = [{"name": "home", "label": _("Home"), "url": reverse("web:home"), "icon": "home"}]
     if facts.team_roles or can(user, Action.TEAM_CREATE) or facts.is_admin:
