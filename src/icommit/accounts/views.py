@@ -235,20 +235,24 @@ def end_all_sessions(request: AuthedRequest) -> HttpResponse:
 # --- API tokens ----------------------------------------------------------------------------
 
 
+NEW_TOKEN = "icommit_new_token"
+
+
 @require_GET_POST
 @login_required
 @reauth_required
 def token_list(request: AuthedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
-    created = None
+    # The clear token lives in the session only until the page after the redirect shows it.
+    created = request.session.pop(NEW_TOKEN, None) if request.method == "GET" else None
     if request.method == "POST" and form.is_valid():
         try:
-            token, clear = token_service.token_create(actor=request.user, **form.cleaned_data)
+            _token, clear = token_service.token_create(actor=request.user, **form.cleaned_data)
         except IcommitError as exc:
             attach_error(form, exc)
         else:
-            created = {"token": token, "clear": clear}
-            form = TokenForm()
+            request.session[NEW_TOKEN] = clear
+            return redirect("accounts:tokens")
     return render(
         request,
         "accounts/tokens.html",
