@@ -160,3 +160,28 @@ def test_invitation_link_signs_up_a_new_person(world: World, client_for, client)
     assert response.status_code == 302
     assert TeamMembership.objects.filter(user__email="fresh@example.org", team=world.team).exists()
     assert client.get(url).status_code == 404
+
+
+def test_the_history_panel_shows_the_coordinator_what_changed(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    from icommit.teams.services import team_update
+
+    team_update(
+        actor=world.coordinator,
+        team=world.team,
+        name="Alpha Renamed",
+        city="C",
+        country="DE",
+        scope="vie",
+    )
+    client = client_for(world.coordinator)
+    page = client.get(reverse("teams:detail", args=[world.team.pk])).content.decode()
+    assert reverse("teams:history", args=[world.team.pk]) in page
+    fragment = client.get(reverse("teams:history", args=[world.team.pk]), HTTP_HX_REQUEST="true")
+    body = fragment.content.decode()
+    assert "team.update" in body and "Cora Coordinator" in body and "<html" not in body
+    member = client_for(world.member)
+    assert (
+        reverse("teams:history", args=[world.team.pk])
+        not in member.get(reverse("teams:detail", args=[world.team.pk])).content.decode()
+    )
+    assert member.get(reverse("teams:history", args=[world.team.pk])).status_code == 403

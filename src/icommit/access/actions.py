@@ -15,6 +15,7 @@ class Action(StrEnum):
     ORGANISATION_SET_FLAGS = "organisation.set_flags"
     ORGANISATION_MANAGE_MEMBERS = "organisation.manage_members"
     ORGANISATION_APPOINT_ADMIN = "organisation.appoint_admin"
+    ORGANISATION_HISTORY = "organisation.history"
 
     TEAM_VIEW = "team.view"
     TEAM_CREATE = "team.create"
@@ -22,6 +23,7 @@ class Action(StrEnum):
     TEAM_ARCHIVE = "team.archive"
     TEAM_MANAGE_MEMBERS = "team.manage_members"
     TEAM_EXPORT = "team.export"
+    TEAM_HISTORY = "team.history"
 
     AUDIT_VIEW = "audit.view"
     USER_MANAGE = "user.manage"

@@ -235,7 +235,7 @@ def end_all_sessions(request: AuthedRequest) -> HttpResponse:
 # --- API tokens ----------------------------------------------------------------------------
 
 
-NEW_TOKEN = "icommit_new_token"
+NEW_TOKEN = "icommit_new_token"  # noqa: S105 (a session key, not a secret)
 
 
 @require_GET_POST

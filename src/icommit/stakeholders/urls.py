@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.organisation_create, name="create"),
     path("<int:pk>/", views.organisation_detail, name="detail"),
     path("<int:pk>/edit/", views.organisation_edit, name="edit"),
+    path("<int:pk>/history/", views.organisation_history, name="history"),
     path("<int:pk>/flags/", views.organisation_flags, name="flags"),
     path("<int:pk>/archive/", views.organisation_archive, name="archive"),
     path("<int:pk>/members/add/", views.member_add, name="member_add"),

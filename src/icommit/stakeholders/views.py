@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,6 +24,8 @@ from icommit.stakeholders.forms import (
     OrganisationFilterForm,
     OrganisationForm,
 )
+from icommit.web.history import render_history
+from icommit.web.selectors import object_history
 
 
 @require_GET
@@ -84,7 +87,23 @@ def organisation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "can_manage": manage,
             "can_add": manage or appoint,
             "add_form": MemberAddForm(),
+            "history_url": reverse("stakeholders:history", args=[org.pk])
+            if can(request.user, Action.ORGANISATION_HISTORY, org)
+            else "",
         },
+    )
+
+
+@require_GET
+@login_required
+def organisation_history(request: AuthedRequest, pk: int) -> HttpResponse:
+    org = selectors.organisation_get(user=request.user, pk=pk, action=Action.ORGANISATION_HISTORY)
+    memberships = org.memberships.values_list("pk", flat=True)
+    history = object_history(
+        obj=org, related=("stakeholders.organisationmembership", list(memberships))
+    )
+    return render_history(
+        request, subject=org, history=history, back=reverse("stakeholders:detail", args=[org.pk])
     )
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.team_create, name="create"),
     path("<int:pk>/", views.team_detail, name="detail"),
     path("<int:pk>/edit/", views.team_edit, name="edit"),
+    path("<int:pk>/history/", views.team_history, name="history"),
     path("<int:pk>/archive/", views.team_archive, name="archive"),
     path("<int:pk>/organisations/add/", views.organisation_add, name="organisation_add"),
     path(

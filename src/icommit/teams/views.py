@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -29,6 +30,8 @@ from icommit.teams.forms import (
     TeamForm,
 )
 from icommit.teams.models import Team
+from icommit.web.history import render_history
+from icommit.web.selectors import object_history
 
 #: The invitation form shares the team page with forms of the same field names.
 INVITE_IDS = "invite-%s"
@@ -92,6 +95,9 @@ def _team_page_context(request: AuthedRequest, team: Team) -> dict:
         "can_manage": manage,
         "can_archive": can(request.user, Action.TEAM_ARCHIVE, team),
         "can_export": can(request.user, Action.TEAM_EXPORT, team),
+        "history_url": reverse("teams:history", args=[team.pk])
+        if can(request.user, Action.TEAM_HISTORY, team)
+        else "",
         "role_form": RoleForm(),
     }
     if manage:
@@ -114,6 +120,18 @@ def _team_page_context(request: AuthedRequest, team: Team) -> dict:
 def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk)
     return render(request, "teams/detail.html", _team_page_context(request, team))
+
+
+@require_GET
+@login_required
+def team_history(request: AuthedRequest, pk: int) -> HttpResponse:
+    team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_HISTORY)
+    return render_history(
+        request,
+        subject=team,
+        history=object_history(obj=team, team_id=team.pk),
+        back=reverse("teams:detail", args=[team.pk]),
+    )
 
 
 @require_GET_POST

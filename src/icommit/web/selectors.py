@@ -55,3 +55,21 @@ def audit_events(
 def job_get(*, user: Any, pk: Any) -> Job:
     """One of the user's own jobs, or NotFound."""
     return get_visible(user, Action.JOB_VIEW, Job.objects.all(), pk=pk)
+
+
+def object_history(
+    *, obj: Any, team_id: int | None = None, related: Any = None, limit: int = 50
+) -> QuerySet[AuditEvent]:
+    """The newest audit events about an object (and, for a team, everything in the team)."""
+    from django.db.models import Q
+
+    from icommit.core.audit import object_label
+
+    object_type, object_id = object_label(obj)
+    condition = Q(object_type=object_type, object_id=object_id)
+    if team_id is not None:
+        condition |= Q(team_id=team_id)
+    if related is not None:
+        related_type, related_ids = related
+        condition |= Q(object_type=related_type, object_id__in=[str(i) for i in related_ids])
+    return AuditEvent.objects.filter(condition).select_related("actor").order_by("-seq")[:limit]

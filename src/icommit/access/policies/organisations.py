@@ -26,6 +26,7 @@ class OrganisationPolicy(Policy):
             A.ORGANISATION_SET_FLAGS,
             A.ORGANISATION_MANAGE_MEMBERS,
             A.ORGANISATION_APPOINT_ADMIN,
+            A.ORGANISATION_HISTORY,
         }
     )
 
@@ -39,6 +40,8 @@ class OrganisationPolicy(Policy):
         archived = obj.archived_at is not None
         if action == A.ORGANISATION_VIEW:
             return not archived or facts.is_admin or obj.pk in facts.org_ids
+        if action == A.ORGANISATION_HISTORY:
+            return facts.is_admin or obj.pk in facts.org_admin_ids
         if archived:
             return False
         if action == A.ORGANISATION_EDIT:
@@ -60,6 +63,8 @@ class OrganisationPolicy(Policy):
             if facts.is_admin:
                 return qs
             return qs.filter(Q(archived_at__isnull=True) | Q(pk__in=facts.org_ids))
+        if action == A.ORGANISATION_HISTORY:
+            return qs if facts.is_admin else qs.filter(pk__in=facts.org_admin_ids)
         live = qs.filter(archived_at__isnull=True)
         if action == A.ORGANISATION_EDIT:
             return live if facts.is_admin else live.filter(pk__in=facts.org_admin_ids)

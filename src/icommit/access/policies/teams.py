@@ -24,7 +24,14 @@ class TeamPolicy(Policy):
     view_action = A.TEAM_VIEW
     global_actions = frozenset({A.TEAM_CREATE})
     object_actions = frozenset(
-        {A.TEAM_VIEW, A.TEAM_EDIT, A.TEAM_ARCHIVE, A.TEAM_MANAGE_MEMBERS, A.TEAM_EXPORT}
+        {
+            A.TEAM_VIEW,
+            A.TEAM_EDIT,
+            A.TEAM_ARCHIVE,
+            A.TEAM_MANAGE_MEMBERS,
+            A.TEAM_EXPORT,
+            A.TEAM_HISTORY,
+        }
     )
 
     def can(self, facts: Facts, action: Action, obj: Any = None) -> bool:
@@ -36,6 +43,8 @@ class TeamPolicy(Policy):
             return False
         if action == A.TEAM_VIEW:
             return facts.is_admin or facts.team_role(obj.pk) is not None
+        if action == A.TEAM_HISTORY:
+            return facts.is_admin or facts.coordinates(obj.pk)
         archived = obj.archived_at is not None
         if action == A.TEAM_ARCHIVE:
             return not archived and (facts.is_admin or facts.coordinates(obj.pk))
@@ -48,8 +57,10 @@ class TeamPolicy(Policy):
             return qs.none()
         if action == A.TEAM_VIEW:
             return qs if facts.is_admin else qs.filter(pk__in=list(facts.team_roles))
-        live = qs.filter(archived_at__isnull=True)
         coordinated = list(facts.coordinated_team_ids)
+        if action == A.TEAM_HISTORY:
+            return qs if facts.is_admin else qs.filter(pk__in=coordinated)
+        live = qs.filter(archived_at__isnull=True)
         if action == A.TEAM_ARCHIVE:
             return live if facts.is_admin else live.filter(pk__in=coordinated)
         if action in _COORDINATOR_ACTIONS:
