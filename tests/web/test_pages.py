@@ -143,3 +143,10 @@ def test_production_refuses_a_demo_database(settings) -> None:  # type: ignore[n
     assert [e.id for e in errors] == ["icommit.E010"]
     settings.PRODUCTION = False
     assert not_a_demo_database(databases=["default"]) == []
+
+
+def test_reading_the_audit_log_is_itself_audited(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    client_for(world.admin).get(reverse("web:audit"), {"action": "team."})
+    event = AuditEvent.objects.filter(action="audit.read").get()
+    assert event.actor == world.admin
+    assert event.detail.data == {"action": "team."}

@@ -31,11 +31,15 @@ def register(kind: str, path: str) -> None:
     JOB_KINDS[kind] = path
 
 
+@transaction.atomic
 def job_start(*, owner: Any, kind: str, params: dict[str, Any]) -> Job:
     """Create a job and queue its task once the caller's transaction commits."""
     if kind not in JOB_KINDS:
         raise ValueError(f"unknown job kind {kind}")
     job = Job.objects.create(owner=owner, kind=kind, params=params)
+    from icommit.core import audit
+
+    audit.record(actor=owner, action="export.start", obj=job, purpose=kind, changes=params)
 
     def enqueue() -> None:
         from django_q.tasks import async_task

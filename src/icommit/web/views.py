@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from icommit.access import Action, require
 from icommit.accounts.services import user_set_language
-from icommit.core import jobs
+from icommit.core import audit, jobs
 from icommit.core.exceptions import NotFound, ValidationFailed
 from icommit.core.http import AuthedRequest
 from icommit.web import selectors
@@ -61,11 +61,18 @@ def language(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def audit(request: AuthedRequest) -> HttpResponse:
+def audit_log(request: AuthedRequest) -> HttpResponse:
     require(request.user, Action.AUDIT_VIEW)
     form = AuditFilterForm(request.GET or None)
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     events = selectors.audit_events(user=request.user, **filters)
+    with transaction.atomic():
+        audit.record(
+            actor=request.user,
+            action="audit.read",
+            purpose="audit log page",
+            changes={k: str(v) for k, v in filters.items() if v},
+        )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -115,6 +122,8 @@ def job_download(request: AuthedRequest, pk: str) -> FileResponse:
     job = selectors.job_get(user=request.user, pk=pk)
     if job.status != "done" or not jobs.download_token_valid(job, request.GET.get("t", "")):
         raise NotFound()
+    with transaction.atomic():
+        audit.record(actor=request.user, action="export.download", obj=job, purpose=job.kind)
     return FileResponse(
         jobs.result_path(job).open("rb"),
         as_attachment=True,
