@@ -1,0 +1,460 @@
+"""Page benchmark at city scale: a real gunicorn server on loopback, timed page by page.
+
+In one process this script
+
+1. makes a fresh, temporary data folder with an embedded SQLite database,
+2. migrates it, loads Demo City (``icommit demo``) and adds city-scale data with the ORM
+   (50 organisations, 300 people, 20 teams of 50 members; the demo coordinator coordinates
+   one of the big teams),
+3. counts the database queries of each page in-process with Django's test client,
+4. starts gunicorn (one sync worker) on a free loopback port against that folder,
+5. logs in as coordinator@example.org through the login form and times N requests of each
+   page after a warm-up: the floor ``/accounts/profile/``, home ``/`` and the big team page,
+6. prints a table (median, p90, ratio to the floor) and writes ``bench/results/latest.json``,
+7. stops the server and removes the data folder.
+
+Run it with ``make bench`` (or ``.venv/bin/python bench/run.py --help``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import http.cookiejar
+import io
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+LOGIN_EMAIL = "coordinator@example.org"
+PASSWORD = "icommit-demo"
+BIG_TEAM = "Bench Team 01"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", "--requests", type=int, default=30, help="timed requests per page")
+    parser.add_argument("--warmup", type=int, default=5, help="untimed requests per page first")
+    parser.add_argument("--organisations", type=int, default=50)
+    parser.add_argument("--people", type=int, default=300)
+    parser.add_argument("--teams", type=int, default=20)
+    parser.add_argument("--team-size", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=1, help="gunicorn sync workers")
+    parser.add_argument("--keep", action="store_true", help="keep the data folder afterwards")
+    parser.add_argument(
+        "--output", type=Path, default=RESULTS / "latest.json", help="where to write the results"
+    )
+    args = parser.parse_args()
+    if not 1 <= args.requests <= 10_000 or not 0 <= args.warmup <= 1_000:
+        parser.error("--requests must be 1..10000 and --warmup 0..1000")
+    if args.team_size > args.people:
+        parser.error("--team-size cannot exceed --people")
+    return args
+
+
+def environment(data_dir: Path, port: int) -> dict[str, str]:
+    """The environment for this process and the server: demo mode, fast hasher, SQLite."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("ICOMMIT_") and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="icommit.settings",
+        # Demo mode: DEBUG is off as in production, yet keys are generated and the demo loads.
+        ICOMMIT_DEMO="1",
+        ICOMMIT_FAST_HASHER="1",
+        ICOMMIT_MFA_REQUIRED="0",
+        ICOMMIT_DATA_DIR=str(data_dir),
+        ICOMMIT_BASE_URL=f"http://127.0.0.1:{port}",
+        ICOMMIT_DEMO_PASSWORD=PASSWORD,
+        ICOMMIT_LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# --- data -------------------------------------------------------------------------------------
+
+
+def build_data(args: argparse.Namespace) -> dict[str, Any]:
+    """Migrate, load the demo, then add organisations, people and teams in bulk."""
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("demo", stdout=io.StringIO())  # the demo command prints its logins
+
+    from django.contrib.auth.hashers import make_password
+    from django.db import transaction
+    from django.utils import timezone
+
+    from icommit.access.roles import TeamRole
+    from icommit.accounts.models import User
+    from icommit.stakeholders.models import Organisation, OrganisationMembership
+    from icommit.stakeholders.sectors import Sector, defaults_for
+    from icommit.teams.models import Scope, Team, TeamMembership, TeamOrganisation
+
+    now = timezone.now()
+    sectors = list(Sector)
+    coordinator = User.objects.get(email=LOGIN_EMAIL)
+    coordinator_membership = OrganisationMembership.objects.active().filter(user=coordinator)[0]
+    home_org = coordinator_membership.organisation
+
+    with transaction.atomic():
+        orgs = Organisation.objects.bulk_create(
+            Organisation(
+                name=f"Bench Organisation {i:03d}",
+                country="DE",
+                city="Bench City",
+                sector=sectors[i % len(sectors)].value,
+                is_security=defaults_for(sectors[i % len(sectors)]).is_security,
+                is_state=defaults_for(sectors[i % len(sectors)]).is_state,
+            )
+            for i in range(args.organisations)
+        )
+        password = make_password(None)  # unusable: these people never log in
+        people = User.objects.bulk_create(
+            User(
+                email=f"bench{i:04d}@example.net",
+                full_name=f"Bench Person {i:04d}",
+                password=password,
+            )
+            for i in range(args.people)
+        )
+        org_of = {person.pk: orgs[i % len(orgs)] for i, person in enumerate(people)}
+        OrganisationMembership.objects.bulk_create(
+            OrganisationMembership(
+                organisation=org_of[person.pk],
+                user=person,
+                is_org_admin=i < len(orgs),
+                created_by=coordinator,
+                confirmed_at=now,
+                confirmed_by=coordinator,
+            )
+            for i, person in enumerate(people)
+        )
+        teams = Team.objects.bulk_create(
+            Team(
+                name=f"Bench Team {t + 1:02d}",
+                city="Bench City",
+                country="DE",
+                scope=Scope.BOTH,
+                created_by=coordinator,
+            )
+            for t in range(args.teams)
+        )
+        participations: list[TeamOrganisation] = []
+        members: list[TeamMembership] = []
+        for t, team in enumerate(teams):
+            chosen = [people[(t * 37 + k) % len(people)] for k in range(args.team_size)]
+            if t == 0:
+                # the demo coordinator runs the first big team, sitting for their own organisation
+                chosen = chosen[: args.team_size - 1]
+                members.append(
+                    TeamMembership(
+                        team=team,
+                        user=coordinator,
+                        organisation=home_org,
+                        role=TeamRole.COORDINATOR,
+                        added_by=coordinator,
+                    )
+                )
+            team_orgs = {org_of[p.pk].pk: org_of[p.pk] for p in chosen}
+            if t == 0:
+                team_orgs[home_org.pk] = home_org
+            participations += [
+                TeamOrganisation(team=team, organisation=o) for o in team_orgs.values()
+            ]
+            roles = [TeamRole.CASE_MANAGER, TeamRole.MEMBER, TeamRole.MEMBER, TeamRole.OBSERVER]
+            members += [
+                TeamMembership(
+                    team=team,
+                    user=p,
+                    organisation=org_of[p.pk],
+                    role=TeamRole.COORDINATOR if (k == 0 and t != 0) else roles[k % len(roles)],
+                    added_by=coordinator,
+                )
+                for k, p in enumerate(chosen)
+            ]
+        TeamOrganisation.objects.bulk_create(participations)
+        TeamMembership.objects.bulk_create(members)
+
+    big = Team.objects.get(name=BIG_TEAM)
+    return {
+        "organisations": Organisation.objects.count(),
+        "users": User.objects.count(),
+        "teams": Team.objects.count(),
+        "team_memberships": TeamMembership.objects.count(),
+        "big_team_id": big.pk,
+        "big_team_members": TeamMembership.objects.filter(team=big, ended_at__isnull=True).count(),
+    }
+
+
+def count_queries(paths: dict[str, str]) -> dict[str, int]:
+    """Database queries per page, measured in-process with the test client."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from icommit.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(email=LOGIN_EMAIL))
+    counts = {}
+    for name, path in paths.items():
+        client.get(path)  # warm caches (content types, templates)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"bench: {path} answered {response.status_code} in-process")
+        counts[name] = len(ctx.captured_queries)
+    return counts
+
+
+# --- server and client ------------------------------------------------------------------------
+
+
+def start_server(
+    env: dict[str, str], port: int, workers: int, log: Path
+) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable, "-m", "gunicorn", "icommit.wsgi:application",
+        "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers),
+        "--worker-class", "sync",
+        "--timeout", "60",
+        "--no-control-socket",
+    ]  # fmt: skip
+    with log.open("wb") as handle:
+        return subprocess.Popen(
+            command, env=env, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    if server.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=5)
+
+
+class Browser:
+    """A cookie-keeping client that does not follow redirects on its own."""
+
+    class _NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), self._NoRedirect()
+        )
+
+    def request(self, path: str, data: dict[str, str] | None = None) -> tuple[int, bytes, float]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        req = urllib.request.Request(self.base + path, data=body)
+        started = time.perf_counter()
+        try:
+            with self.opener.open(req, timeout=30) as response:
+                content = response.read()
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            content = exc.read()
+            status = exc.code
+        return status, content, time.perf_counter() - started
+
+    def cookie(self, name: str) -> str:
+        for cookie in self.jar:
+            if cookie.name == name:
+                return cookie.value or ""
+        return ""
+
+
+def wait_until_healthy(browser: Browser, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"bench: gunicorn stopped early:\n{log.read_text()[-3000:]}")
+        try:
+            status, _, _ = browser.request("/healthz")
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(
+        f"bench: the server did not become healthy in 60 s:\n{log.read_text()[-3000:]}"
+    )
+
+
+def log_in(browser: Browser) -> None:
+    status, page, _ = browser.request("/accounts/login/")
+    match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    token = match.group(1).decode() if match else browser.cookie("csrftoken")
+    if status != 200 or not token:
+        raise SystemExit(f"bench: the login page answered {status} without a CSRF token")
+    status, _, _ = browser.request(
+        "/accounts/login/",
+        {"username": LOGIN_EMAIL, "password": PASSWORD, "csrfmiddlewaretoken": token, "next": ""},
+    )
+    if status != 302:
+        raise SystemExit(f"bench: logging in as {LOGIN_EMAIL} answered {status}, not a redirect")
+
+
+def time_page(browser: Browser, path: str, warmup: int, n: int) -> dict[str, Any]:
+    size = 0
+    for _ in range(warmup):
+        browser.request(path)
+    samples = []
+    for _ in range(n):
+        status, content, seconds = browser.request(path)
+        if status != 200:
+            raise SystemExit(f"bench: {path} answered {status}")
+        samples.append(seconds * 1000)
+        size = len(content)
+    ordered = sorted(samples)
+    p90 = ordered[min(len(ordered) - 1, max(0, round(0.9 * len(ordered)) - 1))]
+    return {
+        "path": path,
+        "n": n,
+        "median_ms": round(statistics.median(samples), 2),
+        "p90_ms": round(p90, 2),
+        "min_ms": round(ordered[0], 2),
+        "max_ms": round(ordered[-1], 2),
+        "bytes": size,
+    }
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+            timeout=10, check=False,
+        )  # fmt: skip
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+            capture_output=True, text=True, timeout=10, check=False,
+        ).stdout.strip()  # fmt: skip
+        return out.stdout.strip() + ("+dirty" if dirty else "")
+    except OSError:
+        return "unknown"
+
+
+def main() -> None:
+    args = parse_args()
+    data_dir = Path(tempfile.mkdtemp(prefix="icommit-bench-"))
+    port = free_port()
+    env = environment(data_dir, port)
+    os.environ.clear()
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT / "src"))
+
+    started = time.perf_counter()
+    print(f"bench: building city-scale data in {data_dir} ...", flush=True)
+    data = build_data(args)
+    print(
+        f"bench: {data['organisations']} organisations, {data['users']} people, "
+        f"{data['teams']} teams, {data['team_memberships']} team memberships "
+        f"({time.perf_counter() - started:.1f} s)",
+        flush=True,
+    )
+    pages = {
+        "floor": "/accounts/profile/",
+        "home": "/",
+        "team": f"/teams/{data['big_team_id']}/",
+    }
+    queries = count_queries(pages)
+
+    from django.db import connections
+
+    connections.close_all()
+
+    log = data_dir / "gunicorn.log"
+    server = start_server(env, port, args.workers, log)
+    results: dict[str, dict[str, Any]] = {}
+    try:
+        browser = Browser(f"http://127.0.0.1:{port}")
+        wait_until_healthy(browser, server, log)
+        log_in(browser)
+        for name, path in pages.items():
+            results[name] = time_page(browser, path, args.warmup, args.requests)
+            results[name]["queries"] = queries[name]
+    finally:
+        stop_server(server)
+        if not args.keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+    floor = results["floor"]["median_ms"]
+    for row in results.values():
+        row["ratio_to_floor"] = round(row["median_ms"] / floor, 2) if floor else None
+
+    print()
+    print(f"{'page':<7} {'path':<22} {'median ms':>10} {'p90 ms':>8} {'x floor':>8} "
+          f"{'queries':>8} {'KiB':>6}")  # fmt: skip
+    for name, row in results.items():
+        print(
+            f"{name:<7} {row['path']:<22} {row['median_ms']:>10.1f} {row['p90_ms']:>8.1f} "
+            f"{row['ratio_to_floor']:>8.2f} {row['queries']:>8} {row['bytes'] / 1024:>6.1f}"
+        )
+    report = {
+        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "commit": git_commit(),
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "load_average": list(os.getloadavg()),
+        },
+        "settings": {
+            "database": "sqlite (WAL)",
+            "mode": "ICOMMIT_DEMO=1 (DEBUG off), fast password hasher",
+            "server": f"gunicorn, {args.workers} sync worker(s), loopback",
+            "requests_per_page": args.requests,
+            "warmup_per_page": args.warmup,
+            "user": LOGIN_EMAIL,
+        },
+        "data": data,
+        "pages": results,
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    shown = args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output
+    print(f"\nbench: wrote {shown}")
+
+
+if __name__ == "__main__":
+    main()
