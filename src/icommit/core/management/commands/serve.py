@@ -40,6 +40,7 @@ class Command(BaseCommand):
             "-m",
             "gunicorn",
             "icommit.wsgi:application",
+            "--no-control-socket",
             "--bind",
             bind,
             "--workers",
@@ -70,7 +71,7 @@ class Command(BaseCommand):
             stop(signal.SIGTERM, None)
             for child in children:
                 try:
-                    child.wait(timeout=15)
+                    child.wait(timeout=5)
                 except subprocess.TimeoutExpired:
                     child.kill()
         if code not in (0, -signal.SIGTERM, -signal.SIGINT):
