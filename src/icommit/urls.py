@@ -13,6 +13,9 @@ urlpatterns = [
     path("accounts/", include("icommit.accounts.urls")),
     path("organisations/", include("icommit.stakeholders.urls")),
     path("teams/", include("icommit.teams.urls")),
+    path("teams/<int:team_pk>/phases/", include("icommit.phases.urls")),
+    path("teams/<int:team_pk>/charter/", include("icommit.charters.urls")),
+    path("teams/<int:team_pk>/plan/", include("icommit.plans.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
 ]

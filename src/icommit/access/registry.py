@@ -20,13 +20,25 @@ from icommit.core.exceptions import Forbidden, NotFound
 M = TypeVar("M", bound=Model)
 
 
+#: Every policy, one per line ("module:Class"), imported when first needed.
+POLICIES = [
+    "icommit.access.policies.organisations:OrganisationPolicy",
+    "icommit.access.policies.teams:TeamPolicy",
+    "icommit.access.policies.platform:AuditPolicy",
+    "icommit.access.policies.platform:UserAdminPolicy",
+    "icommit.access.policies.platform:JobPolicy",
+]
+
+
 @cache
 def policies() -> tuple[Policy, ...]:
-    from icommit.access.policies.organisations import OrganisationPolicy
-    from icommit.access.policies.platform import AuditPolicy, JobPolicy, UserAdminPolicy
-    from icommit.access.policies.teams import TeamPolicy
+    import importlib
 
-    return (OrganisationPolicy(), TeamPolicy(), AuditPolicy(), UserAdminPolicy(), JobPolicy())
+    found = []
+    for entry in POLICIES:
+        module, name = entry.split(":")
+        found.append(getattr(importlib.import_module(module), name)())
+    return tuple(found)
 
 
 @cache

@@ -6,6 +6,7 @@ nothing changes; a database that holds other data and is not marked as a demo is
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -89,6 +90,10 @@ PEOPLE: list[Person] = [
 ]
 
 TEAM_NAME = "Demo City MSC"
+
+#: Further demo content, one builder per line ("module:function"), each called with the team,
+#: the organisations and people by key, and the second team.
+EXTENSIONS: list[str] = []
 
 
 def _ensure_marker() -> None:
@@ -186,4 +191,9 @@ def build_demo() -> bool:
         organisation=orgs["school"],
         role=TeamRole.MEMBER,
     )
+    for entry in EXTENSIONS:
+        module, name = entry.split(":")
+        getattr(importlib.import_module(module), name)(
+            team=team, orgs=orgs, users=users, second_team=second
+        )
     return True
