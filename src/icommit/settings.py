@@ -312,5 +312,6 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
-SILENCED_SYSTEM_CHECKS: list[str] = []
+# Preloading HSTS is the operator's decision (it binds the whole domain); see deploy/README.md.
+SILENCED_SYSTEM_CHECKS: list[str] = ["security.W021"]
 CSRF_FAILURE_VIEW = "icommit.web.errors.csrf_failure"

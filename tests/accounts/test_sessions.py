@@ -121,3 +121,34 @@ def test_leaving_a_team_ends_sessions_and_tokens(world: World, client_for) -> No
     assert client.get("/").status_code == 302
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_recovery_codes_are_renewed_after_a_fresh_check(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    from icommit.accounts.middleware import (
+        REAUTH_AT,
+        mark_reauth,  # noqa: F401 (the session key it sets)
+    )
+
+    client = client_for(world.member)
+    assert client.get(reverse("accounts:recovery_codes"))["Location"].startswith(
+        reverse("accounts:reauth")
+    )
+    session = client.session
+    session[REAUTH_AT] = time.time()
+    session.save()
+    assert (
+        "replace all your current"
+        in client.get(reverse("accounts:recovery_codes")).content.decode()
+    )
+    response = client.post(reverse("accounts:recovery_codes"))
+    assert len(response.context["codes"]) == 10
+
+
+def test_leaving_organisation_archive_ends_team_rights(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    from icommit.stakeholders.services import organisation_archive
+
+    client = client_for(world.member)
+    team_url = reverse("teams:detail", args=[world.team.pk])
+    assert client.get(team_url).status_code == 200
+    organisation_archive(actor=world.admin, organisation=world.police)
+    assert client.get(team_url).status_code == 404

@@ -109,3 +109,15 @@ def test_the_command_line_prints_a_token(world: World, capsys) -> None:  # type:
     token = ApiToken.objects.get(user=world.member)
     assert token.scope == "write"
     assert (token.expires_at - timezone.now()).days in {6, 7}
+
+
+def test_the_first_administrator_is_created_on_the_command_line(db: None, capsys) -> None:  # type: ignore[no-untyped-def]
+    from icommit.access import Action, can
+    from icommit.accounts.models import User
+
+    call_command("admin", "create", "--email", "Root@Example.org", "--name", "Rita Root")
+    out = capsys.readouterr().out
+    assert "set-password" in out
+    user = User.objects.get(email="root@example.org")
+    assert can(user, Action.USER_MANAGE)
+    assert not user.has_usable_password()

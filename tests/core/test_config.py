@@ -93,3 +93,42 @@ def test_production_deploy_check_rejects_plain_http_and_mfa_off(tmp_path: Path) 
     assert result.returncode != 0
     assert "icommit.E001" in result.stderr
     assert "icommit.E003" in result.stderr
+
+
+def test_a_complete_production_configuration_passes_the_deploy_check(tmp_path: Path) -> None:
+    import base64
+    import secrets
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    (tmp_path / "secret").write_text(secrets.token_urlsafe(50))
+    (tmp_path / "keys").write_text("k1:" + base64.b64encode(secrets.token_bytes(32)).decode())
+    (tmp_path / "signing.pem").write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    env = {
+        "ICOMMIT_SECRET_KEY_FILE": str(tmp_path / "secret"),
+        "ICOMMIT_DATA_KEYS_FILE": str(tmp_path / "keys"),
+        "ICOMMIT_AUDIT_SIGNING_KEY_FILE": str(tmp_path / "signing.pem"),
+        "ICOMMIT_BASE_URL": "https://icommit.example.org",
+    }
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("ICOMMIT_") and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    clean.update({"ICOMMIT_DATA_DIR": str(tmp_path / "data"), **env})
+    result = subprocess.run(
+        [sys.executable, "-m", "icommit", "check", "--deploy", "--fail-level", "WARNING"],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr

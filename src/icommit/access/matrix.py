@@ -111,7 +111,7 @@ URLS: dict[str, dict[str, Rule]] = {
     "accounts:password_change": {"GET": SIGNED, "POST": SIGNED},
     "accounts:password_set": {"GET": PUB, "POST": PUB},
     "accounts:mfa": {"GET": SIGNED, "POST": SIGNED},
-    "accounts:recovery_codes": {"POST": SIGNED},
+    "accounts:recovery_codes": {"GET": SIGNED, "POST": SIGNED},
     "accounts:reauth": {"GET": SIGNED, "POST": SIGNED},
     "accounts:end_all_sessions": {"POST": SIGNED},
     "accounts:tokens": {"GET": SIGNED, "POST": SIGNED},

@@ -209,10 +209,13 @@ def reauth(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@require_GET_POST
 @login_required
 @reauth_required
 def recovery_codes(request: AuthedRequest) -> HttpResponse:
+    """Ask once more (GET), then replace the recovery codes and show them (POST)."""
+    if request.method == "GET":
+        return render(request, "accounts/recovery_codes_confirm.html")
     codes = mfa_service.recovery_codes_renew(user=request.user)
     return render(
         request,

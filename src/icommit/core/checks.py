@@ -12,8 +12,6 @@ from django.core.checks import Error, Tags, register
 def production_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     errors: list[Error] = []
     if not settings.PRODUCTION:
-        if not settings.MFA_REQUIRED and not (settings.DEV or settings.DEMO):
-            errors.append(Error("MFA is off outside development.", id="icommit.E003"))
         return errors
     if not settings.BASE_URL.startswith("https://"):
         errors.append(

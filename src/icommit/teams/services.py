@@ -138,7 +138,14 @@ def team_organisation_remove(*, actor: User, team: Team, organisation: Organisat
     remaining = TeamMembership.objects.filter(team=team, ended_at__isnull=True)
     if not remaining.exclude(organisation=organisation).filter(role=TeamRole.COORDINATOR).exists():
         raise Conflict(_("The team would be left without a coordinator."))
+    leaving = list(
+        User.objects.filter(
+            team_memberships__in=remaining.filter(organisation=organisation)
+        ).distinct()
+    )
     remaining.filter(organisation=organisation).update(ended_at=now)
+    for person in leaving:
+        user_end_sessions(actor=actor, user=person, reason="organisation_left_team")
     audit.record(
         actor=actor,
         action="team.organisation_remove",
@@ -173,11 +180,11 @@ def team_member_add(
     ):
         raise ValidationFailed.field(
             "user",
-            _("%(user)s is not a confirmed member of %(org)s.")
-            % {"user": user, "org": organisation},
+            # no name here: the person may be someone the coordinator cannot see
+            _("This person is not a confirmed member of %(org)s.") % {"org": organisation},
         )
     if TeamMembership.objects.filter(team=team, user=user, ended_at__isnull=True).exists():
-        raise Conflict(_("%(user)s is already a member of this team.") % {"user": user})
+        raise Conflict(_("This person is already a member of this team."))
     membership = TeamMembership.objects.create(
         team=team, user=user, organisation=organisation, role=role, added_by=actor
     )
