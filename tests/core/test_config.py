@@ -14,7 +14,8 @@ def start(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[st
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("ICOMMIT_") and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+        if not k.startswith("ICOMMIT_")
+        and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     clean.update({"ICOMMIT_DATA_DIR": str(tmp_path / "data"), **env})
     return subprocess.run(
@@ -79,7 +80,8 @@ def test_production_deploy_check_rejects_plain_http_and_mfa_off(tmp_path: Path) 
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("ICOMMIT_") and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+        if not k.startswith("ICOMMIT_")
+        and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     clean.update({"ICOMMIT_DATA_DIR": str(tmp_path / "data"), **env})
     result = subprocess.run(
@@ -120,7 +122,8 @@ def test_a_complete_production_configuration_passes_the_deploy_check(tmp_path: P
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("ICOMMIT_") and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+        if not k.startswith("ICOMMIT_")
+        and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     clean.update({"ICOMMIT_DATA_DIR": str(tmp_path / "data"), **env})
     result = subprocess.run(
