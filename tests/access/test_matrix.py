@@ -7,9 +7,10 @@ the policies; a URL or API operation missing from ``URLS`` fails the test.
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -35,6 +36,8 @@ from tests.factories import OrganisationFactory, TeamFactory, UserFactory, grant
 S = Subject
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 VIEW_ACTION = {"org": Action.ORGANISATION_VIEW, "team": Action.TEAM_VIEW, "job": Action.JOB_VIEW}
+#: phases: a task of the first phase, where a team without progress starts
+PHASE_TASK = "exploration.problem-analysis"
 
 
 @dataclass
@@ -49,6 +52,12 @@ class MatrixWorld:
     invitation_token: str
     job: Job
     target: User
+    #: plans: ids of a goal, a plan action (owned by the team organisation) and a risk of T
+    plan: dict[str, Any] = field(default_factory=dict)
+    #: charters: the number of a published charter version, a meeting and one of its decisions
+    charter: dict[str, Any] = field(default_factory=dict)
+    #: transparency: O has a role profile; T's protocol has one row
+    transparency: dict[str, Any] = field(default_factory=dict)
 
 
 def build() -> MatrixWorld:
@@ -109,7 +118,7 @@ def build() -> MatrixWorld:
             organisation=police,
             role="member",
         )
-    return MatrixWorld(
+    world = MatrixWorld(
         users,
         org,
         police,
@@ -121,6 +130,79 @@ def build() -> MatrixWorld:
         job,
         UserFactory(),
     )
+    world.plan = build_plan(world)
+    world.charter = build_charter(world)
+    world.transparency = build_transparency(world)
+    return world
+
+
+def build_plan(w: MatrixWorld) -> dict[str, Any]:
+    """plans: a goal with an action owned by the team organisation (police), and a risk."""
+    from icommit.plans.services import action_create, goal_create, risk_create
+
+    coordinator = w.users[S.TEAM_COORDINATOR]
+    with transaction.atomic():
+        goal = goal_create(actor=coordinator, team=w.team, title="Goal")
+        action = action_create(actor=coordinator, goal=goal, title="A", owner_organisation=w.police)
+        risk = risk_create(actor=coordinator, team=w.team, title="R", likelihood=2, impact=3)
+    return {"goal": goal.pk, "action": action.pk, "action_obj": action, "risk": risk.pk}
+
+
+def build_charter(w: MatrixWorld) -> dict[str, Any]:
+    """charters: version 1 published and a draft open; a meeting whose minutes wait for the
+    confirmation of every team subject (all attended), with one decision."""
+    from icommit.charters import services as charters
+
+    coordinator = w.users[S.TEAM_COORDINATOR]
+    team_subjects = [S.TEAM_OBSERVER, S.TEAM_MEMBER, S.TEAM_CASE_MANAGER, S.TEAM_COORDINATOR]
+    with transaction.atomic():
+        draft = charters.charter_draft_start(actor=coordinator, team=w.team)
+        charters.charter_publish(actor=coordinator, draft=draft)
+        charters.charter_draft_start(actor=coordinator, team=w.team)
+        meeting = charters.meeting_create(
+            actor=coordinator,
+            team=w.team,
+            data=charters.MinutesIn(
+                held_on=datetime.date(2026, 1, 15),
+                title="Meeting",
+                minutes="Minutes",
+                attendee_ids=[w.users[s].pk for s in team_subjects],
+                decisions=[charters.DecisionIn("Decision")],
+            ),
+        )
+        charters.meeting_circulate(actor=coordinator, meeting=meeting)
+    decision = meeting.current.decisions.get()  # type: ignore[union-attr]
+    return {"number": 1, "meeting": meeting.pk, "decision": decision.pk}
+
+
+def build_transparency(w: MatrixWorld) -> dict[str, Any]:
+    """transparency: a role profile of O (by its member) and one protocol row of T."""
+    from icommit.stakeholders import services as stakeholders
+
+    with transaction.atomic():
+        stakeholders.role_profile_save(
+            actor=w.users[S.ORG_MEMBER], organisation=w.org, values=TRANSPARENCY_PROFILE
+        )
+        row = stakeholders.protocol_row_create(
+            actor=w.users[S.TEAM_COORDINATOR],
+            team=w.team,
+            values={
+                "from_organisation_id": w.police.pk,
+                "to_sector": "social_services",
+                "category": "identity",
+                "rule": "consent",
+            },
+        )
+    return {"row": row.pk}
+
+
+#: transparency: a complete role profile, as the API takes it
+TRANSPARENCY_PROFILE = {
+    "mandate": "Mandate",
+    "secrecy": "none",
+    "contact": "Desk",
+    "needs": [{"code": "housing", "text": ""}],
+}
 
 
 def test_the_declared_matrix_covers_every_action() -> None:
@@ -132,6 +214,9 @@ def test_the_declared_matrix_covers_every_action() -> None:
 def test_policies_answer_as_declared() -> None:
     w = build()
     objects = {"organisation": w.org, "team": w.team, "job": w.job}
+    objects |= {"plan": w.team, "plan_action": w.plan["action_obj"]}  # plans
+    objects["phases"] = w.team  # phases: every phases.* action acts on the team
+    objects |= {"charter": w.team, "meeting": w.team}  # charters
     for action in Action:
         kind = action.value.split(".")[0]
         obj = objects.get(kind)
@@ -228,6 +313,24 @@ def page_kwargs(w: MatrixWorld, name: str, token_pk: int | None) -> dict[str, An
             "invitation_pk": w.invitation_id,
             "token": w.invitation_token,
         }
+    if name.startswith("plans:"):
+        return {
+            "team_pk": w.team.pk,
+            "pk": w.plan["goal"],
+            "action_pk": w.plan["action"],
+            "risk_pk": w.plan["risk"],
+        }
+    if name.startswith("charters:"):
+        return {
+            "team_pk": w.team.pk,
+            "number": w.charter["number"],
+            "pk": w.charter["meeting"],
+            "decision_pk": w.charter["decision"],
+        }
+    if name.startswith("transparency:"):
+        return {"team_pk": w.team.pk, "row_pk": w.transparency["row"]}
+    if name.startswith("phases:"):
+        return {"team_pk": w.team.pk, "task_id": PHASE_TASK}
     if name.startswith("web:job"):
         return {"pk": w.job.pk}
     if name == "accounts:token_revoke":
@@ -265,6 +368,44 @@ def api_payloads(w: MatrixWorld) -> dict[str, dict[str, Any]]:
         "add_team_member": {"user_id": w.users[S.ORG_MEMBER].pk, "organisation_id": w.org.pk},
         "set_role": {"role": "observer"},
         "invite": {"email": "x@example.org", "organisation_id": w.org.pk},
+        # transparency
+        "save_role_profile": {**TRANSPARENCY_PROFILE, "mandate": "Changed"},
+        "create_protocol_row": {
+            "from_organisation_id": w.police.pk,
+            "to_organisation_id": w.org.pk,
+            "category": "health",
+            "rule": "never",
+        },
+        "update_protocol_row": {
+            "from_organisation_id": w.police.pk,
+            "to_sector": "social_services",
+            "category": "identity",
+            "rule": "never",
+        },
+        # phases
+        "update_phase_task": {"state": "in_progress"},
+        "move_phase": {"direction": "forward", "reason": "matrix"},
+        "derive_phase_model": {
+            "changes": [{"op": "add", "phase": "setup", "title": "Do it", "evidence": "Proof"}],
+            "note": "matrix",
+        },
+        # plans
+        "create_goal": {"title": "New goal"},
+        "update_goal": {"title": "Goal", "lifecycle_status": "active"},
+        "create_plan_action": {"title": "New action", "owner_organisation_id": w.police.pk},
+        "update_plan_action": {"title": "A", "owner_organisation_id": w.police.pk},
+        "set_plan_action_status": {"status": "in_progress"},
+        "add_plan_action_note": {"text": "Progress"},
+        "create_risk": {"title": "New risk", "likelihood": 3, "impact": 3},
+        "update_risk": {"title": "R", "likelihood": 2, "impact": 4},
+        # charters
+        "start_charter_draft": {"language": "en"},
+        "update_charter_draft": {"purpose_scope": "Purpose", "change_note": "Changed"},
+        "create_meeting": {"held_on": "2026-02-01", "title": "New meeting"},
+        "update_meeting": {"held_on": "2026-01-15", "title": "Meeting", "minutes": "Minutes"},
+        "correct_minutes": {"reason": "A name was wrong"},
+        "create_goal_from_decision": {"title": "Goal from a decision"},
+        "create_action_from_decision": {"goal_id": w.plan["goal"], "title": "Action"},
     }
 
 
@@ -274,6 +415,14 @@ def fill(path: str, w: MatrixWorld) -> str:
         .replace("{team_id}", str(w.team.pk))
         .replace("{member_id}", str(w.team_member.pk))
         .replace("{membership_id}", str(w.membership.pk))
+        .replace("{task_id}", PHASE_TASK)  # phases
+        .replace("{goal_id}", str(w.plan["goal"]))
+        .replace("{action_id}", str(w.plan["action"]))
+        .replace("{risk_id}", str(w.plan["risk"]))
+        .replace("{number}", str(w.charter["number"]))
+        .replace("{meeting_id}", str(w.charter["meeting"]))
+        .replace("{decision_id}", str(w.charter["decision"]))
+        .replace("{row_id}", str(w.transparency["row"]))  # transparency
     )
 
 

@@ -28,3 +28,27 @@ class Action(StrEnum):
     AUDIT_VIEW = "audit.view"
     USER_MANAGE = "user.manage"
     JOB_VIEW = "job.view"
+
+    # plans: team goals, plan actions, the collaboration risk register (access/policies/plans.py)
+    PLAN_VIEW = "plan.view"
+    PLAN_EDIT = "plan.edit"
+    PLAN_ACTION_UPDATE = "plan_action.update"
+
+    # charters: the team charter and team meetings (access/policies/charters.py)
+    CHARTER_VIEW = "charter.view"
+    CHARTER_EDIT = "charter.edit"
+    CHARTER_CONFIRM = "charter.confirm"
+    MEETING_VIEW = "meeting.view"
+    MEETING_EDIT = "meeting.edit"
+    MEETING_CONFIRM = "meeting.confirm"
+
+    # phases: the phase model and each team's progress through it (access/policies/phases.py)
+    PHASES_VIEW = "phases.view"
+    PHASES_EDIT = "phases.edit"
+    PHASES_MOVE = "phases.move"
+    PHASES_ADAPT = "phases.adapt"
+
+    # transparency: role profiles, sharing protocol, matrix (access/policies/transparency.py)
+    ORGANISATION_PROFILE_EDIT = "organisation.profile_edit"
+    TEAM_TRANSPARENCY_VIEW = "team.transparency_view"
+    TEAM_PROTOCOL_EDIT = "team.protocol_edit"

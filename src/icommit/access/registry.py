@@ -27,6 +27,11 @@ POLICIES = [
     "icommit.access.policies.platform:AuditPolicy",
     "icommit.access.policies.platform:UserAdminPolicy",
     "icommit.access.policies.platform:JobPolicy",
+    "icommit.access.policies.plans:PlanPolicy",
+    "icommit.access.policies.charters:CharterPolicy",
+    "icommit.access.policies.phases:PhasePolicy",
+    "icommit.access.policies.transparency:RoleProfilePolicy",
+    "icommit.access.policies.transparency:TransparencyPolicy",
 ]
 
 

@@ -60,3 +60,7 @@ from icommit.teams.api import router as teams_router  # noqa: E402
 api.add_router("/", accounts_router)
 api.add_router("/organisations", stakeholders_router)
 api.add_router("/teams", teams_router)
+api.add_router("/teams/{team_id}/transparency", "icommit.stakeholders.api.transparency_router")
+api.add_router("/teams/{team_id}/plan", "icommit.plans.api.router")
+api.add_router("/teams/{team_id}/charter", "icommit.charters.api.router")
+api.add_router("/teams/{team_id}/phases", "icommit.phases.api.router")

@@ -22,6 +22,7 @@ class Recurring:
 SCHEDULES = (
     Recurring("audit checkpoint", "icommit.core.checkpoints.checkpoint_job", 15),
     Recurring("mail outbox flush", "icommit.core.outbox.outbox_flush", 1),
+    Recurring("plan action reminders", "icommit.plans.reminders.plan_reminders_send", 24 * 60),
 )
 
 

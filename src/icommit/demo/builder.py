@@ -93,7 +93,12 @@ TEAM_NAME = "Demo City MSC"
 
 #: Further demo content, one builder per line ("module:function"), each called with the team,
 #: the organisations and people by key, and the second team.
-EXTENSIONS: list[str] = []
+EXTENSIONS: list[str] = [
+    "icommit.demo.transparency:build",  # first: the demo charter takes in its protocol
+    "icommit.demo.plans:build",
+    "icommit.demo.charters:build",
+    "icommit.demo.phases:build",
+]
 
 
 def _ensure_marker() -> None:

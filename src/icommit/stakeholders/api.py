@@ -1,18 +1,28 @@
-"""API: organisations and their memberships, through the services and selectors of the pages."""
+"""API: organisations, memberships and role profiles; a team's sharing protocol and matrix.
+
+Same services and selectors as the pages.
+"""
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
-from ninja import Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Path, Router, Schema, Status
 from ninja.pagination import paginate
 
 from icommit.access import Action
 from icommit.accounts.services import user_get_or_create
 from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS, Error
+from icommit.core.exceptions import NotFound, ValidationFailed
 from icommit.core.http import AuthedRequest
 from icommit.stakeholders import selectors, services
+from icommit.stakeholders.content import content
+from icommit.stakeholders.models import Secrecy
 from icommit.stakeholders.sectors import Sector
+from icommit.stakeholders.sharing import SharingRule
+from icommit.teams.selectors import team_get
 
 router = Router(tags=["organisations"])
 
@@ -152,3 +162,253 @@ def end_member(request: AuthedRequest, org_id: int, membership_id: int):
     )
     membership = selectors.membership_get(user=request.user, organisation=org, pk=membership_id)
     return services.membership_end(actor=request.user, membership=membership)
+
+
+# --- role profiles ----------------------------------------------------------------------------
+
+
+class ProfileItem(Schema):
+    code: str
+    text: str = ""
+
+
+class ProfileIn(Schema):
+    mandate: str
+    duty_to_report: bool = False
+    duty_to_report_note: str = ""
+    duty_to_prosecute: bool = False
+    duty_to_prosecute_note: str = ""
+    duty_of_care: bool = False
+    duty_of_care_note: str = ""
+    secrecy: Secrecy
+    secrecy_source: str = ""
+    methods: str = ""
+    needs: list[ProfileItem] = []
+    offers: list[ProfileItem] = []
+    contact: str
+    availability: str = ""
+    #: The version number you started from (0 for a first profile); omit to overwrite anyway.
+    based_on: int | None = None
+
+
+class ProfileVersionOut(Schema):
+    number: int
+    mandate: str
+    duty_to_report: bool
+    duty_to_report_note: str
+    duty_to_prosecute: bool
+    duty_to_prosecute_note: str
+    duty_of_care: bool
+    duty_of_care_note: str
+    secrecy: str
+    secrecy_source: str
+    methods: str
+    needs: list[ProfileItem]
+    offers: list[ProfileItem]
+    contact: str
+    availability: str
+    template: str
+    created_at: datetime.datetime
+    created_by_id: int
+    created_by_name: str
+
+    @staticmethod
+    def resolve_created_by_name(obj) -> str:
+        return obj.created_by.full_name
+
+
+class ProfileOut(Schema):
+    organisation_id: int
+    status: str
+    current: ProfileVersionOut
+    confirmed_at: datetime.datetime | None
+    confirmed_by_name: str
+
+    @staticmethod
+    def resolve_status(obj) -> str:
+        return selectors.profile_status(obj)
+
+    @staticmethod
+    def resolve_confirmed_by_name(obj) -> str:
+        return obj.confirmed_by.full_name if obj.confirmed_by else ""
+
+
+class ConfirmIn(Schema):
+    #: The version you read; the confirmation is refused if a newer one exists.
+    version: int | None = None
+
+
+class ConfirmationOut(Schema):
+    version: int
+    confirmed_at: datetime.datetime
+    confirmed_by_id: int
+
+    @staticmethod
+    def resolve_version(obj) -> int:
+        return obj.version.number
+
+
+@router.get("/{org_id}/profile", response={200: ProfileOut, **READ_ERRORS})
+def get_role_profile(request: AuthedRequest, org_id: int):
+    """The organisation's role profile: its current version and who last confirmed it."""
+    org = selectors.organisation_get(user=request.user, pk=org_id)
+    profile = selectors.role_profile_of(organisation=org)
+    if profile is None or profile.current is None:
+        raise NotFound(_("This organisation has no role profile yet."))
+    return profile
+
+
+@router.get("/{org_id}/profile/versions", response={200: list[ProfileVersionOut], **READ_ERRORS})
+@paginate
+def list_role_profile_versions(request: AuthedRequest, org_id: int):
+    """Every version of the organisation's role profile, newest first."""
+    org = selectors.organisation_get(user=request.user, pk=org_id)
+    return selectors.role_profile_versions(organisation=org)
+
+
+@router.post("/{org_id}/profile", response={201: ProfileVersionOut, **WRITE_ERRORS})
+def save_role_profile(request: AuthedRequest, org_id: int, payload: ProfileIn):
+    """Save the role profile as a new version (confirmed members of the organisation)."""
+    org = selectors.organisation_get(user=request.user, pk=org_id)
+    values = payload.dict(exclude={"based_on"})
+    version = services.role_profile_save(
+        actor=request.user, organisation=org, values=values, based_on=payload.based_on
+    )
+    return Status(201, version)
+
+
+@router.post("/{org_id}/profile/confirm", response={200: ConfirmationOut, **WRITE_ERRORS})
+def confirm_role_profile(request: AuthedRequest, org_id: int, payload: ConfirmIn):
+    """Confirm that the current version is up to date (confirmed members of the organisation)."""
+    org = selectors.organisation_get(user=request.user, pk=org_id)
+    return services.role_profile_confirm(
+        actor=request.user, organisation=org, version=payload.version
+    )
+
+
+# --- a team's sharing protocol and transparency matrix ----------------------------------------
+
+transparency_router = Router(tags=["transparency"])
+
+
+class ProtocolRowIn(Schema):
+    """Name an organisation of the team or a sector on each side, not both."""
+
+    from_organisation_id: int | None = None
+    from_sector: str = ""
+    to_organisation_id: int | None = None
+    to_sector: str = ""
+    category: str
+    rule: SharingRule
+    legal_source: str = ""
+    note: str = ""
+
+
+class ProtocolRowOut(Schema):
+    id: int
+    from_organisation_id: int | None
+    from_sector: str
+    to_organisation_id: int | None
+    to_sector: str
+    category: str
+    rule: str
+    legal_source: str
+    note: str
+    updated_at: datetime.datetime
+    from_label: str
+    to_label: str
+
+    @staticmethod
+    def resolve_from_label(obj) -> str:
+        return selectors.side_label(obj.from_organisation, obj.from_sector)
+
+    @staticmethod
+    def resolve_to_label(obj) -> str:
+        return selectors.side_label(obj.to_organisation, obj.to_sector)
+
+
+class MatrixOrganisationOut(Schema):
+    id: int
+    name: str
+    sector: str
+    is_security: bool
+    secrecy_bound: bool
+    profile: str
+    profile_version: int | None
+    confirmed_at: datetime.datetime | None
+    needs: list[str]
+    offers: list[str]
+
+
+class FlowOut(Schema):
+    from_id: int
+    to_id: int
+    category: str
+    rule: str
+    agreed: bool
+    row_id: int | None
+    downgraded: bool
+
+
+class UnmetNeedOut(Schema):
+    code: str
+    needed_by: list[int]
+
+
+class MatrixOut(Schema):
+    team_id: Path[int]
+    protocol_version: int
+    max_age_days: int
+    categories: list[str]
+    organisations: list[MatrixOrganisationOut]
+    flows: list[FlowOut]
+    unmet_needs: list[UnmetNeedOut]
+
+
+def _row_values(payload: ProtocolRowIn) -> dict[str, Any]:
+    return {**payload.dict(), "rule": payload.rule.value}
+
+
+@transparency_router.get("/protocol", response={200: list[ProtocolRowOut], **READ_ERRORS})
+def list_protocol_rows(request: AuthedRequest, team_id: Path[int]):
+    """The rows of the team's sharing protocol."""
+    team = team_get(user=request.user, pk=team_id, action=Action.TEAM_TRANSPARENCY_VIEW)
+    return selectors.protocol_rows(team=team)
+
+
+@transparency_router.post("/protocol", response={201: ProtocolRowOut, **WRITE_ERRORS})
+def create_protocol_row(request: AuthedRequest, team_id: Path[int], payload: ProtocolRowIn):
+    """Add a row to the team's sharing protocol (coordinators)."""
+    team = team_get(user=request.user, pk=team_id, action=Action.TEAM_PROTOCOL_EDIT)
+    row = services.protocol_row_create(actor=request.user, team=team, values=_row_values(payload))
+    return Status(201, selectors.protocol_row_get(team=team, pk=row.pk))
+
+
+@transparency_router.put("/protocol/{row_id}", response={200: ProtocolRowOut, **WRITE_ERRORS})
+def update_protocol_row(
+    request: AuthedRequest, team_id: Path[int], row_id: int, payload: ProtocolRowIn
+):
+    """Change a row of the team's sharing protocol (coordinators)."""
+    team = team_get(user=request.user, pk=team_id, action=Action.TEAM_PROTOCOL_EDIT)
+    row = selectors.protocol_row_get(team=team, pk=row_id)
+    services.protocol_row_update(actor=request.user, row=row, values=_row_values(payload))
+    return selectors.protocol_row_get(team=team, pk=row.pk)
+
+
+@transparency_router.delete("/protocol/{row_id}", response={204: None, **WRITE_ERRORS})
+def delete_protocol_row(request: AuthedRequest, team_id: Path[int], row_id: int):
+    """Remove a row from the team's sharing protocol (coordinators)."""
+    team = team_get(user=request.user, pk=team_id, action=Action.TEAM_PROTOCOL_EDIT)
+    row = selectors.protocol_row_get(team=team, pk=row_id)
+    services.protocol_row_delete(actor=request.user, row=row)
+    return Status(204, None)
+
+
+@transparency_router.get("/matrix", response={200: MatrixOut, **READ_ERRORS})
+def get_transparency_matrix(request: AuthedRequest, team_id: Path[int], category: str = ""):
+    """What may flow between the team's organisations, per data category, and unmet needs."""
+    team = team_get(user=request.user, pk=team_id, action=Action.TEAM_TRANSPARENCY_VIEW)
+    if category and category not in content().categories:
+        raise ValidationFailed.field("category", _("Unknown data category."))
+    result = selectors.transparency_matrix(team=team, categories=[category] if category else None)
+    return selectors.matrix_data(result)

@@ -1,7 +1,18 @@
+"""Forms of the organisation pages, role profiles and sharing protocols."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, cast
+
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from icommit.stakeholders.content import content
+from icommit.stakeholders.models import Organisation, Secrecy
 from icommit.stakeholders.sectors import Sector
+from icommit.stakeholders.sharing import SharingRule
 
 
 class OrganisationForm(forms.Form):
@@ -40,3 +51,176 @@ class OrganisationFilterForm(forms.Form):
     sector = forms.ChoiceField(
         label=_("Sector"), choices=[("", _("All sectors")), *Sector.choices], required=False
     )
+
+
+# --- role profiles ----------------------------------------------------------------------------
+
+
+def _kind_choices() -> list[tuple[str, str]]:
+    language = get_language()
+    kinds = sorted(content().kinds.values(), key=lambda k: k.label_in(language))
+    return [("", str(_("— choose —"))), *[(k.code, k.label_in(language)) for k in kinds]]
+
+
+class ProfileForm(forms.Form):
+    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    template = forms.CharField(widget=forms.HiddenInput, required=False)
+    mandate = forms.CharField(
+        label=_("Mandate"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What your organisation is there to do, in two or three sentences."),
+    )
+    duty_to_report = forms.BooleanField(label=_("We have a duty to report"), required=False)
+    duty_to_report_note = forms.CharField(
+        label=_("About the duty to report"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    duty_to_prosecute = forms.BooleanField(label=_("We have a duty to prosecute"), required=False)
+    duty_to_prosecute_note = forms.CharField(
+        label=_("About the duty to prosecute"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    duty_of_care = forms.BooleanField(label=_("We have a duty of care"), required=False)
+    duty_of_care_note = forms.CharField(
+        label=_("About the duty of care"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    secrecy = forms.ChoiceField(
+        label=_("Professional secrecy"), choices=Secrecy.choices, widget=forms.RadioSelect
+    )
+    secrecy_source = forms.CharField(
+        label=_("Legal source of the secrecy"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Needed when you are bound by professional secrecy."),
+    )
+    methods = forms.CharField(
+        label=_("Methods and tools"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    contact = forms.CharField(
+        label=_("Contact"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Who the team contacts, and a deputy."),
+    )
+    availability = forms.CharField(
+        label=_("Availability"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class ProfileItemForm(forms.Form):
+    code = forms.ChoiceField(label=_("Kind"), required=False)
+    text = forms.CharField(label=_("Details"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["code"]).choices = _kind_choices()
+
+
+ProfileItemFormSet = forms.formset_factory(
+    ProfileItemForm, extra=2, max_num=25, absolute_max=30, validate_max=True
+)
+
+
+def profile_items(formset: forms.BaseFormSet) -> list[dict[str, str]]:
+    """The filled rows of a needs or offers formset."""
+    return [
+        {"code": f.cleaned_data.get("code", ""), "text": f.cleaned_data.get("text", "")}
+        for f in formset.forms
+        if f.cleaned_data.get("code") or f.cleaned_data.get("text")
+    ]
+
+
+# --- the sharing protocol ---------------------------------------------------------------------
+
+
+def _party_choices(organisations: Iterable[Organisation]) -> list[Any]:
+    return [
+        ("", _("— choose —")),
+        (_("Organisations in the team"), [(f"org:{o.pk}", o.name) for o in organisations]),
+        (
+            _("Sectors"),
+            [
+                (f"sector:{value}", _("%(sector)s (sector)") % {"sector": label})
+                for value, label in Sector.choices
+            ],
+        ),
+    ]
+
+
+def _rule_choices() -> list[tuple[str, str]]:
+    return [(rule.value, rule.label) for rule in SharingRule]
+
+
+def _category_choices() -> list[tuple[str, str]]:
+    language = get_language()
+    return [(c.code, c.label_in(language)) for c in content().categories.values()]
+
+
+class ProtocolRowForm(forms.Form):
+    """One protocol row; "from" and "to" hold ``org:<id>`` or ``sector:<code>``."""
+
+    category = forms.ChoiceField(label=_("Data category"))
+    rule = forms.ChoiceField(label=_("Rule"))
+    legal_source = forms.CharField(
+        label=_("Legal source"),
+        max_length=300,
+        required=False,
+        help_text=_("Needed for “always” and “with a recorded legal basis”."),
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(
+        self, *args: Any, organisations: Iterable[Organisation] = (), **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        parties = _party_choices(organisations)
+        self.fields["from"] = forms.ChoiceField(label=_("From"), choices=parties)
+        self.fields["to"] = forms.ChoiceField(label=_("To"), choices=parties)
+        cast(forms.ChoiceField, self.fields["category"]).choices = _category_choices()
+        cast(forms.ChoiceField, self.fields["rule"]).choices = _rule_choices()
+        self.order_fields(["from", "to", "category", "rule", "legal_source", "note"])
+
+    @staticmethod
+    def initial_for(row: Any) -> dict[str, Any]:
+        def side(org_id: int | None, sector: str) -> str:
+            return f"org:{org_id}" if org_id is not None else f"sector:{sector}"
+
+        return {
+            "from": side(row.from_organisation_id, row.from_sector),
+            "to": side(row.to_organisation_id, row.to_sector),
+            "category": row.category,
+            "rule": row.rule,
+            "legal_source": row.legal_source,
+            "note": row.note,
+        }
+
+    def values(self) -> dict[str, Any]:
+        """The cleaned data in the shape the protocol services take."""
+        data = self.cleaned_data
+        values: dict[str, Any] = {
+            "category": data["category"],
+            "rule": data["rule"],
+            "legal_source": data["legal_source"],
+            "note": data["note"],
+        }
+        for side in ("from", "to"):
+            kind, _sep, value = data[side].partition(":")
+            values[f"{side}_organisation_id"] = int(value) if kind == "org" else None
+            values[f"{side}_sector"] = value if kind == "sector" else ""
+        return values
+
+
+class MatrixFilterForm(forms.Form):
+    category = forms.ChoiceField(label=_("Data category"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["category"]).choices = [
+            ("", _("All categories")),
+            *_category_choices(),
+        ]

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from icommit.stakeholders.sectors import Sector
+from icommit.stakeholders.sharing import RULE_LABELS
 
 
 class Organisation(models.Model):
@@ -87,3 +88,164 @@ class OrganisationMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation}"
+
+
+# --- role profiles ----------------------------------------------------------------------------
+
+
+class Secrecy(models.TextChoices):
+    NONE = "none", _("Not bound by professional secrecy")
+    BOUND = "bound", _("Bound by professional secrecy")
+
+
+class RoleProfile(models.Model):
+    """An organisation's role profile: which version is current and who last confirmed it.
+
+    The versions themselves never change; a save makes a new one. Saving counts as a
+    confirmation by the person who saved; later confirmations say "still up to date".
+    """
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, related_name="role_profile"
+    )
+    current = models.ForeignKey(
+        "RoleProfileVersion", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(_("Role profile of %(org)s") % {"org": self.organisation})
+
+
+class RoleProfileVersion(models.Model):
+    """One immutable version of a role profile."""
+
+    profile = models.ForeignKey(RoleProfile, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    mandate = models.TextField(_("mandate"))
+    duty_to_report = models.BooleanField(_("duty to report"))
+    duty_to_report_note = models.TextField(_("about the duty to report"), blank=True)
+    duty_to_prosecute = models.BooleanField(_("duty to prosecute"))
+    duty_to_prosecute_note = models.TextField(_("about the duty to prosecute"), blank=True)
+    duty_of_care = models.BooleanField(_("duty of care"))
+    duty_of_care_note = models.TextField(_("about the duty of care"), blank=True)
+    secrecy = models.CharField(_("professional secrecy"), max_length=10, choices=Secrecy.choices)
+    secrecy_source = models.TextField(_("legal source of the secrecy"), blank=True)
+    methods = models.TextField(_("methods and tools"), blank=True)
+    #: Lists of {"code": <kind from content/sectors/vocabulary.yaml>, "text": free text}.
+    needs = models.JSONField(_("what it needs from the others"), default=list, blank=True)
+    offers = models.JSONField(_("what it offers"), default=list, blank=True)
+    contact = models.TextField(_("contact"))
+    availability = models.TextField(_("availability"), blank=True)
+    #: The sector template this version was started from, if any.
+    template = models.CharField(max_length=30, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "number"], name="one_number_per_profile")
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.number}"
+
+    @property
+    def is_bound(self) -> bool:
+        return self.secrecy == Secrecy.BOUND
+
+    @property
+    def need_codes(self) -> frozenset[str]:
+        return frozenset(i.get("code", "") for i in self.needs)
+
+    @property
+    def offer_codes(self) -> frozenset[str]:
+        return frozenset(i.get("code", "") for i in self.offers)
+
+
+class RoleProfileConfirmation(models.Model):
+    """A member of the organisation confirmed that a version was up to date."""
+
+    version = models.ForeignKey(
+        RoleProfileVersion, on_delete=models.PROTECT, related_name="confirmations"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-confirmed_at"]
+
+
+# --- the sharing protocol of a team -----------------------------------------------------------
+
+RULE_CHOICES = [(rule.value, label) for rule, label in RULE_LABELS.items()]
+
+
+class SharingProtocol(models.Model):
+    """A team's sharing protocol: a version number that grows with every change of a row."""
+
+    team = models.OneToOneField(
+        "teams.Team", on_delete=models.PROTECT, related_name="sharing_protocol"
+    )
+    version = models.PositiveIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+
+class ProtocolRow(models.Model):
+    """What may flow from an organisation or sector to another, for one data category."""
+
+    team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="protocol_rows")
+    from_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_sector = models.CharField(max_length=30, choices=Sector.choices, blank=True)
+    to_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_sector = models.CharField(max_length=30, choices=Sector.choices, blank=True)
+    category = models.CharField(_("data category"), max_length=40)
+    rule = models.CharField(_("rule"), max_length=20, choices=RULE_CHOICES)
+    legal_source = models.CharField(_("legal source"), max_length=300, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(from_organisation__isnull=False, from_sector="")
+                    | models.Q(from_organisation__isnull=True) & ~models.Q(from_sector="")
+                ),
+                name="protocol_row_from_one",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(to_organisation__isnull=False, to_sector="")
+                    | models.Q(to_organisation__isnull=True) & ~models.Q(to_sector="")
+                ),
+                name="protocol_row_to_one",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.rule}"

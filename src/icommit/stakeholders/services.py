@@ -1,12 +1,16 @@
-"""Writes on organisations and their memberships.
+"""Writes on organisations, their memberships and role profiles, and on sharing protocols.
 
 Each checks access and writes its audit event in one transaction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from icommit.access import Action, can, require
@@ -16,8 +20,20 @@ from icommit.accounts.services import user_end_sessions
 from icommit.core import audit
 from icommit.core.exceptions import Conflict, ValidationFailed
 from icommit.core.services import snapshot, validate
-from icommit.stakeholders.models import Organisation, OrganisationMembership
-from icommit.stakeholders.sectors import defaults_for
+from icommit.stakeholders.content import content
+from icommit.stakeholders.models import (
+    Organisation,
+    OrganisationMembership,
+    ProtocolRow,
+    RoleProfile,
+    RoleProfileConfirmation,
+    RoleProfileVersion,
+    Secrecy,
+    SharingProtocol,
+)
+from icommit.stakeholders.sectors import Sector, defaults_for
+from icommit.stakeholders.sharing import SharingRule
+from icommit.teams.models import Team, TeamOrganisation
 
 EDITABLE = ["name", "country", "city", "sector"]
 
@@ -193,3 +209,329 @@ def membership_end(*, actor: User, membership: OrganisationMembership) -> Organi
     user_end_sessions(actor=actor, user=membership.user, reason="left_organisation")
     forget(membership.user)
     return membership
+
+
+# --- role profiles ----------------------------------------------------------------------------
+
+PROFILE_FIELDS = [
+    "mandate",
+    "duty_to_report",
+    "duty_to_report_note",
+    "duty_to_prosecute",
+    "duty_to_prosecute_note",
+    "duty_of_care",
+    "duty_of_care_note",
+    "secrecy",
+    "secrecy_source",
+    "methods",
+    "needs",
+    "offers",
+    "contact",
+    "availability",
+]
+_LONG_TEXT = 5000
+_ITEM_TEXT = 500
+
+
+def _text(name: str, value: str, *, required: bool = False, limit: int = _LONG_TEXT) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationFailed.field(name, _("This field is required."))
+    if len(value) > limit:
+        raise ValidationFailed.field(
+            name, _("Keep this under %(limit)d characters.") % {"limit": limit}
+        )
+    return value
+
+
+def _items(name: str, items: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    kinds = content().kinds
+    cleaned: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for item in items:
+        code = str(item.get("code") or "").strip()
+        text = _text(name, str(item.get("text") or ""), limit=_ITEM_TEXT)
+        if not code and not text:
+            continue
+        if code not in kinds:
+            raise ValidationFailed.field(name, _("Choose a kind for every entry."))
+        if code in seen:
+            raise ValidationFailed.field(
+                name,
+                _("“%(kind)s” appears twice; say it once.")
+                % {"kind": kinds[code].label_in(get_language())},
+            )
+        seen.add(code)
+        cleaned.append({"code": code, "text": text})
+    return cleaned
+
+
+def _profile_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    secrecy = values.get("secrecy")
+    if secrecy not in Secrecy.values:
+        raise ValidationFailed.field("secrecy", _("Say whether professional secrecy binds you."))
+    source = _text("secrecy_source", values.get("secrecy_source", ""))
+    if secrecy == Secrecy.BOUND and not source:
+        raise ValidationFailed.field(
+            "secrecy_source", _("Name the law that binds you to professional secrecy.")
+        )
+    return {
+        "mandate": _text("mandate", values.get("mandate", ""), required=True),
+        "duty_to_report": bool(values.get("duty_to_report")),
+        "duty_to_report_note": _text("duty_to_report_note", values.get("duty_to_report_note", "")),
+        "duty_to_prosecute": bool(values.get("duty_to_prosecute")),
+        "duty_to_prosecute_note": _text(
+            "duty_to_prosecute_note", values.get("duty_to_prosecute_note", "")
+        ),
+        "duty_of_care": bool(values.get("duty_of_care")),
+        "duty_of_care_note": _text("duty_of_care_note", values.get("duty_of_care_note", "")),
+        "secrecy": secrecy,
+        "secrecy_source": source if secrecy == Secrecy.BOUND else "",
+        "methods": _text("methods", values.get("methods", "")),
+        "needs": _items("needs", values.get("needs") or []),
+        "offers": _items("offers", values.get("offers") or []),
+        "contact": _text("contact", values.get("contact", ""), required=True, limit=1000),
+        "availability": _text("availability", values.get("availability", ""), limit=1000),
+    }
+
+
+@transaction.atomic
+def role_profile_save(
+    *,
+    actor: User,
+    organisation: Organisation,
+    values: Mapping[str, Any],
+    based_on: int | None = None,
+    template: str = "",
+) -> RoleProfileVersion:
+    """Save the organisation's role profile as a new version, confirmed by the one who saves.
+
+    ``values`` holds the fields of ``PROFILE_FIELDS``; ``based_on`` is the version number the
+    author started from (0 for none), so that a newer version saved meanwhile is not overwritten.
+    """
+    require(actor, Action.ORGANISATION_PROFILE_EDIT, organisation)
+    cleaned = _profile_values(values)
+    if template and template not in Sector.values:
+        raise ValidationFailed.field("template", _("Unknown sector template."))
+    head, _created = RoleProfile.objects.select_for_update().get_or_create(
+        organisation=organisation
+    )
+    current = head.current
+    number = current.number if current else 0
+    if based_on is not None and based_on != number:
+        raise Conflict(
+            _(
+                "Someone saved version %(number)d of this profile meanwhile. "
+                "Open the profile again and make your changes there."
+            )
+            % {"number": number}
+        )
+    before = snapshot(current, PROFILE_FIELDS) if current else {}
+    changed = sorted(k for k, v in cleaned.items() if before.get(k) != v)
+    if current is not None and not changed:
+        raise ValidationFailed(
+            _("Nothing has changed. To say that the profile is still up to date, confirm it.")
+        )
+    now = timezone.now()
+    version = RoleProfileVersion(
+        profile=head,
+        number=number + 1,
+        template=template if current is None else "",
+        created_by=actor,
+        **cleaned,
+    )
+    version.save()
+    RoleProfileConfirmation.objects.create(version=version, confirmed_by=actor, confirmed_at=now)
+    head.current, head.confirmed_at, head.confirmed_by = version, now, actor
+    head.save(update_fields=["current", "confirmed_at", "confirmed_by"])
+    audit.record(
+        actor=actor,
+        action="organisation.profile_save",
+        obj=organisation,
+        changes={"version": version.number, "changed": changed, "template": version.template},
+    )
+    return version
+
+
+@transaction.atomic
+def role_profile_confirm(
+    *, actor: User, organisation: Organisation, version: int | None = None
+) -> RoleProfileConfirmation:
+    """Confirm that the current version of the organisation's role profile is up to date."""
+    require(actor, Action.ORGANISATION_PROFILE_EDIT, organisation)
+    head = RoleProfile.objects.select_for_update().filter(organisation=organisation).first()
+    if head is None or head.current is None:
+        raise Conflict(_("This organisation has no role profile to confirm yet."))
+    if version is not None and version != head.current.number:
+        raise Conflict(
+            _("Version %(number)d is the current one now; read it before you confirm it.")
+            % {"number": head.current.number}
+        )
+    now = timezone.now()
+    confirmation = RoleProfileConfirmation.objects.create(
+        version=head.current, confirmed_by=actor, confirmed_at=now
+    )
+    head.confirmed_at, head.confirmed_by = now, actor
+    head.save(update_fields=["confirmed_at", "confirmed_by"])
+    audit.record(
+        actor=actor,
+        action="organisation.profile_confirm",
+        obj=organisation,
+        changes={"version": head.current.number},
+    )
+    return confirmation
+
+
+# --- the sharing protocol of a team -----------------------------------------------------------
+
+ROW_FIELDS = [
+    "from_organisation_id",
+    "from_sector",
+    "to_organisation_id",
+    "to_sector",
+    "category",
+    "rule",
+    "legal_source",
+    "note",
+]
+#: Rules that widen an audience and so must name where the permission comes from.
+_NEEDS_SOURCE = {SharingRule.ALWAYS, SharingRule.LEGAL_BASIS}
+
+
+def _side(
+    team: Team, side: str, organisation_id: int | None, sector: str
+) -> tuple[int | None, str]:
+    sector = (sector or "").strip()
+    if (organisation_id is None) == (not sector):
+        raise ValidationFailed.field(side, _("Choose either an organisation or a sector."))
+    if organisation_id is not None:
+        participates = TeamOrganisation.objects.filter(
+            team=team, organisation_id=organisation_id, ended_at__isnull=True
+        ).exists()
+        if not participates:
+            raise ValidationFailed.field(
+                side, _("This organisation does not take part in the team.")
+            )
+        return organisation_id, ""
+    if sector not in Sector.values:
+        raise ValidationFailed.field(side, _("Choose a sector from the list."))
+    return None, sector
+
+
+def _row_values(team: Team, values: Mapping[str, Any]) -> dict[str, Any]:
+    from_org, from_sector = _side(
+        team, "from", values.get("from_organisation_id"), values.get("from_sector", "")
+    )
+    to_org, to_sector = _side(
+        team, "to", values.get("to_organisation_id"), values.get("to_sector", "")
+    )
+    if from_org is not None and from_org == to_org:
+        raise ValidationFailed.field("to", _("Information does not flow to its own organisation."))
+    category = values.get("category")
+    if category not in content().categories:
+        raise ValidationFailed.field("category", _("Choose a data category from the list."))
+    try:
+        rule = SharingRule(str(values.get("rule")))
+    except ValueError:
+        raise ValidationFailed.field("rule", _("Choose a rule from the list.")) from None
+    source = _text("legal_source", values.get("legal_source", ""), limit=300)
+    if rule in _NEEDS_SOURCE and not source:
+        raise ValidationFailed.field(
+            "legal_source", _("Name the legal source that allows this flow.")
+        )
+    return {
+        "from_organisation_id": from_org,
+        "from_sector": from_sector,
+        "to_organisation_id": to_org,
+        "to_sector": to_sector,
+        "category": category,
+        "rule": rule.value,
+        "legal_source": source,
+        "note": _text("note", values.get("note", ""), limit=2000),
+    }
+
+
+def _protocol_changed(actor: User, team: Team) -> SharingProtocol:
+    """Lock the team's protocol and count one more change."""
+    head, _created = SharingProtocol.objects.select_for_update().get_or_create(team=team)
+    head.version += 1
+    head.changed_at, head.changed_by = timezone.now(), actor
+    head.save(update_fields=["version", "changed_at", "changed_by"])
+    return head
+
+
+def _no_duplicate(team: Team, cleaned: Mapping[str, Any], exclude: int | None = None) -> None:
+    same = ProtocolRow.objects.filter(
+        team=team,
+        from_organisation_id=cleaned["from_organisation_id"],
+        from_sector=cleaned["from_sector"],
+        to_organisation_id=cleaned["to_organisation_id"],
+        to_sector=cleaned["to_sector"],
+        category=cleaned["category"],
+    )
+    if exclude is not None:
+        same = same.exclude(pk=exclude)
+    if same.exists():
+        raise ValidationFailed.field(
+            "category",
+            _("The protocol already has a row for this flow and category; change that row."),
+        )
+
+
+@transaction.atomic
+def protocol_row_create(*, actor: User, team: Team, values: Mapping[str, Any]) -> ProtocolRow:
+    """Add a row to the team's sharing protocol (``values`` holds ``ROW_FIELDS``)."""
+    require(actor, Action.TEAM_PROTOCOL_EDIT, team)
+    cleaned = _row_values(team, values)
+    head = _protocol_changed(actor, team)
+    _no_duplicate(team, cleaned)
+    row = ProtocolRow.objects.create(team=team, created_by=actor, updated_by=actor, **cleaned)
+    audit.record(
+        actor=actor,
+        action="protocol.row_create",
+        obj=row,
+        team_id=team.pk,
+        changes={**cleaned, "protocol_version": head.version},
+    )
+    return row
+
+
+@transaction.atomic
+def protocol_row_update(*, actor: User, row: ProtocolRow, values: Mapping[str, Any]) -> ProtocolRow:
+    """Change a row of the team's sharing protocol."""
+    team = row.team
+    require(actor, Action.TEAM_PROTOCOL_EDIT, team)
+    cleaned = _row_values(team, values)
+    changes = audit.diff(snapshot(row, ROW_FIELDS), cleaned)
+    if not changes:
+        return row
+    head = _protocol_changed(actor, team)
+    _no_duplicate(team, cleaned, exclude=row.pk)
+    for name, value in cleaned.items():
+        setattr(row, name, value)
+    row.updated_by = actor
+    row.save()
+    audit.record(
+        actor=actor,
+        action="protocol.row_update",
+        obj=row,
+        team_id=team.pk,
+        changes={**changes, "protocol_version": head.version},
+    )
+    return row
+
+
+@transaction.atomic
+def protocol_row_delete(*, actor: User, row: ProtocolRow) -> None:
+    """Remove a row from the team's sharing protocol; the audit log keeps what it said."""
+    team = row.team
+    require(actor, Action.TEAM_PROTOCOL_EDIT, team)
+    head = _protocol_changed(actor, team)
+    audit.record(
+        actor=actor,
+        action="protocol.row_delete",
+        obj=row,
+        team_id=team.pk,
+        changes={**snapshot(row, ROW_FIELDS), "protocol_version": head.version},
+    )
+    row.delete()

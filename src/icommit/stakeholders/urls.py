@@ -16,4 +16,7 @@ urlpatterns = [
         "<int:pk>/members/<int:membership_pk>/confirm/", views.member_confirm, name="member_confirm"
     ),
     path("<int:pk>/members/<int:membership_pk>/end/", views.member_end, name="member_end"),
+    path("<int:pk>/profile/edit/", views.profile_edit, name="profile_edit"),
+    path("<int:pk>/profile/confirm/", views.profile_confirm, name="profile_confirm"),
+    path("<int:pk>/profile/versions/", views.profile_versions, name="profile_versions"),
 ]

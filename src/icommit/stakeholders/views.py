@@ -1,6 +1,9 @@
-"""Pages for organisations: directory, details, editing, flags, members."""
+"""Pages for organisations (directory, details, flags, members, role profiles) and, under a
+team, its sharing protocol and transparency matrix."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,21 +12,32 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from icommit.access import Action, can, require
 from icommit.accounts.services import user_get_or_create
+from icommit.core import audit
+from icommit.core.csvsafe import csv_bytes
 from icommit.core.exceptions import IcommitError
 from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
+from icommit.core.pdf import render_pdf
 from icommit.stakeholders import selectors, services
+from icommit.stakeholders.content import content
 from icommit.stakeholders.forms import (
     FlagsForm,
+    MatrixFilterForm,
     MemberAddForm,
     OrganisationFilterForm,
     OrganisationForm,
+    ProfileForm,
+    ProfileItemFormSet,
+    ProtocolRowForm,
+    profile_items,
 )
+from icommit.teams.selectors import team_get, team_organisations
 from icommit.web.history import render_history
 from icommit.web.selectors import object_history
 
@@ -73,11 +87,22 @@ def organisation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     org = selectors.organisation_get(user=request.user, pk=pk)
     manage = can(request.user, Action.ORGANISATION_MANAGE_MEMBERS, org)
     appoint = can(request.user, Action.ORGANISATION_APPOINT_ADMIN, org)
+    profile = selectors.role_profile_of(organisation=org)
     return render(
         request,
         "stakeholders/detail.html",
         {
             "org": org,
+            "profile": profile,
+            "profile_status": selectors.profile_status(profile),
+            "max_age_days": selectors.profile_max_age_days(),
+            "can_edit_profile": can(request.user, Action.ORGANISATION_PROFILE_EDIT, org),
+            "needs": selectors.labelled_items(
+                profile.current.needs if profile and profile.current else []
+            ),
+            "offers": selectors.labelled_items(
+                profile.current.offers if profile and profile.current else []
+            ),
             "members": selectors.organisation_members(organisation=org)
             if manage or appoint
             else None,
@@ -233,3 +258,307 @@ def member_end(request: AuthedRequest, pk: int, membership_pk: int) -> HttpRespo
             _("%(person)s no longer belongs to %(org)s.") % {"person": membership.user, "org": org},
         )
     return redirect("stakeholders:detail", org.pk)
+
+
+# --- role profiles ----------------------------------------------------------------------------
+
+
+def _profile_initial(org: Any, profile: Any) -> tuple[dict[str, Any], bool]:
+    """The form's starting values: the current version, or the sector template as a draft."""
+    version = profile.current if profile is not None else None
+    if version is not None:
+        values = {name: getattr(version, name) for name in services.PROFILE_FIELDS}
+        return {**values, "based_on": version.number, "template": ""}, False
+    draft = content().templates[org.sector].draft(get_language())
+    return {**draft, "based_on": 0, "template": org.sector}, True
+
+
+@require_GET_POST
+@login_required
+def profile_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    org = selectors.organisation_get(
+        user=request.user, pk=pk, action=Action.ORGANISATION_PROFILE_EDIT
+    )
+    profile = selectors.role_profile_of(organisation=org)
+    initial, from_template = _profile_initial(org, profile)
+    data = request.POST if request.method == "POST" else None
+    form = ProfileForm(data, initial=initial)
+    needs = ProfileItemFormSet(data, prefix="needs", initial=initial.pop("needs"))
+    offers = ProfileItemFormSet(data, prefix="offers", initial=initial.pop("offers"))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and needs.is_valid() and offers.is_valid():
+            values = {
+                **form.cleaned_data,
+                "needs": profile_items(needs),
+                "offers": profile_items(offers),
+            }
+            try:
+                services.role_profile_save(
+                    actor=request.user,
+                    organisation=org,
+                    values=values,
+                    based_on=form.cleaned_data["based_on"],
+                    template=form.cleaned_data["template"],
+                )
+            except IcommitError as exc:
+                attach_error(form, exc)
+            else:
+                messages.success(request, _("Role profile saved as a new version."))
+                return redirect(reverse("stakeholders:detail", args=[org.pk]) + "#profile")
+        status = 422
+    return render(
+        request,
+        "stakeholders/profile_form.html",
+        {
+            "org": org,
+            "form": form,
+            "item_sets": [
+                (needs, _("What you need from the others"), _("Need")),
+                (offers, _("What you offer"), _("Offer")),
+            ],
+            "from_template": from_template,
+            "version": profile.current if profile is not None else None,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+def profile_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
+    org = selectors.organisation_get(
+        user=request.user, pk=pk, action=Action.ORGANISATION_PROFILE_EDIT
+    )
+    seen = request.POST.get("version", "")
+    try:
+        services.role_profile_confirm(
+            actor=request.user,
+            organisation=org,
+            version=int(seen) if seen.isdigit() else None,
+        )
+    except IcommitError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("You confirmed that the role profile is up to date."))
+    return redirect(reverse("stakeholders:detail", args=[org.pk]) + "#profile")
+
+
+@require_GET
+@login_required
+def profile_versions(request: AuthedRequest, pk: int) -> HttpResponse:
+    org = selectors.organisation_get(user=request.user, pk=pk)
+    page = Paginator(selectors.role_profile_versions(organisation=org), 10).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "stakeholders/profile_versions.html",
+        {
+            "org": org,
+            "page_obj": page,
+            "versions": [
+                (v, selectors.labelled_items(v.needs), selectors.labelled_items(v.offers))
+                for v in page
+            ],
+            "querystring_prefix": "",
+        },
+    )
+
+
+# --- a team's sharing protocol and transparency matrix ----------------------------------------
+
+
+@require_GET
+@login_required
+def protocol(request: AuthedRequest, team_pk: int) -> HttpResponse:
+    team = team_get(user=request.user, pk=team_pk, action=Action.TEAM_TRANSPARENCY_VIEW)
+    return render(
+        request,
+        "stakeholders/protocol.html",
+        {
+            "team": team,
+            "rows": [
+                (row, selectors.row_labels(row)) for row in selectors.protocol_rows(team=team)
+            ],
+            "protocol": selectors.sharing_protocol(team=team),
+            "can_edit": can(request.user, Action.TEAM_PROTOCOL_EDIT, team),
+            "history_url": reverse("teams:history", args=[team.pk])
+            if can(request.user, Action.TEAM_HISTORY, team)
+            else "",
+        },
+    )
+
+
+def _row_form_page(
+    request: AuthedRequest, team: Any, form: ProtocolRowForm, title: str, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "stakeholders/protocol_row_form.html",
+        {"team": team, "form": form, "title": title},
+        status=status,
+    )
+
+
+@require_GET_POST
+@login_required
+def protocol_row_add(request: AuthedRequest, team_pk: int) -> HttpResponse:
+    team = team_get(user=request.user, pk=team_pk, action=Action.TEAM_PROTOCOL_EDIT)
+    form = ProtocolRowForm(request.POST or None, organisations=team_organisations(team=team))
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.protocol_row_create(actor=request.user, team=team, values=form.values())
+            except IcommitError as exc:
+                attach_error(form, exc)
+            else:
+                messages.success(request, _("Row added to the sharing protocol."))
+                return redirect("transparency:protocol", team.pk)
+        return _row_form_page(request, team, form, _("Add a protocol row"), status=422)
+    return _row_form_page(request, team, form, _("Add a protocol row"))
+
+
+@require_GET_POST
+@login_required
+def protocol_row_edit(request: AuthedRequest, team_pk: int, row_pk: int) -> HttpResponse:
+    team = team_get(user=request.user, pk=team_pk, action=Action.TEAM_PROTOCOL_EDIT)
+    row = selectors.protocol_row_get(team=team, pk=row_pk)
+    form = ProtocolRowForm(
+        request.POST or None,
+        organisations=team_organisations(team=team),
+        initial=ProtocolRowForm.initial_for(row),
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.protocol_row_update(actor=request.user, row=row, values=form.values())
+            except IcommitError as exc:
+                attach_error(form, exc)
+            else:
+                messages.success(request, _("Protocol row saved."))
+                return redirect("transparency:protocol", team.pk)
+        return _row_form_page(request, team, form, _("Change a protocol row"), status=422)
+    return _row_form_page(request, team, form, _("Change a protocol row"))
+
+
+@require_POST
+@login_required
+def protocol_row_delete(request: AuthedRequest, team_pk: int, row_pk: int) -> HttpResponse:
+    team = team_get(user=request.user, pk=team_pk, action=Action.TEAM_PROTOCOL_EDIT)
+    row = selectors.protocol_row_get(team=team, pk=row_pk)
+    services.protocol_row_delete(actor=request.user, row=row)
+    messages.success(request, _("Row removed from the sharing protocol."))
+    return redirect("transparency:protocol", team.pk)
+
+
+def _matrix_for(request: AuthedRequest, team_pk: int) -> tuple[Any, MatrixFilterForm, Any, str]:
+    """The team, the filter form, the computed matrix and the one category shown (or "")."""
+    team = team_get(user=request.user, pk=team_pk, action=Action.TEAM_TRANSPARENCY_VIEW)
+    form = MatrixFilterForm(request.GET or None)
+    category = form.cleaned_data.get("category", "") if form.is_valid() else ""
+    result = selectors.transparency_matrix(team=team, categories=[category] if category else None)
+    return team, form, result, category
+
+
+def _matrix_context(team: Any, result: Any, category: str) -> dict[str, Any]:
+    return {
+        "team": team,
+        "t": result,
+        "grid": _grid(result, single=bool(category)),
+        "supplies": result.supplies,
+        "single": selectors.category_label(category) if category else "",
+    }
+
+
+def _selected_pair(request: AuthedRequest, matrix: Any) -> dict[str, Any] | None:
+    """The pair of organisations picked for a closer look (``?from=<id>&to=<id>``)."""
+    by_id = {p.organisation.pk: p for p in matrix.participants}
+    origin = by_id.get(int(request.GET["from"])) if request.GET.get("from", "").isdigit() else None
+    target = by_id.get(int(request.GET["to"])) if request.GET.get("to", "").isdigit() else None
+    if origin is None or target is None or origin is target:
+        return None
+    decisions = matrix.matrix.cell(origin.member, target.member)
+    return {
+        "origin": origin,
+        "target": target,
+        "decisions": [
+            (selectors.category_label(code), decision, matrix.describe(decision))
+            for code, decision in decisions.items()
+        ],
+    }
+
+
+@require_GET
+@login_required
+def matrix(request: AuthedRequest, team_pk: int) -> HttpResponse:
+    team, form, result, category = _matrix_for(request, team_pk)
+    query = request.GET.copy()
+    for key in ("from", "to"):
+        query.pop(key, None)
+    return render(
+        request,
+        "stakeholders/matrix.html",
+        {
+            **_matrix_context(team, result, category),
+            "filter_form": form,
+            "pair": _selected_pair(request, result),
+            "filter_query": query.urlencode(),
+        },
+    )
+
+
+def _grid(result: Any, *, single: bool) -> list[tuple[Any, list[tuple[Any, list[Any], bool]]]]:
+    """Rows of the matrix table: the sender, then per receiver the (category, decision) pairs
+    shown and whether categories with nothing agreed were left out (all-categories view)."""
+    rows = []
+    for sender in result.participants:
+        cells = []
+        for receiver in result.participants:
+            decisions = [
+                (selectors.category_label(code), decision)
+                for code, decision in result.matrix.cell(sender.member, receiver.member).items()
+            ]
+            shown = decisions if single else [(c, d) for c, d in decisions if d.agreed]
+            cells.append((receiver, shown, len(shown) < len(decisions)))
+        rows.append((sender, cells))
+    return rows
+
+
+def _export_audit(request: AuthedRequest, team: Any, kind: str) -> None:
+    with transaction.atomic():
+        audit.record(
+            actor=request.user,
+            action="export.download",
+            obj=team,
+            team_id=team.pk,
+            purpose=f"transparency.matrix.{kind}",
+        )
+
+
+@require_GET
+@login_required
+def matrix_pdf(request: AuthedRequest, team_pk: int) -> HttpResponse:
+    team, _form, result, category = _matrix_for(request, team_pk)
+    data = render_pdf(
+        "stakeholders/matrix_pdf.html",
+        {
+            **_matrix_context(team, result, category),
+            "rows": selectors.sharing_protocol_rows(team=team),
+        },
+    )
+    _export_audit(request, team, "pdf")
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="transparency-{team.pk}.pdf"'
+    return response
+
+
+@require_GET
+@login_required
+def matrix_csv(request: AuthedRequest, team_pk: int) -> HttpResponse:
+    team, _form, result, _category = _matrix_for(request, team_pk)
+    data = csv_bytes(*selectors.matrix_table(result))
+    _export_audit(request, team, "csv")
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="transparency-{team.pk}.csv"'
+    return response

@@ -17,6 +17,7 @@ from icommit.core.exceptions import IcommitError
 from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.core.jobs import job_start
+from icommit.phases.selectors import phase_summary
 from icommit.stakeholders.models import Organisation, OrganisationMembership
 from icommit.stakeholders.selectors import organisation_get
 from icommit.teams import selectors, services
@@ -89,6 +90,7 @@ def _team_page_context(request: AuthedRequest, team: Team) -> dict:
     organisations = selectors.team_organisations(team=team)
     context = {
         "team": team,
+        "phase": phase_summary(team),
         "members": selectors.team_members(team=team),
         "organisations": organisations,
         "can_edit": can(request.user, Action.TEAM_EDIT, team),

@@ -68,7 +68,15 @@ def _current(request: HttpRequest) -> str:
         return "users"
     if match.namespace == "web":
         return "audit" if match.url_name == "audit" else "home"
-    return {"teams": "teams", "stakeholders": "organisations"}.get(match.namespace, "")
+    sections = {
+        "teams": "teams",
+        "phases": "teams",
+        "charters": "teams",
+        "plans": "teams",
+        "transparency": "teams",
+        "stakeholders": "organisations",
+    }
+    return sections.get(match.namespace, "")
 
 
 def platform(request: HttpRequest) -> dict[str, Any]:

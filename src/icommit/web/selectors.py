@@ -15,8 +15,14 @@ from icommit.teams.selectors import my_team_memberships
 
 def home_overview(*, user: Any) -> dict[str, Any]:
     """The user's teams and what needs their attention, in a fixed number of queries."""
+    from icommit.phases.selectors import phase_summaries
+
     team_memberships = list(my_team_memberships(user=user))
     memberships = list(my_memberships(user=user))
+    confirmed_teams = [m.team for m in team_memberships if getattr(m, "confirmed", False)]
+    phases = phase_summaries(confirmed_teams) if confirmed_teams else {}
+    for m in team_memberships:
+        m.phase = phases.get(m.team_id)  # type: ignore[attr-defined]  # shown on the home page
     return {
         "team_memberships": team_memberships,
         "pending_confirmations": list(pending_confirmations(user=user)[:20]),

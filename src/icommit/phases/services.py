@@ -1,0 +1,274 @@
+"""Writes on a team's phase progress: task states, moves between phases, derived model versions.
+
+Every write locks the team's progress row first, so two coordinators acting at once queue
+instead of moving the team twice. A shipped model version is stored, with its content hash,
+the first time a team uses it; stored versions are never changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from icommit.access import Action, require
+from icommit.accounts.models import User
+from icommit.core import audit
+from icommit.core.exceptions import Conflict, NotFound, ValidationFailed
+from icommit.phases import engine
+from icommit.phases.content import default_model
+from icommit.phases.definition import PhaseModel
+from icommit.phases.models import (
+    Direction,
+    PhaseModelVersion,
+    PhaseMove,
+    PhaseProgress,
+    TaskState,
+    TaskStatus,
+)
+from icommit.teams.models import Team
+
+#: Limit on evidence, reasons and notes a coordinator writes.
+TEXT_MAX = 2000
+
+
+def shipped_version_store(model: PhaseModel) -> PhaseModelVersion:
+    """Store a shipped model version once; refuse if the shipped file changed under its number."""
+    row, _created = PhaseModelVersion.objects.get_or_create(
+        key=model.key,
+        version=model.version,
+        team=None,
+        defaults={
+            "revision": 0,
+            "content_hash": model.content_hash,
+            "definition": model.to_dict(),
+        },
+    )
+    if row.content_hash != model.content_hash:
+        raise Conflict(
+            _(
+                "The shipped phase model %(model)s differs from the stored one; "
+                "a changed model must be shipped as a new version."
+            )
+            % {"model": row}
+        )
+    return row
+
+
+def _progress_locked(*, actor: User, team: Team) -> PhaseProgress:
+    """The team's progress row, locked; created in the default model's first phase if missing."""
+    progress = (
+        PhaseProgress.objects.select_for_update()
+        .select_related("model_version")
+        .filter(team=team)
+        .first()
+    )
+    if progress is not None:
+        return progress
+    model = default_model()
+    version = shipped_version_store(model)
+    created, made = PhaseProgress.objects.get_or_create(
+        team=team,
+        defaults={
+            "model_version": version,
+            "phase_key": model.phase_keys[0],
+            "entered_at": team.created_at,
+        },
+    )
+    if made:
+        audit.record(
+            actor=actor,
+            action="phases.start",
+            obj=created,
+            team_id=team.pk,
+            changes={"model": str(version), "phase": created.phase_key},
+        )
+    return (
+        PhaseProgress.objects.select_for_update().select_related("model_version").get(pk=created.pk)
+    )
+
+
+def _text(value: str, field: str) -> str:
+    text = (value or "").strip()
+    if len(text) > TEXT_MAX:
+        raise ValidationFailed.field(
+            field, _("Keep it to %(limit)s characters.") % {"limit": TEXT_MAX}
+        )
+    return text
+
+
+def _states(team: Team) -> dict[str, str]:
+    return dict(TaskState.objects.filter(team=team).values_list("task_id", "state"))
+
+
+@transaction.atomic
+def phase_task_update(
+    *,
+    actor: User,
+    team: Team,
+    task_id: str,
+    state: str,
+    evidence: str = "",
+    reason: str = "",
+) -> TaskState:
+    """Set the state of a task of the team's current phase; done needs evidence, n/a a reason."""
+    require(actor, Action.PHASES_EDIT, team)
+    progress = _progress_locked(actor=actor, team=team)
+    model = progress.model_version.model()
+    phase = model.phase(progress.phase_key)
+    if phase.task(task_id) is None:
+        if model.phase_of_task(task_id) is not None:
+            raise Conflict(_("This task belongs to another phase than the team's current one."))
+        raise NotFound(_("This task is not in the model the team follows."))
+    if state not in TaskStatus.values:
+        raise ValidationFailed.field("state", _("Choose a state."))
+    evidence = _text(evidence, "evidence") if state == TaskStatus.DONE else ""
+    reason = _text(reason, "reason") if state == TaskStatus.NOT_APPLICABLE else ""
+    if state == TaskStatus.DONE and not evidence:
+        raise ValidationFailed.field(
+            "evidence", _("Say what shows that the task is done (the evidence).")
+        )
+    if state == TaskStatus.NOT_APPLICABLE and not reason:
+        raise ValidationFailed.field("reason", _("Say why the task does not apply to your team."))
+    current = TaskState.objects.select_for_update().filter(team=team, task_id=task_id).first()
+    before = {
+        "state": current.state if current else TaskStatus.OPEN.value,
+        "evidence": current.evidence if current else "",
+        "reason": current.reason if current else "",
+    }
+    after = {"state": state, "evidence": evidence, "reason": reason}
+    if current is not None and before == after:
+        return current
+    now = timezone.now()
+    if current is None:
+        current = TaskState(team=team, task_id=task_id)
+    current.state, current.evidence, current.reason = state, evidence, reason
+    current.updated_at, current.updated_by = now, actor
+    current.save()
+    audit.record(
+        actor=actor,
+        action="phases.task_update",
+        obj=current,
+        team_id=team.pk,
+        changes={"task": task_id, "phase": phase.key, **audit.diff(before, after)},
+    )
+    return current
+
+
+@transaction.atomic
+def phase_move(
+    *,
+    actor: User,
+    team: Team,
+    direction: str,
+    reason: str = "",
+    expected_phase: str = "",
+) -> PhaseMove:
+    """Move the team one phase on (when the gate is met, or with a reason) or back (reason)."""
+    require(actor, Action.PHASES_MOVE, team)
+    progress = _progress_locked(actor=actor, team=team)
+    if expected_phase and expected_phase != progress.phase_key:
+        raise Conflict(_("The team's phase has changed in the meantime. Reload the page."))
+    model = progress.model_version.model()
+    reason = _text(reason, "reason")
+    phase = model.phase(progress.phase_key)
+    ready = engine.readiness(phase.gate.tasks, _states(team))
+    if direction == Direction.FORWARD:
+        target = engine.neighbour(model.phase_keys, phase.key, +1)
+        if target is None:
+            raise Conflict(_("The team is in the last phase."))
+        if not ready.met and not reason:
+            raise ValidationFailed.field(
+                "reason",
+                _("The gate criteria are not met yet. Say why the team moves on anyway."),
+            )
+    elif direction == Direction.BACK:
+        target = engine.neighbour(model.phase_keys, phase.key, -1)
+        if target is None:
+            raise Conflict(_("The team is in the first phase."))
+        if not reason:
+            raise ValidationFailed.field("reason", _("Say why the team moves back."))
+    else:
+        raise ValidationFailed.field("direction", _("Choose to move on or back."))
+    now = timezone.now()
+    move = PhaseMove.objects.create(
+        team=team,
+        from_key=phase.key,
+        to_key=target,
+        direction=direction,
+        gate_met=ready.met,
+        readiness=ready.percent,
+        reason=reason,
+        model_version=progress.model_version,
+        moved_at=now,
+        moved_by=actor,
+    )
+    progress.phase_key, progress.entered_at = target, now
+    progress.save(update_fields=["phase_key", "entered_at", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="phases.move",
+        obj=move,
+        team_id=team.pk,
+        changes={
+            "from": phase.key,
+            "to": target,
+            "direction": direction,
+            "gate_met": ready.met,
+            "readiness": ready.percent,
+            "reason": reason,
+        },
+    )
+    return move
+
+
+@transaction.atomic
+def phase_model_derive(
+    *,
+    actor: User,
+    team: Team,
+    changes: Sequence[Mapping[str, Any]],
+    note: str,
+) -> PhaseModelVersion:
+    """Derive the team's own model version from the one it follows, and follow the new one."""
+    require(actor, Action.PHASES_ADAPT, team)
+    note = _text(note, "note")
+    if not note:
+        raise ValidationFailed.field("note", _("Say why the team adapts the model."))
+    progress = _progress_locked(actor=actor, team=team)
+    parent = progress.model_version
+    last = PhaseModelVersion.objects.filter(team=team).aggregate(n=Max("revision"))["n"] or 0
+    revision = last + 1
+    model, applied = engine.apply_changes(parent.model(), changes, revision=revision)
+    version = PhaseModelVersion.objects.create(
+        key=parent.key,
+        version=parent.version,
+        revision=revision,
+        team=team,
+        parent=parent,
+        content_hash=model.content_hash,
+        definition=model.to_dict(),
+        changes=applied,
+        note=note,
+        created_by=actor,
+    )
+    progress.model_version = version
+    progress.save(update_fields=["model_version", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="phases.derive",
+        obj=version,
+        team_id=team.pk,
+        changes={
+            "parent": str(parent),
+            "version": str(version),
+            "hash": version.content_hash,
+            "changes": applied,
+            "note": note,
+        },
+    )
+    return version

@@ -1,0 +1,206 @@
+"""Team goals with their actions and progress notes, and the collaboration risk register.
+
+Every row belongs to exactly one team (actions and risks carry ``team`` themselves so that
+access filters and plan pages need no join through the goal). Progress notes are append-only.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from icommit.plans.vocab import GoalAchievement, GoalLifecycleStatus
+from icommit.stakeholders.models import Organisation
+from icommit.teams.models import Team
+
+
+class SourceKind(models.TextChoices):
+    """Where a goal or an action came from; the link is kept and shown."""
+
+    NONE = "", _("Created on the plan")
+    PHASE_TASK = "phase_task", _("Phase task")
+    MEETING_DECISION = "meeting_decision", _("Meeting decision")
+    RECOMMENDATION = "recommendation", _("Diagnostics recommendation")
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+#: Action states that no longer fall due.
+FINISHED_ACTION = frozenset({ActionStatus.DONE, ActionStatus.CANCELLED})
+
+
+class Sourced(models.Model):
+    source_kind = models.CharField(
+        _("created from"), max_length=20, choices=SourceKind.choices, blank=True, default=""
+    )
+    source_ref = models.CharField(_("source reference"), max_length=100, blank=True, default="")
+    source_label = models.CharField(_("source"), max_length=300, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
+class Goal(Sourced):
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="goals")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, default="")
+    why = models.TextField(_("why this goal"), blank=True, default="")
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    phase_key = models.CharField(_("phase"), max_length=30, blank=True, default="")
+    indicator_id = models.CharField(_("indicator"), max_length=100, blank=True, default="")
+    target_value = models.DecimalField(
+        _("target value"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    lifecycle_status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=GoalLifecycleStatus.choices,
+        default=GoalLifecycleStatus.ACTIVE,
+    )
+    achievement = models.CharField(
+        _("achievement"),
+        max_length=20,
+        choices=GoalAchievement.choices,
+        default=GoalAchievement.IN_PROGRESS,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["target_date", "pk"]
+        indexes = [models.Index(fields=["team", "lifecycle_status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanAction(Sourced):
+    """One action under a goal, owned by an organisation of the team (and maybe a person)."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="plan_actions")
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="actions")
+    title = models.CharField(_("title"), max_length=200)
+    owner_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("owner organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    #: The day the last reminder mail went out; at most one reminder per action per day.
+    last_reminded_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        indexes = [models.Index(fields=["team", "status", "due_date"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_ACTION
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.due_date is not None and not self.is_finished and self.due_date < today
+
+
+class ProgressNote(models.Model):
+    """An append-only note on an action's progress."""
+
+    action = models.ForeignKey(PlanAction, on_delete=models.PROTECT, related_name="notes")
+    text = models.TextField(_("progress note"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+
+class Risk(models.Model):
+    """A risk to the collaboration itself (not to or from a client)."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="collaboration_risks")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, default="")
+    suggestion_key = models.CharField(max_length=50, blank=True, default="")
+    likelihood = models.PositiveSmallIntegerField(
+        _("likelihood"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    impact = models.PositiveSmallIntegerField(
+        _("impact"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    owner_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("owner organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    mitigations = models.ManyToManyField(
+        PlanAction, verbose_name=_("mitigations"), blank=True, related_name="mitigated_risks"
+    )
+    review_date = models.DateField(_("review date"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-likelihood", "-impact", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(likelihood__gte=1, likelihood__lte=5)
+                & models.Q(impact__gte=1, impact__lte=5),
+                name="risk_scale_1_to_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
