@@ -33,9 +33,7 @@ def test_repeated_failures_lock_the_account_without_revealing_it_exists(world: W
         assert "Too many failed attempts" in locked.content.decode()
     from icommit.core.models import AuditDetail
 
-    locked = AuditDetail.objects.filter(event__action="account.locked").values_list(
-        "data", flat=True
-    )
+    locked = [d.data for d in AuditDetail.objects.filter(event__action="account.locked")]
     assert {d["email"] for d in locked} == {"member@test.org", "ghost@test.org"}
 
 

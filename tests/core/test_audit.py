@@ -47,12 +47,17 @@ def test_a_failed_service_leaves_no_event() -> None:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
-    "statement", ["UPDATE core_auditevent SET action = 'forged'", "DELETE FROM core_auditevent"]
+    "statement",
+    [
+        "UPDATE core_auditevent SET action = 'forged'",
+        "DELETE FROM core_auditevent",
+        "UPDATE core_auditdetail SET sealed = 'x'",
+    ],
 )
 def test_the_database_rejects_changes_to_audit_rows(statement: str) -> None:
     user = UserFactory()
     with transaction.atomic():
-        audit.record(actor=user, action="a.one")
+        audit.record(actor=user, action="a.one", changes={"x": 1})
     with (
         pytest.raises((IntegrityError, DatabaseError)),
         transaction.atomic(),
@@ -60,3 +65,23 @@ def test_the_database_rejects_changes_to_audit_rows(statement: str) -> None:
     ):
         cursor.execute(statement)
     assert AuditEvent.objects.filter(action="a.one").exists()
+
+
+@pytest.mark.django_db
+def test_details_are_sealed_and_erased_with_their_subject_key() -> None:
+    from icommit.core import crypto
+    from icommit.core.checkpoints import verify_chain
+
+    user = UserFactory()
+    key = crypto.subject_key_create()
+    with transaction.atomic():
+        event = audit.record(
+            actor=user, action="case.note", changes={"note": "Lives with his aunt"}, subject=key
+        )
+    detail = AuditDetail.objects.get(event=event)
+    assert "aunt" not in detail.sealed
+    assert detail.data == {"note": "Lives with his aunt"}
+    crypto.subject_key_destroy(key=key)
+    with pytest.raises(crypto.KeyDestroyed):
+        AuditDetail.objects.get(event=event).data  # noqa: B018 (reading is the test)
+    assert verify_chain(checkpoint_dir=None).ok

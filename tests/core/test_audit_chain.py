@@ -562,7 +562,7 @@ def test_the_runtime_role_can_only_append_to_the_audit_tables() -> None:
         assert AuditEvent.objects.count() == 3
         for statement in (
             "UPDATE core_auditevent SET action = 'forged'",
-            "UPDATE core_auditdetail SET data = '{}'",
+            "UPDATE core_auditdetail SET sealed = ''",
             "DELETE FROM core_auditevent",
             "TRUNCATE core_auditdetail",
         ):

@@ -78,6 +78,7 @@ def record(
     team_id: int | None = None,
     purpose: str = "",
     changes: dict[str, Any] | None = None,
+    subject: Any = None,
 ) -> AuditEvent:
     """Append one event; must run inside the transaction of the change it records."""
     if not connection.in_atomic_block:
@@ -103,7 +104,16 @@ def record(
         event.hash = event_hash(event)
         event.save(force_insert=True)
         if changes:
-            AuditDetail.objects.create(event=event, data=json.loads(canonical_json(changes)))
+            from icommit.core import crypto
+
+            sealed = crypto.encrypt(
+                canonical_json(changes).encode(),
+                model="core.auditdetail",
+                field="data",
+                pk=event.pk,
+                subject=subject,
+            )
+            AuditDetail.objects.create(event=event, sealed=sealed)
         AuditHead.objects.filter(id=1).update(seq=event.seq, hash=event.hash)
     return event
 

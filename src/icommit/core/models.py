@@ -7,6 +7,7 @@ updates or deletes them (database triggers enforce it, see the migrations).
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -63,10 +64,25 @@ class AuditEvent(models.Model):
 
 
 class AuditDetail(models.Model):
-    """Old and new values of an event, kept apart from the chain so they can be erased."""
+    """Old and new values of an event, kept apart from the chain and sealed (AES-GCM).
+
+    The values are bound to their event and sealed with the platform key or, for data about a
+    person, with that person's subject key: destroying the key erases them, while the row and
+    the chain stay verifiable.
+    """
 
     event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT, related_name="detail")
-    data = models.JSONField(default=dict)
+    sealed = models.TextField()
+
+    @property
+    def data(self) -> Any:
+        """The values, opened with their key (raises KeyDestroyed once erased)."""
+        import json
+
+        from icommit.core import crypto
+
+        raw = crypto.decrypt(self.sealed, model="core.auditdetail", field="data", pk=self.event_id)
+        return json.loads(raw)
 
 
 class OutboxMessage(models.Model):
