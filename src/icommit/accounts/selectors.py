@@ -39,3 +39,11 @@ def user_get(*, user: Any, pk: Any) -> User:
     if found is None:
         raise NotFound()
     return found
+
+
+def active_user_get(*, pk: Any) -> User:
+    """An active account by id, or NotFound (the caller's service decides what may be done)."""
+    found = User.objects.filter(pk=pk, is_active=True).first()
+    if found is None:
+        raise NotFound()
+    return found

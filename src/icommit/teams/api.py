@@ -9,10 +9,9 @@ from ninja.pagination import paginate
 
 from icommit.access import Action
 from icommit.access.roles import TeamRole
+from icommit.accounts.selectors import active_user_get
 from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS
-from icommit.core.exceptions import NotFound
 from icommit.core.http import AuthedRequest
-from icommit.stakeholders.models import OrganisationMembership
 from icommit.stakeholders.selectors import organisation_get
 from icommit.teams import selectors, services
 from icommit.teams.models import Scope
@@ -92,9 +91,7 @@ def list_teams(request: AuthedRequest, archived: bool = False):
 @router.post("", response={201: TeamOut, **WRITE_ERRORS})
 def create_team(request: AuthedRequest, payload: TeamCreateIn):
     """Create a team with its first coordinator (an active organisation membership)."""
-    coordinator = (
-        OrganisationMembership.objects.active().filter(pk=payload.coordinator_membership_id).first()
-    )
+    coordinator = selectors.active_membership(pk=payload.coordinator_membership_id)
     if coordinator is None:
         from icommit.core.exceptions import ValidationFailed
 
@@ -145,13 +142,10 @@ def add_organisation(request: AuthedRequest, team_id: int, payload: Organisation
 @router.post("/{team_id}/members", response={201: MemberOut, **WRITE_ERRORS})
 def add_team_member(request: AuthedRequest, team_id: int, payload: MemberIn):
     """Add a confirmed member of a participating organisation (coordinators)."""
-    from icommit.accounts.models import User
 
     team = selectors.team_get(user=request.user, pk=team_id)
     organisation = organisation_get(user=request.user, pk=payload.organisation_id)
-    person = User.objects.filter(pk=payload.user_id, is_active=True).first()
-    if person is None:
-        raise NotFound()
+    person = active_user_get(pk=payload.user_id)
     membership = services.team_member_add(
         actor=request.user, team=team, user=person, organisation=organisation, role=payload.role
     )

@@ -110,3 +110,25 @@ def my_team_memberships(*, user: Any) -> QuerySet[TeamMembership]:
         .annotate(confirmed=Exists(_confirmed()))
         .order_by("team__name")
     )
+
+
+def coordinator_choices(*, user: Any) -> QuerySet[OrganisationMembership]:
+    """Memberships that may coordinate a new team: any for administrators, else the user's own."""
+    from icommit.access.facts import facts_for
+
+    qs = OrganisationMembership.objects.active().select_related("user", "organisation")
+    if not facts_for(user).is_admin:
+        qs = qs.filter(user=user)
+    return qs.order_by("user__full_name", "organisation__name")
+
+
+def addable_organisations(*, user: Any) -> QuerySet[Organisation]:
+    """Live organisations the user may see, to take part in a team."""
+    return visible(
+        user, Action.ORGANISATION_VIEW, Organisation.objects.filter(archived_at__isnull=True)
+    )
+
+
+def active_membership(*, pk: Any) -> OrganisationMembership | None:
+    """A confirmed, live organisation membership by id (``team_create`` checks who may use it)."""
+    return OrganisationMembership.objects.active().filter(pk=pk).first()

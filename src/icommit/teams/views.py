@@ -11,14 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from icommit.access import Action, can, require, visible
-from icommit.access.facts import facts_for
+from icommit.access import Action, can, require
 from icommit.core.exceptions import IcommitError
 from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.core.jobs import job_start
 from icommit.phases.selectors import phase_summary
-from icommit.stakeholders.models import Organisation, OrganisationMembership
 from icommit.stakeholders.selectors import organisation_get
 from icommit.teams import selectors, services
 from icommit.teams.forms import (
@@ -58,10 +56,7 @@ def team_list(request: AuthedRequest) -> HttpResponse:
 
 
 def _coordinator_choices(request: AuthedRequest):
-    qs = OrganisationMembership.objects.active().select_related("user", "organisation")
-    if not facts_for(request.user).is_admin:
-        qs = qs.filter(user=request.user)
-    return qs.order_by("user__full_name", "organisation__name")
+    return selectors.coordinator_choices(user=request.user)
 
 
 @require_GET_POST
@@ -103,11 +98,9 @@ def _team_page_context(request: AuthedRequest, team: Team) -> dict:
         "role_form": RoleForm(),
     }
     if manage:
-        available = visible(
-            request.user,
-            Action.ORGANISATION_VIEW,
-            Organisation.objects.filter(archived_at__isnull=True),
-        ).exclude(pk__in=organisations.values("pk"))
+        available = selectors.addable_organisations(user=request.user).exclude(
+            pk__in=organisations.values("pk")
+        )
         context.update(
             invitations=selectors.team_open_invitations(team=team),
             org_form=OrganisationChoiceForm(organisations=available),
@@ -185,11 +178,7 @@ def organisation_add(request: AuthedRequest, pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_MANAGE_MEMBERS)
     form = OrganisationChoiceForm(
         request.POST,
-        organisations=visible(
-            request.user,
-            Action.ORGANISATION_VIEW,
-            Organisation.objects.filter(archived_at__isnull=True),
-        ),
+        organisations=selectors.addable_organisations(user=request.user),
     )
     if form.is_valid():
         try:
