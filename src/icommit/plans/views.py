@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from icommit.access import Action, can
-from icommit.core.exceptions import Forbidden, IcommitError, NotFound
+from icommit.core.exceptions import Conflict, IcommitError, ValidationFailed
 from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.plans import exports, selectors, services
@@ -291,9 +291,7 @@ def action_status(request: AuthedRequest, team_pk: int, action_pk: int) -> HttpR
             services.action_set_status(
                 actor=request.user, action=action, status=form.cleaned_data["status"]
             )
-        except IcommitError as exc:
-            if isinstance(exc, (Forbidden, NotFound)):
-                raise
+        except (ValidationFailed, Conflict) as exc:  # refusals go on to the error pages
             attach_error(form, exc)
         else:
             messages.success(request, _("Status saved."))
@@ -314,9 +312,7 @@ def action_note(request: AuthedRequest, team_pk: int, action_pk: int) -> HttpRes
             services.action_note_add(
                 actor=request.user, action=action, text=form.cleaned_data["text"]
             )
-        except IcommitError as exc:
-            if isinstance(exc, (Forbidden, NotFound)):
-                raise
+        except (ValidationFailed, Conflict) as exc:  # refusals go on to the error pages
             attach_error(form, exc)
         else:
             messages.success(request, _("Progress note added."))
