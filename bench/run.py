@@ -205,7 +205,9 @@ def build_data(args: argparse.Namespace) -> dict[str, Any]:
         TeamMembership.objects.bulk_create(members)
 
     big = Team.objects.get(name=BIG_TEAM)
+    round_id = build_diagnostics(big, coordinator)
     return {
+        "round_id": round_id,
         "organisations": Organisation.objects.count(),
         "users": User.objects.count(),
         "teams": Team.objects.count(),
@@ -213,6 +215,49 @@ def build_data(args: argparse.Namespace) -> dict[str, Any]:
         "big_team_id": big.pk,
         "big_team_members": TeamMembership.objects.filter(team=big, ended_at__isnull=True).count(),
     }
+
+
+def build_diagnostics(team: Any, coordinator: Any, respondents: int = 60) -> int:
+    """A closed diagnostics round of the big team with 60 answer sets (62–82 statements each),
+    scored by the engine and stored as the services store them."""
+    from django.db import transaction
+
+    from icommit.demo.diagnostics import SECOND, answers_for
+    from icommit.diagnostics import services
+    from icommit.diagnostics.models import RoundResponse
+    from icommit.instruments.engine import score
+    from icommit.instruments.models import InstrumentVersion, Response, ResponseScore
+
+    version = InstrumentVersion.objects.get(instrument__key="msc-diagnostics", number=1)
+    sectors = ["police", "probation", "prison", "social_services", "youth_welfare", "school"]
+    with transaction.atomic():
+        round = services.round_open(
+            actor=coordinator,
+            team=team,
+            version=version,
+            title="Bench diagnostics",
+            closes_on=services.today(),
+            invite=False,
+        )
+        for i in range(respondents):
+            security = i % 3 == 0
+            audience = "security" if security else "non_security"
+            answers = answers_for(version.parsed, security=security, levels=SECOND, seed=i)
+            result = score(version.parsed, answers, audience=audience)
+            response = Response.objects.create(version=version, answers=answers, submitted=True)
+            ResponseScore.objects.bulk_create(
+                ResponseScore(response=response, domain=k, score=d.score)
+                for k, d in result.domains.items()
+                if d.status == "scored" and d.score is not None
+            )
+            RoundResponse.objects.create(
+                round=round,
+                response=response,
+                is_security=security,
+                sector=sectors[(i // 3) % 3] if security else sectors[3 + i % 3],
+            )
+        services.round_close(actor=coordinator, round=round)
+    return round.pk
 
 
 def count_queries(paths: dict[str, str]) -> dict[str, int]:
@@ -396,6 +441,7 @@ def main() -> None:
         "floor": "/accounts/profile/",
         "home": "/",
         "team": f"/teams/{data['big_team_id']}/",
+        "results": f"/teams/{data['big_team_id']}/diagnostics/{data['round_id']}/results/",
     }
     queries = count_queries(pages)
 

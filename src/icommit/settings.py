@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "icommit.phases",
     "icommit.charters",
     "icommit.plans",
+    "icommit.instruments",
+    "icommit.diagnostics",
     "icommit.api",
     "icommit.web",
     "icommit.demo",

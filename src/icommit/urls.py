@@ -17,6 +17,8 @@ urlpatterns = [
     path("teams/<int:team_pk>/charter/", include("icommit.charters.urls")),
     path("teams/<int:team_pk>/plan/", include("icommit.plans.urls")),
     path("teams/<int:team_pk>/transparency/", include("icommit.stakeholders.team_urls")),
+    path("teams/<int:team_pk>/diagnostics/", include("icommit.diagnostics.urls")),
+    path("instruments/", include("icommit.instruments.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
 ]

@@ -58,6 +58,8 @@ class MatrixWorld:
     charter: dict[str, Any] = field(default_factory=dict)
     #: transparency: O has a role profile; T's protocol has one row
     transparency: dict[str, Any] = field(default_factory=dict)
+    #: diagnostics: a closed round with results and an open round, both of T
+    diagnostics: dict[str, Any] = field(default_factory=dict)
 
 
 def build() -> MatrixWorld:
@@ -133,7 +135,35 @@ def build() -> MatrixWorld:
     world.plan = build_plan(world)
     world.charter = build_charter(world)
     world.transparency = build_transparency(world)
+    world.diagnostics = build_diagnostics(world)
     return world
+
+
+def build_diagnostics(w: MatrixWorld) -> dict[str, Any]:
+    """diagnostics: round C answered by member, case manager and coordinator, then closed; round
+    R open, with the same three invited (observers are not invited) and no answers yet."""
+    from icommit.diagnostics import services as diagnostics
+    from icommit.instruments.models import InstrumentVersion
+
+    version = InstrumentVersion.objects.get(instrument__key="msc-diagnostics", number=1)
+    coordinator = w.users[S.TEAM_COORDINATOR]
+    answering = [S.TEAM_MEMBER, S.TEAM_CASE_MANAGER, S.TEAM_COORDINATOR]
+    answers = {item.key: 3 for item in version.parsed.items() if item.type == "likert"}
+    closes = diagnostics.today() + datetime.timedelta(days=7)
+    with transaction.atomic():
+        closed = diagnostics.round_open(
+            actor=coordinator, team=w.team, version=version, title="C", closes_on=closes
+        )
+        for subject in answering:
+            mine = {
+                k: v for k, v in answers.items() if not k.startswith("ns_")
+            }  # police members answer the part for everyone
+            diagnostics.response_submit(actor=w.users[subject], round=closed, answers=mine)
+        diagnostics.round_close(actor=coordinator, round=closed)
+        open_round = diagnostics.round_open(
+            actor=coordinator, team=w.team, version=version, title="R", closes_on=closes
+        )
+    return {"closed": closed, "open": open_round, "answers": answers}
 
 
 def build_plan(w: MatrixWorld) -> dict[str, Any]:
@@ -205,6 +235,25 @@ TRANSPARENCY_PROFILE = {
 }
 
 
+#: instruments: a small valid instrument an administrator may import
+IMPORTED_INSTRUMENT = """
+format: icommit-instrument/1
+key: matrix-survey
+version: 1
+kind: survey
+languages: [en]
+title: {en: Matrix survey}
+changes: {en: First version}
+sections:
+  - key: main
+    title: {en: Main}
+    items:
+      - key: q1
+        type: text
+        text: {en: Anything to add?}
+"""
+
+
 def test_the_declared_matrix_covers_every_action() -> None:
     assert set(DECLARED) == set(Action)
     assert len(as_rows()) == len(Action) + 1
@@ -217,6 +266,9 @@ def test_policies_answer_as_declared() -> None:
     objects |= {"plan": w.team, "plan_action": w.plan["action_obj"]}  # plans
     objects["phases"] = w.team  # phases: every phases.* action acts on the team
     objects |= {"charter": w.team, "meeting": w.team}  # charters
+    objects["diagnostics"] = w.diagnostics[
+        "open"
+    ]  # diagnostics: R, where observers are not invited
     for action in Action:
         kind = action.value.split(".")[0]
         obj = objects.get(kind)
@@ -329,6 +381,16 @@ def page_kwargs(w: MatrixWorld, name: str, token_pk: int | None) -> dict[str, An
         }
     if name.startswith("transparency:"):
         return {"team_pk": w.team.pk, "row_pk": w.transparency["row"]}
+    if name.startswith("instruments:"):
+        return {"key": "msc-diagnostics", "number": 1}
+    if name.startswith("diagnostics:"):
+        results = name.startswith("diagnostics:results") or name.endswith("recommendation_plan")
+        return {
+            "team_pk": w.team.pk,
+            "pk": w.diagnostics["closed" if results else "open"].pk,
+            "domain": "purpose",
+            "index": 0,
+        }
     if name.startswith("phases:"):
         return {"team_pk": w.team.pk, "task_id": PHASE_TASK}
     if name.startswith("web:job"):
@@ -406,6 +468,13 @@ def api_payloads(w: MatrixWorld) -> dict[str, dict[str, Any]]:
         "correct_minutes": {"reason": "A name was wrong"},
         "create_goal_from_decision": {"title": "Goal from a decision"},
         "create_action_from_decision": {"goal_id": w.plan["goal"], "title": "Action"},
+        # instruments
+        "import_instrument": {"format": "yaml", "content": IMPORTED_INSTRUMENT},
+        # diagnostics
+        "open_round": {"title": "New", "closes_on": "2099-01-01"},
+        "invite_round": {},
+        "save_my_response": {"answers": {"purpose_1": 4}},
+        "submit_my_response": {"answers": w.diagnostics["answers"]},
     }
 
 
@@ -423,6 +492,9 @@ def fill(path: str, w: MatrixWorld) -> str:
         .replace("{meeting_id}", str(w.charter["meeting"]))
         .replace("{decision_id}", str(w.charter["decision"]))
         .replace("{row_id}", str(w.transparency["row"]))  # transparency
+        .replace("{key}", "msc-diagnostics")  # instruments
+        .replace("{number}", "1")
+        .replace("{round_id}", str(w.diagnostics["open"].pk))  # diagnostics
     )
 
 

@@ -52,3 +52,13 @@ class Action(StrEnum):
     ORGANISATION_PROFILE_EDIT = "organisation.profile_edit"
     TEAM_TRANSPARENCY_VIEW = "team.transparency_view"
     TEAM_PROTOCOL_EDIT = "team.protocol_edit"
+
+    # instruments: questionnaires and their immutable versions (access/policies/instruments.py)
+    INSTRUMENT_VIEW = "instrument.view"
+    INSTRUMENT_IMPORT = "instrument.import"
+
+    # diagnostics: a team's assessment rounds and their results (access/policies/diagnostics.py)
+    DIAGNOSTICS_VIEW = "diagnostics.view"
+    DIAGNOSTICS_MANAGE = "diagnostics.manage"
+    DIAGNOSTICS_RESPOND = "diagnostics.respond"
+    DIAGNOSTICS_RESULTS = "diagnostics.results"

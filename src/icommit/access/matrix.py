@@ -94,6 +94,17 @@ DECLARED: dict[Action, frozenset[Subject]] = {
     A.ORGANISATION_PROFILE_EDIT: frozenset({S.ORG_MEMBER, S.ORG_ADMIN}),
     A.TEAM_TRANSPARENCY_VIEW: _IN_TEAM,
     A.TEAM_PROTOCOL_EDIT: frozenset({S.TEAM_COORDINATOR}),
+    # instruments: everyone signed in reads the methodology; platform administrators publish
+    # new versions (content versions are the operator's job)
+    A.INSTRUMENT_VIEW: _SIGNED_IN,
+    A.INSTRUMENT_IMPORT: frozenset({S.ADMINISTRATOR}),
+    # diagnostics: the team sees its rounds and their results (aggregates only), coordinators
+    # open, invite and close; invitees (the world's round invites every team role but observers)
+    # answer while the round is open
+    A.DIAGNOSTICS_VIEW: _IN_TEAM,
+    A.DIAGNOSTICS_MANAGE: frozenset({S.TEAM_COORDINATOR}),
+    A.DIAGNOSTICS_RESPOND: frozenset({S.TEAM_MEMBER, S.TEAM_CASE_MANAGER, S.TEAM_COORDINATOR}),
+    A.DIAGNOSTICS_RESULTS: _IN_TEAM,
 }
 
 
@@ -315,6 +326,44 @@ URLS: dict[str, dict[str, Rule]] = {
     },
     "api:create_goal_from_decision": {"POST": _r(A.MEETING_EDIT, "team")},
     "api:create_action_from_decision": {"POST": _r(A.MEETING_EDIT, "team")},
+    # instruments
+    "instruments:list": {"GET": _r(A.INSTRUMENT_VIEW)},
+    "instruments:version": {"GET": _r(A.INSTRUMENT_VIEW)},
+    "instruments:xlsform": {"GET": _r(A.INSTRUMENT_VIEW)},
+    "instruments:import": {"GET": _r(A.INSTRUMENT_IMPORT), "POST": _r(A.INSTRUMENT_IMPORT)},
+    "api:list_instruments": {"GET": _r(A.INSTRUMENT_VIEW)},
+    "api:get_instrument_version": {"GET": _r(A.INSTRUMENT_VIEW)},
+    "api:import_instrument": {"POST": _r(A.INSTRUMENT_IMPORT)},
+    # diagnostics (the world's round R is open; a closed round C has results)
+    "diagnostics:rounds": {"GET": _r(A.DIAGNOSTICS_VIEW, "team")},
+    "diagnostics:round_open": {
+        "GET": _r(A.DIAGNOSTICS_MANAGE, "team"),
+        "POST": _r(A.DIAGNOSTICS_MANAGE, "team"),
+    },
+    "diagnostics:round": {"GET": _r(A.DIAGNOSTICS_VIEW, "team")},
+    "diagnostics:round_invite": {"POST": _r(A.DIAGNOSTICS_MANAGE, "team")},
+    "diagnostics:round_remind": {"POST": _r(A.DIAGNOSTICS_MANAGE, "team")},
+    "diagnostics:round_close": {"POST": _r(A.DIAGNOSTICS_MANAGE, "team")},
+    "diagnostics:respond": {
+        "GET": _r(A.DIAGNOSTICS_RESPOND, "team"),
+        "POST": _r(A.DIAGNOSTICS_RESPOND, "team"),
+    },
+    "diagnostics:results": {"GET": _r(A.DIAGNOSTICS_RESULTS, "team")},
+    "diagnostics:results_pdf": {"GET": _r(A.DIAGNOSTICS_RESULTS, "team")},
+    "diagnostics:results_csv": {"GET": _r(A.DIAGNOSTICS_RESULTS, "team")},
+    "diagnostics:recommendation_plan": {
+        "GET": _r(A.PLAN_EDIT, "team"),
+        "POST": _r(A.PLAN_EDIT, "team"),
+    },
+    "api:list_rounds": {"GET": _r(A.DIAGNOSTICS_VIEW, "team")},
+    "api:open_round": {"POST": _r(A.DIAGNOSTICS_MANAGE, "team")},
+    "api:get_round": {"GET": _r(A.DIAGNOSTICS_VIEW, "team")},
+    "api:invite_round": {"POST": _r(A.DIAGNOSTICS_MANAGE, "team")},
+    "api:close_round": {"POST": _r(A.DIAGNOSTICS_MANAGE, "team")},
+    "api:get_my_response": {"GET": _r(A.DIAGNOSTICS_RESPOND, "team")},
+    "api:save_my_response": {"PUT": _r(A.DIAGNOSTICS_RESPOND, "team")},
+    "api:submit_my_response": {"POST": _r(A.DIAGNOSTICS_RESPOND, "team")},
+    "api:get_round_results": {"GET": _r(A.DIAGNOSTICS_RESULTS, "team")},
 }
 
 

@@ -32,6 +32,8 @@ POLICIES = [
     "icommit.access.policies.phases:PhasePolicy",
     "icommit.access.policies.transparency:RoleProfilePolicy",
     "icommit.access.policies.transparency:TransparencyPolicy",
+    "icommit.access.policies.instruments:InstrumentPolicy",
+    "icommit.access.policies.diagnostics:DiagnosticsPolicy",
 ]
 
 

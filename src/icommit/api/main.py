@@ -64,3 +64,5 @@ api.add_router("/teams/{team_id}/transparency", "icommit.stakeholders.api.transp
 api.add_router("/teams/{team_id}/plan", "icommit.plans.api.router")
 api.add_router("/teams/{team_id}/charter", "icommit.charters.api.router")
 api.add_router("/teams/{team_id}/phases", "icommit.phases.api.router")
+api.add_router("/teams/{team_id}/diagnostics", "icommit.diagnostics.api.router")
+api.add_router("/instruments", "icommit.instruments.api.router")

@@ -23,6 +23,7 @@ SCHEDULES = (
     Recurring("audit checkpoint", "icommit.core.checkpoints.checkpoint_job", 15),
     Recurring("mail outbox flush", "icommit.core.outbox.outbox_flush", 1),
     Recurring("plan action reminders", "icommit.plans.reminders.plan_reminders_send", 24 * 60),
+    Recurring("diagnostics rounds closing", "icommit.diagnostics.services.rounds_close_due", 60),
 )
 
 

@@ -98,6 +98,7 @@ EXTENSIONS: list[str] = [
     "icommit.demo.plans:build",
     "icommit.demo.charters:build",
     "icommit.demo.phases:build",
+    "icommit.demo.diagnostics:build",
 ]
 
 

@@ -39,6 +39,14 @@ def navigation(user: Any) -> list[dict[str, Any]]:
             "icon": "building-office-2",
         }
     )
+    items.append(
+        {
+            "name": "instruments",
+            "label": _("Instruments"),
+            "url": reverse("instruments:list"),
+            "icon": "clipboard-document-list",
+        }
+    )
     if can(user, Action.USER_MANAGE):
         items.append(
             {
@@ -74,7 +82,9 @@ def _current(request: HttpRequest) -> str:
         "charters": "teams",
         "plans": "teams",
         "transparency": "teams",
+        "diagnostics": "teams",
         "stakeholders": "organisations",
+        "instruments": "instruments",
     }
     return sections.get(match.namespace, "")
 

@@ -1,0 +1,205 @@
+"""API: a team's diagnostics rounds, one's own answers, and results (aggregates only)."""
+
+import datetime
+from typing import Any
+
+from ninja import Path, Router, Schema, Status
+
+from icommit.access import Action, can
+from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS, Error
+from icommit.core.exceptions import ValidationFailed
+from icommit.core.http import AuthedRequest
+from icommit.diagnostics import reports, selectors, services
+from icommit.instruments.selectors import version_get
+
+router = Router(tags=["diagnostics"])
+
+
+class RateOut(Schema):
+    organisation: str
+    is_security: bool
+    invited: int
+    answered: int
+
+
+class RoundOut(Schema):
+    id: int
+    title: str
+    instrument: str
+    version: int
+    opened_at: datetime.datetime
+    closes_on: datetime.date
+    closed_at: datetime.datetime | None
+    is_open: bool
+    invited: int
+    answered: int
+
+
+class RoundDetailOut(RoundOut):
+    #: per organisation, for coordinators only (empty for everyone else)
+    rates: list[RateOut]
+    invited_me: bool
+    answered_me: bool
+
+
+class RoundIn(Schema):
+    title: str
+    instrument: str = "msc-diagnostics"
+    version: int | None = None
+    closes_on: datetime.date
+    invite: bool = True
+
+
+class InviteIn(Schema):
+    #: members to invite; empty means every member not yet invited (observers excepted)
+    user_ids: list[int] | None = None
+
+
+class InviteOut(Schema):
+    invited: int
+
+
+class AnswersIn(Schema):
+    answers: dict[str, Any]
+
+
+class AnswersOut(Schema):
+    answers: dict[str, Any]
+    submitted: bool
+    audience: str
+
+
+def _round(r: Any, invited: int | None = None, answered: int | None = None) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "title": r.title,
+        "instrument": r.version.instrument.key,
+        "version": r.version.number,
+        "opened_at": r.opened_at,
+        "closes_on": r.closes_on,
+        "closed_at": r.closed_at,
+        "is_open": r.is_open(services.today()),
+        "invited": getattr(r, "invited", invited or 0),
+        "answered": getattr(r, "answered", answered or 0),
+    }
+
+
+def _detail(request: AuthedRequest, r: Any) -> dict[str, Any]:
+    rates = (
+        selectors.response_rates(user=request.user, round=r)
+        if can(request.user, Action.DIAGNOSTICS_MANAGE, r)
+        else []
+    )
+    mine = selectors.participation_of(user=request.user, round=r)
+    counted = next(
+        (x for x in selectors.round_list(user=request.user, team=r.team) if x.pk == r.pk), r
+    )
+    return {
+        **_round(counted),
+        "rates": [vars(x) for x in rates],
+        "invited_me": mine is not None,
+        "answered_me": bool(mine and mine.submitted),
+    }
+
+
+def _get(request: AuthedRequest, team_id: int, round_id: int, action: Action) -> Any:
+    team = selectors.diagnostics_team_get(user=request.user, pk=team_id)
+    return selectors.round_get(user=request.user, team=team, pk=round_id, action=action)
+
+
+@router.get("/rounds", response={200: list[RoundOut], **READ_ERRORS})
+def list_rounds(request: AuthedRequest, team_id: Path[int]):
+    """The team's rounds, newest first, with how many were invited and have answered."""
+    team = selectors.diagnostics_team_get(user=request.user, pk=team_id)
+    return [_round(r) for r in selectors.round_list(user=request.user, team=team)]
+
+
+@router.post("/rounds", response={201: RoundDetailOut, **WRITE_ERRORS})
+def open_round(request: AuthedRequest, team_id: Path[int], payload: RoundIn):
+    """Open a round (coordinators) with an instrument version and a closing date."""
+    from icommit.instruments.selectors import latest_versions
+
+    team = selectors.diagnostics_team_get(
+        user=request.user, pk=team_id, action=Action.DIAGNOSTICS_MANAGE
+    )
+    if payload.version is None:
+        newest = [
+            v for v in latest_versions(user=request.user) if v.instrument.key == payload.instrument
+        ]
+        if not newest:
+            raise ValidationFailed.field("instrument", "No instrument is published with this key.")
+        version = newest[0]
+    else:
+        version = version_get(user=request.user, key=payload.instrument, number=payload.version)
+    opened = services.round_open(
+        actor=request.user,
+        team=team,
+        version=version,
+        title=payload.title,
+        closes_on=payload.closes_on,
+        invite=payload.invite,
+    )
+    return Status(201, _detail(request, opened))
+
+
+@router.get("/rounds/{round_id}", response={200: RoundDetailOut, **READ_ERRORS})
+def get_round(request: AuthedRequest, team_id: Path[int], round_id: int):
+    """One round's status; coordinators also get the response rate by organisation."""
+    return _detail(request, _get(request, team_id, round_id, Action.DIAGNOSTICS_VIEW))
+
+
+@router.post("/rounds/{round_id}/invite", response={200: InviteOut, **WRITE_ERRORS})
+def invite_round(request: AuthedRequest, team_id: Path[int], round_id: int, payload: InviteIn):
+    """Invite members (by default everyone not yet invited, observers excepted) by mail."""
+    r = _get(request, team_id, round_id, Action.DIAGNOSTICS_MANAGE)
+    return {
+        "invited": services.round_invite(actor=request.user, round=r, user_ids=payload.user_ids)
+    }
+
+
+@router.post("/rounds/{round_id}/close", response={200: RoundDetailOut, **WRITE_ERRORS})
+def close_round(request: AuthedRequest, team_id: Path[int], round_id: int):
+    """Close the round by hand (coordinators); unfinished drafts are discarded."""
+    r = _get(request, team_id, round_id, Action.DIAGNOSTICS_MANAGE)
+    services.round_close(actor=request.user, round=r)
+    return _detail(request, r)
+
+
+@router.get("/rounds/{round_id}/response", response={200: AnswersOut, 403: Error, **READ_ERRORS})
+def get_my_response(request: AuthedRequest, team_id: Path[int], round_id: int):
+    """Your own saved answers in the round (none once submitted: nothing links them to you)."""
+    r = _get(request, team_id, round_id, Action.DIAGNOSTICS_RESPOND)
+    mine = selectors.participation_of(user=request.user, round=r)
+    assert mine is not None  # respond is allowed only to invitees
+    answers = {} if mine.submitted else services.draft_answers(actor=request.user, round=r)
+    return {"answers": answers, "submitted": mine.submitted, "audience": services.audience_of(mine)}
+
+
+@router.put("/rounds/{round_id}/response", response={200: AnswersOut, **WRITE_ERRORS})
+def save_my_response(request: AuthedRequest, team_id: Path[int], round_id: int, payload: AnswersIn):
+    """Save answers so far (merged into your draft); values are checked, gaps are allowed."""
+    r = _get(request, team_id, round_id, Action.DIAGNOSTICS_RESPOND)
+    answers = services.response_save(actor=request.user, round=r, answers=payload.answers)
+    mine = selectors.participation_of(user=request.user, round=r)
+    assert mine is not None
+    return {"answers": answers, "submitted": False, "audience": services.audience_of(mine)}
+
+
+@router.post("/rounds/{round_id}/response/submit", response={201: AnswersOut, **WRITE_ERRORS})
+def submit_my_response(
+    request: AuthedRequest, team_id: Path[int], round_id: int, payload: AnswersIn
+):
+    """Submit your answers (with any last ones in the payload); they cannot be changed later."""
+    r = _get(request, team_id, round_id, Action.DIAGNOSTICS_RESPOND)
+    services.response_submit(actor=request.user, round=r, answers=payload.answers)
+    mine = selectors.participation_of(user=request.user, round=r)
+    assert mine is not None
+    return Status(201, {"answers": {}, "submitted": True, "audience": services.audience_of(mine)})
+
+
+@router.get("/rounds/{round_id}/results", response={200: dict[str, Any], 409: Error, **READ_ERRORS})
+def get_round_results(request: AuthedRequest, team_id: Path[int], round_id: int):
+    """Results of a closed round: aggregates per group, never a group under three respondents."""
+    r = _get(request, team_id, round_id, Action.DIAGNOSTICS_RESULTS)
+    report = reports.round_report(user=request.user, round=r, lang="en")
+    return reports.as_api(report)

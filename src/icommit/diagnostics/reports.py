@@ -1,0 +1,310 @@
+"""A round's report: the suppressed results with labels, charts and recommendations.
+
+Invariant: everything here is built from ``selectors.round_aggregates`` through
+``results.build_results``; the page, the PDF, the CSV and the API all show this one object, so
+a group hidden on one is hidden on all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from icommit.access import Action, require
+from icommit.core import charts
+from icommit.core.exceptions import NotFound
+from icommit.diagnostics import selectors
+from icommit.diagnostics.models import Round
+from icommit.diagnostics.results import Cell, Results, build_results
+from icommit.instruments.engine import tr
+from icommit.stakeholders.sectors import Sector
+
+
+@dataclass(frozen=True)
+class Advice:
+    """One recommendation for the band a dimension is in, with where to learn more."""
+
+    domain: str
+    domain_title: str
+    band: str
+    band_label: str
+    index: int
+    text: str
+    phase_tasks: list[tuple[str, str, str]]  # (task id, phase key, title)
+    modules: list[tuple[str, str]]  # (module id, title)
+    source_ref: str
+    source_label: str
+    planned: list[Any] = field(default_factory=list)
+
+    @property
+    def goal_title(self) -> str:
+        return _("Improve: %(dimension)s") % {"dimension": self.domain_title}
+
+    @property
+    def action_title(self) -> str:
+        return self.text.split(". ")[0][:200]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    n: int | None
+    shown: bool
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class DomainView:
+    key: str
+    title: str
+    row: Any
+    band_label: str
+    advice: list[Advice] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Report:
+    round: Round
+    title: str
+    results: Results
+    previous_round: Round | None
+    columns: list[Column]
+    domains: list[DomainView]
+    band_labels: dict[str, str]
+    heat_map: str
+    bar_chart: str
+    planned: dict[str, list[Any]]
+
+    @property
+    def shown_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.shown]
+
+    @property
+    def gaps(self) -> list[DomainView]:
+        return [d for d in self.domains if d.row.gap]
+
+    @property
+    def divergences(self) -> list[DomainView]:
+        return [d for d in self.domains if d.row.divergent]
+
+    @property
+    def with_advice(self) -> list[DomainView]:
+        return [d for d in self.domains if d.advice and d.row.team is not None]
+
+
+def _results_of(round: Round, previous: Results | None = None) -> Results:
+    definition = round.version.parsed
+    scoring = definition.scoring
+    aggregates = selectors.round_aggregates(round)
+    cells = [
+        Cell(group=group, domain=domain, n=n, mean=total / n)
+        for (group, domain), (n, total) in aggregates.scored.items()
+        if n
+    ]
+    return build_results(
+        domains=[d.key for d in definition.domains],
+        bands=[(b.key, b.below) for b in scoring.bands],
+        divergence_threshold=scoring.divergence_threshold,
+        cells=cells,
+        respondents=aggregates.respondents,
+        previous=previous,
+    )
+
+
+def _group_label(key: str) -> str:
+    if key == "all":
+        return _("Team")
+    if key == "security":
+        return _("Security members")
+    if key == "non_security":
+        return _("Non-security members")
+    side, sector = key.split("/", 1)
+    name = str(Sector(sector).label) if sector in Sector.values else sector
+    return f"{name} ({_('security') if side == 'security' else _('non-security')})"
+
+
+def _tasks() -> dict[str, tuple[str, Any]]:
+    from icommit.phases.content import default_model
+
+    return {t.id: (p.key, t.title) for p in default_model().phases for t in p.tasks}
+
+
+def _modules() -> dict[str, Any]:
+    from icommit.phases.content import catalogue
+
+    return dict(catalogue().training_modules)
+
+
+def round_report(*, user: Any, round: Round, lang: str) -> Report:
+    """The results of a closed round with its predecessor's for change (constant queries)."""
+    from icommit.instruments.engine import recommendations_for
+
+    require(user, Action.DIAGNOSTICS_RESULTS, round)
+    selectors.require_closed(round)
+    definition = round.version.parsed
+    scoring = definition.scoring
+    previous_round = selectors.previous_round(round)
+    previous = _results_of(previous_round) if previous_round is not None else None
+    results = _results_of(round, previous)
+    band_labels = {b.key: tr(b.label, lang) for b in scoring.bands}
+    tasks, modules = _tasks(), _modules()
+    planned = selectors.planned_from(round=round)
+    domains = []
+    for domain in definition.domains:
+        row = results.row(domain.key)
+        title = tr(domain.title, lang)
+        advice = []
+        if row is not None and row.band is not None:
+            for index, rec in enumerate(recommendations_for(definition, domain.key, row.band)):
+                text = tr(rec.text, lang)
+                ref = f"{round.pk}:{domain.key}:{row.band}:{index}"
+                advice.append(
+                    Advice(
+                        domain=domain.key,
+                        domain_title=title,
+                        band=row.band,
+                        band_label=band_labels.get(row.band, row.band),
+                        index=index,
+                        text=text,
+                        phase_tasks=[
+                            (t, tasks[t][0], tr(tasks[t][1], lang))
+                            for t in rec.phase_tasks
+                            if t in tasks
+                        ],
+                        modules=[
+                            (m, modules[m].title_in(lang)) for m in rec.modules if m in modules
+                        ],
+                        source_ref=ref[:100],
+                        source_label=f"{round.title} — {title}: {text}"[:300],
+                        planned=planned.get(ref[:100], []),
+                    )
+                )
+        domains.append(
+            DomainView(
+                key=domain.key,
+                title=title,
+                row=row,
+                band_label=band_labels.get(row.band, "") if row and row.band else "",
+                advice=advice,
+            )
+        )
+    columns = [
+        Column(g.key, _group_label(g.key), g.n, g.shown, g.suppressed) for g in results.groups
+    ]
+    titles = [d.title for d in domains]
+    shown_cols = [c for c in columns if c.shown]
+    # with nothing to show there is nothing to draw (a chart needs a column and a value)
+    heat = (
+        ""
+        if not shown_cols
+        else charts.heat_map(
+            title=_("Scores by dimension and group"),
+            rows=titles,
+            columns=[c.label for c in shown_cols],
+            values=[
+                [d.row.by_group[c.key].value if d.row else None for c in shown_cols]
+                for d in domains
+            ],
+            bands=list(results.bands),
+            band_labels=band_labels,
+            chart_id="diagnostics-heat-map",
+        )
+    )
+    series = [charts.Series(_("Team"), [d.row.team if d.row else None for d in domains])]
+    for key in ("security", "non_security"):
+        if any(c.key == key for c in shown_cols):
+            series.append(
+                charts.Series(
+                    _group_label(key),
+                    [d.row.by_group[key].value if d.row else None for d in domains],
+                )
+            )
+    if previous is not None:
+        series.append(
+            charts.Series(
+                _("Team, previous round"), [d.row.previous if d.row else None for d in domains]
+            )
+        )
+    bars = (
+        ""
+        if not results.shown
+        else charts.bar_chart(
+            title=_("Team score per dimension"),
+            categories=titles,
+            series=series,
+            threshold_lines=[b.below for b in scoring.bands if b.below is not None],
+            chart_id="diagnostics-bar-chart",
+        )
+    )
+    return Report(
+        round=round,
+        title=tr(definition.title, lang),
+        results=results,
+        previous_round=previous_round,
+        columns=columns,
+        domains=domains,
+        band_labels=band_labels,
+        heat_map=heat,
+        bar_chart=bars,
+        planned=planned,
+    )
+
+
+def recommendation_get(*, report: Report, domain: str, index: int) -> Advice:
+    """One recommendation the report offers (NotFound for anything it does not offer)."""
+    for view in report.domains:
+        if view.key == domain and 0 <= index < len(view.advice):
+            return view.advice[index]
+    raise NotFound()
+
+
+def as_api(report: Report) -> dict[str, Any]:
+    """The report for the API: shown groups and values only, under the same rules."""
+    results = report.results
+    return {
+        "round_id": report.round.pk,
+        "title": report.round.title,
+        "instrument": report.round.version.instrument.key,
+        "version": report.round.version.number,
+        "respondents": results.respondents,
+        "min_group": results.min_group,
+        "divergence_threshold": results.divergence_threshold,
+        "previous_round_id": report.previous_round.pk if report.previous_round else None,
+        "groups": [
+            {"key": c.key, "label": c.label, "n": c.n if c.shown else None, "shown": c.shown}
+            for c in report.columns
+        ],
+        "dimensions": [
+            {
+                "key": d.key,
+                "title": d.title,
+                "team": d.row.team if d.row else None,
+                "band": d.row.band if d.row else None,
+                "gap": bool(d.row and d.row.gap),
+                "divergence": d.row.divergence if d.row else None,
+                "divergent": bool(d.row and d.row.divergent),
+                "previous": d.row.previous if d.row else None,
+                "change": d.row.change if d.row else None,
+                "groups": {
+                    s.group: {"score": s.value, "n": s.n, "band": s.band, "change": s.change}
+                    for s in (d.row.scores if d.row else ())
+                    if s.shown
+                },
+                "recommendations": [
+                    {
+                        "index": a.index,
+                        "text": a.text,
+                        "phase_tasks": [t for t, _p, _t in a.phase_tasks],
+                        "modules": [m for m, _t in a.modules],
+                    }
+                    for a in d.advice
+                ],
+            }
+            for d in report.domains
+        ],
+        "gaps": list(results.gaps),
+        "divergences": list(results.divergences),
+    }

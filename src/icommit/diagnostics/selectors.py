@@ -1,0 +1,183 @@
+"""Reads of diagnostics rounds, narrowed by ``access``; results come from SQL aggregates only.
+
+Invariant: no read here returns an answer set or a per-person value; the results are counts,
+sums and means per group, and which of them may be shown is decided in ``results``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from icommit.access import Action, can, get_visible, visible
+from icommit.core.exceptions import Conflict, Forbidden
+from icommit.diagnostics.models import Participation, Round, RoundResponse
+from icommit.diagnostics.services import today
+from icommit.instruments.models import ResponseScore
+from icommit.teams.models import Team
+from icommit.teams.selectors import team_get
+
+
+def diagnostics_team_get(*, user: Any, pk: Any, action: Action = Action.DIAGNOSTICS_VIEW) -> Team:
+    """The team whose rounds are asked for: NotFound if hidden, Forbidden if refused."""
+    team = team_get(user=user, pk=pk)
+    if not can(user, action, team):
+        raise Forbidden()
+    return team
+
+
+def round_list(*, user: Any, team: Team) -> QuerySet[Round]:
+    """The team's rounds, newest first, with their invitation and answer counts."""
+    qs = Round.objects.filter(team=team).select_related("version__instrument", "opened_by")
+    return visible(user, Action.DIAGNOSTICS_VIEW, qs).annotate(
+        invited=Count("participations", distinct=True),
+        answered=Count("participations", filter=Q(participations__submitted=True), distinct=True),
+    )
+
+
+def round_get(*, user: Any, team: Team, pk: Any, action: Action = Action.DIAGNOSTICS_VIEW) -> Round:
+    """One round of the team: NotFound if hidden, Forbidden if the action is refused."""
+    return get_visible(
+        user,
+        action,
+        Round.objects.filter(team=team).select_related(
+            "team", "version__instrument", "opened_by", "closed_by"
+        ),
+        pk=pk,
+    )
+
+
+def open_round_for(*, user: Any, team: Team) -> Round | None:
+    """The round the user is invited to and may still answer, if any."""
+    day = today()
+    for round in visible(
+        user,
+        Action.DIAGNOSTICS_RESPOND,
+        Round.objects.filter(team=team, closed_at__isnull=True, closes_on__gte=day),
+    ).filter(participations__user_id=user.pk, participations__submitted=False):
+        return round
+    return None
+
+
+def participation_of(*, user: Any, round: Round) -> Participation | None:
+    """The user's own invitation to the round (None if not invited)."""
+    return (
+        Participation.objects.filter(round=round, user_id=user.pk)
+        .select_related("organisation")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Rate:
+    organisation: str
+    is_security: bool
+    invited: int
+    answered: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.invited) if self.invited else 0
+
+
+def response_rates(*, user: Any, round: Round) -> list[Rate]:
+    """Invited and answered per organisation (participation only); for coordinators."""
+    if not can(user, Action.DIAGNOSTICS_MANAGE, round):
+        raise Forbidden()
+    rows = (
+        Participation.objects.filter(round=round)
+        .values("organisation__name", "organisation__is_security")
+        .annotate(invited=Count("id"), answered=Count("id", filter=Q(submitted=True)))
+        .order_by("organisation__name")
+    )
+    return [
+        Rate(r["organisation__name"], r["organisation__is_security"], r["invited"], r["answered"])
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Aggregates:
+    """Per group: respondents, and per domain the number scored and the sum of scores."""
+
+    respondents: dict[str, int]
+    scored: dict[tuple[str, str], tuple[int, float]]
+
+
+def _groups(is_security: bool, sector: str) -> tuple[str, str, str]:
+    side = "security" if is_security else "non_security"
+    return "all", side, f"{side}/{sector}"
+
+
+def round_aggregates(round: Round) -> Aggregates:
+    """Counts and sums per group and domain, in two queries whatever the number of answers."""
+    respondents: dict[str, int] = defaultdict(int)
+    for row in (
+        RoundResponse.objects.filter(round=round)
+        .values("is_security", "sector")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        for group in _groups(row["is_security"], row["sector"]):
+            respondents[group] += row["n"]
+    scored: dict[tuple[str, str], tuple[int, float]] = {}
+    for row in (
+        ResponseScore.objects.filter(response__round_response__round=round)
+        .values(
+            "domain", "response__round_response__is_security", "response__round_response__sector"
+        )
+        .annotate(n=Count("id"), total=Sum("score"))
+        .order_by()
+    ):
+        for group in _groups(
+            row["response__round_response__is_security"], row["response__round_response__sector"]
+        ):
+            n, total = scored.get((group, row["domain"]), (0, 0.0))
+            scored[(group, row["domain"])] = (n + row["n"], total + float(row["total"]))
+    return Aggregates(dict(respondents), scored)
+
+
+def previous_round(round: Round) -> Round | None:
+    """The team's closed round of the same instrument that came before this one."""
+    return (
+        Round.objects.filter(
+            team_id=round.team_id,
+            version__instrument_id=round.version.instrument_id,
+            closed_at__isnull=False,
+            opened_at__lt=round.opened_at,
+        )
+        .select_related("version__instrument")
+        .order_by("-opened_at", "-pk")
+        .first()
+    )
+
+
+def require_closed(round: Round) -> None:
+    """Results exist only for a closed round, so no one can watch them change per answer."""
+    if round.is_open(today()):
+        raise Conflict(_closed_message())
+
+
+def _closed_message() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("Results are shown once the round has closed.")
+
+
+def planned_from(*, round: Round) -> dict[str, list[Any]]:
+    """Goals and actions already made from the round's recommendations, by source reference."""
+    from icommit.plans.models import Goal, PlanAction, SourceKind
+
+    prefix = f"{round.pk}:"
+    found: dict[str, list[Any]] = defaultdict(list)
+    for model in (Goal, PlanAction):
+        for obj in model.objects.filter(
+            team_id=round.team_id,
+            source_kind=SourceKind.RECOMMENDATION,
+            source_ref__startswith=prefix,
+        ).order_by("pk"):
+            found[obj.source_ref].append(obj)
+    return dict(found)

@@ -1,0 +1,440 @@
+"""Pages of team diagnostics: rounds, opening and running one, answering, and the results."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from icommit.access import Action, can, require
+from icommit.core.exceptions import Conflict, IcommitError, ValidationFailed
+from icommit.core.forms import attach_error
+from icommit.core.http import AuthedRequest, require_GET_POST
+from icommit.diagnostics import exports, reports, selectors, services
+from icommit.diagnostics.forms import answers_from_post, questionnaire
+from icommit.instruments.engine import tr
+from icommit.instruments.models import Kind
+from icommit.instruments.selectors import latest_versions
+from icommit.teams.models import Team
+from icommit.teams.selectors import team_organisations
+
+
+def _context(request: AuthedRequest, team: Team, **extra: Any) -> dict[str, Any]:
+    return {
+        "team": team,
+        "can_manage": can(request.user, Action.DIAGNOSTICS_MANAGE, team),
+        **extra,
+    }
+
+
+@require_GET
+@login_required
+def rounds(request: AuthedRequest, team_pk: int) -> HttpResponse:
+    team = selectors.diagnostics_team_get(user=request.user, pk=team_pk)
+    shown = list(selectors.round_list(user=request.user, team=team))
+    day = services.today()
+    return render(
+        request,
+        "diagnostics/rounds.html",
+        _context(
+            request,
+            team,
+            rounds=shown,
+            today=day,
+            to_answer=selectors.open_round_for(user=request.user, team=team),
+        ),
+    )
+
+
+class RoundForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    version = forms.TypedChoiceField(label=gettext_lazy("Questionnaire"), coerce=int)
+    closes_on = forms.DateField(
+        label=gettext_lazy("Closes at the end of"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    invite = forms.BooleanField(
+        label=gettext_lazy("Invite all team members except observers now (by mail)"),
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args: Any, versions: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].choices = [(str(pk), label) for pk, label in versions]  # type: ignore[attr-defined]  # ChoiceField
+
+
+@require_GET_POST
+@login_required
+def round_open(request: AuthedRequest, team_pk: int) -> HttpResponse:
+    team = selectors.diagnostics_team_get(
+        user=request.user, pk=team_pk, action=Action.DIAGNOSTICS_MANAGE
+    )
+    lang = get_language() or "en"
+    versions = {v.pk: v for v in latest_versions(user=request.user, kind=Kind.DIAGNOSTICS)}
+    labels = [(pk, f"{tr(v.parsed.title, lang)} (v{v.number})") for pk, v in versions.items()]
+    day = services.today()
+    form = RoundForm(
+        request.POST or None,
+        versions=labels,
+        initial={
+            "title": _("Team diagnostics %(date)s") % {"date": day.strftime("%m/%Y")},
+            "closes_on": day + datetime.timedelta(days=21),
+            "invite": True,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            opened = services.round_open(
+                actor=request.user,
+                team=team,
+                version=versions[data["version"]],
+                title=data["title"],
+                closes_on=data["closes_on"],
+                invite=data["invite"],
+            )
+        except (ValidationFailed, IcommitError) as exc:
+            if exc.status in (403, 404):
+                raise
+            attach_error(form, exc)
+        else:
+            messages.success(request, _("The round is open."))
+            return redirect("diagnostics:round", team.pk, opened.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "diagnostics/round_open.html", _context(request, team, form=form), status=status
+    )
+
+
+@require_GET
+@login_required
+def round_detail(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
+    team = selectors.diagnostics_team_get(user=request.user, pk=team_pk)
+    shown = selectors.round_get(user=request.user, team=team, pk=pk)
+    can_manage = can(request.user, Action.DIAGNOSTICS_MANAGE, shown)
+    rates = selectors.response_rates(user=request.user, round=shown) if can_manage else []
+    mine = selectors.participation_of(user=request.user, round=shown)
+    day = services.today()
+    return render(
+        request,
+        "diagnostics/round.html",
+        _context(
+            request,
+            team,
+            round=shown,
+            is_open=shown.is_open(day),
+            rates=rates,
+            invited=sum(r.invited for r in rates),
+            answered=sum(r.answered for r in rates),
+            mine=mine,
+            can_manage=can_manage,
+            title=tr(shown.version.parsed.title, get_language() or "en"),
+        ),
+    )
+
+
+def _manage(request: AuthedRequest, team_pk: int, pk: int) -> Any:
+    team = selectors.diagnostics_team_get(user=request.user, pk=team_pk)
+    return selectors.round_get(
+        user=request.user, team=team, pk=pk, action=Action.DIAGNOSTICS_MANAGE
+    )
+
+
+def _done(request: AuthedRequest, shown: Any, work: Any, success: str) -> HttpResponse:
+    try:
+        work()
+    except IcommitError as exc:
+        if exc.status in (403, 404):
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("diagnostics:round", shown.team_id, shown.pk)
+
+
+@require_POST
+@login_required
+def round_invite(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
+    shown = _manage(request, team_pk, pk)
+    return _done(
+        request,
+        shown,
+        lambda: services.round_invite(actor=request.user, round=shown),
+        _("Members who were not yet invited have been invited."),
+    )
+
+
+@require_POST
+@login_required
+def round_remind(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
+    shown = _manage(request, team_pk, pk)
+    return _done(
+        request,
+        shown,
+        lambda: services.round_remind(actor=request.user, round=shown),
+        _("A reminder went to everyone who has not answered yet."),
+    )
+
+
+@require_POST
+@login_required
+def round_close(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
+    shown = _manage(request, team_pk, pk)
+    return _done(
+        request,
+        shown,
+        lambda: services.round_close(actor=request.user, round=shown),
+        _("The round is closed; the results are ready."),
+    )
+
+
+# --- answering --------------------------------------------------------------------------------
+
+
+@require_GET_POST
+@login_required
+def respond(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
+    team = selectors.diagnostics_team_get(user=request.user, pk=team_pk)
+    shown = selectors.round_get(
+        user=request.user, team=team, pk=pk, action=Action.DIAGNOSTICS_RESPOND
+    )
+    mine = selectors.participation_of(user=request.user, round=shown)
+    assert mine is not None  # respond is allowed only to invitees
+    audience = services.audience_of(mine)
+    definition = shown.version.parsed
+    day = services.today()
+    errors: dict[str, list[str]] = {}
+    status = 200
+    saved = False
+    if mine.submitted or not shown.is_open(day):
+        answers: dict[str, Any] = {}
+    else:
+        answers = services.draft_answers(actor=request.user, round=shown)
+    if request.method == "POST":
+        posted = answers_from_post(definition, request.POST, audience=audience)
+        try:
+            if request.POST.get("submit"):
+                services.response_submit(actor=request.user, round=shown, answers=posted)
+                messages.success(request, _("Thank you. Your answers are in."))
+                return redirect("diagnostics:round", team.pk, shown.pk)
+            answers = services.response_save(actor=request.user, round=shown, answers=posted)
+            saved = True
+        except IcommitError as exc:
+            if exc.status in (403, 404):
+                raise
+            answers = {**answers, **posted}
+            errors = exc.details if isinstance(exc.details, dict) else {}
+            if not errors:
+                errors = {"": [exc.message]}
+            status = 409 if exc.status == 409 else 422
+        if request.htmx:
+            return render(
+                request,
+                "diagnostics/respond.html#save-status",
+                {"saved": saved, "errors": errors},
+                status=200 if saved else status,
+            )
+    sections = questionnaire(
+        definition, answers, audience=audience, lang=get_language() or "en", errors=errors
+    )
+    answered = sum(1 for s in sections for i in s["items"] if i["value"] is not None)
+    total = sum(len(s["items"]) for s in sections)
+    return render(
+        request,
+        "diagnostics/respond.html",
+        _context(
+            request,
+            team,
+            round=shown,
+            mine=mine,
+            is_open=shown.is_open(day),
+            sections=sections,
+            errors=errors,
+            general_errors=errors.get("", []) + errors.get("answers", []),
+            saved=saved,
+            answered=answered,
+            total=total,
+            title=tr(definition.title, get_language() or "en"),
+        ),
+        status=status,
+    )
+
+
+# --- results ----------------------------------------------------------------------------------
+
+
+def _closed_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """An open round has no results yet: back to the round page with the reason."""
+
+    @functools.wraps(view)
+    def wrapped(
+        request: AuthedRequest, team_pk: int, pk: int, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        try:
+            return view(request, team_pk, pk, *args, **kwargs)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return redirect("diagnostics:round", team_pk, pk)
+
+    return wrapped
+
+
+def _report(request: AuthedRequest, team_pk: int, pk: int) -> reports.Report:
+    team = selectors.diagnostics_team_get(user=request.user, pk=team_pk)
+    shown = selectors.round_get(
+        user=request.user, team=team, pk=pk, action=Action.DIAGNOSTICS_RESULTS
+    )
+    return reports.round_report(user=request.user, round=shown, lang=get_language() or "en")
+
+
+@require_GET
+@login_required
+@_closed_only
+def results(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
+    report = _report(request, team_pk, pk)
+    can_plan = can(request.user, Action.PLAN_EDIT, report.round.team)
+    return render(
+        request,
+        "diagnostics/results.html",
+        _context(request, report.round.team, report=report, round=report.round, can_plan=can_plan),
+    )
+
+
+@require_GET
+@login_required
+@_closed_only
+def results_pdf(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
+    return exports.results_pdf_response(actor=request.user, report=_report(request, team_pk, pk))
+
+
+@require_GET
+@login_required
+@_closed_only
+def results_csv(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
+    return exports.results_csv_response(actor=request.user, report=_report(request, team_pk, pk))
+
+
+class GoalFromRecommendationForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Goal"), max_length=200)
+    description = forms.CharField(
+        label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    target_date = forms.DateField(
+        label=gettext_lazy("Target date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class ActionFromRecommendationForm(forms.Form):
+    goal = forms.TypedChoiceField(label=gettext_lazy("Under the goal"), coerce=int)
+    title = forms.CharField(label=gettext_lazy("Action"), max_length=200)
+    owner_organisation = forms.TypedChoiceField(
+        label=gettext_lazy("Owner organisation"), coerce=int, required=False, empty_value=None
+    )
+    due_date = forms.DateField(
+        label=gettext_lazy("Due date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        goals: list[tuple[int, str]],
+        organisations: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].choices = [(str(pk), t) for pk, t in goals]  # type: ignore[attr-defined]  # ChoiceField
+        self.fields["owner_organisation"].choices = [  # type: ignore[attr-defined]  # ChoiceField
+            ("", "—"),
+            *[(str(pk), name) for pk, name in organisations],
+        ]
+
+
+@require_GET_POST
+@login_required
+@_closed_only
+def recommendation_plan(
+    request: AuthedRequest, team_pk: int, pk: int, domain: str, index: int
+) -> HttpResponse:
+    from icommit.plans.selectors import goal_get, goal_list
+    from icommit.stakeholders.selectors import organisation_get
+
+    report = _report(request, team_pk, pk)
+    team = report.round.team
+    require(request.user, Action.PLAN_EDIT, team)
+    advice = reports.recommendation_get(report=report, domain=domain, index=index)
+    goals = [(g.pk, g.title) for g in goal_list(user=request.user, team=team)]
+    organisations = [(o.pk, o.name) for o in team_organisations(team=team)]
+    kind = request.POST.get("kind") if request.method == "POST" else None
+    goal_form = GoalFromRecommendationForm(
+        request.POST if kind == "goal" else None,
+        prefix="goal",
+        initial={"title": advice.goal_title[:200], "description": advice.text},
+    )
+    action_form = ActionFromRecommendationForm(
+        request.POST if kind == "action" else None,
+        prefix="action",
+        goals=goals,
+        organisations=organisations,
+        initial={"title": advice.action_title[:200]},
+    )
+    form = goal_form if kind == "goal" else action_form if kind == "action" else None
+    if form is not None and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            if kind == "goal":
+                created = services.recommendation_goal_create(
+                    actor=request.user, round=report.round, advice=advice, **data
+                )
+                target = ("plans:goal", team.pk, created.pk)
+            else:
+                organisation = data.pop("owner_organisation")
+                goal = goal_get(user=request.user, team=team, pk=data.pop("goal"))
+                services.recommendation_action_create(
+                    actor=request.user,
+                    round=report.round,
+                    advice=advice,
+                    goal=goal,
+                    owner_organisation=(
+                        organisation_get(user=request.user, pk=organisation)
+                        if organisation
+                        else None
+                    ),
+                    **data,
+                )
+                target = ("plans:goal", team.pk, goal.pk)
+        except IcommitError as exc:
+            if exc.status in (403, 404):
+                raise
+            attach_error(form, exc)
+        else:
+            messages.success(request, _("Added to the team's plan."))
+            return redirect(*target)
+    return render(
+        request,
+        "diagnostics/recommendation_plan.html",
+        _context(
+            request,
+            team,
+            round=report.round,
+            advice=advice,
+            goal_form=goal_form,
+            action_form=action_form,
+            has_goals=bool(goals),
+        ),
+        status=422 if form is not None else 200,
+    )

@@ -1,0 +1,85 @@
+"""API: published instruments (list, one version with its definition) and importing a file."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+from typing import Any, Literal
+
+from ninja import Router, Schema, Status
+
+from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS
+from icommit.core.exceptions import ValidationFailed
+from icommit.core.http import AuthedRequest
+from icommit.instruments import selectors, services
+
+router = Router(tags=["instruments"])
+
+
+class VersionOut(Schema):
+    key: str
+    kind: str
+    number: int
+    content_hash: str
+    origin: str
+    title: dict[str, str]
+    languages: list[str]
+    published_at: datetime.datetime
+
+
+class VersionDetailOut(VersionOut):
+    definition: dict[str, Any]
+
+
+class ImportIn(Schema):
+    #: "yaml" (the text of the file) or "xlsform" (the .xlsx file, base64-encoded)
+    format: Literal["yaml", "xlsform"]
+    content: str
+    filename: str = ""
+
+
+def _version(v: Any) -> dict[str, Any]:
+    return {
+        "key": v.instrument.key,
+        "kind": v.instrument.kind,
+        "number": v.number,
+        "content_hash": v.content_hash,
+        "origin": v.origin,
+        "title": dict(v.definition.get("title") or {}),
+        "languages": list(v.definition.get("languages") or []),
+        "published_at": v.published_at,
+    }
+
+
+@router.get("", response={200: list[VersionOut], **READ_ERRORS})
+def list_instruments(request: AuthedRequest, kind: str = ""):
+    """Every published instrument version, newest first within each instrument."""
+    return [_version(v) for v in selectors.version_list(user=request.user, kind=kind)]
+
+
+@router.get("/{key}/versions/{number}", response={200: VersionDetailOut, **READ_ERRORS})
+def get_instrument_version(request: AuthedRequest, key: str, number: int):
+    """One published version with its whole definition (every language)."""
+    version = selectors.version_get(user=request.user, key=key, number=number)
+    return {**_version(version), "definition": version.definition}
+
+
+@router.post("/import", response={201: VersionOut, **WRITE_ERRORS})
+def import_instrument(request: AuthedRequest, payload: ImportIn):
+    """Publish a new version from a YAML or XLSForm file (administrators); every problem listed."""
+    if payload.format == "yaml":
+        data, name = payload.content.encode("utf-8"), payload.filename or "upload.yaml"
+    else:
+        try:
+            data = base64.b64decode(payload.content, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationFailed.field(
+                "content", "The XLSForm content must be base64-encoded."
+            ) from None
+        name = payload.filename or "upload.xlsx"
+    suffix = "yaml" if payload.format == "yaml" else "xlsx"
+    if not name.lower().endswith(("." + suffix, ".yml" if suffix == "yaml" else ".xlsx")):
+        name = f"{name}.{suffix}"
+    version = services.instrument_import(actor=request.user, filename=name, data=data)
+    return Status(201, _version(version))

@@ -1,0 +1,41 @@
+"""Reads of instruments and their versions, narrowed by ``access``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from icommit.access import Action, get_visible, visible
+from icommit.instruments.models import Instrument, InstrumentVersion
+
+
+def version_list(*, user: Any, kind: str = "") -> QuerySet[InstrumentVersion]:
+    """Every published version the user may read, newest first within each instrument."""
+    qs = InstrumentVersion.objects.select_related("instrument", "published_by")
+    if kind:
+        qs = qs.filter(instrument__kind=kind)
+    return visible(user, Action.INSTRUMENT_VIEW, qs).order_by("instrument__key", "-number")
+
+
+def version_get(*, user: Any, key: str, number: Any) -> InstrumentVersion:
+    """One published version by instrument key and number (NotFound otherwise)."""
+    return get_visible(
+        user,
+        Action.INSTRUMENT_VIEW,
+        InstrumentVersion.objects.select_related("instrument", "published_by"),
+        instrument__key=key,
+        number=number,
+    )
+
+
+def latest_versions(*, user: Any, kind: str = "") -> list[InstrumentVersion]:
+    """The newest version of each instrument (of one kind, if given)."""
+    newest: dict[int, InstrumentVersion] = {}
+    for version in version_list(user=user, kind=kind):
+        newest.setdefault(version.instrument_id, version)
+    return list(newest.values())
+
+
+def instrument_count() -> int:
+    return Instrument.objects.count()

@@ -1,0 +1,172 @@
+"""Pages of the instruments: the list, one version as a reader sees it, and importing a file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from icommit.access import Action, can, require
+from icommit.core import audit
+from icommit.core.exceptions import IcommitError
+from icommit.core.forms import attach_error
+from icommit.core.http import AuthedRequest, require_GET_POST
+from icommit.instruments import selectors, services
+from icommit.instruments.engine import export_xlsform, tr
+
+
+@require_GET
+@login_required
+def instrument_list(request: AuthedRequest) -> HttpResponse:
+    lang = get_language() or "en"
+    rows = [
+        {"version": v, "title": tr(v.definition.get("title"), lang)}
+        for v in selectors.version_list(user=request.user)
+    ]
+    return render(
+        request,
+        "instruments/list.html",
+        {"rows": rows, "can_import": can(request.user, Action.INSTRUMENT_IMPORT)},
+    )
+
+
+def _scale_rows(definition: Any, item: Any, lang: str) -> list[str]:
+    if getattr(item, "scale", None):
+        scale = definition.scales[item.scale]
+        choices = (*scale.choices, *scale.missing)
+    else:
+        choices = (*(getattr(item, "choices", ()) or ()), *(getattr(item, "missing", ()) or ()))
+    return [f"{c.value}: {tr(c.label, lang)}" for c in choices]
+
+
+@require_GET
+@login_required
+def version_detail(request: AuthedRequest, key: str, number: int) -> HttpResponse:
+    version = selectors.version_get(user=request.user, key=key, number=number)
+    definition = version.parsed
+    lang = get_language() or "en"
+    domains = {d.key: tr(d.title, lang) for d in definition.domains}
+    sections = [
+        {
+            "title": tr(s.title, lang),
+            "intro": tr(s.intro, lang) if getattr(s, "intro", None) else "",
+            "audience": s.audience,
+            "items": [
+                {
+                    "key": i.key,
+                    "type": i.type,
+                    "text": tr(i.text, lang) if i.text else "",
+                    "domain": domains.get(i.domain or "", ""),
+                    "reverse": getattr(i, "reverse", False),
+                    "weight": getattr(i, "weight", 1),
+                    "choices": _scale_rows(definition, i, lang),
+                }
+                for i in s.items
+            ],
+        }
+        for s in definition.sections
+    ]
+    scoring = definition.scoring
+    bands = (
+        [{"key": b.key, "label": tr(b.label, lang), "below": b.below} for b in scoring.bands]
+        if scoring
+        else []
+    )
+    recommendations = [
+        {
+            "domain": domains.get(r.domain, r.domain),
+            "band": r.band,
+            "text": tr(r.text, lang),
+            "phase_tasks": r.phase_tasks,
+            "modules": r.modules,
+        }
+        for r in definition.recommendations
+    ]
+    return render(
+        request,
+        "instruments/version.html",
+        {
+            "version": version,
+            "definition": definition,
+            "title": tr(definition.title, lang),
+            "description": tr(definition.description, lang) if definition.description else "",
+            "changes": tr(definition.changes, lang) if definition.changes else "",
+            "sections": sections,
+            "scoring": scoring,
+            "min_share": round(scoring.min_answered * 100) if scoring else None,
+            "bands": bands,
+            "recommendations": recommendations,
+        },
+    )
+
+
+@require_GET
+@login_required
+def version_xlsform(request: AuthedRequest, key: str, number: int) -> HttpResponse:
+    version = selectors.version_get(user=request.user, key=key, number=number)
+    data = export_xlsform(version.parsed)
+    with transaction.atomic():
+        audit.record(
+            actor=request.user, action="export.download", obj=version, purpose="instrument.xlsform"
+        )
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{key}-v{number}.xlsx"'
+    return response
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Instrument file"),
+        help_text=gettext_lazy(
+            "A YAML file in icommit's instrument format, or an XLSForm workbook (.xlsx); "
+            "at most 2 MB."
+        ),
+    )
+
+
+@require_GET_POST
+@login_required
+def instrument_import(request: AuthedRequest) -> HttpResponse:
+    require(request.user, Action.INSTRUMENT_IMPORT)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            # one byte more than allowed is enough for the service to refuse the size
+            data = upload.read(services.MAX_IMPORT_BYTES + 1)
+            version = services.instrument_import(
+                actor=request.user, filename=upload.name, data=data
+            )
+        except IcommitError as exc:
+            if exc.status in (403, 404):
+                raise
+            details = exc.details if isinstance(exc.details, dict) else {}
+            problems = list(details.get("problems", []))
+            if problems:
+                form.add_error(None, exc.message)
+            else:
+                attach_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Version %(number)s of %(key)s is published.")
+                % {"number": version.number, "key": version.instrument.key},
+            )
+            return redirect("instruments:version", version.instrument.key, version.number)
+    return render(
+        request,
+        "instruments/import.html",
+        {"form": form, "problems": problems},
+        status=422 if request.method == "POST" else 200,
+    )

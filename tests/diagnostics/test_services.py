@@ -1,0 +1,507 @@
+"""The round lifecycle through the services: open, invite, remind, answer, submit, close."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from icommit.access.roles import TeamRole
+from icommit.core.exceptions import Conflict, Forbidden, NotFound, ValidationFailed
+from icommit.core.models import AuditDetail, AuditEvent, OutboxMessage
+from icommit.diagnostics import services
+from icommit.diagnostics.models import Draft, Participation, Round, RoundResponse
+from icommit.instruments.engine import load_yaml
+from icommit.instruments.models import InstrumentVersion, Response, ResponseScore
+from icommit.instruments.services import version_store
+from icommit.stakeholders.sectors import Sector
+from icommit.teams.models import TeamMembership
+from tests.conftest import World
+from tests.diagnostics.conftest import (
+    Clock,
+    Crew,
+    answers_at,
+    close,
+    join,
+    open_round,
+    shipped,
+    submit,
+)
+
+KNOWLEDGE_CHECK = """
+format: icommit-instrument/1
+key: quiz-for-rounds
+version: 1
+kind: knowledge_check
+languages: [en]
+title: {en: A quiz}
+scales:
+  yesno:
+    choices:
+      - {value: yes, label: {en: "Yes"}, score: 1}
+      - {value: no, label: {en: "No"}, score: 0}
+domains:
+  - {key: law, title: {en: Law}}
+scoring:
+  method: sum
+  min_answered: 1
+  pass_mark: 50
+  bands:
+    - {key: fail, label: {en: Fail}, below: 50}
+    - {key: pass, label: {en: Pass}}
+sections:
+  - key: main
+    title: {en: Questions}
+    items:
+      - {key: q1, type: choice, scale: yesno, domain: law, text: {en: "Is it allowed?"}}
+"""
+
+WITH_REQUIRED = """
+format: icommit-instrument/1
+key: short-diagnostics
+version: 1
+kind: diagnostics
+languages: [en]
+title: {en: Short team check}
+scales:
+  agree5:
+    choices:
+      - {value: 1, label: {en: "Strongly disagree"}}
+      - {value: 2, label: {en: "Disagree"}}
+      - {value: 3, label: {en: "Neither"}}
+      - {value: 4, label: {en: "Agree"}}
+      - {value: 5, label: {en: "Strongly agree"}}
+    missing:
+      - {value: dont_know, label: {en: "Don't know"}}
+domains:
+  - {key: purpose, title: {en: Purpose}}
+scoring:
+  method: mean
+  min_answered: 0.5
+  divergence_threshold: 15
+  bands:
+    - {key: low, label: {en: Low}, below: 50}
+    - {key: high, label: {en: High}}
+sections:
+  - key: main
+    title: {en: The team}
+    items:
+      - {key: goal, type: likert, scale: agree5, domain: purpose, required: true,
+         text: {en: "We share one goal."}}
+      - {key: plan, type: likert, scale: agree5, domain: purpose,
+         text: {en: "We have a written plan."}}
+"""
+
+
+def _version(text: str) -> InstrumentVersion:
+    with transaction.atomic():
+        version, _ = version_store(
+            actor=None, definition=load_yaml(text, source="test.yaml"), origin="imported"
+        )
+    return version
+
+
+def _events(action: str) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(action=action).order_by("seq"))
+
+
+# --- opening --------------------------------------------------------------------------------
+
+
+def test_a_coordinator_opens_a_round_and_every_member_but_observers_is_invited(
+    crew: Crew, clock: Clock
+) -> None:
+    [former] = join(crew.team, crew.social, 1)
+    TeamMembership.objects.filter(user=former).update(ended_at=timezone.now())
+    round = open_round(crew.coordinator, crew.team, title="  Spring round ")
+    assert round.title == "Spring round"
+    assert round.version == shipped()
+    assert round.closes_on == clock.day + datetime.timedelta(days=14)
+    assert round.is_open(clock.day)
+    invited = set(Participation.objects.filter(round=round).values_list("user_id", flat=True))
+    assert invited == {p.pk for p in crew.respondents}
+    assert crew.observer.pk not in invited and former.pk not in invited
+    by_user = {p.user_id: p for p in Participation.objects.filter(round=round)}
+    assert by_user[crew.police_officer.pk].organisation == crew.world.police
+    assert by_user[crew.teacher.pk].organisation == crew.school
+    assert not any(p.submitted for p in by_user.values())
+    mails = list(OutboxMessage.objects.order_by("pk"))
+    assert sorted(m.to for m in mails) == sorted(p.email for p in crew.respondents)
+    link = f"/teams/{crew.team.pk}/diagnostics/{round.pk}/answer/"
+    assert all(link in m.body and "Spring round" in m.subject for m in mails)
+    [opened] = _events("diagnostics.round.opened")
+    [invite] = _events("diagnostics.round.invited")
+    for event in (opened, invite):
+        assert (event.team_id, event.actor_id) == (crew.team.pk, crew.coordinator.pk)
+        assert (event.object_type, event.object_id) == ("diagnostics.round", str(round.pk))
+    assert AuditDetail.objects.get(event=invite).data["invited"] == sorted(invited)
+    assert AuditDetail.objects.get(event=opened).data["title"] == "Spring round"
+
+
+def test_opening_without_inviting_sends_no_mail(crew: Crew) -> None:
+    round = open_round(crew.coordinator, crew.team, invite=False)
+    assert not Participation.objects.filter(round=round).exists()
+    assert not OutboxMessage.objects.exists()
+    assert not _events("diagnostics.round.invited")
+
+
+@pytest.mark.parametrize("who", ["police_officer", "observer"])
+def test_only_the_coordinator_may_open_a_round(crew: Crew, who: str) -> None:
+    with pytest.raises(Forbidden):
+        open_round(getattr(crew, who), crew.team)
+    assert not Round.objects.exists()
+
+
+def test_people_outside_the_team_do_not_find_it(crew: Crew) -> None:
+    with pytest.raises(NotFound):
+        open_round(crew.world.outsider, crew.team)
+    with pytest.raises((NotFound, Forbidden)):
+        open_round(crew.world.admin, crew.team)
+    assert not Round.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("title", "days", "field"),
+    [
+        ("   ", 14, "title"),
+        ("x" * 201, 14, "title"),
+        ("Spring round", -1, "closes_on"),
+        ("Spring round", services.MAX_OPEN_DAYS + 1, "closes_on"),
+    ],
+)
+def test_a_round_is_validated_with_the_field_named(
+    crew: Crew, title: str, days: int, field: str
+) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        open_round(crew.coordinator, crew.team, title=title, days=days)
+    assert field in caught.value.details
+    assert not Round.objects.exists() and not OutboxMessage.objects.exists()
+
+
+def test_a_round_may_close_today_or_in_180_days(crew: Crew) -> None:
+    first = open_round(crew.coordinator, crew.team, days=0, invite=False)
+    close(first, crew.coordinator)
+    second = open_round(crew.coordinator, crew.team, days=services.MAX_OPEN_DAYS, invite=False)
+    assert second.is_open(services.today())
+
+
+def test_an_instrument_that_is_not_a_team_diagnostics_is_refused(crew: Crew) -> None:
+    quiz = _version(KNOWLEDGE_CHECK)
+    with pytest.raises(ValidationFailed) as caught:
+        open_round(crew.coordinator, crew.team, version=quiz)
+    assert "version" in caught.value.details
+    assert not Round.objects.exists()
+
+
+def test_a_second_open_round_is_refused(crew: Crew, running_round: Round) -> None:
+    with pytest.raises(Conflict) as caught:
+        open_round(crew.coordinator, crew.team, title="Another")
+    assert caught.value.status == 409
+    assert Round.objects.count() == 1
+
+
+def test_a_round_past_its_date_does_not_block_the_next(
+    crew: Crew, running_round: Round, clock: Clock
+) -> None:
+    clock.advance(15)
+    later = open_round(crew.coordinator, crew.team, title="Autumn round")
+    assert later.is_open(clock.day) and not running_round.is_open(clock.day)
+
+
+# --- inviting and reminding -----------------------------------------------------------------
+
+
+def test_inviting_again_invites_only_new_members(crew: Crew, running_round: Round) -> None:
+    before = OutboxMessage.objects.count()
+    newcomers = join(crew.team, crew.social, 2)
+    join(crew.team, crew.social, 1, role=TeamRole.OBSERVER)
+    with transaction.atomic():
+        invited = services.round_invite(actor=crew.coordinator, round=running_round)
+    assert invited == 2
+    new_mail = OutboxMessage.objects.order_by("pk")[before:]
+    assert sorted(m.to for m in new_mail) == sorted(p.email for p in newcomers)
+    assert Participation.objects.filter(round=running_round).count() == len(crew.respondents) + 2
+    with transaction.atomic():
+        assert services.round_invite(actor=crew.coordinator, round=running_round) == 0
+    assert OutboxMessage.objects.count() == before + 2
+    assert len(_events("diagnostics.round.invited")) == 2  # the first invitation and this one
+
+
+def test_inviting_named_people_refuses_those_who_cannot_answer(
+    crew: Crew, running_round: Round
+) -> None:
+    [newcomer] = join(crew.team, crew.social, 1)
+    with pytest.raises(ValidationFailed) as caught, transaction.atomic():
+        services.round_invite(
+            actor=crew.coordinator,
+            round=running_round,
+            user_ids=[newcomer.pk, crew.observer.pk, crew.world.outsider.pk],
+        )
+    assert "user_ids" in caught.value.details
+    assert not Participation.objects.filter(round=running_round, user=newcomer).exists()
+
+
+def test_a_reminder_goes_only_to_those_who_have_not_answered(
+    crew: Crew, running_round: Round
+) -> None:
+    submit(running_round, [crew.police_officer, *crew.social_workers], 4)
+    before = OutboxMessage.objects.count()
+    with transaction.atomic():
+        reminded = services.round_remind(actor=crew.coordinator, round=running_round)
+    waiting = {crew.coordinator.email, crew.probation_officer.email, crew.teacher.email}
+    assert reminded == 3
+    mails = list(OutboxMessage.objects.order_by("pk")[before:])
+    assert {m.to for m in mails} == waiting
+    assert all(m.subject.startswith("Reminder") for m in mails)
+    assert AuditDetail.objects.get(event=_events("diagnostics.round.reminded")[0]).data == {
+        "reminded": 3
+    }
+
+
+def test_members_may_not_invite_or_remind(crew: Crew, running_round: Round) -> None:
+    with pytest.raises(Forbidden), transaction.atomic():
+        services.round_invite(actor=crew.police_officer, round=running_round)
+    with pytest.raises(Forbidden), transaction.atomic():
+        services.round_remind(actor=crew.police_officer, round=running_round)
+
+
+# --- answering ------------------------------------------------------------------------------
+
+
+def test_a_draft_is_saved_merged_and_may_have_gaps(crew: Crew, running_round: Round) -> None:
+    with transaction.atomic():
+        saved = services.response_save(
+            actor=crew.teacher, round=running_round, answers={"purpose_1": 4, "purpose_2": 2}
+        )
+    assert saved == {"purpose_1": 4, "purpose_2": 2}
+    with transaction.atomic():
+        saved = services.response_save(
+            actor=crew.teacher,
+            round=running_round,
+            answers={"purpose_2": "dont_know", "roles_1": 5, "purpose_1": None},
+        )
+    # later answers win; an answer sent empty is taken back
+    assert saved == {"purpose_2": "dont_know", "roles_1": 5}
+    assert services.draft_answers(actor=crew.teacher, round=running_round) == saved
+    assert services.draft_answers(actor=crew.social_workers[0], round=running_round) == {}
+    assert Draft.objects.count() == 1
+    assert not Participation.objects.get(round=running_round, user=crew.teacher).submitted
+    assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("answers", "item"),
+    [
+        ({"purpose_1": 6}, "purpose_1"),
+        ({"purpose_1": 4, "roles_2": 0}, "roles_2"),
+        ({"trust_1": "maybe"}, "trust_1"),
+        ({"no_such_item": 3}, "no_such_item"),
+    ],
+)
+def test_an_answer_outside_the_scale_is_refused_with_the_item_named(
+    crew: Crew, running_round: Round, answers: dict[str, object], item: str
+) -> None:
+    with transaction.atomic():
+        services.response_save(actor=crew.teacher, round=running_round, answers={"learning_1": 3})
+    with pytest.raises(ValidationFailed) as caught:
+        services.response_save(actor=crew.teacher, round=running_round, answers=answers)
+    assert item in caught.value.details
+    assert services.draft_answers(actor=crew.teacher, round=running_round) == {"learning_1": 3}
+    with pytest.raises(ValidationFailed) as caught:
+        services.response_submit(actor=crew.teacher, round=running_round, answers=answers)
+    assert item in caught.value.details
+    assert not Response.objects.exists() and not RoundResponse.objects.exists()
+    assert not Participation.objects.get(round=running_round, user=crew.teacher).submitted
+
+
+def test_security_members_may_not_answer_the_non_security_part(
+    crew: Crew, running_round: Round
+) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        services.response_save(
+            actor=crew.police_officer, round=running_round, answers={"ns_heard_1": 4}
+        )
+    assert "ns_heard_1" in caught.value.details
+    with transaction.atomic():
+        services.response_save(actor=crew.teacher, round=running_round, answers={"ns_heard_1": 4})
+
+
+def test_a_submitted_answer_set_is_scored_per_dimension(crew: Crew, running_round: Round) -> None:
+    definition = running_round.version.parsed
+    answers = answers_at(definition, audience="non_security", level=4, part_level=2)
+    first_half = dict(list(answers.items())[:20])
+    with transaction.atomic():
+        services.response_save(actor=crew.teacher, round=running_round, answers=first_half)
+    rest = {k: v for k, v in answers.items() if k not in first_half}
+    with transaction.atomic():
+        services.response_submit(actor=crew.teacher, round=running_round, answers=rest)
+    [response] = Response.objects.all()
+    assert response.submitted and response.version == running_round.version
+    assert response.answers == answers  # the draft and the last answers, together
+    scores = dict(ResponseScore.objects.filter(response=response).values_list("domain", "score"))
+    assert set(scores) == {d.key for d in definition.domains}
+    assert scores["purpose"] == 75.0 and scores["learning"] == 75.0
+    assert scores["ns_heard"] == 25.0
+    [stored] = RoundResponse.objects.all()
+    assert (stored.round, stored.response, stored.is_security, stored.sector) == (
+        running_round,
+        response,
+        False,
+        Sector.SCHOOL,
+    )
+    assert Participation.objects.get(round=running_round, user=crew.teacher).submitted
+    assert not Draft.objects.exists()
+    assert services.draft_answers(actor=crew.teacher, round=running_round) == {}
+
+
+def test_a_dimension_with_too_few_answers_is_not_scored(crew: Crew, running_round: Round) -> None:
+    answers = answers_at(running_round.version.parsed, audience="security", level=3)
+    answers.update({"purpose_1": "dont_know", "purpose_2": "dont_know", "purpose_3": "dont_know"})
+    with transaction.atomic():
+        services.response_submit(actor=crew.police_officer, round=running_round, answers=answers)
+    scores = dict(ResponseScore.objects.values_list("domain", "score"))
+    assert "purpose" not in scores and scores["roles"] == 50.0
+    assert not any(key.startswith("ns_") for key in scores)
+    assert RoundResponse.objects.get().is_security
+
+
+def test_submitting_checks_that_required_items_are_answered(world: World) -> None:
+    version = _version(WITH_REQUIRED)
+    round = open_round(world.coordinator, world.team, version=version)
+    with pytest.raises(ValidationFailed) as caught:
+        services.response_submit(actor=world.member, round=round, answers={"plan": 4})
+    assert caught.value.details == {"goal": ["is required"]}
+    assert not Response.objects.exists()
+    with transaction.atomic():
+        services.response_save(actor=world.member, round=round, answers={"plan": 4})
+    with transaction.atomic():
+        services.response_submit(actor=world.member, round=round, answers={"goal": 5})
+    assert ResponseScore.objects.get().score == 87.5
+    assert Response.objects.get().answers == {"plan": 4, "goal": 5}
+
+
+def test_submitting_twice_is_a_conflict(crew: Crew, running_round: Round) -> None:
+    submit(running_round, [crew.teacher], 3)
+    with pytest.raises(Conflict):
+        services.response_submit(actor=crew.teacher, round=running_round, answers={})
+    with pytest.raises(Conflict):
+        services.response_save(actor=crew.teacher, round=running_round, answers={"purpose_1": 1})
+    assert Response.objects.count() == 1 and not Draft.objects.exists()
+
+
+def test_only_invitees_may_answer(crew: Crew, running_round: Round) -> None:
+    for person in (crew.observer, crew.world.other_coordinator):
+        with pytest.raises((Forbidden, NotFound)):
+            services.response_save(actor=person, round=running_round, answers={"purpose_1": 3})
+    assert not Draft.objects.exists()
+
+
+def test_answers_to_a_round_closed_by_hand_are_refused(crew: Crew, running_round: Round) -> None:
+    with transaction.atomic():
+        services.response_save(actor=crew.teacher, round=running_round, answers={"purpose_1": 3})
+    close(running_round, crew.coordinator)
+    running_round.refresh_from_db()
+    for work in (services.response_save, services.response_submit):
+        with pytest.raises(Conflict):
+            work(actor=crew.teacher, round=running_round, answers={"purpose_2": 3})
+    assert not Response.objects.exists()
+    assert not Draft.objects.exists()  # closing discarded the unfinished draft
+
+
+def test_answers_after_the_closing_date_are_refused(
+    crew: Crew, running_round: Round, clock: Clock
+) -> None:
+    clock.day = running_round.closes_on
+    with transaction.atomic():
+        services.response_save(actor=crew.teacher, round=running_round, answers={"purpose_1": 3})
+    clock.advance(1)
+    with pytest.raises(Conflict):
+        services.response_submit(actor=crew.teacher, round=running_round, answers={})
+    with pytest.raises(Conflict), transaction.atomic():
+        services.round_invite(actor=crew.coordinator, round=running_round)
+    assert not Response.objects.exists()
+
+
+# --- closing --------------------------------------------------------------------------------
+
+
+def test_closing_by_hand_discards_drafts_and_is_audited(crew: Crew, running_round: Round) -> None:
+    submit(running_round, [crew.police_officer], 4)
+    with transaction.atomic():
+        services.response_save(actor=crew.teacher, round=running_round, answers={"purpose_1": 3})
+    closed = close(running_round, crew.coordinator)
+    assert closed.closed_at is not None and closed.closed_by == crew.coordinator
+    assert not Draft.objects.exists()
+    assert RoundResponse.objects.count() == 1  # submitted answers stay
+    [event] = _events("diagnostics.round.closed")
+    assert (event.actor_id, event.team_id) == (crew.coordinator.pk, crew.team.pk)
+    assert AuditDetail.objects.get(event=event).data == {"by": "hand"}
+    with pytest.raises(Conflict):
+        close(running_round, crew.coordinator)
+    with pytest.raises(Forbidden):
+        close(running_round, crew.police_officer)
+
+
+def test_rounds_past_their_closing_date_are_closed_by_the_schedule(
+    crew: Crew, clock: Clock
+) -> None:
+    due = open_round(crew.coordinator, crew.team, days=3)
+    with transaction.atomic():
+        services.response_save(actor=crew.teacher, round=due, answers={"purpose_1": 3})
+    other = open_round(crew.world.other_coordinator, crew.world.other_team, days=30)
+    clock.day = due.closes_on
+    assert services.rounds_close_due() == 0  # open until the end of its closing date
+    clock.advance(1)
+    assert services.rounds_close_due() == 1
+    assert services.rounds_close_due() == 0
+    due.refresh_from_db()
+    other.refresh_from_db()
+    assert due.closed_at is not None and due.closed_by is None
+    assert other.closed_at is None
+    assert not Draft.objects.exists()
+    [event] = _events("diagnostics.round.closed")
+    assert event.actor_id is None and event.team_id == crew.team.pk
+    assert AuditDetail.objects.get(event=event).data == {"by": "date"}
+
+
+# --- the audit log ---------------------------------------------------------------------------
+
+
+def test_the_audit_log_records_taking_part_but_never_an_answer_set(
+    crew: Crew, running_round: Round
+) -> None:
+    with transaction.atomic():
+        services.response_save(actor=crew.teacher, round=running_round, answers={"purpose_1": 2})
+    submit(running_round, crew.respondents, 4, part_level=2)
+    close(running_round, crew.coordinator)
+    participated = _events("diagnostics.round.participated")
+    assert {e.actor_id for e in participated} == {p.pk for p in crew.respondents}
+    assert all(
+        (e.team_id, e.object_type, e.object_id, e.change_hmac)
+        == (crew.team.pk, "diagnostics.round", str(running_round.pk), "")
+        for e in participated
+    )
+    assert not AuditDetail.objects.filter(event__in=participated).exists()
+    secrets = {str(pk) for pk in Response.objects.values_list("pk", flat=True)}
+    secrets |= {str(pk) for pk in RoundResponse.objects.values_list("pk", flat=True)}
+    secrets |= {pk.hex for pk in Response.objects.values_list("pk", flat=True)}
+    item_keys = {item.key for item in running_round.version.parsed.items()}
+    events = list(AuditEvent.objects.all())
+    assert {e.action for e in events} >= {
+        "diagnostics.round.opened",
+        "diagnostics.round.invited",
+        "diagnostics.round.participated",
+        "diagnostics.round.closed",
+    }
+    for event in events:
+        assert event.object_type not in ("instruments.response", "diagnostics.roundresponse")
+        assert event.object_id not in secrets
+        assert not event.action.startswith("diagnostics.response")  # saving is not audited
+    for detail in AuditDetail.objects.all():
+        text = json.dumps(detail.data)
+        assert not any(secret in text for secret in secrets)
+        assert not any(f'"{key}"' in text for key in item_keys)
+        assert "answers" not in text

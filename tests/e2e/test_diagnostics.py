@@ -1,0 +1,121 @@
+"""Team diagnostics in a real browser: open a round, answer it on a phone, read the results.
+
+axe checks every page visited.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.db import transaction
+from playwright.sync_api import Page, expect
+
+from icommit.diagnostics import services
+from icommit.diagnostics.models import Draft, Participation, Round, RoundResponse
+from icommit.plans.models import Goal, SourceKind
+from icommit.stakeholders.sectors import Sector
+from tests.conftest import World
+from tests.e2e.conftest import check_a11y, label, login, logout
+from tests.factories import OrganisationFactory, UserFactory, team_member
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _others_answer(world: World, round: Round) -> None:
+    """Two more non-security members answer through the services, so results can be shown."""
+    for n, sector in enumerate([Sector.SOCIAL_SERVICES, Sector.YOUTH_WELFARE]):
+        org = OrganisationFactory(name=f"Org {n}", sector=sector)
+        person = UserFactory(email=f"person{n}@test.org")
+        team_member(world.team, person, org)
+        with transaction.atomic():
+            services.round_invite(actor=world.coordinator, round=round)
+        answers = {
+            i.key: 2 for s in round.version.parsed.sections for i in s.items if i.type == "likert"
+        }
+        services.response_submit(actor=person, round=round, answers=answers)
+
+
+def test_a_member_answers_on_a_phone_and_the_coordinator_reads_the_results(
+    page: Page, live_server: Any, world: World
+) -> None:
+    base = f"/teams/{world.team.pk}/diagnostics/"
+    login(page, live_server, world.coordinator.email)
+    page.goto(base)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Team diagnostics of Alpha MSC")
+    check_a11y(page)
+    page.get_by_role("link", name="Open a round").click()
+    check_a11y(page)
+    page.get_by_label(label("Title")).fill("Spring diagnostics")
+    page.get_by_role("button", name="Open the round").click()
+    expect(page.get_by_text("The round is open.")).to_be_visible()
+    expect(page.get_by_role("table", name=re.compile("Who has taken part"))).to_contain_text(
+        "Police"
+    )
+    check_a11y(page)
+    round = Round.objects.get(title="Spring diagnostics")
+    invited = set(Participation.objects.filter(round=round).values_list("user_id", flat=True))
+    assert invited == {world.coordinator.pk, world.member.pk}  # the observer is not invited
+    logout(page)
+
+    # the police member answers on a phone: saved as they go, then submitted
+    page.set_viewport_size(PHONE)
+    login(page, live_server, world.member.email)
+    page.goto(f"{base}{round.pk}/answer/")
+    check_a11y(page)
+    statements = page.locator("fieldset.likert")
+    count = statements.count()
+    assert count == len(
+        [i for s in round.version.parsed.sections if s.audience == "all" for i in s.items]
+    )
+    expect(
+        page.get_by_role("heading", name="For members from non-security organisations")
+    ).to_have_count(0)
+    statements.nth(0).get_by_label("Agree", exact=True).check()
+    expect(page.locator("#save-status")).to_have_text("Saved.")
+    page.wait_for_load_state("networkidle")
+    assert Draft.objects.filter(round=round).count() == 1
+    page.reload()
+    expect(statements.nth(0).get_by_label("Agree", exact=True)).to_be_checked()
+    for n in range(1, count):
+        statements.nth(n).get_by_label("Don't know" if n % 7 == 0 else "Agree", exact=True).check()
+    page.wait_for_load_state("networkidle")  # the last autosave has landed
+    page.get_by_role("button", name="Submit my answers").click()
+    expect(page.get_by_text("Thank you. Your answers are in.")).to_be_visible()
+    check_a11y(page)
+    assert RoundResponse.objects.filter(round=round, is_security=True).count() == 1
+    assert not Draft.objects.filter(round=round).exists()
+    logout(page)
+
+    _others_answer(world, round)
+
+    # the coordinator closes the round and reads the results
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, live_server, world.coordinator.email)
+    page.goto(f"{base}{round.pk}/")
+    page.get_by_role("button", name="Close the round now").click()
+    expect(page.get_by_text("The round is closed; the results are ready.")).to_be_visible()
+    page.get_by_role("link", name="See the results").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Results of Spring diagnostics")
+    expect(
+        page.get_by_text(re.compile("Confidentiality rule: no value from fewer than 3"))
+    ).to_be_visible()
+    scores = page.get_by_role("table", name=re.compile("Score from 0 to 100"))
+    # 3 respondents: 1 security, 2 non-security -> only the team value may be shown
+    expect(scores.get_by_role("row", name=re.compile("Purpose and shared goals"))).to_contain_text(
+        "hidden"
+    )
+    expect(page.locator("svg[role=img]")).to_have_count(2)
+    check_a11y(page)
+
+    page.get_by_role("link", name=re.compile("Add to the plan")).first.click()
+    check_a11y(page)
+    page.get_by_role("button", name="Create the goal").click()
+    expect(page.get_by_text("Added to the team's plan.")).to_be_visible()
+    goal = Goal.objects.get(team=world.team, source_kind=SourceKind.RECOMMENDATION)
+    assert goal.source_ref.startswith(f"{round.pk}:")
+    page.goto(f"{base}{round.pk}/results/")
+    expect(page.get_by_text("Already in the plan:").first).to_be_visible()
