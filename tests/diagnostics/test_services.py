@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 import json
+from typing import Any
 
 import pytest
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from icommit.access.roles import TeamRole
@@ -505,3 +507,25 @@ def test_the_audit_log_records_taking_part_but_never_an_answer_set(
         assert not any(secret in text for secret in secrets)
         assert not any(f'"{key}"' in text for key in item_keys)
         assert "answers" not in text
+
+
+def test_an_empty_answer_set_is_refused_and_nothing_is_stored(
+    crew: Crew, running_round: Round
+) -> None:
+    with pytest.raises(ValidationFailed) as refused, transaction.atomic():
+        services.response_submit(actor=crew.teacher, round=running_round, answers={})
+    assert "at least one statement" in refused.value.details["answers"][0]
+    assert not RoundResponse.objects.filter(round=running_round).exists()
+    assert not Participation.objects.filter(round=running_round, submitted=True).exists()
+
+
+def test_the_home_page_asks_invitees_for_their_answers_until_they_submit(
+    crew: Crew, running_round: Round, client_for: Any
+) -> None:
+    client = client_for(crew.teacher)
+    page = client.get("/").content.decode()
+    assert "asks for your view of the collaboration" in page
+    assert reverse("diagnostics:respond", args=(crew.team.pk, running_round.pk)) in page
+    submit(running_round, [crew.teacher], 3)
+    page = client.get("/").content.decode()
+    assert reverse("diagnostics:respond", args=(crew.team.pk, running_round.pk)) not in page

@@ -206,38 +206,3 @@ class CorrectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The frozen minutes stay readable; the correction becomes a new version."),
     )
-
-
-class GoalFromDecisionForm(forms.Form):
-    title = forms.CharField(label=_("Goal"), max_length=200)
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    target_date = forms.DateField(
-        label=_("Target date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-
-class ActionFromDecisionForm(forms.Form):
-    goal = forms.TypedChoiceField(label=_("Under the goal"), coerce=int)
-    title = forms.CharField(label=_("Action"), max_length=200)
-    owner_organisation = forms.TypedChoiceField(
-        label=_("Owner organisation"), coerce=int, required=False, empty_value=None
-    )
-    due_date = forms.DateField(
-        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(
-        self,
-        *args: Any,
-        goals: list[tuple[int, str]] | None = None,
-        organisations: list[tuple[int, str]] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["goal"].choices = [(str(pk), t) for pk, t in goals or []]  # type: ignore[attr-defined]  # ChoiceField
-        self.fields["owner_organisation"].choices = [  # type: ignore[attr-defined]  # ChoiceField
-            ("", "—"),
-            *[(str(pk), name) for pk, name in organisations or []],
-        ]

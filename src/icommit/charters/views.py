@@ -17,16 +17,15 @@ from icommit.access import Action, can, require
 from icommit.charters import selectors, services
 from icommit.charters.exports import charter_pdf
 from icommit.charters.forms import (
-    ActionFromDecisionForm,
     CharterDraftForm,
     CorrectionForm,
-    GoalFromDecisionForm,
     MeetingForms,
 )
 from icommit.charters.models import SECTIONS, Meeting, MinutesVersion
 from icommit.core.exceptions import IcommitError
 from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
+from icommit.plans.forms import ActionFromSourceForm, GoalFromSourceForm
 from icommit.stakeholders.selectors import organisation_get
 from icommit.teams.models import Team
 from icommit.teams.selectors import team_organisations
@@ -415,12 +414,12 @@ def decision_plan(request: AuthedRequest, team_pk: int, pk: int, decision_pk: in
     decision = selectors.decision_get(meeting=shown, pk=decision_pk)
     goals = [(g.pk, g.title) for g in goal_list(user=request.user, team=team)]
     kind = request.POST.get("kind") if request.method == "POST" else None
-    goal_form = GoalFromDecisionForm(
+    goal_form = GoalFromSourceForm(
         request.POST if kind == "goal" else None,
         prefix="goal",
         initial={"title": services.decision_label(decision)[:200], "description": decision.text},
     )
-    action_form = ActionFromDecisionForm(
+    action_form = ActionFromSourceForm(
         request.POST if kind == "action" else None,
         prefix="action",
         goals=goals,

@@ -62,6 +62,21 @@ def open_round_for(*, user: Any, team: Team) -> Round | None:
     return None
 
 
+def rounds_to_answer(*, user: Any) -> list[Round]:
+    """Open rounds in any of the user's teams that wait for the user's answers (one query)."""
+    day = today()
+    return list(
+        visible(
+            user,
+            Action.DIAGNOSTICS_RESPOND,
+            Round.objects.filter(closed_at__isnull=True, closes_on__gte=day),
+        )
+        .filter(participations__user_id=user.pk, participations__submitted=False)
+        .select_related("team")
+        .order_by("closes_on", "pk")[:10]
+    )
+
+
 def participation_of(*, user: Any, round: Round) -> Participation | None:
     """The user's own invitation to the round (None if not invited)."""
     return (

@@ -359,6 +359,10 @@ def response_submit(*, actor: User, round: Round, answers: dict[str, Any] | None
     draft = Draft.objects.filter(round=round, holder__in=holders(round, actor)).first()
     merged = {**(dict(draft.answers) if draft else {}), **(answers or {})}
     merged = {k: v for k, v in merged.items() if v not in (None, "", [])}
+    if not merged:
+        raise ValidationFailed.field(
+            "answers", _("Answer at least one statement before you submit.")
+        )
     _checked(round, merged, audience, complete=True)
     result = score(round.version.parsed, merged, audience=audience)
     response = Response.objects.create(version=round.version, answers=merged, submitted=True)

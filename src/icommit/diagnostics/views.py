@@ -25,6 +25,7 @@ from icommit.diagnostics.forms import answers_from_post, questionnaire
 from icommit.instruments.engine import tr
 from icommit.instruments.models import Kind
 from icommit.instruments.selectors import latest_versions
+from icommit.plans.forms import ActionFromSourceForm, GoalFromSourceForm
 from icommit.teams.models import Team
 from icommit.teams.selectors import team_organisations
 
@@ -325,45 +326,6 @@ def results_csv(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
     return exports.results_csv_response(actor=request.user, report=_report(request, team_pk, pk))
 
 
-class GoalFromRecommendationForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Goal"), max_length=200)
-    description = forms.CharField(
-        label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    target_date = forms.DateField(
-        label=gettext_lazy("Target date"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-
-
-class ActionFromRecommendationForm(forms.Form):
-    goal = forms.TypedChoiceField(label=gettext_lazy("Under the goal"), coerce=int)
-    title = forms.CharField(label=gettext_lazy("Action"), max_length=200)
-    owner_organisation = forms.TypedChoiceField(
-        label=gettext_lazy("Owner organisation"), coerce=int, required=False, empty_value=None
-    )
-    due_date = forms.DateField(
-        label=gettext_lazy("Due date"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-
-    def __init__(
-        self,
-        *args: Any,
-        goals: list[tuple[int, str]],
-        organisations: list[tuple[int, str]],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["goal"].choices = [(str(pk), t) for pk, t in goals]  # type: ignore[attr-defined]  # ChoiceField
-        self.fields["owner_organisation"].choices = [  # type: ignore[attr-defined]  # ChoiceField
-            ("", "—"),
-            *[(str(pk), name) for pk, name in organisations],
-        ]
-
-
 @require_GET_POST
 @login_required
 @_closed_only
@@ -380,12 +342,12 @@ def recommendation_plan(
     goals = [(g.pk, g.title) for g in goal_list(user=request.user, team=team)]
     organisations = [(o.pk, o.name) for o in team_organisations(team=team)]
     kind = request.POST.get("kind") if request.method == "POST" else None
-    goal_form = GoalFromRecommendationForm(
+    goal_form = GoalFromSourceForm(
         request.POST if kind == "goal" else None,
         prefix="goal",
         initial={"title": advice.goal_title[:200], "description": advice.text},
     )
-    action_form = ActionFromRecommendationForm(
+    action_form = ActionFromSourceForm(
         request.POST if kind == "action" else None,
         prefix="action",
         goals=goals,

@@ -161,3 +161,41 @@ class PlanFilterForm(forms.Form):
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = organisations  # type: ignore[attr-defined]  # ModelChoiceField
+
+
+# --- a goal or an action from a source (a meeting decision, a diagnostics recommendation) ------
+
+
+class GoalFromSourceForm(forms.Form):
+    """A new goal made from something the team decided or learned; the page adds the link."""
+
+    title = forms.CharField(label=_("Goal"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    target_date = forms.DateField(label=_("Target date"), required=False, widget=DATE)
+
+
+class ActionFromSourceForm(forms.Form):
+    """A new action under one of the team's goals, made from a decision or a recommendation."""
+
+    goal = forms.TypedChoiceField(label=_("Under the goal"), coerce=int)
+    title = forms.CharField(label=_("Action"), max_length=200)
+    owner_organisation = forms.TypedChoiceField(
+        label=_("Owner organisation"), coerce=int, required=False, empty_value=None
+    )
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DATE)
+
+    def __init__(
+        self,
+        *args: Any,
+        goals: list[tuple[int, str]] | None = None,
+        organisations: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].choices = [(str(pk), t) for pk, t in goals or []]  # type: ignore[attr-defined]  # ChoiceField
+        self.fields["owner_organisation"].choices = [  # type: ignore[attr-defined]  # ChoiceField
+            ("", "—"),
+            *[(str(pk), name) for pk, name in organisations or []],
+        ]

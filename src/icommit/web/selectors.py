@@ -15,6 +15,7 @@ from icommit.teams.selectors import my_team_memberships
 
 def home_overview(*, user: Any) -> dict[str, Any]:
     """The user's teams and what needs their attention, in a fixed number of queries."""
+    from icommit.diagnostics.selectors import rounds_to_answer
     from icommit.phases.selectors import phase_summaries
 
     team_memberships = list(my_team_memberships(user=user))
@@ -28,6 +29,7 @@ def home_overview(*, user: Any) -> dict[str, Any]:
         "pending_confirmations": list(pending_confirmations(user=user)[:20]),
         "my_pending": [m for m in memberships if m.confirmed_at is None],
         "memberships": memberships,
+        "rounds_to_answer": rounds_to_answer(user=user) if confirmed_teams else [],
     }
 
 
