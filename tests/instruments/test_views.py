@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -69,6 +70,25 @@ def test_a_version_downloads_as_an_xlsform_that_imports_again(
         "instrument.xlsform",
         str(version.pk),
     )
+
+
+def test_a_version_pyxform_does_not_compile_is_not_handed_out(
+    world: World, client_for: ClientFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyxform.xls2xform
+    from pyxform.errors import PyXFormError
+
+    def refuse(**kwargs: object) -> None:
+        raise PyXFormError("unknown question type")
+
+    monkeypatch.setattr(pyxform.xls2xform, "convert", refuse)
+    client = client_for(world.member)
+    response = client.get(reverse("instruments:xlsform", args=SHIPPED))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("instruments:version", args=SHIPPED)
+    page = client.get(response["Location"]).content.decode()
+    assert "cannot be exported as XLSForm: unknown question type" in page
+    assert not AuditEvent.objects.filter(action="export.download").exists()
 
 
 def test_an_administrator_imports_a_file_from_the_page(world: World, client_for: ClientFor) -> None:

@@ -149,3 +149,25 @@ def instrument_import(*, actor: Any, filename: str, data: bytes) -> InstrumentVe
             % {"number": version.number, "key": definition.key}
         )
     return version
+
+
+def version_xlsform(*, actor: Any, version: InstrumentVersion) -> bytes:
+    """The version as an XLSForm workbook, handed out only if pyxform compiles it (audited)."""
+    from pyxform.errors import PyXFormError
+    from pyxform.xls2xform import convert
+
+    from icommit.instruments.engine import export_xlsform
+
+    require(actor, Action.INSTRUMENT_VIEW, version)
+    data = export_xlsform(version.parsed)
+    try:
+        convert(xlsform=data, file_type=".xlsx", warnings=[])
+    except (PyXFormError, ValueError, KeyError) as exc:
+        raise Conflict(
+            _("This version cannot be exported as XLSForm: %(reason)s") % {"reason": exc}
+        ) from None
+    with transaction.atomic():
+        audit.record(
+            actor=actor, action="export.download", obj=version, purpose="instrument.xlsform"
+        )
+    return data

@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
@@ -15,12 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from icommit.access import Action, can, require
-from icommit.core import audit
-from icommit.core.exceptions import IcommitError
+from icommit.core.exceptions import Conflict, IcommitError
 from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.instruments import selectors, services
-from icommit.instruments.engine import export_xlsform, tr
+from icommit.instruments.engine import tr
 
 
 @require_GET
@@ -112,11 +110,11 @@ def version_detail(request: AuthedRequest, key: str, number: int) -> HttpRespons
 @login_required
 def version_xlsform(request: AuthedRequest, key: str, number: int) -> HttpResponse:
     version = selectors.version_get(user=request.user, key=key, number=number)
-    data = export_xlsform(version.parsed)
-    with transaction.atomic():
-        audit.record(
-            actor=request.user, action="export.download", obj=version, purpose="instrument.xlsform"
-        )
+    try:
+        data = services.version_xlsform(actor=request.user, version=version)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect("instruments:version", key, number)
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -153,9 +151,7 @@ def instrument_import(request: AuthedRequest) -> HttpResponse:
                 raise
             details = exc.details if isinstance(exc.details, dict) else {}
             problems = list(details.get("problems", []))
-            if problems:
-                form.add_error(None, exc.message)
-            else:
+            if not problems:  # the problems are listed above the form, with their count
                 attach_error(form, exc)
         else:
             messages.success(
