@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class LoginForm(AuthenticationForm):
@@ -56,7 +57,7 @@ class TokenForm(forms.Form):
     )
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=90, initial=30)
     scope = forms.ChoiceField(
-        label=_("Scope"),
+        label=pgettext_lazy("API token", "Scope"),
         choices=[("read", _("read")), ("write", _("read and write"))],
         initial="read",
     )
