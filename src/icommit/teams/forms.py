@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from icommit.access.roles import TeamRole
+from icommit.core.widgets import FastSelect
 from icommit.stakeholders.models import Organisation, OrganisationMembership
 from icommit.teams.models import Scope
 
@@ -34,7 +35,7 @@ class TeamCreateForm(TeamForm):
 
 class OrganisationChoiceForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none()
+        label=_("Organisation"), queryset=Organisation.objects.none(), widget=FastSelect
     )
 
     def __init__(self, *args, organisations=None, **kwargs):
@@ -44,7 +45,7 @@ class OrganisationChoiceForm(forms.Form):
 
 class MemberAddForm(forms.Form):
     membership = MembershipChoiceField(
-        label=_("Person"), queryset=OrganisationMembership.objects.none()
+        label=_("Person"), queryset=OrganisationMembership.objects.none(), widget=FastSelect
     )
     role = forms.ChoiceField(
         label=_("Team role"), choices=TeamRole.choices, initial=TeamRole.MEMBER
@@ -58,7 +59,7 @@ class MemberAddForm(forms.Form):
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Email"))
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none()
+        label=_("Organisation"), queryset=Organisation.objects.none(), widget=FastSelect
     )
     role = forms.ChoiceField(
         label=_("Team role"), choices=TeamRole.choices, initial=TeamRole.MEMBER
