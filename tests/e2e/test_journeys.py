@@ -296,6 +296,8 @@ def test_coordinator_adds_organisation_and_member(
     expect(participating.get_by_role("link", name="Youth Welfare")).to_be_visible()
     check_a11y(page)
 
+    page.get_by_role("link", name="Add a member or invite someone new").click()
+    check_a11y(page)
     add_member = page.get_by_role("form", name="Add a member")
     person = add_member.get_by_label(label("Person"))
     # Only confirmed people of participating organisations are offered.
@@ -320,6 +322,7 @@ def test_coordinator_adds_organisation_and_member(
 def test_coordinator_invites_someone_new(page: Page, live_server: Any, world: World) -> None:
     login(page, live_server, world.coordinator.email)
     page.goto(f"/teams/{world.team.pk}/")
+    page.get_by_role("link", name="Add a member or invite someone new").click()
     invite = page.get_by_role("form", name="Invite someone new")
     invite.get_by_label(label("Email")).fill("newcomer@test.org")
     invite.get_by_label(label("Organisation")).select_option(label="Police")
@@ -341,7 +344,7 @@ def test_invalid_invitation_rerenders_accessibly(
 ) -> None:
     browser_errors.allow(r"status of 422")  # the page re-renders with the errors, as 422
     login(page, live_server, world.coordinator.email)
-    page.goto(f"/teams/{world.team.pk}/")
+    page.goto(f"/teams/{world.team.pk}/members/new/")
     invite = page.get_by_role("form", name="Invite someone new")
     invite.get_by_label(label("Email")).fill("not-an-email")
     invite.get_by_role("button", name="Send invitation").click()

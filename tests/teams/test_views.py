@@ -32,7 +32,14 @@ def test_a_member_sees_the_team_without_management_forms(world: World, client_fo
     coordinator_page = client_for(world.coordinator).get(
         reverse("teams:detail", args=[world.team.pk])
     )
-    assert "Add a member" in coordinator_page.content.decode()
+    assert reverse("teams:member_new", args=[world.team.pk]) in coordinator_page.content.decode()
+    forms = client_for(world.coordinator).get(reverse("teams:member_new", args=[world.team.pk]))
+    assert "Add a member" in forms.content.decode()
+    assert "Invite someone new" in forms.content.decode()
+    assert (
+        client_for(world.member).get(reverse("teams:member_new", args=[world.team.pk])).status_code
+        == 403
+    )
 
 
 def test_a_member_posting_a_management_form_is_refused(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
@@ -185,3 +192,21 @@ def test_the_history_panel_shows_the_coordinator_what_changed(world: World, clie
         not in member.get(reverse("teams:detail", args=[world.team.pk])).content.decode()
     )
     assert member.get(reverse("teams:history", args=[world.team.pk])).status_code == 403
+
+
+def test_the_add_member_page_query_count_does_not_grow_with_candidates(
+    world: World, client_for
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories import member_of
+
+    client = client_for(world.coordinator)
+    url = reverse("teams:member_new", args=[world.team.pk])
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    for _ in range(40):
+        member_of(UserFactory(), world.police)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("<option") >= 40
+    assert len(large) == len(small), [q["sql"] for q in large.captured_queries]

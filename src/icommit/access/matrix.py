@@ -201,6 +201,7 @@ URLS: dict[str, dict[str, Rule]] = {
     "teams:archive": {"POST": _r(A.TEAM_ARCHIVE, "team")},
     "teams:organisation_add": {"POST": _r(A.TEAM_MANAGE_MEMBERS, "team")},
     "teams:organisation_remove": {"POST": _r(A.TEAM_MANAGE_MEMBERS, "team")},
+    "teams:member_new": {"GET": _r(A.TEAM_MANAGE_MEMBERS, "team")},
     "teams:member_add": {"POST": _r(A.TEAM_MANAGE_MEMBERS, "team")},
     "teams:member_role": {"POST": _r(A.TEAM_MANAGE_MEMBERS, "team")},
     "teams:member_remove": {"POST": _r(A.TEAM_MANAGE_MEMBERS, "team")},

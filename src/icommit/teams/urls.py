@@ -16,6 +16,7 @@ urlpatterns = [
         views.organisation_remove,
         name="organisation_remove",
     ),
+    path("<int:pk>/members/new/", views.member_new, name="member_new"),
     path("<int:pk>/members/add/", views.member_add, name="member_add"),
     path("<int:pk>/members/<int:member_pk>/role/", views.member_role, name="member_role"),
     path("<int:pk>/members/<int:member_pk>/remove/", views.member_remove, name="member_remove"),

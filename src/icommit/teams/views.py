@@ -104,10 +104,28 @@ def _team_page_context(request: AuthedRequest, team: Team) -> dict:
         context.update(
             invitations=selectors.team_open_invitations(team=team),
             org_form=OrganisationChoiceForm(organisations=available),
-            member_form=MemberAddForm(candidates=selectors.candidate_members(team=team)),
-            invite_form=InviteForm(organisations=organisations, auto_id=INVITE_IDS),
         )
     return context
+
+
+def _new_member_page(
+    request: AuthedRequest,
+    team: Team,
+    *,
+    member_form: MemberAddForm | None = None,
+    invite_form: InviteForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The page with "add a member" and "invite someone new" (kept off the team page: the list
+    of people who could be added is long)."""
+    context = {
+        "team": team,
+        "member_form": member_form
+        or MemberAddForm(candidates=selectors.candidate_members(team=team)),
+        "invite_form": invite_form
+        or InviteForm(organisations=selectors.team_organisations(team=team), auto_id=INVITE_IDS),
+    }
+    return render(request, "teams/member_new.html", context, status=status)
 
 
 @require_GET
@@ -213,6 +231,13 @@ def organisation_remove(request: AuthedRequest, pk: int, org_pk: int) -> HttpRes
     return redirect("teams:detail", team.pk)
 
 
+@require_GET
+@login_required
+def member_new(request: AuthedRequest, pk: int) -> HttpResponse:
+    team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_MANAGE_MEMBERS)
+    return _new_member_page(request, team)
+
+
 @require_POST
 @login_required
 def member_add(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -235,7 +260,7 @@ def member_add(request: AuthedRequest, pk: int) -> HttpResponse:
                 request, _("%(person)s was added to the team.") % {"person": membership.user}
             )
             return redirect("teams:detail", team.pk)
-    return _rerender(request, team, member_form=form)
+    return _new_member_page(request, team, member_form=form, status=422)
 
 
 @require_POST
@@ -291,7 +316,7 @@ def invite(request: AuthedRequest, pk: int) -> HttpResponse:
                 request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
             )
             return redirect("teams:detail", team.pk)
-    return _rerender(request, team, invite_form=form)
+    return _new_member_page(request, team, invite_form=form, status=422)
 
 
 @require_POST
