@@ -232,18 +232,58 @@ def test_inviting_again_invites_only_new_members(crew: Crew, running_round: Roun
     assert len(_events("diagnostics.round.invited")) == 2  # the first invitation and this one
 
 
-def test_inviting_named_people_refuses_those_who_cannot_answer(
+def test_there_is_no_inviting_a_chosen_few(crew: Crew, running_round: Round) -> None:
+    """A round of the target and two people who know their own answers would give the target's
+    away by subtraction, so invitations always go to every member not yet invited."""
+    import inspect
+
+    assert list(inspect.signature(services.round_invite).parameters) == ["actor", "round"]
+    [newcomer] = join(crew.team, crew.social, 1)
+    with transaction.atomic():
+        assert services.round_invite(actor=crew.coordinator, round=running_round) == 1
+    assert Participation.objects.filter(round=running_round, user=newcomer).exists()
+
+
+def test_a_reminder_skips_people_who_have_left_the_team(crew: Crew, running_round: Round) -> None:
+    from icommit.teams import services as teams
+
+    membership = TeamMembership.objects.get(
+        team=crew.team, user=crew.teacher, ended_at__isnull=True
+    )
+    with transaction.atomic():
+        teams.team_member_remove(actor=crew.coordinator, membership=membership)
+    before = OutboxMessage.objects.count()
+    with transaction.atomic():
+        sent = services.round_remind(actor=crew.coordinator, round=running_round)
+    recipients = set(OutboxMessage.objects.order_by("pk")[before:].values_list("to", flat=True))
+    assert sent == len(recipients)
+    assert crew.teacher.email not in recipients
+
+
+def test_a_title_with_line_breaks_is_kept_on_one_line(crew: Crew) -> None:
+    with transaction.atomic():
+        round = services.round_open(
+            actor=crew.coordinator,
+            team=crew.team,
+            version=shipped(),
+            title="Spring\r\nBcc: someone@example.org",
+            closes_on=services.today() + datetime.timedelta(days=3),
+        )
+    assert round.title == "Spring Bcc: someone@example.org"
+    assert all("\n" not in m.subject for m in OutboxMessage.objects.all())
+
+
+def test_an_answer_waits_for_a_closing_that_holds_the_round(
     crew: Crew, running_round: Round
 ) -> None:
-    [newcomer] = join(crew.team, crew.social, 1)
-    with pytest.raises(ValidationFailed) as caught, transaction.atomic():
-        services.round_invite(
-            actor=crew.coordinator,
-            round=running_round,
-            user_ids=[newcomer.pk, crew.observer.pk, crew.world.outsider.pk],
-        )
-    assert "user_ids" in caught.value.details
-    assert not Participation.objects.filter(round=running_round, user=newcomer).exists()
+    """Answering locks the round, as closing does: an answer cannot land after the close."""
+    with transaction.atomic():
+        services.round_close(actor=crew.coordinator, round=running_round)
+    stale = Round.objects.get(pk=running_round.pk)
+    stale.closed_at = None  # a request that loaded the round before it closed
+    with pytest.raises(Conflict), transaction.atomic():
+        services.response_save(actor=crew.teacher, round=stale, answers={"purpose_1": 3})
+    assert not Draft.objects.exists()
 
 
 def test_a_reminder_goes_only_to_those_who_have_not_answered(

@@ -122,3 +122,21 @@ def test_only_administrators_import(world: World, client_for: ClientFor) -> None
         )
         _error(response, 403, "forbidden")
     assert not InstrumentVersion.objects.filter(instrument__key="team-pulse").exists()
+
+
+def test_text_that_is_not_unicode_is_refused_by_name(world: World, client_for: ClientFor) -> None:
+    client = client_for(world.admin)
+    body = '{"format": "yaml", "content": "key: \\ud800"}'
+    response = client.post("/api/v1/instruments/import", body, content_type="application/json")
+    assert _error(response, 422, "invalid")["details"] == {
+        "content": ["The YAML text holds characters that are not valid Unicode."]
+    }
+
+
+def test_others_are_refused_before_their_file_is_read(world: World, client_for: ClientFor) -> None:
+    response = _post(
+        client_for(world.member),
+        "/api/v1/instruments/import",
+        {"format": "xlsform", "content": "not base64 at all"},
+    )
+    _error(response, 403, "forbidden")

@@ -189,16 +189,22 @@ def test_a_changed_instrument_is_published_as_a_new_version(world: World) -> Non
     assert first.definition["version"] == 1  # the first version is untouched
 
 
-def test_version_2_of_the_shipped_instrument_can_be_imported(world: World) -> None:
+def test_a_shipped_instrument_is_not_imported_over(world: World) -> None:
+    """A release may ship v2 of a shipped instrument with other content; an imported v2 would
+    then stop migrate, so adaptations are imported under a key of their own."""
     source = (shipped.FOLDER / "msc-diagnostics" / "v1.yaml").read_text(encoding="utf-8")
-    text = source.replace("\nversion: 1\n", "\nversion: 2\n", 1)
-    version = do_import(world.admin, "msc-v2.yaml", text)
+    before = _stored()
+    with pytest.raises(ValidationFailed) as caught:
+        do_import(world.admin, "msc-v2.yaml", source.replace("\nversion: 1\n", "\nversion: 2\n", 1))
+    assert "key of its own" in caught.value.details["key"][0]
+    assert _stored() == before
+    adapted = source.replace("\nkey: msc-diagnostics\n", "\nkey: msc-diagnostics-kiel\n", 1)
+    version = do_import(world.admin, "kiel.yaml", adapted)
     assert (version.instrument.key, version.number, version.origin) == (
-        "msc-diagnostics",
-        2,
+        "msc-diagnostics-kiel",
+        1,
         Origin.IMPORTED,
     )
-    assert InstrumentVersion.objects.filter(instrument__key="msc-diagnostics").count() == 2
 
 
 def test_the_same_number_with_other_content_is_a_conflict(world: World) -> None:

@@ -50,11 +50,6 @@ class RoundIn(Schema):
     invite: bool = True
 
 
-class InviteIn(Schema):
-    #: members to invite; empty means every member not yet invited (observers excepted)
-    user_ids: list[int] | None = None
-
-
 class InviteOut(Schema):
     invited: int
 
@@ -149,12 +144,10 @@ def get_round(request: AuthedRequest, team_id: Path[int], round_id: int):
 
 
 @router.post("/rounds/{round_id}/invite", response={200: InviteOut, **WRITE_ERRORS})
-def invite_round(request: AuthedRequest, team_id: Path[int], round_id: int, payload: InviteIn):
-    """Invite members (by default everyone not yet invited, observers excepted) by mail."""
+def invite_round(request: AuthedRequest, team_id: Path[int], round_id: int):
+    """Invite by mail every member not yet invited (observers excepted), e.g. newcomers."""
     r = _get(request, team_id, round_id, Action.DIAGNOSTICS_MANAGE)
-    return {
-        "invited": services.round_invite(actor=request.user, round=r, user_ids=payload.user_ids)
-    }
+    return {"invited": services.round_invite(actor=request.user, round=r)}
 
 
 @router.post("/rounds/{round_id}/close", response={200: RoundDetailOut, **WRITE_ERRORS})

@@ -97,7 +97,11 @@ def answers_from_post(definition: Any, post: QueryDict, *, audience: str) -> dic
                     answers[item.key] = [_match(definition, item, v) for v in values]
                 continue
             raw = post.get(item.key, "").strip()
-            if raw == "" or item.type not in RENDERED:
+            if item.type not in RENDERED:
+                continue
+            if raw == "":
+                if item.type in ("number", "text") and item.key in post:
+                    answers[item.key] = ""  # emptied on purpose: the save drops it from the draft
                 continue
             if item.type == "number":
                 try:

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from icommit.access import Action, require
 from icommit.core import charts
 from icommit.core.exceptions import NotFound
-from icommit.diagnostics import selectors
+from icommit.diagnostics import selectors, services
 from icommit.diagnostics.models import Round
-from icommit.diagnostics.results import Cell, Results, build_results
+from icommit.diagnostics.results import SIDES, Cell, Results, build_results
 from icommit.instruments.engine import tr
 from icommit.stakeholders.sectors import Sector
 
@@ -83,6 +83,15 @@ class Report:
         return [c for c in self.columns if c.shown]
 
     @property
+    def hidden_sides(self) -> list[Column]:
+        """Hidden security / non-security columns (sectors are never named when hidden)."""
+        return [c for c in self.columns if c.key in SIDES and not c.shown and c.reason != "empty"]
+
+    @property
+    def sectors_hidden(self) -> bool:
+        return any("/" in c.key and not c.shown for c in self.columns)
+
+    @property
     def gaps(self) -> list[DomainView]:
         return [d for d in self.domains if d.row.gap]
 
@@ -143,6 +152,9 @@ def round_report(*, user: Any, round: Round, lang: str) -> Report:
     from icommit.instruments.engine import recommendations_for
 
     require(user, Action.DIAGNOSTICS_RESULTS, round)
+    # past its date but not yet closed by the schedule: close it now, so the drafts are gone
+    # and the answer sets shuffled before anyone reads a result
+    services.round_close_if_due(round=round)
     selectors.require_closed(round)
     definition = round.version.parsed
     scoring = definition.scoring
@@ -273,9 +285,12 @@ def as_api(report: Report) -> dict[str, Any]:
         "min_group": results.min_group,
         "divergence_threshold": results.divergence_threshold,
         "previous_round_id": report.previous_round.pk if report.previous_round else None,
+        # a hidden sector is left out, not listed as hidden: its name alone says that one or
+        # two people of that sector answered
         "groups": [
             {"key": c.key, "label": c.label, "n": c.n if c.shown else None, "shown": c.shown}
             for c in report.columns
+            if c.shown or "/" not in c.key
         ],
         "dimensions": [
             {

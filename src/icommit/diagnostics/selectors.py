@@ -172,7 +172,7 @@ def previous_round(round: Round) -> Round | None:
 
 def require_closed(round: Round) -> None:
     """Results exist only for a closed round, so no one can watch them change per answer."""
-    if round.is_open(today()):
+    if round.closed_at is None:
         raise Conflict(_closed_message())
 
 

@@ -74,7 +74,7 @@ def round_open(
 ) -> Round:
     """Open a diagnostics round in the team and, by default, invite its members."""
     require(actor, Action.DIAGNOSTICS_MANAGE, team)
-    title = (title or "").strip()
+    title = " ".join((title or "").split())  # line breaks would break the mail subject
     if not title:
         raise ValidationFailed.field("title", _("Give the round a title."))
     if len(title) > 200:
@@ -89,7 +89,8 @@ def round_open(
             "closes_on",
             _("A round can stay open for at most %(days)s days.") % {"days": MAX_OPEN_DAYS},
         )
-    open_rounds = Round.objects.select_for_update().filter(team=team, closed_at__isnull=True)
+    Team.objects.select_for_update().get(pk=team.pk)  # one opening at a time per team
+    open_rounds = Round.objects.filter(team=team, closed_at__isnull=True)
     if any(r.is_open(day) for r in open_rounds):
         raise Conflict(_("The team already has an open round; close it first."))
     round = Round.objects.create(
@@ -144,8 +145,12 @@ def _mail(round: Round, people: list[User], *, reminder: bool) -> None:
 
 
 @transaction.atomic
-def round_invite(*, actor: User, round: Round, user_ids: list[int] | None = None) -> int:
-    """Invite the team's members (all but observers, or the ones named) not yet invited."""
+def round_invite(*, actor: User, round: Round) -> int:
+    """Invite every member of the team (observers excepted) who is not invited yet.
+
+    There is no inviting a chosen few: a round of the target and two people who know their own
+    answers would reveal the target's by subtraction, whatever the group rule on the results.
+    """
     require(actor, Action.DIAGNOSTICS_MANAGE, round)
     _check_open(round)
     memberships = (
@@ -155,16 +160,6 @@ def round_invite(*, actor: User, round: Round, user_ids: list[int] | None = None
         .select_related("user")
         .order_by("pk")
     )
-    if user_ids is not None:
-        memberships = memberships.filter(user_id__in=user_ids)
-        found = {m.user_id for m in memberships}
-        unknown = sorted(set(user_ids) - found)
-        if unknown:
-            raise ValidationFailed.field(
-                "user_ids",
-                _("Not members of the team who can answer: %(ids)s")
-                % {"ids": ", ".join(str(i) for i in unknown)},
-            )
     invited = set(Participation.objects.filter(round=round).values_list("user_id", flat=True))
     new: dict[int, TeamMembership] = {}
     for membership in memberships:
@@ -194,8 +189,11 @@ def round_remind(*, actor: User, round: Round) -> int:
     """Mail everyone invited who has not answered yet."""
     require(actor, Action.DIAGNOSTICS_MANAGE, round)
     _check_open(round)
+    current = TeamMembership.objects.effective().filter(team_id=round.team_id)
     waiting = list(
-        Participation.objects.filter(round=round, submitted=False).select_related("user")
+        Participation.objects.filter(
+            round=round, submitted=False, user_id__in=current.values("user_id")
+        ).select_related("user")
     )
     people = [p.user for p in waiting if p.user.is_active]
     _mail(round, people, reminder=True)
@@ -275,6 +273,18 @@ def round_close(*, actor: User, round: Round) -> Round:
     return round
 
 
+def round_close_if_due(*, round: Round) -> Round:
+    """Close a round whose closing date has passed but which the schedule has not closed yet."""
+    if round.closed_at is not None or round.is_open(today()):
+        return round
+    with transaction.atomic():
+        locked = Round.objects.select_for_update().get(pk=round.pk)
+        if locked.closed_at is None:
+            _close(locked, None)
+        round.closed_at, round.closed_by = locked.closed_at, locked.closed_by
+    return round
+
+
 def rounds_close_due(day: datetime.date | None = None) -> int:
     """Close every round whose closing date has passed (the scheduled task); return how many."""
     day = day or today()
@@ -295,7 +305,9 @@ def rounds_close_due(day: datetime.date | None = None) -> int:
 
 def _participation(actor: User, round: Round) -> Participation:
     require(actor, Action.DIAGNOSTICS_RESPOND, round)
-    _check_open(round)
+    # lock the round first (the order closing takes): an answer either lands before the round
+    # closes, and is shuffled with the others, or is refused
+    _check_open(Round.objects.select_for_update().get(pk=round.pk))
     participation = (
         Participation.objects.select_for_update()
         .select_related("organisation")

@@ -244,7 +244,8 @@ def respond(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
                 request,
                 "diagnostics/respond.html#save-status",
                 {"saved": saved, "errors": errors},
-                status=200 if saved else status,
+                # htmx swaps only 2xx answers; the fragment itself says what was refused
+                status=200,
             )
     sections = questionnaire(
         definition, answers, audience=audience, lang=get_language() or "en", errors=errors

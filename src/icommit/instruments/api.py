@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from ninja import Router, Schema, Status
 
+from icommit.access import Action, require
 from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS
 from icommit.core.exceptions import ValidationFailed
 from icommit.core.http import AuthedRequest
@@ -68,8 +69,15 @@ def get_instrument_version(request: AuthedRequest, key: str, number: int):
 @router.post("/import", response={201: VersionOut, **WRITE_ERRORS})
 def import_instrument(request: AuthedRequest, payload: ImportIn):
     """Publish a new version from a YAML or XLSForm file (administrators); every problem listed."""
+    require(request.user, Action.INSTRUMENT_IMPORT)
     if payload.format == "yaml":
-        data, name = payload.content.encode("utf-8"), payload.filename or "upload.yaml"
+        try:
+            data = payload.content.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationFailed.field(
+                "content", "The YAML text holds characters that are not valid Unicode."
+            ) from None
+        name = payload.filename or "upload.yaml"
     else:
         try:
             data = base64.b64decode(payload.content, validate=True)

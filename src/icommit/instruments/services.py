@@ -140,6 +140,18 @@ def instrument_import(*, actor: Any, filename: str, data: bytes) -> InstrumentVe
         raise ValidationFailed(
             _nothing_stored(len(problems)), details={"problems": problems}
         ) from None
+    from icommit.instruments.shipped import shipped_keys
+
+    if definition.key in shipped_keys():
+        # a later release may ship this version number with other content; migrate would fail
+        raise ValidationFailed.field(
+            "key",
+            _(
+                "%(key)s is shipped with icommit and changes only with a release; "
+                "import your adaptation under a key of its own."
+            )
+            % {"key": definition.key},
+        )
     version, created = version_store(
         actor=actor, definition=definition, origin=Origin.IMPORTED, source_name=name
     )

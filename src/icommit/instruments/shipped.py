@@ -21,6 +21,11 @@ def shipped_files() -> list[Path]:
     return sorted(FOLDER.glob("*/v*.yaml"))
 
 
+def shipped_keys() -> set[str]:
+    """Keys of the instruments icommit ships (their folder names)."""
+    return {path.parent.name for path in shipped_files()}
+
+
 def load_shipped(path: Path) -> Any:
     """Load and validate one shipped file (DefinitionError lists every problem)."""
     from icommit.instruments.engine import load_yaml

@@ -144,6 +144,16 @@ def test_divergences_report_gaps_beyond_the_threshold(collaboration: Definition)
     assert divergences(collaboration, high, high) == {}
 
 
+def test_a_gap_equal_to_the_threshold_is_not_a_divergence(collaboration: Definition) -> None:
+    from dataclasses import replace
+
+    assert collaboration.scoring is not None
+    at_gap = replace(collaboration, scoring=replace(collaboration.scoring, divergence_threshold=25))
+    high = score(at_gap, {"purpose_1": 5, "purpose_2": 1, "purpose_3": 5}, audience="security")
+    low = score(at_gap, {"purpose_1": 4, "purpose_2": 2, "purpose_3": 4}, audience="security")
+    assert divergences(at_gap, high, low) == {}  # 25 is not more than 25
+
+
 # ---------------------------------------------------------------- properties
 
 

@@ -164,7 +164,7 @@ def score(defn: Definition, answers: Mapping[str, Any], *, audience: str) -> Sco
 
 
 def divergences(defn: Definition, a: ScoreResult, b: ScoreResult) -> dict[str, float]:
-    """Domains (and "total") scored in both results whose gap a − b reaches the threshold."""
+    """Domains (and "total") scored in both results whose gap a − b is more than the threshold."""
     sc = defn.scoring
     if sc is None or sc.divergence_threshold is None:
         return {}
@@ -175,6 +175,6 @@ def divergences(defn: Definition, a: ScoreResult, b: ScoreResult) -> dict[str, f
         if x is None or y is None or x.score is None or y.score is None:
             continue
         gap = round(x.score - y.score, PRECISION)
-        if abs(gap) >= sc.divergence_threshold:
+        if abs(gap) > sc.divergence_threshold:
             out[k] = gap
     return out
