@@ -75,7 +75,7 @@ def test_a_member_answers_on_a_phone_and_the_coordinator_reads_the_results(
         page.get_by_role("heading", name="For members from non-security organisations")
     ).to_have_count(0)
     statements.nth(0).get_by_label("Agree", exact=True).check()
-    expect(page.locator("#save-status")).to_have_text("Saved.")
+    expect(page.locator("#save-status")).to_have_text(f"Saved. 1 of {count} statements answered.")
     page.wait_for_load_state("networkidle")
     assert Draft.objects.filter(round=round).count() == 1
     page.reload()

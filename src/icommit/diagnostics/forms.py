@@ -78,6 +78,17 @@ def questionnaire(
     return shown
 
 
+def progress(definition: Any, answers: dict[str, Any], *, audience: str) -> tuple[int, int]:
+    """How many of the member's statements are answered, of how many."""
+    keys = [
+        item.key
+        for section in _sections(definition, audience)
+        for item in section.items
+        if item.type in RENDERED
+    ]
+    return sum(1 for key in keys if answers.get(key) not in (None, "", [])), len(keys)
+
+
 def _match(definition: Any, item: Any, raw: str) -> Any:
     scored, missing = _choices(definition, item)
     for choice in (*scored, *missing):

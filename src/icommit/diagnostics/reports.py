@@ -32,11 +32,12 @@ class Advice:
     band_label: str
     index: int
     text: str
-    phase_tasks: list[tuple[str, str, str]]  # (task id, phase key, title)
+    phase_tasks: list[tuple[str, str, str]]  # (anchor on the phase page, phase title, task title)
     modules: list[tuple[str, str]]  # (module id, title)
     source_ref: str
     source_label: str
     planned: list[Any] = field(default_factory=list)
+    task_ids: list[str] = field(default_factory=list)
 
     @property
     def goal_title(self) -> str:
@@ -135,10 +136,10 @@ def _group_label(key: str) -> str:
     return f"{name} ({_('security') if side == 'security' else _('non-security')})"
 
 
-def _tasks() -> dict[str, tuple[str, Any]]:
+def _tasks() -> dict[str, tuple[Any, Any]]:
     from icommit.phases.content import default_model
 
-    return {t.id: (p.key, t.title) for p in default_model().phases for t in p.tasks}
+    return {t.id: (p.title, t.title) for p in default_model().phases for t in p.tasks}
 
 
 def _modules() -> dict[str, Any]:
@@ -182,7 +183,11 @@ def round_report(*, user: Any, round: Round, lang: str) -> Report:
                         index=index,
                         text=text,
                         phase_tasks=[
-                            (t, tasks[t][0], tr(tasks[t][1], lang))
+                            (
+                                "task-" + t.replace(".", "-"),
+                                tr(tasks[t][0], lang),
+                                tr(tasks[t][1], lang),
+                            )
                             for t in rec.phase_tasks
                             if t in tasks
                         ],
@@ -192,6 +197,7 @@ def round_report(*, user: Any, round: Round, lang: str) -> Report:
                         source_ref=ref[:100],
                         source_label=f"{round.title} — {title}: {text}"[:300],
                         planned=planned.get(ref[:100], []),
+                        task_ids=[t for t in rec.phase_tasks if t in tasks],
                     )
                 )
         domains.append(
@@ -312,7 +318,7 @@ def as_api(report: Report) -> dict[str, Any]:
                     {
                         "index": a.index,
                         "text": a.text,
-                        "phase_tasks": [t for t, _p, _t in a.phase_tasks],
+                        "phase_tasks": a.task_ids,
                         "modules": [m for m, _t in a.modules],
                     }
                     for a in d.advice

@@ -21,7 +21,7 @@ from icommit.core.exceptions import Conflict, IcommitError, ValidationFailed
 from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.diagnostics import exports, reports, selectors, services
-from icommit.diagnostics.forms import answers_from_post, questionnaire
+from icommit.diagnostics.forms import answers_from_post, progress, questionnaire
 from icommit.instruments.engine import tr
 from icommit.instruments.models import Kind
 from icommit.instruments.selectors import latest_versions
@@ -243,7 +243,11 @@ def respond(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
             return render(
                 request,
                 "diagnostics/respond.html#save-status",
-                {"saved": saved, "errors": errors},
+                {
+                    "saved": saved,
+                    "errors": errors,
+                    "progress": progress(definition, answers, audience=audience),
+                },
                 # htmx swaps only 2xx answers; the fragment itself says what was refused
                 status=200,
             )
