@@ -432,13 +432,7 @@ def recommendation_goal_create(
         source_ref=advice.source_ref,
         source_label=advice.source_label,
     )
-    audit.record(
-        actor=actor,
-        action="diagnostics.recommendation.planned",
-        obj=round,
-        team_id=round.team_id,
-        changes={"recommendation": advice.source_ref, "goal": goal.pk},
-    )
+    _planned(actor, round, advice, goal=goal.pk)
     return goal
 
 
@@ -470,11 +464,16 @@ def recommendation_action_create(
         source_ref=advice.source_ref,
         source_label=advice.source_label,
     )
+    _planned(actor, round, advice, action=action.pk)
+    return action
+
+
+def _planned(actor: User, round: Round, advice: Any, **created: int) -> None:
+    """Record on the round that a recommendation went into the plan (the plan records the rest)."""
     audit.record(
         actor=actor,
         action="diagnostics.recommendation.planned",
         obj=round,
         team_id=round.team_id,
-        changes={"recommendation": advice.source_ref, "action": action.pk},
+        changes={"recommendation": advice.source_ref, **created},
     )
-    return action

@@ -164,40 +164,27 @@ def _done(request: AuthedRequest, shown: Any, work: Any, success: str) -> HttpRe
     return redirect("diagnostics:round", shown.team_id, shown.pk)
 
 
-@require_POST
-@login_required
-def round_invite(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
-    shown = _manage(request, team_pk, pk)
-    return _done(
-        request,
-        shown,
-        lambda: services.round_invite(actor=request.user, round=shown),
-        _("Members who were not yet invited have been invited."),
-    )
+def _round_action(work: Any, success: Any) -> Any:
+    """A coordinator's button on the round page: run the service, say how it went, go back."""
+
+    @require_POST
+    @login_required
+    def view(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
+        shown = _manage(request, team_pk, pk)
+        return _done(request, shown, lambda: work(actor=request.user, round=shown), str(success))
+
+    return view
 
 
-@require_POST
-@login_required
-def round_remind(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
-    shown = _manage(request, team_pk, pk)
-    return _done(
-        request,
-        shown,
-        lambda: services.round_remind(actor=request.user, round=shown),
-        _("A reminder went to everyone who has not answered yet."),
-    )
-
-
-@require_POST
-@login_required
-def round_close(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
-    shown = _manage(request, team_pk, pk)
-    return _done(
-        request,
-        shown,
-        lambda: services.round_close(actor=request.user, round=shown),
-        _("The round is closed; the results are ready."),
-    )
+round_invite = _round_action(
+    services.round_invite, gettext_lazy("Members who were not yet invited have been invited.")
+)
+round_remind = _round_action(
+    services.round_remind, gettext_lazy("A reminder went to everyone who has not answered yet.")
+)
+round_close = _round_action(
+    services.round_close, gettext_lazy("The round is closed; the results are ready.")
+)
 
 
 # --- answering --------------------------------------------------------------------------------
