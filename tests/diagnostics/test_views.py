@@ -390,3 +390,23 @@ def test_only_plan_editors_plan_from_a_recommendation(
     coordinator = client_for(three_and_three.world.coordinator)
     assert coordinator.get(_url("recommendation_plan", round, advice.domain, 99)).status_code == 404
     assert coordinator.get(_url("recommendation_plan", round, "nonsense", 0)).status_code == 404
+
+
+def test_the_coordinator_takes_the_results_into_a_team_meeting(
+    world: World, client_for: ClientFor
+) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    answered = answered_round(world, security=[2, 2, 2], non_security=[2, 5, 5])
+    page = client_for(world.coordinator).get(_url("results", answered.round)).content.decode()
+    marker = reverse("charters:meeting_create", args=(world.team.pk,)) + "?"
+    start = page.index(marker)
+    link = page[start : page.index('"', start)].replace("&amp;", "&")
+    query = parse_qs(urlsplit(link).query)
+    assert query["title"] == ["Discussing the diagnostics: Spring round"]
+    assert "Which recommendations do we take into the plan?" in query["agenda"][0]
+    form = client_for(world.coordinator).get(link).content.decode()
+    assert 'value="Discussing the diagnostics: Spring round"' in form
+    assert "Which recommendations do we take into the plan?" in form
+    member_page = client_for(world.member).get(_url("results", answered.round)).content.decode()
+    assert marker not in member_page

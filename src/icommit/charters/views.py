@@ -212,6 +212,13 @@ def _meeting_forms(
         "attendee_choices": selectors.attendee_choices(team=team, version=version),
         "organisations": _organisation_choices(team),
     }
+    if version is None and data is None:
+        # a new meeting may come with a title and agenda from elsewhere (e.g. the results of a
+        # diagnostics round to discuss); they are only suggestions in the form
+        kwargs["initial"] = {
+            "title": request.GET.get("title", "")[:200],
+            "agenda": request.GET.get("agenda", "")[:4000],
+        }
     if version is not None and data is None:
         view = selectors.minutes_detail(meeting=version.meeting, number=version.number)
         kwargs["initial"] = {

@@ -101,6 +101,26 @@ class Report:
         return [d for d in self.domains if d.row.divergent]
 
     @property
+    def meeting_query(self) -> str:
+        """Title and agenda for a team meeting on these results (a query string)."""
+        from urllib.parse import urlencode
+
+        lines = [_("Results of %(title)s") % {"title": self.round.title}]
+        if self.gaps:
+            lines.append(_("Gaps: %(list)s") % {"list": ", ".join(d.title for d in self.gaps)})
+        if self.divergences:
+            lines.append(
+                _("Divergence: %(list)s") % {"list": ", ".join(d.title for d in self.divergences)}
+            )
+        lines.append(_("Which recommendations do we take into the plan?"))
+        return urlencode(
+            {
+                "title": _("Discussing the diagnostics: %(title)s") % {"title": self.round.title},
+                "agenda": "\n".join(f"- {line}" for line in lines),
+            }
+        )
+
+    @property
     def with_advice(self) -> list[DomainView]:
         return [d for d in self.domains if d.advice and d.row.team is not None]
 

@@ -296,11 +296,18 @@ def _report(request: AuthedRequest, team_pk: int, pk: int) -> reports.Report:
 @_closed_only
 def results(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
     report = _report(request, team_pk, pk)
-    can_plan = can(request.user, Action.PLAN_EDIT, report.round.team)
+    team = report.round.team
     return render(
         request,
         "diagnostics/results.html",
-        _context(request, report.round.team, report=report, round=report.round, can_plan=can_plan),
+        _context(
+            request,
+            team,
+            report=report,
+            round=report.round,
+            can_plan=can(request.user, Action.PLAN_EDIT, team),
+            can_meet=can(request.user, Action.MEETING_EDIT, team),
+        ),
     )
 
 
