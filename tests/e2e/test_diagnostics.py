@@ -111,6 +111,13 @@ def test_a_member_answers_on_a_phone_and_the_coordinator_reads_the_results(
     expect(page.locator("svg[role=img]")).to_have_count(2)
     check_a11y(page)
 
+    page.get_by_role("link", name="Discuss them in a team meeting").click()
+    expect(page.get_by_label(label("Title"))).to_have_value(
+        "Discussing the diagnostics: Spring diagnostics"
+    )
+    check_a11y(page)
+    page.go_back()
+
     page.get_by_role("link", name=re.compile("Add to the plan")).first.click()
     check_a11y(page)
     page.get_by_role("button", name="Create the goal").click()
