@@ -130,7 +130,19 @@ def check_a11y(page: Page) -> None:
     Also fail on duplicate ids: axe 4.12 no longer reports them, but a label or
     aria-describedby pointing at a duplicated id names the wrong control.
     """
-    results = _axe.run(page)
+    results = None
+    for attempt in range(3):
+        # a click that navigates returns before the next document exists; axe must read the
+        # page that arrives, not the one being torn down
+        page.wait_for_load_state("load")
+        try:
+            results = _axe.run(page)
+            break
+        except Error:
+            if attempt == 2:
+                raise
+            page.wait_for_timeout(200)
+    assert results is not None
     assert results.violations_count == 0, (
         f"axe found {results.violations_count} accessibility violation(s) on {page.url}:\n"
         + results.generate_report()
