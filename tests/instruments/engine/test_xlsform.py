@@ -16,8 +16,11 @@ from icommit.instruments.engine import (
     content_hash,
     export_xlsform,
     import_xlsform,
+    load_yaml,
     score,
 )
+
+from .factories import minimal, to_yaml
 
 SURVEY_HEADER = [
     "type",
@@ -381,3 +384,78 @@ def test_selected_or_and_count_conditions_are_read() -> None:
     assert (required_if.op, required_if.values) == ("in", (1, 2))
     assert defn.item("facts").type == "group"
     assert import_xlsform(export_xlsform(defn), source="again.xlsx") == defn
+
+
+# ---------------------------------------------------------------- formula injection
+
+HOSTILE_TEXTS = {
+    "equals": '=HYPERLINK("http://x","y")',
+    "plus": "+49 30 1234 (the hotline)",
+    "at": "@SUM(A1:A9)",
+    "minus": "-1 * ${n}",
+    "error": "#N/A",
+}
+
+
+def hostile_definition() -> Definition:
+    """An instrument whose texts a spreadsheet would evaluate if they were written as typed."""
+    data = minimal(
+        title={"en": HOSTILE_TEXTS["equals"], "de": HOSTILE_TEXTS["plus"]},
+        description={"en": HOSTILE_TEXTS["at"], "de": HOSTILE_TEXTS["error"]},
+        sources=["=cmd|' /C calc'!A0", "-2+3"],
+    )
+    data["domains"][0]["title"] = {"en": HOSTILE_TEXTS["minus"], "de": "=1+1"}
+    data["scales"]["agree5"]["choices"][0]["label"] = {"en": "-1", "de": "=-1"}
+    section = data["sections"][0]
+    section["title"] = {"en": "@here", "de": "+plus"}
+    section["items"][0]["text"] = {"en": HOSTILE_TEXTS["equals"], "de": HOSTILE_TEXTS["minus"]}
+    section["items"][0]["hint"] = {"en": HOSTILE_TEXTS["at"], "de": HOSTILE_TEXTS["plus"]}
+    section["items"].append(
+        {"key": "n", "type": "number", "min": -5, "max": 5, "text": {"en": "-n", "de": "=n"}}
+    )
+    section["items"].append(
+        {
+            "key": "why",
+            "type": "text",
+            "text": {"en": "Why?", "de": "Warum?"},
+            "relevant": {"item": "n", "equals": -1},
+        }
+    )
+    return load_yaml(to_yaml(data), source="hostile.yaml")
+
+
+def worksheet_xml(data: bytes) -> dict[str, str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {
+            name: archive.read(name).decode("utf-8")
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/") and name.endswith(".xml")
+        }
+
+
+def test_exported_texts_are_text_cells_never_formulas() -> None:
+    data = export_xlsform(hostile_definition())
+    sheets = worksheet_xml(data)
+    assert sheets
+    for name, xml in sheets.items():
+        assert "<f>" not in xml and "<f " not in xml, name
+        assert 't="e"' not in xml, name
+    survey = openpyxl.load_workbook(io.BytesIO(data))["survey"]
+    cells = {c.value: c for row in survey.iter_rows() for c in row if c.value is not None}
+    hyperlink = cells[HOSTILE_TEXTS["equals"]]
+    assert hyperlink.data_type == "s"
+    # Excel and LibreOffice keep a quote-prefixed cell as text when someone edits it.
+    assert hyperlink.quotePrefix
+
+
+def test_hostile_texts_survive_export_and_import_unchanged() -> None:
+    defn = hostile_definition()
+    data = export_xlsform(defn)
+    again = import_xlsform(data, source="export.xlsx")
+    assert again == defn
+    assert again.title["en"] == HOSTILE_TEXTS["equals"]
+    assert again.item("a").text["de"] == HOSTILE_TEXTS["minus"]
+    warnings: list[str] = []
+    result = convert(xlsform=data, warnings=warnings, file_type=".xlsx")
+    assert "HYPERLINK" in result.xform
+    assert warnings == []

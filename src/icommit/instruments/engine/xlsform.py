@@ -918,13 +918,13 @@ def _num(x: float | None) -> int | float | None:
 
 def export_xlsform(defn: Definition) -> bytes:
     """An .xlsx XLSForm of the definition that pyxform compiles and ``import_xlsform`` reads."""
-    import openpyxl  # deferred: only exports need it
+    # Deferred: only exports need openpyxl. Every cell goes through XlsxBook, so user text is
+    # a typed text cell and never a formula (issue 9, point 3).
+    from icommit.core.xlsx import XlsxBook
 
     langs = defn.languages
-    wb = openpyxl.Workbook()
-    survey = wb.active
-    assert survey is not None
-    survey.title = "survey"
+    book = XlsxBook()
+    survey = book.sheet("survey")
     survey_cols = [
         "type",
         "name",
@@ -1052,14 +1052,14 @@ def export_xlsform(defn: Definition) -> bytes:
             write_item(item)
         row("end_group", None, None)
 
-    choices = wb.create_sheet("choices")
+    choices = book.sheet("choices")
     choices.append(
         ["list_name", "name", *[_lang_column("label", lang) for lang in langs], *CHOICE_EXTRAS]
     )
     for choice_row in choices_rows:
         choices.append(choice_row)
 
-    settings = wb.create_sheet("settings")
+    settings = book.sheet("settings")
     header = [
         "form_id",
         "version",
@@ -1091,7 +1091,7 @@ def export_xlsform(defn: Definition) -> bytes:
     settings.append(values)
 
     if defn.domains:
-        ws = wb.create_sheet("icommit_domains")
+        ws = book.sheet("icommit_domains")
         has_desc = any(d.description for d in defn.domains)
         ws.append(
             [
@@ -1104,17 +1104,17 @@ def export_xlsform(defn: Definition) -> bytes:
             ws.append([d.key, *texts(d.title), *(texts(d.description) if has_desc else [])])
     if defn.scoring is not None:
         sc = defn.scoring
-        ws = wb.create_sheet("icommit_scoring")
+        ws = book.sheet("icommit_scoring")
         ws.append(["method", "min_answered", "divergence_threshold", "pass_mark"])
         ws.append(
             [sc.method, _num(sc.min_answered), _num(sc.divergence_threshold), _num(sc.pass_mark)]
         )
-        ws = wb.create_sheet("icommit_bands")
+        ws = book.sheet("icommit_bands")
         ws.append(["key", "below", *[_lang_column("label", lang) for lang in langs]])
         for b in sc.bands:
             ws.append([b.key, _num(b.below), *texts(b.label)])
     if defn.recommendations:
-        ws = wb.create_sheet("icommit_recommendations")
+        ws = book.sheet("icommit_recommendations")
         ws.append(
             [
                 "domain",
@@ -1129,9 +1129,7 @@ def export_xlsform(defn: Definition) -> bytes:
                 [r.domain, r.band, *texts(r.text), ", ".join(r.phase_tasks), ", ".join(r.modules)]
             )
 
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return book.to_bytes()
 
 
 #: Label of the free-text row that carries a paired item's rationale in KoBo/ODK.
