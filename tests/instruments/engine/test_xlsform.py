@@ -459,3 +459,45 @@ def test_hostile_texts_survive_export_and_import_unchanged() -> None:
     result = convert(xlsform=data, warnings=warnings, file_type=".xlsx")
     assert "HYPERLINK" in result.xform
     assert warnings == []
+
+
+# ---------------------------------------------------------------- row counting
+
+
+def formatted_to_the_last_row(survey: list[list[Any]]) -> bytes:
+    """A workbook whose survey sheet carries blank formatting down to row 1,048,576."""
+    wb = openpyxl.load_workbook(io.BytesIO(workbook(survey)))
+    ws = wb["survey"]
+    ws.cell(row=1_048_576, column=3).font = openpyxl.styles.Font(bold=True)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_blank_formatting_down_to_the_last_row_is_not_counted() -> None:
+    survey: list[list[Any]] = [["begin_group", "main", "Main", "Haupt"]]
+    survey += [["integer", f"q{i}", f"Q{i}", f"F{i}"] for i in range(80)]
+    survey.append(["end_group"])
+    data = formatted_to_the_last_row(survey)
+    ws = openpyxl.load_workbook(io.BytesIO(data), read_only=True)["survey"]
+    assert ws.max_row == 1_048_576
+    defn = import_xlsform(data, source="biomass.xlsx")
+    assert len(defn.sections[0].items) == 80
+
+
+def test_a_short_run_of_blank_rows_does_not_end_the_sheet() -> None:
+    survey: list[list[Any]] = [["begin_group", "main", "Main", "Haupt"]]
+    survey += [["integer", "before", "B", "B"], *([[None]] * 30), ["integer", "after", "A", "A"]]
+    survey.append(["end_group"])
+    defn = import_xlsform(workbook(survey), source="gaps.xlsx")
+    assert [i.key for i in defn.sections[0].items] == ["before", "after"]
+
+
+def test_more_than_2000_filled_rows_are_refused_even_with_blank_rows_between() -> None:
+    survey: list[list[Any]] = []
+    for i in range(2001):
+        survey.append(["text", f"q{i}", "Q", "Q"])
+        if i % 50 == 0:
+            survey += [[None]] * 5
+    found = problems(formatted_to_the_last_row(survey))
+    assert [m for _, f, m in found if f == "survey"] == ["has more than 2000 rows"]

@@ -31,6 +31,9 @@ MAX_XLSFORM_BYTES = 2_000_000
 MAX_UNZIPPED_BYTES = 25_000_000
 MAX_ROWS = 2000
 MAX_COLUMNS = 200
+#: A run of this many empty rows ends a sheet, as in pyxform (which stops after 60): real forms
+#: carry blank formatting down to row 1,048,576, and only rows that hold something count.
+MAX_EMPTY_RUN = 60
 
 LANGUAGE_NAMES = {
     "en": "English",
@@ -186,16 +189,29 @@ def _read_sheets(data: bytes, source: str, problems: list[Problem]) -> dict[str,
                 continue
             name = ws.title.strip().lower()
             sheet = _Sheet(name=name, headers=[])
+            # The stated size counts formatted blank cells; without it openpyxl yields only the
+            # rows and cells the file holds instead of padding every row to the stated width.
+            ws.reset_dimensions()
+            filled = empty_run = 0
             for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                if number > MAX_ROWS:
-                    problems.append(Problem(source, number, name, f"has more than {MAX_ROWS} rows"))
-                    break
-                if len(values) > MAX_COLUMNS and any(v is not None for v in values[MAX_COLUMNS:]):
+                if len(values) > MAX_COLUMNS and any(
+                    _cell(v) is not None for v in values[MAX_COLUMNS:]
+                ):
                     problems.append(
                         Problem(source, number, name, f"has more than {MAX_COLUMNS} columns")
                     )
                     break
                 cells = [_cell(v) for v in values[:MAX_COLUMNS]]
+                if all(v is None for v in cells):
+                    empty_run += 1
+                    if empty_run == MAX_EMPTY_RUN:
+                        break
+                    continue
+                empty_run = 0
+                filled += 1
+                if filled > MAX_ROWS:
+                    problems.append(Problem(source, number, name, f"has more than {MAX_ROWS} rows"))
+                    break
                 if number == 1:
                     sheet.headers = [_header(v) if v is not None else "" for v in cells]
                     continue
