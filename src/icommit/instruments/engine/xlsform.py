@@ -189,8 +189,8 @@ def _read_sheets(data: bytes, source: str, problems: list[Problem]) -> dict[str,
                 continue
             name = ws.title.strip().lower()
             sheet = _Sheet(name=name, headers=[])
-            # The stated size counts formatted blank cells; without it openpyxl yields only the
-            # rows and cells the file holds instead of padding every row to the stated width.
+            # The stated size counts formatted blank cells; once it is reset, openpyxl yields only
+            # the rows and cells the file holds instead of padding every row to that size.
             ws.reset_dimensions()
             filled = empty_run = 0
             for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
