@@ -190,16 +190,26 @@ REAUTH_SECONDS = 5 * 60
 OTP_TOTP_ISSUER = "icommit"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-# Lock an account after repeated failures, and an address that tries many accounts. Behind the
-# reverse proxy of deploy/, the client address comes from X-Forwarded-For (one proxy).
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock an account from one address after AXES_FAILURE_LIMIT failures, so a stranger cannot lock
+# a known person out; accounts.lockout adds a slower limit per account from any address and one
+# per address over any accounts. Behind the reverse proxy of deploy/, the client address comes
+# from X-Forwarded-For (one proxy).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "icommit.accounts.lockout.LockoutHandler"
+AXES_USERNAME_CALLABLE = "icommit.accounts.lockout.lockout_username"
+AXES_LOCKOUT_CALLABLE = "icommit.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# A locked pair that keeps trying does not add failures, so one address alone can never reach
+# the per-account limit.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+LOCKOUT_ACCOUNT_FAILURE_LIMIT = 20
+LOCKOUT_ADDRESS_FAILURE_LIMIT = 20
 AXES_IPWARE_PROXY_COUNT = 1 if PRODUCTION else 0
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if PRODUCTION else ("REMOTE_ADDR",)
 )
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
 SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
 SESSION_COOKIE_HTTPONLY = True

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
+from icommit.accounts.lockout import SCOPE_ATTRIBUTE
 from icommit.core import audit
 
 
@@ -32,8 +33,15 @@ def on_login_failed(
 def on_locked_out(
     sender: Any, request: Any, username: str | None, ip_address: str | None, **kw: Any
 ) -> None:
+    # Which limit was reached (account from this address, account, address) helps tell a
+    # targeted lock-out from a guessing run.
+    scope = getattr(request, SCOPE_ATTRIBUTE, "") if request is not None else ""
     with transaction.atomic():
-        audit.record(actor=None, action="account.locked", changes={"email": (username or "")[:254]})
+        audit.record(
+            actor=None,
+            action="account.locked",
+            changes={"email": (username or "")[:254], "scope": scope},
+        )
 
 
 def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
