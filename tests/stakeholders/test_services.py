@@ -6,12 +6,13 @@ import pytest
 
 from icommit.access import Action, can
 from icommit.access.roles import PlatformRole
+from icommit.accounts.services import user_get_or_create
 from icommit.core.exceptions import Conflict, Forbidden, ValidationFailed
-from icommit.core.models import AuditDetail, AuditEvent
+from icommit.core.models import AuditDetail, AuditEvent, OutboxMessage
 from icommit.stakeholders import services
 from icommit.stakeholders.models import OrganisationMembership
 from tests.conftest import World
-from tests.factories import UserFactory, grant
+from tests.factories import UserFactory, grant, member_of
 
 
 def test_a_new_organisation_takes_its_flags_from_the_sector(world: World) -> None:
@@ -69,8 +70,11 @@ def test_changing_a_flag_needs_an_administrator_and_a_reason_and_is_audited(worl
     world.police.refresh_from_db()
     assert world.police.is_security is False
     event = AuditEvent.objects.get(action="organisation.set_flags")
-    assert event.purpose == "Mandate moved"
-    assert AuditDetail.objects.get(event=event).data == {"is_security": [True, False]}
+    assert event.purpose == ""  # typed text goes to the sealed detail, never into the chain
+    assert AuditDetail.objects.get(event=event).data == {
+        "is_security": [True, False],
+        "reason": "Mandate moved",
+    }
 
 
 def test_an_organisation_administrator_edits_only_their_own_organisation(world: World) -> None:
@@ -134,3 +138,59 @@ def test_dpo_has_no_organisation_rights(world: World) -> None:
     dpo = grant(UserFactory(), PlatformRole.DPO)
     assert not can(dpo, Action.ORGANISATION_EDIT, world.police)
     assert can(dpo, Action.AUDIT_VIEW)
+
+
+# --- adding a person tells the other administrators --------------------------------------------
+
+
+def _mail_to(email: str) -> list[OutboxMessage]:
+    return list(OutboxMessage.objects.filter(to=email).order_by("pk"))
+
+
+def test_adding_a_person_tells_the_other_administrators_who_and_by_whom(world: World) -> None:
+    colleague = UserFactory(email="second-admin@test.org", language="de")
+    member_of(colleague, world.police, admin=True)
+    former = UserFactory(email="former-admin@test.org")
+    services.membership_end(
+        actor=world.member, membership=member_of(former, world.police, admin=True)
+    )
+    asleep = UserFactory(email="asleep-admin@test.org", is_active=False)
+    member_of(asleep, world.police, admin=True)
+    OutboxMessage.objects.all().delete()
+
+    person, created = user_get_or_create(
+        actor=world.member, email="Puppet@Example.NET", full_name="Pat Puppet"
+    )
+    membership = services.membership_add(actor=world.member, organisation=world.police, user=person)
+
+    assert created
+    [notice] = _mail_to(colleague.email)
+    assert "Pat Puppet <puppet@example.net>" in notice.body
+    assert "Max Member <member@test.org>" in notice.body
+    assert "Police" in notice.subject
+    assert notice.body.endswith(f"/organisations/{world.police.pk}/")
+    # Only the other, current administrators: not the actor, nor former or inactive ones, and
+    # the added person gets only their own set-password mail.
+    assert _mail_to(world.member.email) == []
+    assert _mail_to(former.email) == []
+    assert _mail_to(asleep.email) == []
+    assert [m.subject for m in _mail_to("puppet@example.net")] == ["Your icommit account"]
+    detail = AuditDetail.objects.get(
+        event__action="organisation.member_add", event__object_id=str(membership.pk)
+    )
+    assert detail.data["notified_admins"] == [colleague.pk]
+
+
+def test_no_notice_when_the_adder_is_the_only_administrator(world: World) -> None:
+    OutboxMessage.objects.all().delete()
+    services.membership_add(actor=world.member, organisation=world.police, user=UserFactory())
+    assert not OutboxMessage.objects.exists()
+
+
+def test_appointing_an_administrator_says_so_in_the_notice(world: World) -> None:
+    OutboxMessage.objects.all().delete()
+    services.membership_add(
+        actor=world.admin, organisation=world.police, user=UserFactory(), is_org_admin=True
+    )
+    [notice] = _mail_to(world.member.email)
+    assert "as an organisation administrator" in notice.body

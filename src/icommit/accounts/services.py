@@ -47,6 +47,13 @@ def user_get_or_create(*, actor: User | None, email: str, full_name: str) -> tup
 
 
 @transaction.atomic
+def user_password_recorded(*, user: User, via: str) -> None:
+    """Audit that a person set their own password: ``link`` (the emailed link) or ``change``."""
+    action = {"link": "account.password_set", "change": "account.password_change"}[via]
+    audit.record(actor=user, action=action, obj=user)
+
+
+@transaction.atomic
 def platform_role_grant(*, actor: User | None, user: User, role: PlatformRole) -> PlatformRoleGrant:
     """Give a platform role (used by the command line and the demo; audited)."""
     grant, created = PlatformRoleGrant.objects.get_or_create(

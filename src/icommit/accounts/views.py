@@ -90,8 +90,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            services.user_password_recorded(user=form.user, via="change")
         messages.success(self.request, _("Your password was changed."))
-        return super().form_valid(form)
+        return response
 
 
 class PasswordSetView(auth_views.PasswordResetConfirmView):
@@ -101,8 +104,12 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
     post_reset_login = False
 
     def form_valid(self, form):
+        # The token is bound to the old password hash, so once saved the link is spent.
+        with transaction.atomic():
+            response = super().form_valid(form)
+            services.user_password_recorded(user=form.user, via="link")
         messages.success(self.request, _("Your password is set. You can log in now."))
-        return super().form_valid(form)
+        return response
 
 
 # --- two-factor authentication ------------------------------------------------------------

@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -19,6 +21,7 @@ from icommit.accounts.models import User
 from icommit.accounts.services import user_end_sessions
 from icommit.core import audit
 from icommit.core.exceptions import Conflict, ValidationFailed
+from icommit.core.outbox import mail_enqueue
 from icommit.core.services import snapshot, validate
 from icommit.stakeholders.content import content
 from icommit.stakeholders.models import (
@@ -143,6 +146,7 @@ def membership_add(
     membership.confirmed_at = membership.confirmed_at or now
     membership.confirmed_by = membership.confirmed_by or actor
     membership.save()
+    notified = _tell_other_admins(actor=actor, membership=membership)
     audit.record(
         actor=actor,
         action="organisation.member_add",
@@ -151,10 +155,55 @@ def membership_add(
             "user": user.pk,
             "organisation": organisation.pk,
             "is_org_admin": membership.is_org_admin,
+            "notified_admins": notified,
         },
     )
     forget(user)
     return membership
+
+
+def _tell_other_admins(*, actor: User, membership: OrganisationMembership) -> list[int]:
+    """Mail the organisation's other administrators who was added and by whom; their ids.
+
+    An administrator who adds a person confirms the membership at once, so the others must be
+    able to see, and end, a membership they do not recognise (issue 9: a puppet account).
+    """
+    organisation, person = membership.organisation, membership.user
+    admins = (
+        User.objects.filter(
+            org_memberships__in=OrganisationMembership.objects.active().filter(
+                organisation=organisation, is_org_admin=True
+            )
+        )
+        .exclude(pk__in=[actor.pk, person.pk])
+        .distinct()
+        .order_by("pk")
+    )
+    link = settings.BASE_URL + reverse("stakeholders:detail", args=[organisation.pk])
+    values = {
+        "actor": f"{actor.full_name} <{actor.email}>",
+        "person": f"{person.full_name} <{person.email}>",
+        "org": organisation.name,
+        "link": link,
+    }
+    notified = []
+    for admin in admins:
+        with translation.override(admin.language or settings.LANGUAGE_CODE):
+            subject = _("%(org)s: a person was added") % values
+            if membership.is_org_admin:
+                body = _(
+                    "%(actor)s added %(person)s to %(org)s on icommit as an organisation "
+                    "administrator.\n\nIf you do not know this person, end the membership on "
+                    "the organisation's page:\n%(link)s"
+                )
+            else:
+                body = _(
+                    "%(actor)s added %(person)s to %(org)s on icommit.\n\nIf you do not know "
+                    "this person, end the membership on the organisation's page:\n%(link)s"
+                )
+            mail_enqueue(to=admin.email, subject=subject, body=body % values)
+        notified.append(admin.pk)
+    return notified
 
 
 @transaction.atomic

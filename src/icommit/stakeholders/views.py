@@ -200,7 +200,7 @@ def member_add(request: AuthedRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             with transaction.atomic():
-                person, _created = user_get_or_create(
+                person, created = user_get_or_create(
                     actor=request.user, email=data["email"], full_name=data["full_name"]
                 )
                 services.membership_add(
@@ -212,9 +212,17 @@ def member_add(request: AuthedRequest, pk: int) -> HttpResponse:
         except IcommitError as exc:
             attach_error(form, exc)
         else:
-            messages.success(
-                request, _("%(person)s now belongs to %(org)s.") % {"person": person, "org": org}
-            )
+            values = {"person": person, "org": org}
+            messages.success(request, _("%(person)s now belongs to %(org)s.") % values)
+            if created:
+                messages.info(
+                    request,
+                    _(
+                        "%(person)s gets an email with a link to set their own password; "
+                        "the link works once."
+                    )
+                    % values,
+                )
             return redirect("stakeholders:detail", org.pk)
     return render(
         request,
