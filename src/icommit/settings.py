@@ -324,6 +324,8 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_CLASS = "icommit.api.pagination.BoundedLimitOffset"
+NINJA_PAGINATION_MAX_LIMIT = 200
 # Preloading HSTS is the operator's decision (it binds the whole domain); see deploy/README.md.
 SILENCED_SYSTEM_CHECKS: list[str] = ["security.W021"]
 CSRF_FAILURE_VIEW = "icommit.web.errors.csrf_failure"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import SessionAuth
 
 from icommit.api.auth import TokenAuth
@@ -46,6 +46,14 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return _error(request, 401, "unauthenticated", "Log in or send a valid API token.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # Raised by ninja itself, e.g. 400 for a body that is not JSON.
+    if exc.status_code == 400:
+        return _error(request, 400, "unparsable", "The request body is not valid JSON.")
+    return _error(request, exc.status_code, "error", str(exc))
 
 
 @api.exception_handler(Http404)

@@ -11,7 +11,7 @@ from ninja import Path, Router, Schema, Status
 from ninja.pagination import paginate
 
 from icommit.access import Action, require
-from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS
+from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS, Line, LongText, ShortText
 from icommit.charters import selectors, services
 from icommit.charters.models import Meeting
 from icommit.core.exceptions import NotFound
@@ -40,12 +40,12 @@ class SnapshotMemberOut(Schema):
 
 
 class CharterSections(Schema):
-    purpose_scope: str = ""
-    roles_note: str = ""
-    meeting_rhythm: str = ""
-    referral_criteria: str = ""
-    escalation_dissent: str = ""
-    confidentiality: str = ""
+    purpose_scope: LongText = ""
+    roles_note: LongText = ""
+    meeting_rhythm: LongText = ""
+    referral_criteria: LongText = ""
+    escalation_dissent: LongText = ""
+    confidentiality: LongText = ""
 
 
 class CharterVersionOut(CharterSections):
@@ -59,7 +59,7 @@ class CharterVersionOut(CharterSections):
     sharing_protocol: list[dict[str, str]]
 
 
-class ConfirmationOut(Schema):
+class CharterConfirmationOut(Schema):
     user_id: int
     name: str
     organisation_id: int
@@ -71,7 +71,7 @@ class CharterStatusOut(Schema):
     number: int
     confirmed: int
     expected: int
-    members: list[ConfirmationOut]
+    members: list[CharterConfirmationOut]
 
 
 class CharterDraftOut(CharterSections):
@@ -85,11 +85,11 @@ class CharterDraftOut(CharterSections):
 
 
 class CharterDraftIn(CharterSections):
-    change_note: str = ""
+    change_note: Line = ""
 
 
 class DraftStartIn(Schema):
-    language: str = "en"
+    language: Line = "en"
 
 
 @router.get("/versions", response={200: list[CharterVersionListOut], **READ_ERRORS})
@@ -130,7 +130,7 @@ def get_charter_confirmations(request: AuthedRequest, team_id: Path[int], number
     }
 
 
-@router.post("/versions/{number}/confirm", response={201: ConfirmationOut, **WRITE_ERRORS})
+@router.post("/versions/{number}/confirm", response={201: CharterConfirmationOut, **WRITE_ERRORS})
 def confirm_charter_version(request: AuthedRequest, team_id: Path[int], number: int):
     """Confirm the current version for the organisation you sit for (not observers)."""
     team = selectors.charter_team_get(user=request.user, pk=team_id)
@@ -198,11 +198,11 @@ def discard_charter_draft(request: AuthedRequest, team_id: Path[int]):
 
 class DissentSchema(Schema):
     organisation_id: int
-    reason: str
+    reason: ShortText
 
 
 class DecisionInSchema(Schema):
-    text: str
+    text: LongText
     dissents: list[DissentSchema] = []
     #: Id of a decision of the current version this one keeps (links to the plan follow it).
     id: int | None = None
@@ -210,15 +210,15 @@ class DecisionInSchema(Schema):
 
 class MeetingIn(Schema):
     held_on: datetime.date
-    title: str
-    agenda: str = ""
-    minutes: str = ""
+    title: Line
+    agenda: LongText = ""
+    minutes: LongText = ""
     attendee_ids: list[int] = []
     decisions: list[DecisionInSchema] = []
 
 
 class CorrectionIn(Schema):
-    reason: str
+    reason: ShortText
 
 
 class MeetingListOut(Schema):
@@ -441,15 +441,15 @@ def correct_minutes(
 
 
 class GoalFromDecisionIn(Schema):
-    title: str
-    description: str = ""
-    why: str = ""
+    title: Line
+    description: LongText = ""
+    why: ShortText = ""
     target_date: datetime.date | None = None
 
 
 class ActionFromDecisionIn(Schema):
     goal_id: int
-    title: str
+    title: Line
     owner_organisation_id: int | None = None
     due_date: datetime.date | None = None
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from icommit.charters.models import SECTIONS, section_label
 from icommit.charters.services import DecisionIn, DissentIn, MinutesIn
+from icommit.core.forms import Form
 
 _HELP = {
     "purpose_scope": _("Why the team exists, what it does and does not do, and for whom."),
@@ -26,7 +27,7 @@ _HELP = {
 }
 
 
-class CharterDraftForm(forms.Form):
+class CharterDraftForm(Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in SECTIONS:
@@ -44,7 +45,7 @@ class CharterDraftForm(forms.Form):
         )
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(Form):
     held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     title = forms.CharField(label=_("Title"), max_length=200)
     agenda = forms.CharField(
@@ -76,7 +77,7 @@ class MeetingForm(forms.Form):
         ]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     ref = forms.IntegerField(required=False, widget=forms.HiddenInput)
     text = forms.CharField(
         label=_("Decision"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -88,7 +89,7 @@ class DecisionForm(forms.Form):
         self.fields["text"].label = _("Decision %(n)s") % {"n": number}
 
 
-class DissentForm(forms.Form):
+class DissentForm(Form):
     decision = forms.TypedChoiceField(label=_("On decision"), coerce=int, required=False)
     organisation = forms.TypedChoiceField(label=_("Organisation"), coerce=int, required=False)
     reason = forms.CharField(
@@ -200,7 +201,7 @@ class MeetingForms:
         )
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(Form):
     reason = forms.CharField(
         label=_("What needs correcting, and why"),
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from icommit.access.roles import TeamRole
+from icommit.core.text import LONG, SHORT
 from icommit.stakeholders.models import Organisation
 from icommit.teams.models import Team
 
@@ -51,12 +52,20 @@ class CharterVersion(models.Model):
     based_on = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    purpose_scope = models.TextField(_("Purpose and scope"), blank=True, default="")
-    roles_note = models.TextField(_("Members and roles"), blank=True, default="")
-    meeting_rhythm = models.TextField(_("Meeting rhythm"), blank=True, default="")
-    referral_criteria = models.TextField(_("Referral and triage criteria"), blank=True, default="")
-    escalation_dissent = models.TextField(_("Escalation and dissent"), blank=True, default="")
-    confidentiality = models.TextField(_("Confidentiality"), blank=True, default="")
+    purpose_scope = models.TextField(
+        _("Purpose and scope"), blank=True, default="", max_length=LONG
+    )
+    roles_note = models.TextField(_("Members and roles"), blank=True, default="", max_length=LONG)
+    meeting_rhythm = models.TextField(_("Meeting rhythm"), blank=True, default="", max_length=LONG)
+    referral_criteria = models.TextField(
+        _("Referral and triage criteria"), blank=True, default="", max_length=LONG
+    )
+    escalation_dissent = models.TextField(
+        _("Escalation and dissent"), blank=True, default="", max_length=LONG
+    )
+    confidentiality = models.TextField(
+        _("Confidentiality"), blank=True, default="", max_length=LONG
+    )
     change_note = models.CharField(_("What changed"), max_length=300, blank=True, default="")
     #: Members at publication: [{user_id, name, organisation_id, organisation, role}].
     members = models.JSONField(default=list, blank=True)
@@ -161,14 +170,16 @@ class MinutesVersion(models.Model):
     previous = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="correction"
     )
-    correction_reason = models.TextField(_("Reason for the correction"), blank=True, default="")
+    correction_reason = models.TextField(
+        _("Reason for the correction"), blank=True, default="", max_length=SHORT
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT
     )
     held_on = models.DateField(_("Date"))
     title = models.CharField(_("Title"), max_length=200)
-    agenda = models.TextField(_("Agenda"), blank=True, default="")
-    minutes = models.TextField(_("Minutes"), blank=True, default="")
+    agenda = models.TextField(_("Agenda"), blank=True, default="", max_length=LONG)
+    minutes = models.TextField(_("Minutes"), blank=True, default="", max_length=LONG)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -180,7 +191,7 @@ class MinutesVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     #: Who attended but could not confirm any more (they left the team), named at freezing.
-    freeze_note = models.TextField(blank=True, default="")
+    freeze_note = models.TextField(blank=True, default="", max_length=SHORT)
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -222,7 +233,7 @@ class Decision(models.Model):
 
     version = models.ForeignKey(MinutesVersion, on_delete=models.PROTECT, related_name="decisions")
     position = models.PositiveSmallIntegerField()
-    text = models.TextField(_("Decision"))
+    text = models.TextField(_("Decision"), max_length=LONG)
     lineage = models.UUIDField(default=uuid.uuid4, db_index=True)
 
     class Meta:
@@ -237,7 +248,7 @@ class Dissent(models.Model):
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="dissents")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(_("Reason"))
+    reason = models.TextField(_("Reason"), max_length=SHORT)
 
     class Meta:
         ordering = ["decision", "organisation__name"]

@@ -1,9 +1,13 @@
-"""Form helpers shared by every app: service errors shown next to the field they name."""
+"""Form helpers shared by every app: the base form with the text rule, service errors by field."""
 
 from __future__ import annotations
 
-from django import forms
+from typing import Any
 
+from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
+
+from icommit.core import text
 from icommit.core.exceptions import IcommitError
 
 
@@ -18,3 +22,48 @@ def attach_error(form: forms.BaseForm, error: IcommitError) -> None:
             placed = True
     if not placed:
         form.add_error(None, error.message)
+
+
+class Form(forms.Form):
+    """A form whose text fields keep the text rule of ``core.text``.
+
+    Every CharField gets the check for control characters and bidirectional overrides and a
+    length limit (the declared one, else ``SHORT`` for one line and ``LONG`` for a textarea),
+    counted after line ends are normalised; cleaned text has LF line ends.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not isinstance(field, forms.CharField):
+                continue
+            multiline = isinstance(field.widget, forms.Textarea)
+            if field.max_length is None:
+                field.max_length = text.LONG if multiline else text.SHORT
+                if not multiline:
+                    field.widget.attrs.setdefault("maxlength", str(field.max_length))
+            field.validators.append(_TextRule(max_length=field.max_length, multiline=multiline))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name, value in cleaned.items():
+            if isinstance(value, str) and isinstance(self.fields.get(name), forms.CharField):
+                cleaned[name] = text.normalise(value)
+        return cleaned
+
+
+class _TextRule:
+    """A form validator that applies ``core.text.problem`` to the normalised value."""
+
+    def __init__(self, *, max_length: int, multiline: bool) -> None:
+        self.max_length = max_length
+        self.multiline = multiline
+
+    def __call__(self, value: object) -> None:
+        if not isinstance(value, str):
+            return
+        message = text.problem(
+            text.normalise(value), max_length=self.max_length, multiline=self.multiline
+        )
+        if message is not None:
+            raise DjangoValidationError(message, code="text")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from icommit.access import Action, require
-from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS
+from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS, Line
 from icommit.core.exceptions import ValidationFailed
 from icommit.core.http import AuthedRequest
 from icommit.instruments import selectors, services
@@ -18,7 +19,7 @@ from icommit.instruments import selectors, services
 router = Router(tags=["instruments"])
 
 
-class VersionOut(Schema):
+class InstrumentVersionOut(Schema):
     key: str
     kind: str
     number: int
@@ -29,15 +30,15 @@ class VersionOut(Schema):
     published_at: datetime.datetime
 
 
-class VersionDetailOut(VersionOut):
+class InstrumentVersionDetailOut(InstrumentVersionOut):
     definition: dict[str, Any]
 
 
 class ImportIn(Schema):
     #: "yaml" (the text of the file) or "xlsform" (the .xlsx file, base64-encoded)
     format: Literal["yaml", "xlsform"]
-    content: str
-    filename: str = ""
+    content: Annotated[str, Field(max_length=3_000_000)]  # 2 MB of xlsx as base64
+    filename: Line = ""
 
 
 def _version(v: Any) -> dict[str, Any]:
@@ -53,20 +54,20 @@ def _version(v: Any) -> dict[str, Any]:
     }
 
 
-@router.get("", response={200: list[VersionOut], **READ_ERRORS})
+@router.get("", response={200: list[InstrumentVersionOut], **READ_ERRORS})
 def list_instruments(request: AuthedRequest, kind: str = ""):
     """Every published instrument version, newest first within each instrument."""
     return [_version(v) for v in selectors.version_list(user=request.user, kind=kind)]
 
 
-@router.get("/{key}/versions/{number}", response={200: VersionDetailOut, **READ_ERRORS})
+@router.get("/{key}/versions/{number}", response={200: InstrumentVersionDetailOut, **READ_ERRORS})
 def get_instrument_version(request: AuthedRequest, key: str, number: int):
     """One published version with its whole definition (every language)."""
     version = selectors.version_get(user=request.user, key=key, number=number)
     return {**_version(version), "definition": version.definition}
 
 
-@router.post("/import", response={201: VersionOut, **WRITE_ERRORS})
+@router.post("/import", response={201: InstrumentVersionOut, **WRITE_ERRORS})
 def import_instrument(request: AuthedRequest, payload: ImportIn):
     """Publish a new version from a YAML or XLSForm file (administrators); every problem listed."""
     require(request.user, Action.INSTRUMENT_IMPORT)

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from ninja import Path, Router, Schema, Status
 
 from icommit.access import Action
-from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS
+from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS, Line, ShortText
 from icommit.core.http import AuthedRequest
 from icommit.phases import selectors, services
 from icommit.phases.models import Direction, TaskStatus
@@ -52,7 +52,7 @@ class MoveOut(Schema):
     moved_by: str | None
 
 
-class VersionOut(Schema):
+class PhaseModelVersionOut(Schema):
     id: int | None
     key: str
     version: int
@@ -65,7 +65,7 @@ class VersionOut(Schema):
     created_at: datetime.datetime | None
 
 
-class VersionDetailOut(VersionOut):
+class PhaseModelVersionDetailOut(PhaseModelVersionOut):
     definition: dict[str, Any]
 
 
@@ -79,37 +79,37 @@ class ProgressOut(Schema):
     readiness: ReadinessOut
     tasks: list[TaskOut]
     history: list[MoveOut]
-    model_version: VersionOut
+    model_version: PhaseModelVersionOut
     next_phase_key: str | None
     previous_phase_key: str | None
 
 
 class TaskIn(Schema):
     state: TaskStatus
-    evidence: str = ""
-    reason: str = ""
+    evidence: ShortText = ""
+    reason: ShortText = ""
 
 
 class MoveIn(Schema):
     direction: Direction
-    reason: str = ""
+    reason: ShortText = ""
     #: Optional guard: the phase the caller believes the team is in.
-    expected_phase: str = ""
+    expected_phase: Line = ""
 
 
 class ChangeIn(Schema):
     op: Literal["add", "drop", "reword", "gate"]
-    phase: str = ""
-    task: str = ""
-    title: str = ""
-    evidence: str = ""
+    phase: Line = ""
+    task: Line = ""
+    title: Line = ""
+    evidence: ShortText = ""
     gate: bool = False
     required: bool = False
 
 
 class DeriveIn(Schema):
     changes: list[ChangeIn]
-    note: str
+    note: ShortText
 
 
 def _version(version: Any) -> dict[str, Any]:
@@ -172,7 +172,7 @@ def get_phase_progress(request: AuthedRequest, team_id: Path[int]):
     return _progress(selectors.team_phase(team=team))
 
 
-@router.get("/model", response={200: VersionDetailOut, **READ_ERRORS})
+@router.get("/model", response={200: PhaseModelVersionDetailOut, **READ_ERRORS})
 def get_phase_model(request: AuthedRequest, team_id: Path[int]):
     """The phase model version the team follows, with its whole definition in both languages."""
     team = team_get(user=request.user, pk=team_id, action=Action.PHASES_VIEW)
@@ -209,7 +209,7 @@ def move_phase(request: AuthedRequest, team_id: Path[int], payload: MoveIn):
     return Status(201, _progress(selectors.team_phase(team=team)))
 
 
-@router.post("/model/derive", response={201: VersionDetailOut, **WRITE_ERRORS})
+@router.post("/model/derive", response={201: PhaseModelVersionDetailOut, **WRITE_ERRORS})
 def derive_phase_model(request: AuthedRequest, team_id: Path[int], payload: DeriveIn):
     """Derive the team's own version of the model it follows (add, drop, reword tasks)."""
     team = team_get(user=request.user, pk=team_id, action=Action.PHASES_VIEW)

@@ -7,12 +7,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from icommit.core.forms import Form
 from icommit.phases.engine import EVIDENCE_MAX, TITLE_MAX
 from icommit.phases.models import Direction, TaskStatus
 from icommit.phases.services import TEXT_MAX
 
 
-class TaskStateForm(forms.Form):
+class TaskStateForm(Form):
     state = forms.ChoiceField(label=_("State"), choices=TaskStatus.choices)
     evidence = forms.CharField(
         label=_("Evidence"),
@@ -30,7 +31,7 @@ class TaskStateForm(forms.Form):
     )
 
 
-class MoveForm(forms.Form):
+class MoveForm(Form):
     direction = forms.ChoiceField(choices=Direction.choices, widget=forms.HiddenInput)
     expected_phase = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(
@@ -45,7 +46,7 @@ def _task_choices(tasks: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [("", "—"), *tasks]
 
 
-class AddTaskForm(forms.Form):
+class AddTaskForm(Form):
     phase = forms.ChoiceField(label=_("Phase"))
     title = forms.CharField(
         label=_("Task"),
@@ -65,7 +66,7 @@ class AddTaskForm(forms.Form):
         self.fields["phase"].choices = phases  # type: ignore[attr-defined]  # ChoiceField
 
 
-class DropTaskForm(forms.Form):
+class DropTaskForm(Form):
     task = forms.ChoiceField(label=_("Task"))
     note = forms.CharField(
         label=_("Why the team drops this task"),
@@ -78,7 +79,7 @@ class DropTaskForm(forms.Form):
         self.fields["task"].choices = _task_choices(tasks)  # type: ignore[attr-defined]  # ChoiceField
 
 
-class RewordTaskForm(forms.Form):
+class RewordTaskForm(Form):
     task = forms.ChoiceField(label=_("Task"))
     title = forms.CharField(
         label=_("New wording of the task"),

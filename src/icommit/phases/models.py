@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from icommit.core.text import SHORT
 from icommit.phases.definition import PhaseModel
 from icommit.teams.models import Team
 
@@ -32,7 +33,7 @@ class PhaseModelVersion(models.Model):
     definition = models.JSONField()
     #: The adaptations relative to the parent, as applied (see ``engine.apply_changes``).
     changes = models.JSONField(default=list, blank=True)
-    note = models.TextField(_("why"), blank=True)
+    note = models.TextField(_("why"), blank=True, max_length=SHORT)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -92,8 +93,8 @@ class TaskState(models.Model):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="phase_task_states")
     task_id = models.CharField(max_length=120)
     state = models.CharField(max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN)
-    evidence = models.TextField(_("evidence"), blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    evidence = models.TextField(_("evidence"), blank=True, max_length=SHORT)
+    reason = models.TextField(_("reason"), blank=True, max_length=SHORT)
     updated_at = models.DateTimeField()
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -129,7 +130,7 @@ class PhaseMove(models.Model):
     direction = models.CharField(max_length=10, choices=Direction.choices)
     gate_met = models.BooleanField()
     readiness = models.PositiveSmallIntegerField()
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=SHORT)
     model_version = models.ForeignKey(PhaseModelVersion, on_delete=models.PROTECT, related_name="+")
     moved_at = models.DateTimeField()
     moved_by = models.ForeignKey(

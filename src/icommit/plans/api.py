@@ -9,7 +9,7 @@ from typing import Any
 from ninja import Path, Router, Schema, Status
 
 from icommit.access import Action
-from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS
+from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS, Line, LongText, ShortText
 from icommit.core.exceptions import ValidationFailed
 from icommit.core.http import AuthedRequest
 from icommit.plans import selectors, services
@@ -74,12 +74,12 @@ class GoalDetailOut(GoalOut):
 
 
 class GoalIn(Schema):
-    title: str
-    description: str = ""
-    why: str = ""
+    title: Line
+    description: LongText = ""
+    why: ShortText = ""
     target_date: datetime.date | None = None
-    phase_key: str = ""
-    indicator_id: str = ""
+    phase_key: Line = ""
+    indicator_id: Line = ""
     target_value: Decimal | None = None
 
 
@@ -89,7 +89,7 @@ class GoalUpdateIn(GoalIn):
 
 
 class ActionIn(Schema):
-    title: str
+    title: Line
     owner_organisation_id: int | None = None
     owner_user_id: int | None = None
     due_date: datetime.date | None = None
@@ -100,7 +100,7 @@ class StatusIn(Schema):
 
 
 class NoteIn(Schema):
-    text: str
+    text: ShortText
 
 
 class RiskOut(Schema):
@@ -120,8 +120,8 @@ class RiskOut(Schema):
 
 
 class RiskIn(Schema):
-    title: str
-    description: str = ""
+    title: Line
+    description: LongText = ""
     likelihood: int
     impact: int
     owner_organisation_id: int | None = None

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from icommit.core.forms import Form
 from icommit.plans.content import indicator_choices, phase_choices
 from icommit.plans.models import ActionStatus, PlanAction
 from icommit.plans.vocab import GoalAchievement, GoalLifecycleStatus
@@ -30,7 +31,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{obj.user.full_name} — {obj.organisation.name}"
 
 
-class GoalForm(forms.Form):
+class GoalForm(Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -63,7 +64,7 @@ class GoalEditForm(GoalForm):
     achievement = forms.ChoiceField(label=_("Achievement"), choices=GoalAchievement.choices)
 
 
-class OwnerFieldsMixin(forms.Form):
+class OwnerFieldsMixin(Form):
     owner_organisation = forms.ModelChoiceField(
         label=_("Owner organisation"),
         queryset=Organisation.objects.none(),
@@ -98,11 +99,11 @@ class ActionForm(OwnerFieldsMixin):
     field_order = ["title", "owner_organisation", "owner_person", "due_date"]
 
 
-class ActionStatusForm(forms.Form):
+class ActionStatusForm(Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     text = forms.CharField(
         label=_("Progress note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -145,7 +146,7 @@ class RiskForm(OwnerFieldsMixin):
         self.fields["mitigations"].queryset = actions  # type: ignore[attr-defined]  # ModelMultipleChoiceField
 
 
-class PlanFilterForm(forms.Form):
+class PlanFilterForm(Form):
     owner = forms.ModelChoiceField(
         label=_("Owner organisation"),
         queryset=Organisation.objects.none(),
@@ -166,7 +167,7 @@ class PlanFilterForm(forms.Form):
 # --- a goal or an action from a source (a meeting decision, a diagnostics recommendation) ------
 
 
-class GoalFromSourceForm(forms.Form):
+class GoalFromSourceForm(Form):
     """A new goal made from something the team decided or learned; the page adds the link."""
 
     title = forms.CharField(label=_("Goal"), max_length=200)
@@ -176,7 +177,7 @@ class GoalFromSourceForm(forms.Form):
     target_date = forms.DateField(label=_("Target date"), required=False, widget=DATE)
 
 
-class ActionFromSourceForm(forms.Form):
+class ActionFromSourceForm(Form):
     """A new action under one of the team's goals, made from a decision or a recommendation."""
 
     goal = forms.TypedChoiceField(label=_("Under the goal"), coerce=int)

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from icommit.core.text import LONG, SHORT
 from icommit.plans.vocab import GoalAchievement, GoalLifecycleStatus
 from icommit.stakeholders.models import Organisation
 from icommit.teams.models import Team
@@ -52,8 +53,8 @@ class Sourced(models.Model):
 class Goal(Sourced):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="goals")
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True, default="")
-    why = models.TextField(_("why this goal"), blank=True, default="")
+    description = models.TextField(_("description"), blank=True, default="", max_length=LONG)
+    why = models.TextField(_("why this goal"), blank=True, default="", max_length=SHORT)
     target_date = models.DateField(_("target date"), null=True, blank=True)
     phase_key = models.CharField(_("phase"), max_length=30, blank=True, default="")
     indicator_id = models.CharField(_("indicator"), max_length=100, blank=True, default="")
@@ -139,7 +140,7 @@ class ProgressNote(models.Model):
     """An append-only note on an action's progress."""
 
     action = models.ForeignKey(PlanAction, on_delete=models.PROTECT, related_name="notes")
-    text = models.TextField(_("progress note"))
+    text = models.TextField(_("progress note"), max_length=SHORT)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -154,7 +155,7 @@ class Risk(models.Model):
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="collaboration_risks")
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True, default="")
+    description = models.TextField(_("description"), blank=True, default="", max_length=LONG)
     suggestion_key = models.CharField(max_length=50, blank=True, default="")
     likelihood = models.PositiveSmallIntegerField(
         _("likelihood"), validators=[MinValueValidator(1), MaxValueValidator(5)]

@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 
 from icommit.access import Action
 from icommit.accounts.services import user_get_or_create
-from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS, Error
+from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS, Email, Error, Line, LongText, ShortText
 from icommit.core.exceptions import NotFound, ValidationFailed
 from icommit.core.http import AuthedRequest
 from icommit.stakeholders import selectors, services
@@ -39,16 +39,16 @@ class OrganisationOut(Schema):
 
 
 class OrganisationIn(Schema):
-    name: str
-    country: str
-    city: str
+    name: Line
+    country: Line
+    city: Line
     sector: Sector
 
 
 class FlagsIn(Schema):
     is_security: bool
     is_state: bool
-    reason: str
+    reason: ShortText
 
 
 class MembershipOut(Schema):
@@ -69,8 +69,8 @@ class MembershipOut(Schema):
 
 
 class MembershipIn(Schema):
-    email: str
-    full_name: str = ""
+    email: Email
+    full_name: Line = ""
     is_org_admin: bool = False
 
 
@@ -168,25 +168,25 @@ def end_member(request: AuthedRequest, org_id: int, membership_id: int):
 
 
 class ProfileItem(Schema):
-    code: str
-    text: str = ""
+    code: Line
+    text: ShortText = ""
 
 
 class ProfileIn(Schema):
-    mandate: str
+    mandate: LongText
     duty_to_report: bool = False
-    duty_to_report_note: str = ""
+    duty_to_report_note: ShortText = ""
     duty_to_prosecute: bool = False
-    duty_to_prosecute_note: str = ""
+    duty_to_prosecute_note: ShortText = ""
     duty_of_care: bool = False
-    duty_of_care_note: str = ""
+    duty_of_care_note: ShortText = ""
     secrecy: Secrecy
-    secrecy_source: str = ""
-    methods: str = ""
+    secrecy_source: ShortText = ""
+    methods: LongText = ""
     needs: list[ProfileItem] = []
     offers: list[ProfileItem] = []
-    contact: str
-    availability: str = ""
+    contact: ShortText
+    availability: ShortText = ""
     #: The version number you started from (0 for a first profile); omit to overwrite anyway.
     based_on: int | None = None
 
@@ -238,7 +238,7 @@ class ConfirmIn(Schema):
     version: int | None = None
 
 
-class ConfirmationOut(Schema):
+class ProfileConfirmationOut(Schema):
     version: int
     confirmed_at: datetime.datetime
     confirmed_by_id: int
@@ -277,7 +277,7 @@ def save_role_profile(request: AuthedRequest, org_id: int, payload: ProfileIn):
     return Status(201, version)
 
 
-@router.post("/{org_id}/profile/confirm", response={200: ConfirmationOut, **WRITE_ERRORS})
+@router.post("/{org_id}/profile/confirm", response={200: ProfileConfirmationOut, **WRITE_ERRORS})
 def confirm_role_profile(request: AuthedRequest, org_id: int, payload: ConfirmIn):
     """Confirm that the current version is up to date (confirmed members of the organisation)."""
     org = selectors.organisation_get(user=request.user, pk=org_id)
@@ -295,13 +295,13 @@ class ProtocolRowIn(Schema):
     """Name an organisation of the team or a sector on each side, not both."""
 
     from_organisation_id: int | None = None
-    from_sector: str = ""
+    from_sector: Line = ""
     to_organisation_id: int | None = None
-    to_sector: str = ""
-    category: str
+    to_sector: Line = ""
+    category: Line
     rule: SharingRule
-    legal_source: str = ""
-    note: str = ""
+    legal_source: ShortText = ""
+    note: ShortText = ""
 
 
 class ProtocolRowOut(Schema):

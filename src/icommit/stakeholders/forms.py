@@ -9,13 +9,14 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from icommit.core.forms import Form
 from icommit.stakeholders.content import content
 from icommit.stakeholders.models import Organisation, Secrecy
 from icommit.stakeholders.sectors import Sector
 from icommit.stakeholders.sharing import SharingRule
 
 
-class OrganisationForm(forms.Form):
+class OrganisationForm(Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     sector = forms.ChoiceField(
         label=_("Sector"),
@@ -28,7 +29,7 @@ class OrganisationForm(forms.Form):
     )
 
 
-class FlagsForm(forms.Form):
+class FlagsForm(Form):
     is_security = forms.BooleanField(label=_("Security actor"), required=False)
     is_state = forms.BooleanField(label=_("State actor"), required=False)
     reason = forms.CharField(
@@ -36,14 +37,8 @@ class FlagsForm(forms.Form):
     )
 
 
-class MemberAddForm(forms.Form):
-    email = forms.EmailField(
-        label=_("Email"),
-        help_text=_(
-            "A person without an account gets an email with a link to set their own password. "
-            "The organisation's other administrators are told whom you added."
-        ),
-    )
+class MemberAddForm(Form):
+    email = forms.EmailField(label=_("Email"))
     full_name = forms.CharField(
         label=_("Full name"),
         required=False,
@@ -52,7 +47,7 @@ class MemberAddForm(forms.Form):
     is_org_admin = forms.BooleanField(label=_("Organisation administrator"), required=False)
 
 
-class OrganisationFilterForm(forms.Form):
+class OrganisationFilterForm(Form):
     q = forms.CharField(label=_("Search name or city"), required=False)
     sector = forms.ChoiceField(
         label=_("Sector"), choices=[("", _("All sectors")), *Sector.choices], required=False
@@ -68,7 +63,7 @@ def _kind_choices() -> list[tuple[str, str]]:
     return [("", str(_("— choose —"))), *[(k.code, k.label_in(language)) for k in kinds]]
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(Form):
     based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
     template = forms.CharField(widget=forms.HiddenInput, required=False)
     mandate = forms.CharField(
@@ -116,7 +111,7 @@ class ProfileForm(forms.Form):
     )
 
 
-class ProfileItemForm(forms.Form):
+class ProfileItemForm(Form):
     code = forms.ChoiceField(label=_("Kind"), required=False)
     text = forms.CharField(label=_("Details"), max_length=500, required=False)
 
@@ -165,7 +160,7 @@ def _category_choices() -> list[tuple[str, str]]:
     return [(c.code, c.label_in(language)) for c in content().categories.values()]
 
 
-class ProtocolRowForm(forms.Form):
+class ProtocolRowForm(Form):
     """One protocol row; "from" and "to" hold ``org:<id>`` or ``sector:<code>``."""
 
     category = forms.ChoiceField(label=_("Data category"))
@@ -221,7 +216,7 @@ class ProtocolRowForm(forms.Form):
         return values
 
 
-class MatrixFilterForm(forms.Form):
+class MatrixFilterForm(Form):
     category = forms.ChoiceField(label=_("Data category"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from icommit.core.text import LONG, SHORT
 from icommit.stakeholders.sectors import Sector
 from icommit.stakeholders.sharing import RULE_LABELS
 
@@ -126,21 +127,27 @@ class RoleProfileVersion(models.Model):
 
     profile = models.ForeignKey(RoleProfile, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
-    mandate = models.TextField(_("mandate"))
+    mandate = models.TextField(_("mandate"), max_length=LONG)
     duty_to_report = models.BooleanField(_("duty to report"))
-    duty_to_report_note = models.TextField(_("about the duty to report"), blank=True)
+    duty_to_report_note = models.TextField(
+        _("about the duty to report"), blank=True, max_length=SHORT
+    )
     duty_to_prosecute = models.BooleanField(_("duty to prosecute"))
-    duty_to_prosecute_note = models.TextField(_("about the duty to prosecute"), blank=True)
+    duty_to_prosecute_note = models.TextField(
+        _("about the duty to prosecute"), blank=True, max_length=SHORT
+    )
     duty_of_care = models.BooleanField(_("duty of care"))
-    duty_of_care_note = models.TextField(_("about the duty of care"), blank=True)
+    duty_of_care_note = models.TextField(_("about the duty of care"), blank=True, max_length=SHORT)
     secrecy = models.CharField(_("professional secrecy"), max_length=10, choices=Secrecy.choices)
-    secrecy_source = models.TextField(_("legal source of the secrecy"), blank=True)
-    methods = models.TextField(_("methods and tools"), blank=True)
+    secrecy_source = models.TextField(
+        _("legal source of the secrecy"), blank=True, max_length=SHORT
+    )
+    methods = models.TextField(_("methods and tools"), blank=True, max_length=LONG)
     #: Lists of {"code": <kind from content/sectors/vocabulary.yaml>, "text": free text}.
     needs = models.JSONField(_("what it needs from the others"), default=list, blank=True)
     offers = models.JSONField(_("what it offers"), default=list, blank=True)
-    contact = models.TextField(_("contact"))
-    availability = models.TextField(_("availability"), blank=True)
+    contact = models.TextField(_("contact"), max_length=SHORT)
+    availability = models.TextField(_("availability"), blank=True, max_length=SHORT)
     #: The sector template this version was started from, if any.
     template = models.CharField(max_length=30, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -218,7 +225,7 @@ class ProtocolRow(models.Model):
     category = models.CharField(_("data category"), max_length=40)
     rule = models.CharField(_("rule"), max_length=20, choices=RULE_CHOICES)
     legal_source = models.CharField(_("legal source"), max_length=300, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=SHORT)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from icommit.access import Action
 from icommit.access.roles import TeamRole
 from icommit.accounts.selectors import active_user_get
-from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS
+from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS, Email, Line
 from icommit.core.http import AuthedRequest
 from icommit.stakeholders.selectors import organisation_get
 from icommit.teams import selectors, services
@@ -29,9 +29,9 @@ class TeamOut(Schema):
 
 
 class TeamIn(Schema):
-    name: str
-    city: str
-    country: str
+    name: Line
+    city: Line
+    country: Line
     scope: Scope = Scope.BOTH
 
 
@@ -68,7 +68,7 @@ class OrganisationRef(Schema):
 
 
 class InviteIn(Schema):
-    email: str
+    email: Email
     organisation_id: int
     role: TeamRole = TeamRole.MEMBER
 

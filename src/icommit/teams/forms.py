@@ -2,12 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from icommit.access.roles import TeamRole
+from icommit.core.forms import Form
 from icommit.core.widgets import FastSelect
 from icommit.stakeholders.models import Organisation, OrganisationMembership
 from icommit.teams.models import Scope
 
 
-class TeamForm(forms.Form):
+class TeamForm(Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     city = forms.CharField(label=_("City"), max_length=120)
     country = forms.CharField(
@@ -33,7 +34,7 @@ class TeamCreateForm(TeamForm):
         self.fields["coordinator"].queryset = coordinators  # type: ignore[attr-defined]  # ModelChoiceField
 
 
-class OrganisationChoiceForm(forms.Form):
+class OrganisationChoiceForm(Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none(), widget=FastSelect
     )
@@ -43,7 +44,7 @@ class OrganisationChoiceForm(forms.Form):
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]  # ModelChoiceField
 
 
-class MemberAddForm(forms.Form):
+class MemberAddForm(Form):
     membership = MembershipChoiceField(
         label=_("Person"), queryset=OrganisationMembership.objects.none(), widget=FastSelect
     )
@@ -56,7 +57,7 @@ class MemberAddForm(forms.Form):
         self.fields["membership"].queryset = candidates  # type: ignore[attr-defined]  # ModelChoiceField
 
 
-class InviteForm(forms.Form):
+class InviteForm(Form):
     email = forms.EmailField(label=_("Email"))
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none(), widget=FastSelect
@@ -70,11 +71,11 @@ class InviteForm(forms.Form):
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]  # ModelChoiceField
 
 
-class RoleForm(forms.Form):
+class RoleForm(Form):
     role = forms.ChoiceField(label=_("Team role"), choices=TeamRole.choices)
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     password = forms.CharField(
         label=_("Password"),
