@@ -158,3 +158,17 @@ def test_archiving_makes_the_team_read_only(world: World) -> None:
         services.team_update(
             actor=world.coordinator, team=world.team, name="N", city="C", country="DE", scope="both"
         )
+
+
+def test_an_invitation_to_an_address_that_smuggles_a_header_is_refused(world: World) -> None:
+    with pytest.raises(ValidationFailed) as err:
+        services.team_invite(
+            actor=world.coordinator,
+            team=world.team,
+            email="a\r\nBcc: x@example.net",
+            organisation=world.police,
+            role="member",
+        )
+    assert "email" in err.value.details
+    assert not Invitation.objects.exists()
+    assert not OutboxMessage.objects.exists()

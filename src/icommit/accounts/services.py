@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from icommit.access.roles import PlatformRole
 from icommit.accounts.models import PlatformRoleGrant, User
 from icommit.core import audit
+from icommit.core.emails import clean_email
 from icommit.core.exceptions import ValidationFailed
 from icommit.core.outbox import mail_enqueue
 
@@ -27,9 +28,7 @@ def set_password_link(user: User) -> str:
 @transaction.atomic
 def user_get_or_create(*, actor: User | None, email: str, full_name: str) -> tuple[User, bool]:
     """Find a person by email or create their account and mail them a link to set a password."""
-    email = email.strip().lower()
-    if not email or "@" not in email:
-        raise ValidationFailed.field("email", _("Enter a valid email address."))
+    email = clean_email(email)
     existing = User.objects.filter(email__iexact=email).first()
     if existing:
         return existing, False

@@ -13,6 +13,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from icommit.core.emails import email_problem
+from icommit.core.exceptions import ValidationFailed
 from icommit.core.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -23,6 +25,11 @@ STALE_CLAIM = datetime.timedelta(minutes=15)
 
 def mail_enqueue(*, to: str, subject: str, body: str) -> OutboxMessage:
     """Queue one mail; it is sent after the surrounding transaction commits."""
+    # Services clean addresses first; this refuses, inside the caller's transaction, one that
+    # would only fail later in the worker (a header smuggled in with CR LF, say).
+    problem = email_problem(to)
+    if problem is not None:
+        raise ValidationFailed.field("email", problem)
     message = OutboxMessage.objects.create(to=to, subject=subject[:200], body=body)
     transaction.on_commit(_schedule_flush)
     return message

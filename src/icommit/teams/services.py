@@ -18,6 +18,7 @@ from icommit.access.roles import TeamRole
 from icommit.accounts.models import User
 from icommit.accounts.services import user_end_sessions
 from icommit.core import audit
+from icommit.core.emails import clean_email
 from icommit.core.exceptions import Conflict, NotFound, ValidationFailed
 from icommit.core.outbox import mail_enqueue
 from icommit.core.services import snapshot, validate
@@ -263,9 +264,7 @@ def team_invite(
 ) -> tuple[Invitation, str]:
     """Invite a person by email; the mail carries a one-time link that expires."""
     require(actor, Action.TEAM_MANAGE_MEMBERS, team)
-    email = email.strip().lower()
-    if "@" not in email or len(email) > 254:
-        raise ValidationFailed.field("email", _("Enter a valid email address."))
+    email = clean_email(email)
     if role not in TeamRole.values:
         raise ValidationFailed.field("role", _("Choose a team role."))
     if not _participates(team, organisation):
