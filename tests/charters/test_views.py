@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -22,8 +22,11 @@ from icommit.charters.models import (
     MinutesStatus,
     MinutesVersion,
 )
-from icommit.core.models import AuditEvent
+from icommit.core.models import AuditEvent, Job
 from icommit.stakeholders.sectors import Sector
+from icommit.teams.models import TeamMembership
+from icommit.teams.services import team_member_remove
+from tests import jobs
 from tests.charters.conftest import confirm_all, minutes
 from tests.conftest import World
 from tests.factories import OrganisationFactory, UserFactory, team_member
@@ -127,23 +130,85 @@ def test_earlier_versions_stay_readable(
     assert client.get(_url("version", world, number=9)).status_code == 404
 
 
-def test_the_pdf_of_a_version_names_the_team(
-    world: World, client_for, published_charter: CharterVersion, tmp_path: Path
+def test_the_pdf_of_a_version_is_prepared_in_the_background_and_names_the_team(
+    world: World, client_for, published_charter: CharterVersion
 ) -> None:  # type: ignore[no-untyped-def]
     services.charter_confirm(actor=world.member, version=published_charter)
-    response = client_for(world.observer).get(_url("version_pdf", world, number=1))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    data = response.content
+    client = client_for(world.observer)
+    job = jobs.start(client, _url("version_pdf", world, number=1))
+    assert (job.kind, job.params["team"], job.params["number"]) == ("charter.pdf", world.team.pk, 1)
+    data, disposition = jobs.download(client, job)
     assert data.startswith(b"%PDF")
-    assert AuditEvent.objects.filter(action="export.download", purpose="charter.pdf").exists()
-    if shutil.which("pdftotext"):
-        (tmp_path / "c.pdf").write_bytes(data)
-        text = subprocess.run(
-            ["pdftotext", str(tmp_path / "c.pdf"), "-"], capture_output=True, text=True, check=True
-        ).stdout
+    assert f'filename="charter-{world.team.pk}-v1.pdf"' in disposition
+    started = AuditEvent.objects.get(action="export.start", purpose="charter.pdf")
+    downloaded = AuditEvent.objects.get(action="export.download", purpose="charter.pdf")
+    assert started.team_id == downloaded.team_id == world.team.pk
+    assert started.actor == downloaded.actor == world.observer
+    text = jobs.pdf_text(data)
+    if text is not None:
         assert "Alpha MSC" in text
         assert "Max Member" in text  # the confirmation
+
+
+def test_a_get_on_the_pdf_address_renders_nothing(
+    world: World, client_for, published_charter: CharterVersion
+) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(world.observer).get(_url("version_pdf", world, number=1))
+    assert response.status_code == 405
+    assert not Job.objects.exists()
+
+
+def test_the_charter_pages_offer_the_pdf_as_a_form_that_posts(
+    world: World, client_for, published_charter: CharterVersion
+) -> None:  # type: ignore[no-untyped-def]
+    action = f'<form method="post" action="{_url("version_pdf", world, number=1)}">'
+    client = client_for(world.observer)
+    assert action in client.get(_url("charter", world)).content.decode()
+    assert action in client.get(_url("version", world, number=1)).content.decode()
+
+
+@override_settings(JOBS_MAX_UNFINISHED=1)
+def test_a_second_pdf_while_the_first_is_being_prepared_is_refused_with_the_reason(
+    world: World, client_for, published_charter: CharterVersion
+) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(world.observer)
+    url = _url("version_pdf", world, number=1)
+    with TestCase.captureOnCommitCallbacks(execute=False):  # the first stays queued
+        client.post(url)
+    response = client.post(url, follow=True)
+    assert response.redirect_chain[0][0] == _url("version", world, number=1)
+    assert "You already have 1 file being prepared" in response.content.decode()
+    assert Job.objects.count() == 1
+
+
+@override_settings(PDF_MAX_PAGES=2)
+def test_a_pdf_longer_than_the_page_limit_fails_with_the_limit_and_writes_nothing(
+    world: World, client_for, published_charter: CharterVersion
+) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(world.observer)
+    job = jobs.start(client, _url("version_pdf", world, number=1))  # the charter has 3 pages
+    assert (job.status, job.result_path) == ("failed", "")
+    assert job.message.startswith("The PDF would have 3 pages, more than the limit of 2;")
+    assert not (Path(settings.MEDIA_ROOT) / "jobs" / str(job.pk)).exists()
+    page = client.get(reverse("web:job", args=[job.pk])).content.decode()
+    assert "The file could not be prepared." in page and "the limit of 2" in page
+    assert "Download" not in page.split("<main", 1)[1]
+
+
+def test_a_pdf_job_whose_owner_left_the_team_fails_and_writes_nothing(
+    world: World, client_for, published_charter: CharterVersion
+) -> None:  # type: ignore[no-untyped-def]
+    with TestCase.captureOnCommitCallbacks(execute=False) as queued:
+        client_for(world.observer).post(_url("version_pdf", world, number=1))
+    membership = TeamMembership.objects.get(team=world.team, user=world.observer)
+    team_member_remove(actor=world.coordinator, membership=membership)
+    for run in queued:
+        run()
+    job = Job.objects.get()
+    assert job.status == "failed"
+    assert job.message == "You no longer have access to what this file is made from."
+    assert job.result_path == ""
+    assert not (Path(settings.MEDIA_ROOT) / "jobs" / str(job.pk)).exists()
 
 
 def _grow_team(world: World, n: int) -> list[User]:

@@ -21,9 +21,10 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
-from icommit.core.models import AuditEvent
+from icommit.core.models import AuditEvent, Job
 from icommit.diagnostics import reports, services
 from icommit.diagnostics.models import Participation, Round
+from tests import jobs
 from tests.conftest import World
 from tests.diagnostics.conftest import (
     Answered,
@@ -90,10 +91,8 @@ def outputs(client_for: ClientFor, monkeypatch: pytest.MonkeyPatch) -> Fetch:
         assert page.status_code == 200
         pdf_text = None
         if pdf:
-            got = client.get(reverse("diagnostics:results_pdf", args=args))
-            assert got.status_code == 200 and got["Content-Type"] == "application/pdf"
-            assert got.content.startswith(b"%PDF")
-            pdf_text = _pdf_text(got.content)
+            # prepared by a background job (run inline here) and fetched through its signed link
+            pdf_text = _pdf_text(jobs.pdf(client, reverse("diagnostics:results_pdf", args=args)))
         else:
             report = reports.round_report(user=answered.world.member, round=round, lang="en")
             rendered.append(render_to_string("diagnostics/results_pdf.html", {"report": report}))
@@ -260,9 +259,11 @@ def test_results_of_an_open_round_are_refused(world: World, client_for: ClientFo
     assert api.json()["code"] == "conflict" and "closed" in api.json()["message"]
     args = (round.team_id, round.pk)
     for name in ("diagnostics:results", "diagnostics:results_pdf", "diagnostics:results_csv"):
-        response = client.get(reverse(name, args=args))
+        method = client.post if name == "diagnostics:results_pdf" else client.get
+        response = method(reverse(name, args=args))
         assert response.status_code == 302, name
         assert response["Location"] == reverse("diagnostics:round", args=args)
+    assert not Job.objects.exists()  # no PDF job for an open round
     page = text_of(
         client.get(reverse("diagnostics:results", args=args), follow=True).content.decode()
     )

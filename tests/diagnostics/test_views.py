@@ -12,6 +12,7 @@ from icommit.diagnostics import reports, services
 from icommit.diagnostics.models import Draft, Participation, Round, RoundResponse
 from icommit.instruments.engine import tr
 from icommit.plans.models import Goal, PlanAction
+from tests import jobs
 from tests.conftest import World
 from tests.diagnostics.conftest import (
     Answered,
@@ -306,9 +307,10 @@ def test_the_pdf_and_csv_are_downloads_and_are_audited(
     three_and_three: Answered, client_for: ClientFor
 ) -> None:
     client = client_for(three_and_three.world.observer)
-    pdf = client.get(_url("results_pdf", three_and_three.round))
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    assert "attachment" in pdf["Content-Disposition"]
+    assert client.get(_url("results_pdf", three_and_three.round)).status_code == 405
+    job = jobs.start(client, _url("results_pdf", three_and_three.round))
+    pdf, disposition = jobs.download(client, job)
+    assert pdf.startswith(b"%PDF") and "attachment" in disposition
     csv = client.get(_url("results_csv", three_and_three.round))
     lines = csv.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Dimension key,Dimension,Group key,Group,Respondents,Score")

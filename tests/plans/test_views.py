@@ -7,12 +7,16 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from icommit.core.models import AuditEvent
+from icommit.core.models import AuditEvent, Job
 from icommit.plans import services
 from icommit.plans.models import Goal, PlanAction, ProgressNote, Risk
+from icommit.teams.models import TeamOrganisation
+from tests import jobs
 from tests.factories import OrganisationFactory, UserFactory, team_member
 from tests.plans.conftest import Plan, days
 
@@ -376,14 +380,71 @@ def test_the_csv_export_follows_the_filter(plan: Plan, client_for) -> None:  # t
     assert "Review consent forms" in text and "Add legal sources" not in text
 
 
-def test_the_pdf_export_is_a_pdf(plan: Plan, client_for) -> None:  # type: ignore[no-untyped-def]
-    response = client_for(plan.world.member).get(
-        reverse("plans:export_pdf", args=[plan.world.team.pk])
+def test_the_pdf_export_is_prepared_in_the_background(plan: Plan, client_for) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(plan.world.member)
+    job = jobs.start(client, reverse("plans:export_pdf", args=[plan.world.team.pk]))
+    assert (job.kind, job.params["owner"], job.params["status"]) == ("plan.pdf", None, "")
+    data, disposition = jobs.download(client, job)
+    assert data.startswith(b"%PDF")
+    assert f'filename="plan-team-{plan.world.team.pk}.pdf"' in disposition
+    for action in ("export.start", "export.download"):
+        event = AuditEvent.objects.get(action=action, purpose="plan.pdf")
+        assert (event.actor, event.team_id) == (plan.world.member, plan.world.team.pk)
+    text = jobs.pdf_text(data)
+    if text is not None:
+        assert "Add legal sources" in text and "Review consent forms" in text
+
+
+def test_the_pdf_export_follows_the_filter(plan: Plan, client_for) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(plan.world.member)
+    url = reverse("plans:export_pdf", args=[plan.world.team.pk])
+    job = jobs.start(client, url, {"owner": plan.social.pk, "status": ""})
+    assert (job.params["owner"], job.params["status"]) == (plan.social.pk, "")
+    text = jobs.pdf_text(jobs.download(client, job)[0])
+    if text is not None:
+        assert "Review consent forms" in text and "Add legal sources" not in text
+
+
+def test_a_pdf_filter_that_is_not_the_teams_starts_nothing(plan: Plan, client_for) -> None:  # type: ignore[no-untyped-def]
+    stranger = OrganisationFactory(name="Not in the team")
+    response = client_for(plan.world.member).post(
+        reverse("plans:export_pdf", args=[plan.world.team.pk]), {"owner": stranger.pk}
     )
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
-    assert AuditEvent.objects.filter(action="export.download", purpose="plan.pdf").exists()
+    assert response.status_code == 302 and response["Location"] == _plan_url(plan)
+    assert not Job.objects.exists()
+
+
+def test_a_pdf_job_whose_filter_went_stale_fails_without_a_file(plan: Plan, client_for) -> None:  # type: ignore[no-untyped-def]
+    url = reverse("plans:export_pdf", args=[plan.world.team.pk])
+    with TestCase.captureOnCommitCallbacks(execute=False) as queued:
+        client_for(plan.world.member).post(url, {"owner": plan.social.pk})
+    TeamOrganisation.objects.filter(team=plan.world.team, organisation=plan.social).update(
+        ended_at=timezone.now()
+    )
+    for run in queued:
+        run()
+    job = Job.objects.get()
+    assert (job.status, job.result_path) == ("failed", "")
+    assert job.message == "The filter is not valid any more; choose it again."
+
+
+def test_a_get_on_the_pdf_address_renders_nothing(plan: Plan, client_for) -> None:  # type: ignore[no-untyped-def]
+    url = reverse("plans:export_pdf", args=[plan.world.team.pk])
+    assert client_for(plan.world.member).get(url).status_code == 405
+    assert not Job.objects.exists()
+
+
+def test_the_download_buttons_follow_an_htmx_filter(plan: Plan, client_for) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(plan.world.member)
+    full = client.get(_plan_url(plan, f"?owner={plan.social.pk}")).content.decode()
+    hidden = f'<input type="hidden" name="owner" value="{plan.social.pk}">'
+    assert hidden in full and 'hx-swap-oob="true"' not in full
+    partial = client.get(
+        _plan_url(plan, f"?owner={plan.social.pk}"), headers={"HX-Request": "true"}
+    ).content.decode()
+    actions = partial[partial.index('<div class="actions" id="plan-actions" hx-swap-oob="true">') :]
+    assert hidden in actions
+    assert f"/export.csv?owner={plan.social.pk}" in actions
 
 
 def test_people_outside_the_team_get_no_export(plan: Plan, client_for) -> None:  # type: ignore[no-untyped-def]

@@ -7,10 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from icommit.core.models import AuditEvent
+from icommit.core.models import AuditEvent, Job
 from icommit.stakeholders.models import ProtocolRow, RoleProfileVersion
 from icommit.stakeholders.sectors import Sector
 from icommit.teams.models import TeamOrganisation
+from tests import jobs
 from tests.conftest import World
 from tests.factories import OrganisationFactory
 from tests.stakeholders.conftest import Circle, profile_values
@@ -255,21 +256,48 @@ def test_the_matrix_shows_flows_flags_unmet_needs_and_why(circle: Circle, client
     assert pair.context["pair"]["decisions"][0][1].downgraded
 
 
-def test_the_pdf_is_a_pdf_and_the_download_is_audited(circle: Circle, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_the_pdf_is_prepared_in_the_background_and_is_audited(circle: Circle, client_for) -> None:  # type: ignore[no-untyped-def]
     w = circle.world
     circle.row(from_sector="health", to_sector="police", category="health", rule="never")
-    response = client_for(w.member).get(reverse("transparency:matrix_pdf", args=[w.team.pk]))
-    assert response.status_code == 200
-    assert response.content.startswith(b"%PDF")
-    assert response["Content-Disposition"] == (
-        f'attachment; filename="transparency-{w.team.pk}.pdf"'
-    )
-    event = AuditEvent.objects.get(action="export.download")
-    assert (event.actor, event.team_id, event.purpose) == (
-        w.member,
-        w.team.pk,
-        "transparency.matrix.pdf",
-    )
+    client = client_for(w.member)
+    job = jobs.start(client, reverse("transparency:matrix_pdf", args=[w.team.pk]))
+    assert (job.kind, job.params["category"]) == ("transparency.matrix.pdf", "")
+    data, disposition = jobs.download(client, job)
+    assert data.startswith(b"%PDF")
+    assert disposition == f'attachment; filename="transparency-{w.team.pk}.pdf"'
+    for action in ("export.start", "export.download"):
+        event = AuditEvent.objects.get(action=action)
+        assert (event.actor, event.team_id, event.purpose) == (
+            w.member,
+            w.team.pk,
+            "transparency.matrix.pdf",
+        )
+    text = jobs.pdf_text(data)
+    if text is not None:
+        assert "Clinic" in text and "Police" in text
+
+
+def test_the_pdf_shows_the_category_chosen_and_refuses_an_unknown_one(
+    circle: Circle, client_for
+) -> None:  # type: ignore[no-untyped-def]
+    w = circle.world
+    client = client_for(w.member)
+    url = reverse("transparency:matrix_pdf", args=[w.team.pk])
+    page = client.get(reverse("transparency:matrix", args=[w.team.pk]), {"category": "health"})
+    assert '<input type="hidden" name="category" value="health">' in page.content.decode()
+    job = jobs.start(client, url, {"category": "health"})
+    assert job.params["category"] == "health" and job.status == "done"
+    refused = client.post(url, {"category": "no-such-category"})
+    assert refused.status_code == 302
+    assert refused["Location"] == reverse("transparency:matrix", args=[w.team.pk])
+    assert Job.objects.count() == 1
+
+
+def test_a_get_on_the_pdf_address_renders_nothing(circle: Circle, client_for) -> None:  # type: ignore[no-untyped-def]
+    w = circle.world
+    url = reverse("transparency:matrix_pdf", args=[w.team.pk])
+    assert client_for(w.member).get(url).status_code == 405
+    assert not Job.objects.exists()
 
 
 def test_the_csv_neutralises_formulas(circle: Circle, client_for) -> None:  # type: ignore[no-untyped-def]

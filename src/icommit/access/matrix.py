@@ -181,7 +181,7 @@ URLS: dict[str, dict[str, Rule]] = {
     "stakeholders:profile_confirm": {"POST": _r(A.ORGANISATION_PROFILE_EDIT, "org")},
     "stakeholders:profile_versions": {"GET": _r(A.ORGANISATION_VIEW, "org")},
     "transparency:matrix": {"GET": _r(A.TEAM_TRANSPARENCY_VIEW, "team")},
-    "transparency:matrix_pdf": {"GET": _r(A.TEAM_TRANSPARENCY_VIEW, "team")},
+    "transparency:matrix_pdf": {"POST": _r(A.TEAM_TRANSPARENCY_VIEW, "team")},
     "transparency:matrix_csv": {"GET": _r(A.TEAM_TRANSPARENCY_VIEW, "team")},
     "transparency:protocol": {"GET": _r(A.TEAM_TRANSPARENCY_VIEW, "team")},
     "transparency:row_add": {
@@ -255,7 +255,7 @@ URLS: dict[str, dict[str, Rule]] = {
     "api:derive_phase_model": {"POST": _r(A.PHASES_ADAPT, "team")},
     # plans (team plan: goals, actions, risks)
     "plans:plan": {"GET": _r(A.PLAN_VIEW, "team")},
-    "plans:export_pdf": {"GET": _r(A.PLAN_VIEW, "team")},
+    "plans:export_pdf": {"POST": _r(A.PLAN_VIEW, "team")},
     "plans:export_csv": {"GET": _r(A.PLAN_VIEW, "team")},
     "plans:goal_create": {"GET": _r(A.PLAN_EDIT, "team"), "POST": _r(A.PLAN_EDIT, "team")},
     "plans:goal": {"GET": _r(A.PLAN_VIEW, "team")},
@@ -282,7 +282,7 @@ URLS: dict[str, dict[str, Rule]] = {
     "charters:charter": {"GET": _r(A.CHARTER_VIEW, "team")},
     "charters:versions": {"GET": _r(A.CHARTER_VIEW, "team")},
     "charters:version": {"GET": _r(A.CHARTER_VIEW, "team")},
-    "charters:version_pdf": {"GET": _r(A.CHARTER_VIEW, "team")},
+    "charters:version_pdf": {"POST": _r(A.CHARTER_VIEW, "team")},
     "charters:confirm": {"POST": _r(A.CHARTER_CONFIRM, "team")},
     "charters:draft": {"GET": _r(A.CHARTER_EDIT, "team"), "POST": _r(A.CHARTER_EDIT, "team")},
     "charters:draft_start": {"POST": _r(A.CHARTER_EDIT, "team")},
@@ -350,7 +350,7 @@ URLS: dict[str, dict[str, Rule]] = {
         "POST": _r(A.DIAGNOSTICS_RESPOND, "team"),
     },
     "diagnostics:results": {"GET": _r(A.DIAGNOSTICS_RESULTS, "team")},
-    "diagnostics:results_pdf": {"GET": _r(A.DIAGNOSTICS_RESULTS, "team")},
+    "diagnostics:results_pdf": {"POST": _r(A.DIAGNOSTICS_RESULTS, "team")},
     "diagnostics:results_csv": {"GET": _r(A.DIAGNOSTICS_RESULTS, "team")},
     "diagnostics:recommendation_plan": {
         "GET": _r(A.PLAN_EDIT, "team"),

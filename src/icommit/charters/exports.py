@@ -1,38 +1,36 @@
-"""A charter version as a PDF, served at once (charters are small) and audited as a download."""
+"""A charter version as a PDF, prepared by a background job (``core.jobs``) for whoever started it.
+
+The job re-checks, when it runs, that its owner may still read the version, with the same
+selectors as the version page; the start and the download are audited by ``core.jobs``.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.http import HttpResponse
-
-from icommit.accounts.models import User
-from icommit.charters.models import CharterVersion
-from icommit.charters.selectors import charter_confirmations, snapshot_members
-from icommit.core import audit
+from icommit.charters.selectors import (
+    charter_confirmations,
+    charter_team_get,
+    charter_version_get,
+    snapshot_members,
+)
+from icommit.core.jobs import Report
+from icommit.core.models import Job
 from icommit.core.pdf import render_pdf
 
+PDF_KIND = "charter.pdf"
 
-def charter_pdf(*, actor: User, version: CharterVersion) -> HttpResponse:
+
+def charter_pdf(job: Job, report: Report) -> tuple[str, str, bytes]:
     """Render one published version with its members, protocol and confirmations."""
+    team = charter_team_get(user=job.owner, pk=job.params["team"])
+    version = charter_version_get(user=job.owner, team=team, number=job.params["number"])
+    report(10, "")
     data = render_pdf(
         "charters/charter_pdf.html",
         {
-            "team": version.team,
+            "team": team,
             "version": version,
             "members": snapshot_members(version=version),
             "confirmations": charter_confirmations(version=version),
         },
     )
-    with transaction.atomic():
-        audit.record(
-            actor=actor,
-            action="export.download",
-            obj=version,
-            team_id=version.team_id,
-            purpose="charter.pdf",
-            changes={"number": version.number},
-        )
-    response = HttpResponse(data, content_type="application/pdf")
-    name = f"charter-{version.team_id}-v{version.number}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return f"charter-{team.pk}-v{version.number}.pdf", "application/pdf", data

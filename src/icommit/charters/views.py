@@ -9,13 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from icommit.access import Action, can, require
-from icommit.charters import selectors, services
-from icommit.charters.exports import charter_pdf
+from icommit.charters import exports, selectors, services
 from icommit.charters.forms import (
     CharterDraftForm,
     CorrectionForm,
@@ -25,6 +25,7 @@ from icommit.charters.models import SECTIONS, Meeting, MinutesVersion
 from icommit.core.exceptions import IcommitError
 from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
+from icommit.core.jobs import job_start_response
 from icommit.plans.forms import ActionFromSourceForm, GoalFromSourceForm
 from icommit.stakeholders.selectors import organisation_get
 from icommit.teams.models import Team
@@ -92,12 +93,19 @@ def version(request: AuthedRequest, team_pk: int, number: int) -> HttpResponse:
     return render(request, "charters/version.html", context)
 
 
-@require_GET
+@require_POST
 @login_required
 def version_pdf(request: AuthedRequest, team_pk: int, number: int) -> HttpResponse:
+    """Start the PDF of a version as a background job and show its progress page."""
     team = selectors.charter_team_get(user=request.user, pk=team_pk)
     shown = selectors.charter_version_get(user=request.user, team=team, number=number)
-    return charter_pdf(actor=request.user, version=shown)
+    return job_start_response(
+        request,
+        kind=exports.PDF_KIND,
+        params={"team": team.pk, "number": shown.number},
+        team_id=team.pk,
+        back=reverse("charters:version", args=[team.pk, shown.number]),
+    )
 
 
 @require_POST

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -20,6 +21,7 @@ from icommit.access import Action, can, require
 from icommit.core.exceptions import Conflict, IcommitError, ValidationFailed
 from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
+from icommit.core.jobs import job_start_response
 from icommit.diagnostics import exports, reports, selectors, services
 from icommit.diagnostics.forms import answers_from_post, progress, questionnaire
 from icommit.instruments.engine import tr
@@ -315,10 +317,18 @@ def results(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
 @login_required
 @_closed_only
 def results_pdf(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
-    return exports.results_pdf_response(actor=request.user, report=_report(request, team_pk, pk))
+    """Start the PDF report of a closed round as a background job; show its progress page."""
+    report = _report(request, team_pk, pk)  # refuses an open round, as the results page does
+    return job_start_response(
+        request,
+        kind=exports.PDF_KIND,
+        params={"team": report.round.team_id, "round": report.round.pk},
+        team_id=report.round.team_id,
+        back=reverse("diagnostics:results", args=[team_pk, pk]),
+    )
 
 
-@require_GET
+@require_POST
 @login_required
 @_closed_only
 def results_csv(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:

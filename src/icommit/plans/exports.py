@@ -1,4 +1,9 @@
-"""The plan as a PDF and a CSV, served at once (plans are small) and audited as downloads."""
+"""The plan as a PDF, prepared by a background job (``core.jobs``), and as a CSV served at once.
+
+The CSV is one row per action of one team's plan, written without a layout engine: linear in
+the plan's size and cheap, so it stays inline. The PDF job validates its filter and re-checks
+its owner's access with the plan page's selectors when it runs.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +17,19 @@ from django.utils.translation import gettext_lazy
 from icommit.accounts.models import User
 from icommit.core import audit
 from icommit.core.csvsafe import csv_bytes
+from icommit.core.exceptions import ValidationFailed
+from icommit.core.jobs import Report
+from icommit.core.models import Job
 from icommit.core.pdf import render_pdf
 from icommit.plans import selectors
 from icommit.plans.content import phase_label
+from icommit.plans.forms import PlanFilterForm
 from icommit.plans.models import Goal
 from icommit.plans.timeline import mark_overdue, timeline
 from icommit.teams.models import Team
+from icommit.teams.selectors import team_organisations
+
+PDF_KIND = "plan.pdf"
 
 CSV_HEADER = [
     gettext_lazy("Goal"),
@@ -97,15 +109,37 @@ def plan_csv_response(
     return _attachment(data, "text/csv; charset=utf-8", f"plan-team-{team.pk}.csv")
 
 
-def plan_pdf_response(
-    *, actor: User, team: Team, goals: list[Goal], filters: dict[str, Any]
-) -> HttpResponse:
-    """The plan as PDF: goals with their actions, then the timeline."""
+def plan_filters(*, team: Team, data: Any) -> dict[str, Any]:
+    """The plan filter (owner organisation, action status) checked against the team as it is
+    now, as plain values for a job's parameters; ValidationFailed names what is wrong."""
+    form = PlanFilterForm(data, organisations=team_organisations(team=team))
+    if not form.is_valid():
+        raise ValidationFailed(
+            _("The filter is not valid any more; choose it again."),
+            details={k: [str(m) for m in v] for k, v in form.errors.items()},
+        )
+    owner = form.cleaned_data["owner"]
+    return {"owner": owner.pk if owner else None, "status": form.cleaned_data["status"]}
+
+
+def plan_pdf(job: Job, report: Report) -> tuple[str, str, bytes]:
+    """The plan as PDF (goals with their actions, then the timeline), as filtered."""
+    team = selectors.plan_team_get(user=job.owner, pk=job.params["team"])
+    owner, status = job.params.get("owner"), job.params.get("status") or ""
+    filters = plan_filters(team=team, data={"owner": owner or "", "status": status})
+    goals = list(
+        selectors.goal_list(
+            user=job.owner,
+            team=team,
+            owner_organisation_id=filters["owner"],
+            status=filters["status"],
+        )
+    )
+    report(10, "")
     day = selectors.today()
     counts = mark_overdue(goals, day)
     data = render_pdf(
         "plans/plan_pdf.html",
         {"team": team, "goals": goals, "counts": counts, "timeline": timeline(goals, day)},
     )
-    _audit(actor, team, "plan.pdf", filters)
-    return _attachment(data, "application/pdf", f"plan-team-{team.pk}.pdf")
+    return f"plan-team-{team.pk}.pdf", "application/pdf", data

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,6 +16,7 @@ from icommit.access import Action, can
 from icommit.core.exceptions import Conflict, IcommitError, ValidationFailed
 from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
+from icommit.core.jobs import job_start_response
 from icommit.plans import exports, selectors, services
 from icommit.plans.content import (
     indicator_label,
@@ -99,11 +101,23 @@ def _export_args(request: AuthedRequest, team_pk: int) -> tuple[Team, list[Goal]
     return team, goals, {"owner": owner.pk if owner else None, "status": status}
 
 
-@require_GET
+@require_POST
 @login_required
 def plan_pdf(request: AuthedRequest, team_pk: int) -> HttpResponse:
-    team, goals, filters = _export_args(request, team_pk)
-    return exports.plan_pdf_response(actor=request.user, team=team, goals=goals, filters=filters)
+    """Start the PDF of the plan, as filtered, as a background job; show its progress page."""
+    team = selectors.plan_team_get(user=request.user, pk=team_pk)
+    try:
+        filters = exports.plan_filters(team=team, data=request.POST)
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        return redirect("plans:plan", team.pk)
+    return job_start_response(
+        request,
+        kind=exports.PDF_KIND,
+        params={"team": team.pk, **filters},
+        team_id=team.pk,
+        back=reverse("plans:plan", args=[team.pk]),
+    )
 
 
 @require_GET

@@ -23,9 +23,10 @@ from icommit.core.csvsafe import csv_bytes
 from icommit.core.exceptions import IcommitError
 from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
-from icommit.core.pdf import render_pdf
+from icommit.core.jobs import job_start_response
 from icommit.stakeholders import selectors, services
 from icommit.stakeholders.content import content
+from icommit.stakeholders.exports import PDF_KIND, matrix_category, matrix_context
 from icommit.stakeholders.forms import (
     FlagsForm,
     MatrixFilterForm,
@@ -469,16 +470,6 @@ def _matrix_for(request: AuthedRequest, team_pk: int) -> tuple[Any, MatrixFilter
     return team, form, result, category
 
 
-def _matrix_context(team: Any, result: Any, category: str) -> dict[str, Any]:
-    return {
-        "team": team,
-        "t": result,
-        "grid": _grid(result, single=bool(category)),
-        "supplies": result.supplies,
-        "single": selectors.category_label(category) if category else "",
-    }
-
-
 def _selected_pair(request: AuthedRequest, matrix: Any) -> dict[str, Any] | None:
     """The pair of organisations picked for a closer look (``?from=<id>&to=<id>``)."""
     by_id = {p.organisation.pk: p for p in matrix.participants}
@@ -508,29 +499,12 @@ def matrix(request: AuthedRequest, team_pk: int) -> HttpResponse:
         request,
         "stakeholders/matrix.html",
         {
-            **_matrix_context(team, result, category),
+            **matrix_context(team, result, category),
             "filter_form": form,
             "pair": _selected_pair(request, result),
             "filter_query": query.urlencode(),
         },
     )
-
-
-def _grid(result: Any, *, single: bool) -> list[tuple[Any, list[tuple[Any, list[Any], bool]]]]:
-    """Rows of the matrix table: the sender, then per receiver the (category, decision) pairs
-    shown and whether categories with nothing agreed were left out (all-categories view)."""
-    rows = []
-    for sender in result.participants:
-        cells = []
-        for receiver in result.participants:
-            decisions = [
-                (selectors.category_label(code), decision)
-                for code, decision in result.matrix.cell(sender.member, receiver.member).items()
-            ]
-            shown = decisions if single else [(c, d) for c, d in decisions if d.agreed]
-            cells.append((receiver, shown, len(shown) < len(decisions)))
-        rows.append((sender, cells))
-    return rows
 
 
 def _export_audit(request: AuthedRequest, team: Any, kind: str) -> None:
@@ -544,21 +518,23 @@ def _export_audit(request: AuthedRequest, team: Any, kind: str) -> None:
         )
 
 
-@require_GET
+@require_POST
 @login_required
 def matrix_pdf(request: AuthedRequest, team_pk: int) -> HttpResponse:
-    team, _form, result, category = _matrix_for(request, team_pk)
-    data = render_pdf(
-        "stakeholders/matrix_pdf.html",
-        {
-            **_matrix_context(team, result, category),
-            "rows": selectors.sharing_protocol_rows(team=team),
-        },
+    """Start the PDF of the matrix (the category chosen) as a background job; show its progress."""
+    team = team_get(user=request.user, pk=team_pk, action=Action.TEAM_TRANSPARENCY_VIEW)
+    try:
+        category = matrix_category(request.POST)
+    except IcommitError as exc:
+        messages.error(request, exc.message)
+        return redirect("transparency:matrix", team.pk)
+    return job_start_response(
+        request,
+        kind=PDF_KIND,
+        params={"team": team.pk, "category": category},
+        team_id=team.pk,
+        back=reverse("transparency:matrix", args=[team.pk]),
     )
-    _export_audit(request, team, "pdf")
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="transparency-{team.pk}.pdf"'
-    return response
 
 
 @require_GET

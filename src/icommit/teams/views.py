@@ -15,7 +15,7 @@ from icommit.access import Action, can, require
 from icommit.core.exceptions import IcommitError
 from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
-from icommit.core.jobs import job_start
+from icommit.core.jobs import job_start_response
 from icommit.phases.selectors import phase_summary
 from icommit.stakeholders.selectors import organisation_get
 from icommit.teams import selectors, services
@@ -333,8 +333,13 @@ def invitation_revoke(request: AuthedRequest, pk: int, invitation_pk: int) -> Ht
 @login_required
 def export_roster(request: AuthedRequest, pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_EXPORT)
-    job = job_start(owner=request.user, kind="team.roster", params={"team": team.pk})
-    return redirect("web:job", job.pk)
+    return job_start_response(
+        request,
+        kind="team.roster",
+        params={"team": team.pk},
+        team_id=team.pk,
+        back=reverse("teams:detail", args=[team.pk]),
+    )
 
 
 @require_GET_POST

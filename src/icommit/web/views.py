@@ -123,7 +123,13 @@ def job_download(request: AuthedRequest, pk: str) -> FileResponse:
     if job.status != "done" or not jobs.download_token_valid(job, request.GET.get("t", "")):
         raise NotFound()
     with transaction.atomic():
-        audit.record(actor=request.user, action="export.download", obj=job, purpose=job.kind)
+        audit.record(
+            actor=request.user,
+            action="export.download",
+            obj=job,
+            team_id=job.params.get("team_id"),
+            purpose=job.kind,
+        )
     return FileResponse(
         jobs.result_path(job).open("rb"),
         as_attachment=True,
