@@ -195,3 +195,10 @@ def test_a_profile_goes_stale_after_the_configured_age(world: World, settings) -
     settings.PROFILE_MAX_AGE_DAYS = 60
     assert selectors.profile_status(profile, now=later) == "current"
     assert selectors.profile_status(None) == "missing"
+
+
+def test_a_need_with_a_control_character_is_refused_and_nothing_is_saved(world: World) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        _save(world, needs=[{"code": "housing", "text": "quietly\x1b[8m hidden"}])
+    assert "needs" in caught.value.details
+    assert not RoleProfileVersion.objects.exists()

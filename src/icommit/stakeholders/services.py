@@ -23,6 +23,8 @@ from icommit.core import audit
 from icommit.core.exceptions import Conflict, ValidationFailed
 from icommit.core.outbox import mail_enqueue
 from icommit.core.services import snapshot, validate
+from icommit.core.text import clean as clean_text
+from icommit.core.text import normalise
 from icommit.stakeholders.content import content
 from icommit.stakeholders.models import (
     Organisation,
@@ -283,14 +285,15 @@ _ITEM_TEXT = 500
 
 
 def _text(name: str, value: str, *, required: bool = False, limit: int = _LONG_TEXT) -> str:
-    value = (value or "").strip()
+    value = normalise(value or "").strip()
     if required and not value:
         raise ValidationFailed.field(name, _("This field is required."))
     if len(value) > limit:
         raise ValidationFailed.field(
             name, _("Keep this under %(limit)d characters.") % {"limit": limit}
         )
-    return value
+    # The entries of needs and offers are JSON, which the model's text guard does not see.
+    return clean_text(value, field=name, max_length=limit)
 
 
 def _items(name: str, items: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
