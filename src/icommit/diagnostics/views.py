@@ -313,7 +313,7 @@ def results(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_POST
 @login_required
 @_closed_only
 def results_pdf(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
@@ -328,7 +328,7 @@ def results_pdf(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_GET
 @login_required
 @_closed_only
 def results_csv(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:

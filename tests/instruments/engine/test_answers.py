@@ -227,3 +227,16 @@ def test_empty_values_count_as_not_answered(collaboration: Definition) -> None:
         audience="security",
         complete=False,
     )
+
+
+@pytest.mark.parametrize("bad", ["a\x00b", "a\x1b[2Jb", "abc\u202edcba"])
+def test_a_text_answer_with_a_control_character_is_refused(
+    collaboration: Definition, bad: str
+) -> None:
+    found = problems(collaboration, {"purpose_1": 3, "why_not": bad}, complete=False)
+    assert found == {"why_not": ["contains a control character or a reading-direction override"]}
+
+
+def test_a_text_answer_keeps_tabs_and_line_ends(collaboration: Definition) -> None:
+    answers = {"purpose_1": 3, "why_not": "a\tb\r\nc\nd"}
+    check_answers(collaboration, answers, audience="security", complete=False)

@@ -8,6 +8,7 @@ answers to items that do not apply are an error, never silently ignored.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,6 +24,10 @@ from .definition import (
 )
 
 SOURCE = "answers"
+
+# The platform's text rule (``core.text``) restated without Django: no NUL, no control character
+# but tab and line ends, no bidirectional override or isolate.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def is_answered(value: Any) -> bool:
@@ -201,6 +206,8 @@ def _text(max_length: int, value: Any) -> list[str]:
         return ["expected text"]
     if len(value) > max_length:
         return [f"is longer than {max_length} characters"]
+    if _FORBIDDEN.search(value):
+        return ["contains a control character or a reading-direction override"]
     return []
 
 
