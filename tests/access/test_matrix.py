@@ -140,25 +140,38 @@ def build() -> MatrixWorld:
 
 
 def build_diagnostics(w: MatrixWorld) -> dict[str, Any]:
-    """diagnostics: round C answered by member, case manager and coordinator, then closed; round
-    R open, with the same three invited (observers are not invited) and no answers yet."""
+    """diagnostics: round C answered by member, case manager, coordinator and two more police
+    members (results need five), then closed; round R open, with the same five invited
+    (observers are not invited) and no answers yet."""
+    from django.utils import timezone
+
     from icommit.diagnostics import services as diagnostics
     from icommit.instruments.models import InstrumentVersion
 
     version = InstrumentVersion.objects.get(instrument__key="msc-diagnostics", number=1)
     coordinator = w.users[S.TEAM_COORDINATOR]
-    answering = [S.TEAM_MEMBER, S.TEAM_CASE_MANAGER, S.TEAM_COORDINATOR]
+    more = [UserFactory(), UserFactory()]
+    for person in more:
+        member_of(person, w.police)
+        TeamMembership.objects.create(
+            team=w.team, user=person, organisation=w.police, role=TeamRole.MEMBER
+        )
+    # confirmed a month ago by someone else: they count towards a round's minimum
+    OrganisationMembership.objects.filter(organisation=w.police).update(
+        confirmed_at=timezone.now() - datetime.timedelta(days=30), confirmed_by=UserFactory()
+    )
+    answering = [w.users[s] for s in (S.TEAM_MEMBER, S.TEAM_CASE_MANAGER, S.TEAM_COORDINATOR)]
     answers = {item.key: 3 for item in version.parsed.items() if item.type == "likert"}
     closes = diagnostics.today() + datetime.timedelta(days=7)
     with transaction.atomic():
         closed = diagnostics.round_open(
             actor=coordinator, team=w.team, version=version, title="C", closes_on=closes
         )
-        for subject in answering:
+        for person in [*answering, *more]:
             mine = {
                 k: v for k, v in answers.items() if not k.startswith("ns_")
             }  # police members answer the part for everyone
-            diagnostics.response_submit(actor=w.users[subject], round=closed, answers=mine)
+            diagnostics.response_submit(actor=person, round=closed, answers=mine)
         diagnostics.round_close(actor=coordinator, round=closed)
         open_round = diagnostics.round_open(
             actor=coordinator, team=w.team, version=version, title="R", closes_on=closes

@@ -3,7 +3,9 @@ real services, answers at a chosen level, and a clock on the ``services.today`` 
 
 ``answers_at`` answers every statement so that each dimension scores exactly
 ``(level - 1) * 25`` (reverse-worded statements are answered the other way), which makes the
-values on pages, PDFs, CSVs and API responses predictable to the decimal.
+values on pages, PDFs, CSVs and API responses predictable to the decimal. Members made here
+count towards a round's minimum (``vouch``: their organisation membership was confirmed a month
+ago by someone else) unless a test says otherwise.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from icommit.accounts.models import User
 from icommit.diagnostics import services
 from icommit.diagnostics.models import Participation, Round
 from icommit.instruments.models import InstrumentVersion
-from icommit.stakeholders.models import Organisation
+from icommit.stakeholders.models import Organisation, OrganisationMembership
 from icommit.stakeholders.sectors import Sector
 from icommit.teams.models import Team
 from tests.conftest import World
@@ -68,13 +70,37 @@ def shipped() -> InstrumentVersion:
     )
 
 
-def join(team: Team, org: Organisation, n: int, role: TeamRole = TeamRole.MEMBER) -> list[User]:
-    """``n`` new people who join the team for the organisation."""
+def voucher() -> User:
+    """The organisation administrator who confirmed the test members' memberships."""
+    found = User.objects.filter(email="voucher@test.org").first()
+    return found or UserFactory(email="voucher@test.org", full_name="Vera Voucher")
+
+
+def vouch(*people: User, days: int = 30, by: User | None = None) -> None:
+    """Their organisation memberships were confirmed ``days`` ago by ``by`` (the voucher)."""
+    OrganisationMembership.objects.filter(user__in=people, ended_at__isnull=True).update(
+        confirmed_at=timezone.now() - datetime.timedelta(days=days),
+        confirmed_by=by or voucher(),
+    )
+
+
+def join(
+    team: Team,
+    org: Organisation,
+    n: int,
+    role: TeamRole = TeamRole.MEMBER,
+    *,
+    counted: bool = True,
+) -> list[User]:
+    """``n`` new people who join the team for the organisation (counted: confirmed long ago
+    by someone else; else just now, as a puppet would be)."""
     people = []
     for _ in range(n):
         person = UserFactory()
         team_member(team, person, org, role)
         people.append(person)
+    if counted:
+        vouch(*people)
     return people
 
 
@@ -104,7 +130,6 @@ def open_round(
     version: InstrumentVersion | None = None,
     title: str = "Spring round",
     days: int = 14,
-    invite: bool = True,
 ) -> Round:
     with transaction.atomic():
         return services.round_open(
@@ -113,7 +138,6 @@ def open_round(
             version=version or shipped(),
             title=title,
             closes_on=services.today() + datetime.timedelta(days=days),
-            invite=invite,
         )
 
 
@@ -135,8 +159,19 @@ def submit(round: Round, people: Iterable[User], level: int, part_level: int | N
 
 
 def close(round: Round, actor: User) -> Round:
+    """Close by hand (refused unless the answers in guarantee the minimum)."""
     with transaction.atomic():
         return services.round_close(actor=actor, round=round)
+
+
+def close_by_date(round: Round) -> Round:
+    """Let the round's closing date pass (without moving the clock) and close it as the
+    schedule would: with results only if enough counted invitees answered."""
+    Round.objects.filter(pk=round.pk).update(
+        closes_on=services.today() - datetime.timedelta(days=1)
+    )
+    round.refresh_from_db()
+    return services.round_close_if_due(round=round)
 
 
 @dataclass
@@ -169,6 +204,7 @@ class Crew:
 
 @pytest.fixture
 def crew(world: World) -> Crew:
+    vouch(world.coordinator, world.member, world.observer)
     probation = OrganisationFactory(name="Probation Service", sector=Sector.PROBATION)
     social = OrganisationFactory(name="Social Services", sector=Sector.SOCIAL_SERVICES)
     school = OrganisationFactory(name="Comprehensive School", sector=Sector.SCHOOL)
@@ -216,10 +252,13 @@ def answered_round(
     people: tuple[list[User], list[User]] | None = None,
     part_level: int = 4,
     closed: bool = True,
+    by_date: bool = False,
 ) -> Answered:
     """A round in which one security member answers at each of the ``security`` levels and one
-    non-security member at each of the ``non_security`` levels (new people, or ``people``)."""
+    non-security member at each of the ``non_security`` levels (new people, or ``people``);
+    closed by hand, or ``by_date`` (the only way to close one with too few answers)."""
     team = team or world.team
+    vouch(world.coordinator, world.member)
     if people is None:
         police = OrganisationFactory(name="City Police", sector=Sector.POLICE)
         social = OrganisationFactory(name="Social Services", sector=Sector.SOCIAL_SERVICES)
@@ -230,8 +269,10 @@ def answered_round(
         submit(round, [person], level, part_level)
     for person, level in zip(non, non_security, strict=True):
         submit(round, [person], level, part_level)
-    if closed:
-        close(round, world.coordinator)
+    if closed and by_date:
+        round = close_by_date(round)
+    elif closed:
+        round = close(round, world.coordinator)
     return Answered(world, round, list(sec), list(non))
 
 

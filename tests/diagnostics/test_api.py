@@ -8,8 +8,17 @@ from typing import Any
 
 from django.test import Client
 
-from icommit.diagnostics.models import Participation, Round, RoundResponse
-from tests.diagnostics.conftest import ClientFor, Clock, Crew, answers_at, close, submit
+from icommit.diagnostics.models import Round, RoundResponse
+from tests.diagnostics.conftest import (
+    ClientFor,
+    Clock,
+    Crew,
+    answers_at,
+    close,
+    close_by_date,
+    join,
+    submit,
+)
 
 
 def _call(client: Client, method: str, url: str, body: object = None):
@@ -46,14 +55,16 @@ def test_a_coordinator_opens_a_round_and_members_list_it(
     round = Round.objects.get()
     assert body["id"] == round.pk and body["instrument"] == "msc-diagnostics"
     assert (body["version"], body["closes_on"], body["is_open"]) == (1, closes, True)
-    assert (body["invited"], body["answered"]) == (6, 0)
-    assert sum(r["invited"] for r in body["rates"]) == 6
+    assert (body["invited"], body["counted"], body["answered"]) == (6, 6, 0)
+    assert (body["min_respondents"], body["has_results"]) == (5, False)
+    assert body["rates"] == []  # nobody sees who answers while the round is open
     listed = client_for(crew.observer).get(_base(crew) + "/rounds")
     assert listed.status_code == 200
     [row] = listed.json()
-    assert (row["id"], row["title"], row["invited"], row["answered"]) == (
+    assert (row["id"], row["title"], row["invited"], row["counted"], row["answered"]) == (
         round.pk,
         "API round",
+        6,
         6,
         0,
     )
@@ -83,21 +94,16 @@ def test_opening_a_round_is_checked(crew: Crew, clock: Clock, client_for: Client
     _error(_call(client, "post", url, {"title": "S", "closes_on": soon}), 409, "conflict")
 
 
-def test_the_round_status_shows_rates_to_the_coordinator_only(
+def test_an_open_round_shows_only_the_total_of_answers(
     crew: Crew, running_round: Round, client_for: ClientFor
 ) -> None:
+    """While open, not even the coordinator learns who or which organisation has answered."""
     submit(running_round, [crew.teacher], 3)
     url = f"{_base(crew)}/rounds/{running_round.pk}"
     coordinator = client_for(crew.coordinator).get(url).json()
-    rates = {r["organisation"]: r for r in coordinator["rates"]}
-    assert rates["Comprehensive School"] == {
-        "organisation": "Comprehensive School",
-        "is_security": False,
-        "invited": 1,
-        "answered": 1,
-    }
-    assert rates["Police"]["is_security"] is True
+    assert coordinator["rates"] == []
     assert (coordinator["invited"], coordinator["answered"]) == (6, 1)
+    assert "Comprehensive School" not in json.dumps(coordinator)
     teacher = client_for(crew.teacher).get(url).json()
     assert teacher["rates"] == []
     assert (teacher["invited_me"], teacher["answered_me"]) == (True, True)
@@ -109,25 +115,62 @@ def test_the_round_status_shows_rates_to_the_coordinator_only(
     )
 
 
-def test_invite_and_close_through_the_api(
+def test_a_closed_round_shows_the_coordinator_the_rates_by_organisation(
     crew: Crew, running_round: Round, client_for: ClientFor
 ) -> None:
-    from tests.diagnostics.conftest import join
+    submit(running_round, [p for p in crew.respondents if p != crew.coordinator], 3)
+    close(running_round, crew.coordinator)
+    url = f"{_base(crew)}/rounds/{running_round.pk}"
+    coordinator = client_for(crew.coordinator).get(url).json()
+    rates = {r["organisation"]: r for r in coordinator["rates"]}
+    assert rates["Comprehensive School"] == {
+        "organisation": "Comprehensive School",
+        "is_security": False,
+        "invited": 1,
+        "answered": 1,
+    }
+    assert rates["Police"]["is_security"] is True
+    assert (coordinator["invited"], coordinator["answered"], coordinator["has_results"]) == (
+        6,
+        5,
+        True,
+    )
+    assert client_for(crew.teacher).get(url).json()["rates"] == []
 
+
+def test_the_coordinator_sees_how_many_would_be_invited_and_counted_before_opening(
+    crew: Crew, client_for: ClientFor
+) -> None:
+    join(crew.team, crew.social, 2, counted=False)
+    url = _base(crew) + "/invitees"
+    body = client_for(crew.coordinator).get(url).json()
+    assert body == {
+        "invited": 8,
+        "counted": 6,
+        "vouched_days": 14,
+        "minimums": {"msc-diagnostics": 5},
+    }
+    _error(client_for(crew.teacher).get(url), 403, "forbidden")
+    _error(client_for(crew.world.outsider).get(url), 404, "not_found")
+
+
+def test_close_through_the_api_and_newcomers_are_not_invited(
+    crew: Crew, running_round: Round, client_for: ClientFor
+) -> None:
     client = client_for(crew.coordinator)
     url = f"{_base(crew)}/rounds/{running_round.pk}"
-    first, second = join(crew.team, crew.social, 2)
-    response = _call(client, "post", url + "/invite")
-    assert response.status_code == 200 and response.json() == {"invited": 2}
-    assert _call(client, "post", url + "/invite").json() == {"invited": 0}
-    assert Participation.objects.filter(round=running_round, user__in=[first, second]).count() == 2
-    assert not Participation.objects.filter(round=running_round, user=crew.observer).exists()
+    join(crew.team, crew.social, 2)
+    assert client.post(url + "/invite", content_type="application/json").status_code == 404
+    assert client.get(url).json()["invited"] == 6
     _error(_call(client_for(crew.teacher), "post", url + "/close"), 403, "forbidden")
+    body = _error(_call(client, "post", url + "/close"), 409, "conflict")
+    assert "at least 5 answers" in body["message"]
+    submit(running_round, crew.respondents[:5], 3)
     closed = _call(client, "post", url + "/close")
     assert closed.status_code == 200
     assert closed.json()["is_open"] is False and closed.json()["closed_at"]
+    assert closed.json()["has_results"] is True
     _error(_call(client, "post", url + "/close"), 409, "conflict")
-    _error(_call(client, "post", url + "/invite", {}), 409, "conflict")
 
 
 def test_a_member_saves_reads_and_submits_their_own_answers(
@@ -183,7 +226,7 @@ def test_only_invitees_have_a_response(
 def test_a_closed_round_takes_no_more_answers(
     crew: Crew, running_round: Round, client_for: ClientFor
 ) -> None:
-    close(running_round, crew.coordinator)
+    close_by_date(running_round)
     url = f"{_base(crew)}/rounds/{running_round.pk}/response"
     client = client_for(crew.teacher)
     _error(_call(client, "put", url, {"answers": {"purpose_1": 3}}), 409, "conflict")
@@ -200,6 +243,7 @@ def test_results_come_only_from_a_closed_round(
     close(running_round, crew.coordinator)
     body = client_for(crew.observer).get(url).json()
     assert body["round_id"] == running_round.pk and body["respondents"] == 6
+    assert (body["has_results"], body["withheld_reason"], body["min_group"]) == (True, None, 5)
     purpose = next(d for d in body["dimensions"] if d["key"] == "purpose")
     assert purpose["team"] == 75.0 and purpose["band"] == "high"
     # security: police 1 + probation 1 = 2, so neither side is shown beside the team

@@ -77,7 +77,17 @@ def test_participation_records_taking_part_and_nothing_about_the_answers(
     crew: Crew, answered: Round
 ) -> None:
     names = {f.name for f in Participation._meta.concrete_fields}
-    assert names == {"id", "round", "user", "organisation", "invited_at", "submitted"}
+    assert names == {
+        "id",
+        "round",
+        "user",
+        "organisation",
+        "is_security",
+        "sector",
+        "counted",
+        "invited_at",
+        "submitted",
+    }
     answered_ids = set(
         Participation.objects.filter(round=answered, submitted=True).values_list(
             "user_id", flat=True

@@ -27,7 +27,13 @@ def test_the_demo_team_has_two_closed_rounds_with_a_gap_a_divergence_and_a_chang
     assert [r.is_open(today) for r in rounds] == [False, False, True]
     assert first.closed_at is not None and second.closed_at is not None
     assert first.closed_at < second.opened_at < second.closed_at < current.opened_at
-    assert first.responses.count() == 9 and second.responses.count() == 10
+    assert first.responses.count() == 12 and second.responses.count() == 14
+    # at least six on each side in the closed rounds, so that both sides can be shown
+    for closed in (first, second):
+        assert closed.has_results
+        assert closed.responses.filter(is_security=True).count() >= 6
+        assert closed.responses.filter(is_security=False).count() >= 6
+        assert not closed.participations.filter(counted=False).exists()
     # in the open round a few have answered and the teacher has started
     assert current.responses.count() == 3 and Draft.objects.filter(round=current).count() == 1
     teacher = User.objects.get(email="teacher@example.org")
@@ -42,10 +48,11 @@ def test_the_demo_team_has_two_closed_rounds_with_a_gap_a_divergence_and_a_chang
     assert "sharing" in results.divergences
     sharing = results.row("sharing")
     assert sharing is not None and sharing.divergence is not None and sharing.divergence > 15
+    assert {"all", "security", "non_security"} <= {s.group for s in sharing.scores if s.shown}
     changes = {row.domain: row.change for row in results.rows if row.change is not None}
     assert changes["roles"] >= 15 and changes["purpose"] > 0
     # the rounds were run through the services, so the audit log tells the same story
     participated = AuditEvent.objects.filter(
         action="diagnostics.round.participated", team_id=team.pk
     )
-    assert participated.count() == 9 + 10 + 3
+    assert participated.count() == 12 + 14 + 3

@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from icommit.core.models import AuditEvent, Job
 from icommit.diagnostics import reports, services
-from icommit.diagnostics.models import Participation, Round
+from icommit.diagnostics.models import Participation, Round, RoundResponse
 from tests import jobs
 from tests.conftest import World
 from tests.diagnostics.conftest import (
@@ -37,7 +37,7 @@ from tests.diagnostics.conftest import (
     text_of,
 )
 
-RULE = "Confidentiality rule: no value from fewer than 3 respondents is shown"
+RULE = "Confidentiality rule: no value resting on fewer than 5 respondents is shown"
 
 
 @dataclass
@@ -124,7 +124,7 @@ def _csv_groups(rows: list[dict[str, str]]) -> set[str]:
     return {r["Group key"] for r in rows}
 
 
-# --- (a) the subtraction case: 7 respondents, 2 of them security ------------------------------
+# --- (a) the subtraction case: 7 respondents, 2 of them security (fewer than 5) ------------------
 
 
 @pytest.fixture
@@ -168,22 +168,23 @@ def test_beside_the_team_total_neither_side_is_shown_when_one_side_is_small(
     assert "87.5" not in got.everything and "35.0" not in got.everything
 
 
-# --- (b) three and three: both sides shown, divergence computed -------------------------------
+# --- (b) five and five: both sides shown, divergence computed ---------------------------------
 
 
 @pytest.fixture
-def three_and_three(world: World) -> Answered:
-    # security 100, 100, 75 (mean 91.7); non-security 25, 25, 50 (mean 33.3); team 62.5
-    return answered_round(world, security=[5, 5, 4], non_security=[2, 2, 3])
+def five_and_five(world: World) -> Answered:
+    # security 100, 100, 100, 75, 75 (mean 90.0); non-security 25, 25, 25, 50, 50 (mean 35.0);
+    # team 62.5
+    return answered_round(world, security=[5, 5, 5, 4, 4], non_security=[2, 2, 2, 3, 3])
 
 
-def test_with_three_on_each_side_both_sides_and_their_divergence_are_shown(
-    three_and_three: Answered, outputs: Fetch
+def test_with_five_on_each_side_both_sides_and_their_divergence_are_shown(
+    five_and_five: Answered, outputs: Fetch
 ) -> None:
-    got = outputs(three_and_three, pdf=True)
+    got = outputs(five_and_five, pdf=True)
     for text in (got.page, got.pdf_html, got.pdf_text or got.pdf_html):
-        assert "62.5" in text and "91.7" in text and "33.3" in text
-        assert "58.4" in text  # security minus non-security, from the shown values
+        assert "62.5" in text and "90.0" in text and "35.0" in text
+        assert "55.0" in text  # security minus non-security, from the shown values
     assert "divergent" in got.page
     assert "City Police (security)" not in got.page  # sectors are labelled by sector
     assert "Police (security)" in got.page and "Social services (non-security)" in got.page
@@ -197,13 +198,13 @@ def test_with_three_on_each_side_both_sides_and_their_divergence_are_shown(
     security_purpose = next(
         r for r in got.csv_rows if (r["Dimension key"], r["Group key"]) == ("purpose", "security")
     )
-    assert (security_purpose["Respondents"], security_purpose["Score"]) == ("3", "91.7")
+    assert (security_purpose["Respondents"], security_purpose["Score"]) == ("5", "90.0")
     dims = {d["key"]: d for d in got.api["dimensions"]}
     purpose = dims["purpose"]
     assert purpose["team"] == 62.5
-    assert purpose["groups"]["security"] == {"score": 91.7, "n": 3, "band": "high", "change": None}
-    assert purpose["groups"]["non_security"]["score"] == 33.3
-    assert purpose["divergence"] == 58.4 and purpose["divergent"] is True
+    assert purpose["groups"]["security"] == {"score": 90.0, "n": 5, "band": "high", "change": None}
+    assert purpose["groups"]["non_security"]["score"] == 35.0
+    assert purpose["divergence"] == 55.0 and purpose["divergent"] is True
     assert "purpose" in got.api["divergences"]
     # the non-security part: nobody on the security side, so no divergence there
     assert dims["ns_heard"]["divergence"] is None
@@ -217,8 +218,8 @@ def test_with_three_on_each_side_both_sides_and_their_divergence_are_shown(
 def test_a_gap_is_a_dimension_where_the_team_is_in_the_lowest_band(
     world: World, outputs: Fetch
 ) -> None:
-    got = outputs(answered_round(world, security=[2, 2, 2], non_security=[1, 2, 3]))
-    # team (25 * 3 + 0 + 25 + 50) / 6 = 25.0: every common dimension is a gap
+    got = outputs(answered_round(world, security=[2] * 5, non_security=[1, 2, 3, 1, 3]))
+    # team (25 * 5 + 0 + 25 + 50 + 0 + 50) / 10 = 25.0: every common dimension is a gap
     assert got.api["dimensions"][0]["team"] == 25.0
     assert got.api["dimensions"][0]["gap"] is True
     assert "purpose" in got.api["gaps"] and "ns_heard" not in got.api["gaps"]
@@ -226,32 +227,44 @@ def test_a_gap_is_a_dimension_where_the_team_is_in_the_lowest_band(
     assert "Needs attention" in got.page
 
 
-# --- (c) fewer than three respondents in total -----------------------------------------------
+# --- (c) fewer than the minimum of counted answers: the round closes without results ---------
 
 
-def test_with_fewer_than_three_respondents_nothing_is_shown_anywhere(
-    world: World, outputs: Fetch
+def test_a_round_closed_by_date_with_too_few_answers_has_no_results_anywhere(
+    world: World, client_for: ClientFor
 ) -> None:
-    # 75.0 and 25.0, team 50.0: none of it may appear
-    got = outputs(answered_round(world, security=[4], non_security=[2]), pdf=True)
-    assert "Scores by dimension and group" not in got.page  # no chart is drawn
-    notice = "Fewer than 3 people answered, so no results can be shown."
-    assert notice in got.page and notice in got.pdf_html
-    if got.pdf_text is not None:
-        assert "Fewer than 3 people answered" in " ".join(got.pdf_text.split())
-    for text in (got.page, got.pdf_html, got.pdf_text or ""):
+    # four answers (75.0, 75.0, 25.0, 25.0; team 50.0): none of it may appear, and why is said
+    answered = answered_round(world, security=[4, 4], non_security=[2, 2], by_date=True)
+    round = answered.round
+    assert round.closed_at is not None and not round.has_results
+    assert not RoundResponse.objects.filter(round=round).exists()  # the answers are deleted
+    client = client_for(world.member)
+    args = (round.team_id, round.pk)
+    page = text_of(client.get(reverse("diagnostics:results", args=args)).content.decode())
+    reason = "This round closed with fewer than 5 answers from invitees who count"
+    assert reason in page
+    assert "Scores by dimension and group" not in page  # no chart is drawn
+    report = reports.round_report(user=world.member, round=round, lang="en")
+    pdf_html = text_of(render_to_string("diagnostics/results_pdf.html", {"report": report}))
+    assert reason in pdf_html
+    api = client.get(f"/api/v1/teams/{round.team_id}/diagnostics/rounds/{round.pk}/results")
+    body = api.json()
+    assert body["has_results"] is False and reason in body["withheld_reason"]
+    assert all(d["team"] is None and d["groups"] == {} for d in body["dimensions"])
+    assert body["gaps"] == [] and body["divergences"] == []
+    assert all(d["recommendations"] == [] for d in body["dimensions"])
+    csv = client.get(reverse("diagnostics:results_csv", args=args), follow=True)
+    assert reason in text_of(csv.content.decode())  # refused, back on the round page
+    assert not AuditEvent.objects.filter(action="export.download").exists()
+    for text in (page, pdf_html, json.dumps(body)):
         assert "75.0" not in text and "25.0" not in text and "50.0" not in text
-    assert got.csv_rows == []
-    assert all(d["team"] is None and d["groups"] == {} for d in got.api["dimensions"])
-    assert got.api["gaps"] == [] and got.api["divergences"] == []
-    assert all(d["recommendations"] == [] for d in got.api["dimensions"])
 
 
 # --- (d) an open round has no results yet ----------------------------------------------------
 
 
 def test_results_of_an_open_round_are_refused(world: World, client_for: ClientFor) -> None:
-    answered = answered_round(world, security=[4, 4, 4], non_security=[2, 2, 2], closed=False)
+    answered = answered_round(world, security=[4] * 5, non_security=[2] * 5, closed=False)
     round = answered.round
     client = client_for(world.coordinator)
     api = client.get(f"/api/v1/teams/{round.team_id}/diagnostics/rounds/{round.pk}/results")
@@ -276,9 +289,9 @@ def test_results_of_an_open_round_are_refused(world: World, client_for: ClientFo
 
 
 def test_the_rule_is_stated_on_the_page_and_in_the_report(
-    three_and_three: Answered, outputs: Fetch
+    five_and_five: Answered, outputs: Fetch
 ) -> None:
-    got = outputs(three_and_three)
+    got = outputs(five_and_five)
     assert RULE in got.page and RULE in got.pdf_html
     assert "worked out from it by subtraction" in got.page
 
@@ -287,10 +300,10 @@ def test_the_rule_is_stated_on_the_page_and_in_the_report(
 
 
 def test_the_change_since_the_previous_closed_round_is_shown(world: World, outputs: Fetch) -> None:
-    first = answered_round(world, security=[2, 2, 2], non_security=[2, 2, 2], title="Baseline")
+    first = answered_round(world, security=[2] * 5, non_security=[2] * 5, title="Baseline")
     people = (first.security, first.non_security)
     second = answered_round(
-        world, security=[4, 4, 4], non_security=[4, 4, 4], title="Year two", people=people
+        world, security=[4] * 5, non_security=[4] * 5, title="Year two", people=people
     )
     got = outputs(second)
     api = got.api
@@ -309,11 +322,11 @@ def test_the_change_since_the_previous_closed_round_is_shown(world: World, outpu
 
 
 def test_a_hidden_group_in_the_previous_round_gives_no_change(world: World, outputs: Fetch) -> None:
-    police_and_social = answered_round(world, security=[2, 2], non_security=[2, 2, 2, 2])
+    police_and_social = answered_round(world, security=[2] * 4, non_security=[2] * 5)
     sec, non = police_and_social.security, police_and_social.non_security
     police = Participation.objects.get(round=police_and_social.round, user=sec[0]).organisation
     sec = [*sec, *join(world.team, police, 1)]
-    second = answered_round(world, security=[4, 4, 4], non_security=[4, 4, 4, 4], people=(sec, non))
+    second = answered_round(world, security=[4] * 5, non_security=[4] * 5, people=(sec, non))
     purpose = next(d for d in outputs(second).api["dimensions"] if d["key"] == "purpose")
     assert purpose["change"] == 50.0  # the team was shown both times
     assert purpose["groups"]["security"]["change"] is None  # hidden the first time
@@ -326,6 +339,7 @@ def test_a_round_past_its_date_is_closed_before_its_results_are_shown(
     from icommit.diagnostics.models import Draft
 
     submit(running_round, [crew.police_officer, crew.coordinator, crew.teacher], 3)
+    submit(running_round, crew.social_workers, 3)
     with transaction.atomic():
         services.response_save(
             actor=crew.probation_officer, round=running_round, answers={"purpose_1": 2}
@@ -337,4 +351,5 @@ def test_a_round_past_its_date_is_closed_before_its_results_are_shown(
     assert response.status_code == 200
     running_round.refresh_from_db()
     assert running_round.closed_at is not None and running_round.closed_by is None
+    assert running_round.has_results and "50.0" in text_of(response.content.decode())
     assert not Draft.objects.filter(round=running_round).exists()

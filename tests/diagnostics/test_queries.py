@@ -15,7 +15,15 @@ from icommit.accounts.models import User
 from icommit.diagnostics.models import Round
 from icommit.stakeholders.sectors import Sector
 from icommit.teams.models import Team
-from tests.diagnostics.conftest import ClientFor, close, join, open_round, submit
+from tests.diagnostics.conftest import (
+    ClientFor,
+    close,
+    close_by_date,
+    join,
+    open_round,
+    submit,
+    vouch,
+)
 from tests.factories import OrganisationFactory, TeamFactory, UserFactory, team_member
 
 #: Upper bounds, so a constant but wasteful page is caught too.
@@ -37,6 +45,7 @@ def _round_of(n: int) -> Sized:
     social = OrganisationFactory(sector=Sector.SOCIAL_SERVICES)
     coordinator = UserFactory()
     team_member(team, coordinator, social, TeamRole.COORDINATOR)
+    vouch(coordinator)
     police = OrganisationFactory(sector=Sector.POLICE)
     probation = OrganisationFactory(sector=Sector.PROBATION)
     school = OrganisationFactory(sector=Sector.SCHOOL)
@@ -103,11 +112,13 @@ def test_the_rounds_list_costs_the_same_for_one_and_four_rounds(
     for rounds in (1, 4):
         team = TeamFactory()
         coordinator = UserFactory()
-        team_member(team, coordinator, OrganisationFactory(), TeamRole.COORDINATOR)
+        organisation = OrganisationFactory()
+        team_member(team, coordinator, organisation, TeamRole.COORDINATOR)
+        join(team, organisation, 5)
         for n in range(rounds):
             round = open_round(coordinator, team, title=f"Round {n}")
             if n < rounds - 1:
-                close(round, coordinator)
+                close_by_date(round)
         teams.append((team, coordinator))
     counts = []
     for team, coordinator in teams:

@@ -1,4 +1,4 @@
-"""The round lifecycle through the services: open, invite, remind, answer, submit, close."""
+"""The round lifecycle through the services: open (inviting), remind, answer, submit, close."""
 
 from __future__ import annotations
 
@@ -21,12 +21,12 @@ from icommit.instruments.models import InstrumentVersion, Response, ResponseScor
 from icommit.instruments.services import version_store
 from icommit.stakeholders.sectors import Sector
 from icommit.teams.models import TeamMembership
-from tests.conftest import World
 from tests.diagnostics.conftest import (
     Clock,
     Crew,
     answers_at,
     close,
+    close_by_date,
     join,
     open_round,
     shipped,
@@ -129,6 +129,20 @@ def test_a_coordinator_opens_a_round_and_every_member_but_observers_is_invited(
     by_user = {p.user_id: p for p in Participation.objects.filter(round=round)}
     assert by_user[crew.police_officer.pk].organisation == crew.world.police
     assert by_user[crew.teacher.pk].organisation == crew.school
+    # the group each invitee's answers will count in, and whether they count, are fixed now
+    assert (
+        by_user[crew.police_officer.pk].is_security,
+        by_user[crew.police_officer.pk].sector,
+    ) == (
+        True,
+        Sector.POLICE,
+    )
+    assert (by_user[crew.teacher.pk].is_security, by_user[crew.teacher.pk].sector) == (
+        False,
+        Sector.SCHOOL,
+    )
+    assert all(p.counted for p in by_user.values())
+    assert round.min_respondents == 5 and not round.has_results
     assert not any(p.submitted for p in by_user.values())
     mails = list(OutboxMessage.objects.order_by("pk"))
     assert sorted(m.to for m in mails) == sorted(p.email for p in crew.respondents)
@@ -139,15 +153,24 @@ def test_a_coordinator_opens_a_round_and_every_member_but_observers_is_invited(
     for event in (opened, invite):
         assert (event.team_id, event.actor_id) == (crew.team.pk, crew.coordinator.pk)
         assert (event.object_type, event.object_id) == ("diagnostics.round", str(round.pk))
-    assert AuditDetail.objects.get(event=invite).data["invited"] == sorted(invited)
+    assert AuditDetail.objects.get(event=invite).data == {"invited": sorted(invited), "counted": 6}
     assert AuditDetail.objects.get(event=opened).data["title"] == "Spring round"
 
 
-def test_opening_without_inviting_sends_no_mail(crew: Crew) -> None:
-    round = open_round(crew.coordinator, crew.team, invite=False)
-    assert not Participation.objects.filter(round=round).exists()
-    assert not OutboxMessage.objects.exists()
-    assert not _events("diagnostics.round.invited")
+def test_there_is_no_inviting_later_or_inviting_a_chosen_few() -> None:
+    """The invitations are the team at opening: no later invitation (a puppet added after
+    opening), no choice of invitees (a round of the target and people who know their own
+    answers would give the target's away by subtraction)."""
+    import inspect
+
+    assert not hasattr(services, "round_invite")
+    assert list(inspect.signature(services.round_open).parameters) == [
+        "actor",
+        "team",
+        "version",
+        "title",
+        "closes_on",
+    ]
 
 
 @pytest.mark.parametrize("who", ["police_officer", "observer"])
@@ -184,9 +207,10 @@ def test_a_round_is_validated_with_the_field_named(
 
 
 def test_a_round_may_close_today_or_in_180_days(crew: Crew) -> None:
-    first = open_round(crew.coordinator, crew.team, days=0, invite=False)
-    close(first, crew.coordinator)
-    second = open_round(crew.coordinator, crew.team, days=services.MAX_OPEN_DAYS, invite=False)
+    first = open_round(crew.coordinator, crew.team, days=0)
+    assert first.is_open(services.today())
+    close_by_date(first)
+    second = open_round(crew.coordinator, crew.team, days=services.MAX_OPEN_DAYS)
     assert second.is_open(services.today())
 
 
@@ -213,35 +237,68 @@ def test_a_round_past_its_date_does_not_block_the_next(
     assert later.is_open(clock.day) and not running_round.is_open(clock.day)
 
 
-# --- inviting and reminding -----------------------------------------------------------------
+# --- the invitations are fixed, and reminding --------------------------------------------------
 
 
-def test_inviting_again_invites_only_new_members(crew: Crew, running_round: Round) -> None:
+def test_a_member_who_joins_after_the_round_opened_is_not_invited(
+    crew: Crew, running_round: Round
+) -> None:
     before = OutboxMessage.objects.count()
-    newcomers = join(crew.team, crew.social, 2)
-    join(crew.team, crew.social, 1, role=TeamRole.OBSERVER)
-    with transaction.atomic():
-        invited = services.round_invite(actor=crew.coordinator, round=running_round)
-    assert invited == 2
-    new_mail = OutboxMessage.objects.order_by("pk")[before:]
-    assert sorted(m.to for m in new_mail) == sorted(p.email for p in newcomers)
-    assert Participation.objects.filter(round=running_round).count() == len(crew.respondents) + 2
-    with transaction.atomic():
-        assert services.round_invite(actor=crew.coordinator, round=running_round) == 0
-    assert OutboxMessage.objects.count() == before + 2
-    assert len(_events("diagnostics.round.invited")) == 2  # the first invitation and this one
-
-
-def test_there_is_no_inviting_a_chosen_few(crew: Crew, running_round: Round) -> None:
-    """A round of the target and two people who know their own answers would give the target's
-    away by subtraction, so invitations always go to every member not yet invited."""
-    import inspect
-
-    assert list(inspect.signature(services.round_invite).parameters) == ["actor", "round"]
     [newcomer] = join(crew.team, crew.social, 1)
+    assert not Participation.objects.filter(round=running_round, user=newcomer).exists()
+    with pytest.raises(Forbidden), transaction.atomic():
+        services.response_save(actor=newcomer, round=running_round, answers={"purpose_1": 3})
     with transaction.atomic():
-        assert services.round_invite(actor=crew.coordinator, round=running_round) == 1
-    assert Participation.objects.filter(round=running_round, user=newcomer).exists()
+        services.round_remind(actor=crew.coordinator, round=running_round)
+    reminded = set(OutboxMessage.objects.order_by("pk")[before:].values_list("to", flat=True))
+    assert newcomer.email not in reminded and len(reminded) == len(crew.respondents)
+    # the next round invites them
+    close_by_date(running_round)
+    later = open_round(crew.coordinator, crew.team, title="Autumn round")
+    assert Participation.objects.filter(round=later, user=newcomer).exists()
+
+
+def test_role_changes_after_opening_do_not_change_the_invitations(
+    crew: Crew, running_round: Round
+) -> None:
+    from icommit.teams import services as teams
+
+    invited = set(
+        Participation.objects.filter(round=running_round).values_list("user_id", flat=True)
+    )
+    to_observer = TeamMembership.objects.get(team=crew.team, user=crew.teacher, ended_at=None)
+    to_member = TeamMembership.objects.get(team=crew.team, user=crew.observer, ended_at=None)
+    with transaction.atomic():
+        teams.team_member_set_role(
+            actor=crew.coordinator, membership=to_observer, role=TeamRole.OBSERVER
+        )
+        teams.team_member_set_role(
+            actor=crew.coordinator, membership=to_member, role=TeamRole.MEMBER
+        )
+    assert (
+        set(Participation.objects.filter(round=running_round).values_list("user_id", flat=True))
+        == invited
+    )
+    # the teacher, an observer now, was invited and still answers; the former observer was not
+    submit(running_round, [crew.teacher], 4)
+    with pytest.raises(Forbidden), transaction.atomic():
+        services.response_save(actor=crew.observer, round=running_round, answers={"purpose_1": 3})
+
+
+def test_the_group_of_an_invitee_is_the_one_at_opening(crew: Crew, running_round: Round) -> None:
+    """Turning an organisation into a security actor after opening moves no answers."""
+    from icommit.stakeholders.services import organisation_set_flags
+
+    with transaction.atomic():
+        organisation_set_flags(
+            actor=crew.world.admin,
+            organisation=crew.school,
+            is_security=True,
+            is_state=True,
+            reason="test",
+        )
+    submit(running_round, [crew.teacher], 3)
+    assert not RoundResponse.objects.get().is_security
 
 
 def test_a_reminder_skips_people_who_have_left_the_team(crew: Crew, running_round: Round) -> None:
@@ -277,6 +334,7 @@ def test_an_answer_waits_for_a_closing_that_holds_the_round(
     crew: Crew, running_round: Round
 ) -> None:
     """Answering locks the round, as closing does: an answer cannot land after the close."""
+    submit(running_round, [p for p in crew.respondents if p != crew.teacher], 3)
     with transaction.atomic():
         services.round_close(actor=crew.coordinator, round=running_round)
     stale = Round.objects.get(pk=running_round.pk)
@@ -303,9 +361,7 @@ def test_a_reminder_goes_only_to_those_who_have_not_answered(
     }
 
 
-def test_members_may_not_invite_or_remind(crew: Crew, running_round: Round) -> None:
-    with pytest.raises(Forbidden), transaction.atomic():
-        services.round_invite(actor=crew.police_officer, round=running_round)
+def test_members_may_not_remind(crew: Crew, running_round: Round) -> None:
     with pytest.raises(Forbidden), transaction.atomic():
         services.round_remind(actor=crew.police_officer, round=running_round)
 
@@ -410,17 +466,18 @@ def test_a_dimension_with_too_few_answers_is_not_scored(crew: Crew, running_roun
     assert RoundResponse.objects.get().is_security
 
 
-def test_submitting_checks_that_required_items_are_answered(world: World) -> None:
+def test_submitting_checks_that_required_items_are_answered(crew: Crew) -> None:
     version = _version(WITH_REQUIRED)
-    round = open_round(world.coordinator, world.team, version=version)
+    round = open_round(crew.coordinator, crew.team, version=version)
+    member = crew.police_officer
     with pytest.raises(ValidationFailed) as caught:
-        services.response_submit(actor=world.member, round=round, answers={"plan": 4})
+        services.response_submit(actor=member, round=round, answers={"plan": 4})
     assert caught.value.details == {"goal": ["is required"]}
     assert not Response.objects.exists()
     with transaction.atomic():
-        services.response_save(actor=world.member, round=round, answers={"plan": 4})
+        services.response_save(actor=member, round=round, answers={"plan": 4})
     with transaction.atomic():
-        services.response_submit(actor=world.member, round=round, answers={"goal": 5})
+        services.response_submit(actor=member, round=round, answers={"goal": 5})
     assert ResponseScore.objects.get().score == 87.5
     assert Response.objects.get().answers == {"plan": 4, "goal": 5}
 
@@ -444,12 +501,13 @@ def test_only_invitees_may_answer(crew: Crew, running_round: Round) -> None:
 def test_answers_to_a_round_closed_by_hand_are_refused(crew: Crew, running_round: Round) -> None:
     with transaction.atomic():
         services.response_save(actor=crew.teacher, round=running_round, answers={"purpose_1": 3})
+    submit(running_round, [p for p in crew.respondents if p != crew.teacher], 3)
     close(running_round, crew.coordinator)
     running_round.refresh_from_db()
     for work in (services.response_save, services.response_submit):
         with pytest.raises(Conflict):
             work(actor=crew.teacher, round=running_round, answers={"purpose_2": 3})
-    assert not Response.objects.exists()
+    assert Response.objects.count() == 5
     assert not Draft.objects.exists()  # closing discarded the unfinished draft
 
 
@@ -463,7 +521,7 @@ def test_answers_after_the_closing_date_are_refused(
     with pytest.raises(Conflict):
         services.response_submit(actor=crew.teacher, round=running_round, answers={})
     with pytest.raises(Conflict), transaction.atomic():
-        services.round_invite(actor=crew.coordinator, round=running_round)
+        services.round_remind(actor=crew.coordinator, round=running_round)
     assert not Response.objects.exists()
 
 
@@ -471,16 +529,17 @@ def test_answers_after_the_closing_date_are_refused(
 
 
 def test_closing_by_hand_discards_drafts_and_is_audited(crew: Crew, running_round: Round) -> None:
-    submit(running_round, [crew.police_officer], 4)
+    submit(running_round, [p for p in crew.respondents if p != crew.teacher], 4)
     with transaction.atomic():
         services.response_save(actor=crew.teacher, round=running_round, answers={"purpose_1": 3})
     closed = close(running_round, crew.coordinator)
     assert closed.closed_at is not None and closed.closed_by == crew.coordinator
+    assert closed.has_results
     assert not Draft.objects.exists()
-    assert RoundResponse.objects.count() == 1  # submitted answers stay
+    assert RoundResponse.objects.count() == 5  # submitted answers stay
     [event] = _events("diagnostics.round.closed")
     assert (event.actor_id, event.team_id) == (crew.coordinator.pk, crew.team.pk)
-    assert AuditDetail.objects.get(event=event).data == {"by": "hand"}
+    assert AuditDetail.objects.get(event=event).data == {"by": "hand", "results": True}
     with pytest.raises(Conflict):
         close(running_round, crew.coordinator)
     with pytest.raises(Forbidden):
@@ -493,6 +552,7 @@ def test_rounds_past_their_closing_date_are_closed_by_the_schedule(
     due = open_round(crew.coordinator, crew.team, days=3)
     with transaction.atomic():
         services.response_save(actor=crew.teacher, round=due, answers={"purpose_1": 3})
+    join(crew.world.other_team, crew.social, 5)
     other = open_round(crew.world.other_coordinator, crew.world.other_team, days=30)
     clock.day = due.closes_on
     assert services.rounds_close_due() == 0  # open until the end of its closing date
@@ -506,7 +566,7 @@ def test_rounds_past_their_closing_date_are_closed_by_the_schedule(
     assert not Draft.objects.exists()
     [event] = _events("diagnostics.round.closed")
     assert event.actor_id is None and event.team_id == crew.team.pk
-    assert AuditDetail.objects.get(event=event).data == {"by": "date"}
+    assert AuditDetail.objects.get(event=event).data == {"by": "date", "results": False}
 
 
 # --- the audit log ---------------------------------------------------------------------------

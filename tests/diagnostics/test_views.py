@@ -22,6 +22,8 @@ from tests.diagnostics.conftest import (
     answered_round,
     answers_at,
     close,
+    close_by_date,
+    join,
     shipped,
     submit,
     text_of,
@@ -66,14 +68,16 @@ def test_a_coordinator_opens_a_round_from_the_page(
     url = reverse("diagnostics:round_open", args=(crew.team.pk,))
     page = client.get(url)
     assert page.status_code == 200
-    assert "MSC team diagnostics: how we work together (v1)" in page.content.decode()
+    assert (
+        "MSC team diagnostics: how we work together (v1; results from 5 answers)"
+        in page.content.decode()
+    )
     response = client.post(
         url,
         {
             "title": "Autumn round",
             "version": str(shipped().pk),
             "closes_on": (clock.day + datetime.timedelta(days=10)).isoformat(),
-            "invite": "on",
         },
     )
     round = Round.objects.get()
@@ -123,21 +127,20 @@ def test_only_the_coordinator_reaches_the_opening_form(crew: Crew, client_for: C
 # --- running a round -------------------------------------------------------------------------
 
 
-def test_only_the_coordinator_sees_the_response_rate_by_organisation(
+def test_while_open_the_round_page_shows_only_how_many_have_answered(
     crew: Crew, running_round: Round, client_for: ClientFor
 ) -> None:
     submit(running_round, [crew.social_workers[0], crew.police_officer], 4)
     coordinator = text_of(
         client_for(crew.coordinator).get(_url("round", running_round)).content.decode()
     )
-    assert "Response rate by organisation" in coordinator
     assert "2 of 6 invited members have answered." in coordinator
-    assert "Social Services no 2 1 50 %" in coordinator
-    assert "Police yes 1 1 100 %" in coordinator
-    assert "Comprehensive School no 1 0 0 %" in coordinator
+    assert "6 of the invitees count towards the minimum" in coordinator
+    # no organisation, no rate: not who, not which organisation
+    assert "Social Services" not in coordinator and "Police" not in coordinator
+    assert "%" not in coordinator and "Who has taken part" not in coordinator
     member = text_of(client_for(crew.teacher).get(_url("round", running_round)).content.decode())
-    assert "Response rate by organisation" not in member
-    assert "Social Services" not in member and "50 %" not in member
+    assert "2 of 6 invited members have answered." in member
     assert "Answer the questionnaire" in member
     answered = text_of(
         client_for(crew.police_officer).get(_url("round", running_round)).content.decode()
@@ -145,15 +148,37 @@ def test_only_the_coordinator_sees_the_response_rate_by_organisation(
     assert "You have answered this round." in answered
 
 
-def test_the_coordinator_invites_reminds_and_closes_from_the_round_page(
+def test_once_closed_the_coordinator_sees_the_response_rate_by_organisation(
+    crew: Crew, running_round: Round, client_for: ClientFor
+) -> None:
+    submit(running_round, [p for p in crew.respondents if p != crew.teacher], 4)
+    close(running_round, crew.coordinator)
+    coordinator = text_of(
+        client_for(crew.coordinator).get(_url("round", running_round)).content.decode()
+    )
+    assert "Social Services no 2 2 100 %" in coordinator
+    assert "Police yes 1 1 100 %" in coordinator
+    assert "Comprehensive School no 1 0 0 %" in coordinator
+    member = text_of(client_for(crew.teacher).get(_url("round", running_round)).content.decode())
+    assert "Social Services" not in member and "100 %" not in member
+
+
+def test_the_coordinator_reminds_and_closes_from_the_round_page(
     crew: Crew, running_round: Round, client_for: ClientFor
 ) -> None:
     client = client_for(crew.coordinator)
-    for name in ("round_invite", "round_remind", "round_close"):
-        response = client.post(_url(name, running_round))
-        assert response.status_code == 302 and response["Location"] == _url("round", running_round)
+    response = client.post(_url("round_remind", running_round))
+    assert response.status_code == 302 and response["Location"] == _url("round", running_round)
+    # too few answers: closing is refused, with the reason
+    page = text_of(client.post(_url("round_close", running_round), follow=True).content.decode())
+    assert "The round cannot be closed early: results need at least 5 answers" in page
     running_round.refresh_from_db()
-    assert running_round.closed_at is not None
+    assert running_round.closed_at is None
+    submit(running_round, crew.respondents[:5], 4)
+    response = client.post(_url("round_close", running_round))
+    assert response.status_code == 302 and response["Location"] == _url("round", running_round)
+    running_round.refresh_from_db()
+    assert running_round.closed_at is not None and running_round.has_results
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"diagnostics.round.reminded", "diagnostics.round.closed"} <= actions
     # closing twice shows why instead of failing
@@ -161,11 +186,22 @@ def test_the_coordinator_invites_reminds_and_closes_from_the_round_page(
     assert "already closed" in page.content.decode()
 
 
+def test_there_is_no_page_to_invite_later(
+    crew: Crew, running_round: Round, client_for: ClientFor
+) -> None:
+    join(crew.team, crew.social, 1)
+    client = client_for(crew.coordinator)
+    url = f"/teams/{crew.team.pk}/diagnostics/{running_round.pk}/invite/"
+    assert client.post(url).status_code == 404
+    page = text_of(client.get(_url("round", running_round)).content.decode())
+    assert "Invite" not in page and "6 invited" in page
+
+
 def test_members_may_not_run_the_round(
     crew: Crew, running_round: Round, client_for: ClientFor
 ) -> None:
     client = client_for(crew.police_officer)
-    for name in ("round_invite", "round_remind", "round_close"):
+    for name in ("round_remind", "round_close"):
         assert client.post(_url(name, running_round)).status_code == 403
     running_round.refresh_from_db()
     assert running_round.closed_at is None
@@ -269,7 +305,7 @@ def test_submitting_from_the_page_stores_the_answers_and_thanks(
 def test_answering_a_closed_round_is_refused(
     crew: Crew, running_round: Round, client_for: ClientFor
 ) -> None:
-    close(running_round, crew.coordinator)
+    close_by_date(running_round)
     client = client_for(crew.teacher)
     page = text_of(client.get(_url("respond", running_round)).content.decode())
     assert "This round is closed; answers can no longer be given." in page
@@ -289,29 +325,29 @@ def test_only_invitees_reach_the_questionnaire(
 
 
 @pytest.fixture
-def three_and_three(world: World) -> Answered:
-    return answered_round(world, security=[2, 2, 3], non_security=[2, 1, 2])
+def five_and_five(world: World) -> Answered:
+    return answered_round(world, security=[2, 2, 3, 2, 2], non_security=[2, 1, 2, 2, 2])
 
 
 def test_every_member_reads_the_results_and_outsiders_do_not_find_them(
-    three_and_three: Answered, client_for: ClientFor
+    five_and_five: Answered, client_for: ClientFor
 ) -> None:
-    world, round = three_and_three.world, three_and_three.round
-    for person in (world.coordinator, world.observer, three_and_three.security[0]):
+    world, round = five_and_five.world, five_and_five.round
+    for person in (world.coordinator, world.observer, five_and_five.security[0]):
         assert client_for(person).get(_url("results", round)).status_code == 200
     assert client_for(world.outsider).get(_url("results", round)).status_code == 404
     assert client_for(world.other_coordinator).get(_url("results_csv", round)).status_code == 404
 
 
 def test_the_pdf_and_csv_are_downloads_and_are_audited(
-    three_and_three: Answered, client_for: ClientFor
+    five_and_five: Answered, client_for: ClientFor
 ) -> None:
-    client = client_for(three_and_three.world.observer)
-    assert client.get(_url("results_pdf", three_and_three.round)).status_code == 405
-    job = jobs.start(client, _url("results_pdf", three_and_three.round))
+    client = client_for(five_and_five.world.observer)
+    assert client.get(_url("results_pdf", five_and_five.round)).status_code == 405
+    job = jobs.start(client, _url("results_pdf", five_and_five.round))
     pdf, disposition = jobs.download(client, job)
     assert pdf.startswith(b"%PDF") and "attachment" in disposition
-    csv = client.get(_url("results_csv", three_and_three.round))
+    csv = client.get(_url("results_csv", five_and_five.round))
     lines = csv.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Dimension key,Dimension,Group key,Group,Respondents,Score")
     assert len(lines) > 1
@@ -326,10 +362,10 @@ def _first_advice(answered: Answered) -> reports.Advice:
 
 
 def test_a_recommendation_becomes_a_goal_in_one_step(
-    three_and_three: Answered, client_for: ClientFor
+    five_and_five: Answered, client_for: ClientFor
 ) -> None:
-    world, round = three_and_three.world, three_and_three.round
-    advice = _first_advice(three_and_three)
+    world, round = five_and_five.world, five_and_five.round
+    advice = _first_advice(five_and_five)
     client = client_for(world.coordinator)
     url = _url("recommendation_plan", round, advice.domain, advice.index)
     results = text_of(client.get(_url("results", round)).content.decode())
@@ -352,10 +388,10 @@ def test_a_recommendation_becomes_a_goal_in_one_step(
 
 
 def test_a_recommendation_becomes_an_action_under_a_goal(
-    three_and_three: Answered, client_for: ClientFor
+    five_and_five: Answered, client_for: ClientFor
 ) -> None:
-    world, round = three_and_three.world, three_and_three.round
-    advice = _first_advice(three_and_three)
+    world, round = five_and_five.world, five_and_five.round
+    advice = _first_advice(five_and_five)
     client = client_for(world.coordinator)
     url = _url("recommendation_plan", round, advice.domain, advice.index)
     client.post(url, {"kind": "goal", "goal-title": "Agree our purpose in writing"})
@@ -380,16 +416,16 @@ def test_a_recommendation_becomes_an_action_under_a_goal(
 
 
 def test_only_plan_editors_plan_from_a_recommendation(
-    three_and_three: Answered, client_for: ClientFor
+    five_and_five: Answered, client_for: ClientFor
 ) -> None:
-    advice = _first_advice(three_and_three)
-    round = three_and_three.round
+    advice = _first_advice(five_and_five)
+    round = five_and_five.round
     url = _url("recommendation_plan", round, advice.domain, advice.index)
-    member = client_for(three_and_three.security[0])
+    member = client_for(five_and_five.security[0])
     assert member.get(url).status_code == 403
     assert member.post(url, {"kind": "goal", "goal-title": "Mine"}).status_code == 403
     assert not Goal.objects.exists()
-    coordinator = client_for(three_and_three.world.coordinator)
+    coordinator = client_for(five_and_five.world.coordinator)
     assert coordinator.get(_url("recommendation_plan", round, advice.domain, 99)).status_code == 404
     assert coordinator.get(_url("recommendation_plan", round, "nonsense", 0)).status_code == 404
 
@@ -399,7 +435,7 @@ def test_the_coordinator_takes_the_results_into_a_team_meeting(
 ) -> None:
     from urllib.parse import parse_qs, urlsplit
 
-    answered = answered_round(world, security=[2, 2, 2], non_security=[2, 5, 5])
+    answered = answered_round(world, security=[2, 2, 2, 2, 2], non_security=[2, 5, 5, 5, 5])
     page = client_for(world.coordinator).get(_url("results", answered.round)).content.decode()
     marker = reverse("charters:meeting_create", args=(world.team.pk,)) + "?"
     start = page.index(marker)

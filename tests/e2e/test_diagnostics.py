@@ -1,6 +1,8 @@
 """Team diagnostics in a real browser: open a round, answer it on a phone, read the results.
 
-axe checks every page visited.
+axe checks every page visited. The team has five members who count towards the minimum (their
+organisation memberships were confirmed a month ago by someone else), so a round can be opened
+and, once all five have answered, closed with results.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ import pytest
 from django.db import transaction
 from playwright.sync_api import Page, expect
 
+from icommit.accounts.models import User
 from icommit.diagnostics import services
 from icommit.diagnostics.models import Draft, Participation, Round, RoundResponse
 from icommit.plans.models import Goal, SourceKind
 from icommit.stakeholders.sectors import Sector
 from tests.conftest import World
+from tests.diagnostics.conftest import vouch
 from tests.e2e.conftest import check_a11y, label, login, logout
 from tests.factories import OrganisationFactory, UserFactory, team_member
 
@@ -25,40 +29,51 @@ pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
 
 
-def _others_answer(world: World, round: Round) -> None:
-    """Two more non-security members answer through the services, so results can be shown."""
-    for n, sector in enumerate([Sector.SOCIAL_SERVICES, Sector.YOUTH_WELFARE]):
+def _three_more_members(world: World) -> list[User]:
+    """Three non-security members who, with the coordinator and the police member, count."""
+    people = []
+    for n, sector in enumerate([Sector.SOCIAL_SERVICES, Sector.YOUTH_WELFARE, Sector.SCHOOL]):
         org = OrganisationFactory(name=f"Org {n}", sector=sector)
         person = UserFactory(email=f"person{n}@test.org")
         team_member(world.team, person, org)
+        people.append(person)
+    vouch(world.coordinator, world.member, *people)
+    return people
+
+
+def _others_answer(round: Round, people: list[User]) -> None:
+    """The other invitees answer through the services, so results can be shown."""
+    answers = {
+        i.key: 2 for s in round.version.parsed.sections for i in s.items if i.type == "likert"
+    }
+    for person in people:
         with transaction.atomic():
-            services.round_invite(actor=world.coordinator, round=round)
-        answers = {
-            i.key: 2 for s in round.version.parsed.sections for i in s.items if i.type == "likert"
-        }
-        services.response_submit(actor=person, round=round, answers=answers)
+            services.response_submit(actor=person, round=round, answers=answers)
 
 
 def test_a_member_answers_on_a_phone_and_the_coordinator_reads_the_results(
     page: Page, live_server: Any, world: World
 ) -> None:
     base = f"/teams/{world.team.pk}/diagnostics/"
+    others = _three_more_members(world)
     login(page, live_server, world.coordinator.email)
     page.goto(base)
     expect(page.get_by_role("heading", level=1)).to_have_text("Team diagnostics of Alpha MSC")
     check_a11y(page)
     page.get_by_role("link", name="Open a round").click()
+    expect(page.get_by_text(re.compile("Opening the round now invites 5 members"))).to_be_visible()
     check_a11y(page)
     page.get_by_label(label("Title")).fill("Spring diagnostics")
     page.get_by_role("button", name="Open the round").click()
     expect(page.get_by_text("The round is open.")).to_be_visible()
-    expect(page.get_by_role("table", name=re.compile("Who has taken part"))).to_contain_text(
-        "Police"
-    )
+    # while open, only how many have answered: no table of who or which organisation
+    expect(page.get_by_text("0 of 5 invited members have answered.")).to_be_visible()
+    expect(page.get_by_role("table")).to_have_count(0)
     check_a11y(page)
     round = Round.objects.get(title="Spring diagnostics")
     invited = set(Participation.objects.filter(round=round).values_list("user_id", flat=True))
-    assert invited == {world.coordinator.pk, world.member.pk}  # the observer is not invited
+    # the observer is not invited
+    assert invited == {world.coordinator.pk, world.member.pk, *(p.pk for p in others)}
     logout(page)
 
     # the police member answers on a phone: saved as they go, then submitted
@@ -90,7 +105,7 @@ def test_a_member_answers_on_a_phone_and_the_coordinator_reads_the_results(
     assert not Draft.objects.filter(round=round).exists()
     logout(page)
 
-    _others_answer(world, round)
+    _others_answer(round, [world.coordinator, *others])
 
     # the coordinator closes the round and reads the results
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -101,10 +116,10 @@ def test_a_member_answers_on_a_phone_and_the_coordinator_reads_the_results(
     page.get_by_role("link", name="See the results").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Results of Spring diagnostics")
     expect(
-        page.get_by_text(re.compile("Confidentiality rule: no value from fewer than 3"))
+        page.get_by_text(re.compile("Confidentiality rule: no value resting on fewer than 5"))
     ).to_be_visible()
     scores = page.get_by_role("table", name=re.compile("Score from 0 to 100"))
-    # 3 respondents: 1 security, 2 non-security -> only the team value may be shown
+    # 5 respondents: 1 security, 4 non-security -> only the team value may be shown
     expect(scores.get_by_role("row", name=re.compile("Purpose and shared goals"))).to_contain_text(
         "hidden"
     )

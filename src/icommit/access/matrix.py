@@ -342,7 +342,6 @@ URLS: dict[str, dict[str, Rule]] = {
         "POST": _r(A.DIAGNOSTICS_MANAGE, "team"),
     },
     "diagnostics:round": {"GET": _r(A.DIAGNOSTICS_VIEW, "team")},
-    "diagnostics:round_invite": {"POST": _r(A.DIAGNOSTICS_MANAGE, "team")},
     "diagnostics:round_remind": {"POST": _r(A.DIAGNOSTICS_MANAGE, "team")},
     "diagnostics:round_close": {"POST": _r(A.DIAGNOSTICS_MANAGE, "team")},
     "diagnostics:respond": {
@@ -359,7 +358,7 @@ URLS: dict[str, dict[str, Rule]] = {
     "api:list_rounds": {"GET": _r(A.DIAGNOSTICS_VIEW, "team")},
     "api:open_round": {"POST": _r(A.DIAGNOSTICS_MANAGE, "team")},
     "api:get_round": {"GET": _r(A.DIAGNOSTICS_VIEW, "team")},
-    "api:invite_round": {"POST": _r(A.DIAGNOSTICS_MANAGE, "team")},
+    "api:round_invitees": {"GET": _r(A.DIAGNOSTICS_MANAGE, "team")},
     "api:close_round": {"POST": _r(A.DIAGNOSTICS_MANAGE, "team")},
     "api:get_my_response": {"GET": _r(A.DIAGNOSTICS_RESPOND, "team")},
     "api:save_my_response": {"PUT": _r(A.DIAGNOSTICS_RESPOND, "team")},

@@ -129,3 +129,14 @@ def _lock_appends() -> None:
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """Return {field: [old, new]} for the fields whose value changed."""
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+#: Actions whose events no view of a team may list: who did it, and when, is confidential
+#: towards the team (taking part in a diagnostics round, decision 0009). Apps add theirs from
+#: ``AppConfig.ready``; the platform audit log (administrators, DPO) still lists them.
+TEAM_CONFIDENTIAL: set[str] = set()
+
+
+def confidential_to_team(*actions: str) -> None:
+    """Mark actions whose events team history panels and team audit views leave out."""
+    TEAM_CONFIDENTIAL.update(actions)

@@ -73,6 +73,12 @@ PEOPLE: list[Person] = [
     Person("housing@example.org", "Hugo Housing", "housing", True, TeamRole.MEMBER),
     Person("prison@example.org", "Priya Prison", "prison", True, TeamRole.MEMBER),
     Person("prosecution@example.org", "Oskar Prosecutor", "prosecution", True, TeamRole.OBSERVER),
+    # further security members, so that security and non-security results can both be shown
+    # under the diagnostics rule of at least five respondents per group (decision 0009)
+    Person("detective@example.org", "Dirk Detective", "police", team_role=TeamRole.MEMBER),
+    Person("liaison@example.org", "Lina Liaison", "police", team_role=TeamRole.MEMBER),
+    Person("parole@example.org", "Pablo Parole", "probation", team_role=TeamRole.MEMBER),
+    Person("warden@example.org", "Wanda Warden", "prison", team_role=TeamRole.MEMBER),
     Person(
         "trainer@example.org", "Tara Trainer", "training", True, platform_role=PlatformRole.TRAINER
     ),

@@ -30,6 +30,10 @@ CONFIRMING = [
     "youth@example.org",
     "employment@example.org",
     "prison@example.org",
+    "detective@example.org",
+    "liaison@example.org",
+    "parole@example.org",
+    "warden@example.org",
 ]
 
 

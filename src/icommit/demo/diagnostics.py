@@ -4,7 +4,9 @@ the services as members would answer them.
 The answers are drawn around a level per dimension and group, so the results show what a real
 team sees: resources in the lowest band in both rounds (a gap), security and non-security
 members far apart on information sharing (a divergence), and roles and purpose better in the
-second round than in the first (a change).
+second round than in the first (a change). Each closed round has at least six security and six
+non-security respondents, so both sides clear the minimum of five (decision 0009); the members'
+organisation memberships are dated back to long before the first round, so they all count.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from icommit.accounts.models import User
 from icommit.diagnostics import services
 from icommit.diagnostics.models import Participation, Round
 from icommit.instruments.models import InstrumentVersion
-from icommit.stakeholders.models import Organisation
+from icommit.stakeholders.models import Organisation, OrganisationMembership
 from icommit.teams.models import Team
 
 #: Level (1–5) per dimension: (security members, non-security members), per round.
@@ -145,6 +147,11 @@ def build(
     coordinator = users["coordinator@example.org"]
     today = timezone.localdate()
     now = timezone.now()
+    # Demo City's organisations had their members long before the first round: a member counts
+    # towards a round's minimum only if their membership was confirmed 14 days before it opened
+    OrganisationMembership.objects.filter(
+        organisation__in=orgs.values(), confirmed_at__isnull=False
+    ).update(confirmed_at=now - datetime.timedelta(days=730))
     everyone = [
         users[e]
         for e in (
@@ -158,6 +165,10 @@ def build(
             "employment@example.org",
             "housing@example.org",
             "prison@example.org",
+            "detective@example.org",
+            "liaison@example.org",
+            "parole@example.org",
+            "warden@example.org",
         )
     ]
     _run_round(
@@ -168,7 +179,11 @@ def build(
         opened=now - datetime.timedelta(days=300),
         closes_on=today - datetime.timedelta(days=279),
         levels=FIRST,
-        answering=[p for p in everyone if p.email != "employment@example.org"],
+        # 6 security and 6 non-security members answer; the employment agency's and one police
+        # officer do not
+        answering=[
+            p for p in everyone if p.email not in ("employment@example.org", "liaison@example.org")
+        ],
         close=True,
         seed=1,
     )

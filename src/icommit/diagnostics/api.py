@@ -10,7 +10,8 @@ from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS, Error
 from icommit.core.exceptions import ValidationFailed
 from icommit.core.http import AuthedRequest
 from icommit.diagnostics import reports, selectors, services
-from icommit.instruments.selectors import version_get
+from icommit.instruments.models import Kind
+from icommit.instruments.selectors import latest_versions, version_get
 
 router = Router(tags=["diagnostics"])
 
@@ -31,12 +32,19 @@ class RoundOut(Schema):
     closes_on: datetime.date
     closed_at: datetime.datetime | None
     is_open: bool
+    #: invitations are fixed when the round opens
     invited: int
+    #: invitees who count towards the minimum (membership confirmed early, by someone else)
+    counted: int
     answered: int
+    #: answers from counted invitees the round needs for results
+    min_respondents: int
+    #: false while open, and for a round that closed with too few answers
+    has_results: bool
 
 
 class RoundDetailOut(RoundOut):
-    #: per organisation, for coordinators only (empty for everyone else)
+    #: per organisation, for coordinators only and only once the round is closed
     rates: list[RateOut]
     invited_me: bool
     answered_me: bool
@@ -47,11 +55,18 @@ class RoundIn(Schema):
     instrument: str = "msc-diagnostics"
     version: int | None = None
     closes_on: datetime.date
-    invite: bool = True
 
 
-class InviteOut(Schema):
+class InviteesOut(Schema):
+    #: members a round opened now would invite (observers are not invited)
     invited: int
+    #: of them, those who count towards a round's minimum
+    counted: int
+    #: a member counts when someone other than the opener confirmed their organisation
+    #: membership at least this many days before
+    vouched_days: int
+    #: the minimum of counted answers of the newest version of each team instrument, by key
+    minimums: dict[str, int]
 
 
 class AnswersIn(Schema):
@@ -64,7 +79,8 @@ class AnswersOut(Schema):
     audience: str
 
 
-def _round(r: Any, invited: int | None = None, answered: int | None = None) -> dict[str, Any]:
+def _round(r: Any, counts: dict[str, int] | None = None) -> dict[str, Any]:
+    counts = counts or {k: getattr(r, k) for k in ("invited", "counted", "answered")}
     return {
         "id": r.pk,
         "title": r.title,
@@ -74,23 +90,22 @@ def _round(r: Any, invited: int | None = None, answered: int | None = None) -> d
         "closes_on": r.closes_on,
         "closed_at": r.closed_at,
         "is_open": r.is_open(services.today()),
-        "invited": getattr(r, "invited", invited or 0),
-        "answered": getattr(r, "answered", answered or 0),
+        **counts,
+        "min_respondents": r.min_respondents,
+        "has_results": r.has_results,
     }
 
 
 def _detail(request: AuthedRequest, r: Any) -> dict[str, Any]:
+    # by organisation only once closed (empty while open): the totals are all anyone sees then
     rates = (
         selectors.response_rates(user=request.user, round=r)
         if can(request.user, Action.DIAGNOSTICS_MANAGE, r)
         else []
     )
     mine = selectors.participation_of(user=request.user, round=r)
-    counted = next(
-        (x for x in selectors.round_list(user=request.user, team=r.team) if x.pk == r.pk), r
-    )
     return {
-        **_round(counted),
+        **_round(r, selectors.round_counts(user=request.user, round=r)),
         "rates": [vars(x) for x in rates],
         "invited_me": mine is not None,
         "answered_me": bool(mine and mine.submitted),
@@ -112,8 +127,6 @@ def list_rounds(request: AuthedRequest, team_id: Path[int]):
 @router.post("/rounds", response={201: RoundDetailOut, **WRITE_ERRORS})
 def open_round(request: AuthedRequest, team_id: Path[int], payload: RoundIn):
     """Open a round (coordinators) with an instrument version and a closing date."""
-    from icommit.instruments.selectors import latest_versions
-
     team = selectors.diagnostics_team_get(
         user=request.user, pk=team_id, action=Action.DIAGNOSTICS_MANAGE
     )
@@ -132,27 +145,38 @@ def open_round(request: AuthedRequest, team_id: Path[int], payload: RoundIn):
         version=version,
         title=payload.title,
         closes_on=payload.closes_on,
-        invite=payload.invite,
     )
     return Status(201, _detail(request, opened))
 
 
+@router.get("/invitees", response={200: InviteesOut, **READ_ERRORS})
+def round_invitees(request: AuthedRequest, team_id: Path[int]):
+    """Before opening a round (coordinators): how many it would invite, and how many of them
+    count towards the minimum; a round is refused when fewer count than its minimum."""
+    team = selectors.diagnostics_team_get(
+        user=request.user, pk=team_id, action=Action.DIAGNOSTICS_MANAGE
+    )
+    versions = list(latest_versions(user=request.user, kind=Kind.DIAGNOSTICS))
+    preview = selectors.invitation_preview(user=request.user, team=team, versions=versions)
+    return {
+        "invited": preview.invited,
+        "counted": preview.counted,
+        "vouched_days": preview.vouched_days,
+        "minimums": {v.instrument.key: preview.minimums[v.pk] for v in versions},
+    }
+
+
 @router.get("/rounds/{round_id}", response={200: RoundDetailOut, **READ_ERRORS})
 def get_round(request: AuthedRequest, team_id: Path[int], round_id: int):
-    """One round's status; coordinators also get the response rate by organisation."""
+    """One round's status with the totals invited, counted and answered; coordinators also get
+    the response rate by organisation once the round is closed."""
     return _detail(request, _get(request, team_id, round_id, Action.DIAGNOSTICS_VIEW))
-
-
-@router.post("/rounds/{round_id}/invite", response={200: InviteOut, **WRITE_ERRORS})
-def invite_round(request: AuthedRequest, team_id: Path[int], round_id: int):
-    """Invite by mail every member not yet invited (observers excepted), e.g. newcomers."""
-    r = _get(request, team_id, round_id, Action.DIAGNOSTICS_MANAGE)
-    return {"invited": services.round_invite(actor=request.user, round=r)}
 
 
 @router.post("/rounds/{round_id}/close", response={200: RoundDetailOut, **WRITE_ERRORS})
 def close_round(request: AuthedRequest, team_id: Path[int], round_id: int):
-    """Close the round by hand (coordinators); unfinished drafts are discarded."""
+    """Close the round by hand (coordinators), which needs enough answers for results;
+    unfinished drafts are discarded."""
     r = _get(request, team_id, round_id, Action.DIAGNOSTICS_MANAGE)
     services.round_close(actor=request.user, round=r)
     return _detail(request, r)
@@ -192,7 +216,8 @@ def submit_my_response(
 
 @router.get("/rounds/{round_id}/results", response={200: dict[str, Any], 409: Error, **READ_ERRORS})
 def get_round_results(request: AuthedRequest, team_id: Path[int], round_id: int):
-    """Results of a closed round: aggregates per group, never a group under three respondents."""
+    """Results of a closed round: aggregates per group, never resting on fewer respondents than
+    the minimum (``has_results`` false and ``withheld_reason`` when the round has none)."""
     r = _get(request, team_id, round_id, Action.DIAGNOSTICS_RESULTS)
     report = reports.round_report(user=request.user, round=r, lang="en")
     return reports.as_api(report)

@@ -16,6 +16,7 @@ from icommit.access import Action
 from icommit.accounts.models import User
 from icommit.core import audit
 from icommit.core.csvsafe import csv_bytes
+from icommit.core.exceptions import Conflict
 from icommit.core.jobs import Report as Progress
 from icommit.core.models import Job
 from icommit.core.pdf import render_pdf
@@ -44,6 +45,9 @@ def _attachment(data: bytes, content_type: str, name: str) -> HttpResponse:
 
 def results_csv_response(*, actor: User, report: Report) -> HttpResponse:
     """Shown aggregates only: one row per dimension and group that may be shown."""
+    if report.withheld:
+        # an empty table would not say why it is empty; the round page does
+        raise Conflict(report.withheld_reason)
     titles = {d.key: d.title for d in report.domains}
     labels = {c.key: c.label for c in report.columns}
     header = [

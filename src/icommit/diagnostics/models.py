@@ -3,8 +3,8 @@
 Invariant: nothing links an answer set to its respondent once it is submitted. While a member
 drafts, the draft is found by a keyed hash of round and person (``holder``); submitting deletes
 the draft and stores the answers as a new answer set with only the respondent's group (security
-or not, sector), no person, no time. ``Participation`` records who was invited and whether
-they took part, never which answers are theirs.
+or not, sector), no person, no time. ``Participation`` records who was invited (fixed when the
+round opens, with their group) and whether they took part, never which answers are theirs.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from icommit.core.fields import EncryptedJSONField
+from icommit.instruments.engine.definition import MIN_RESPONDENTS
 from icommit.instruments.models import InstrumentVersion, Response
 from icommit.stakeholders.models import Organisation
 from icommit.teams.models import Team
@@ -35,6 +36,11 @@ class Round(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    #: The instrument's minimum of answer sets from counted invitees, fixed at opening.
+    min_respondents = models.PositiveSmallIntegerField(default=MIN_RESPONDENTS)
+    #: Set at closing: whether enough counted invitees answered for results to exist. A round
+    #: closed without results keeps no answer sets.
+    has_results = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-opened_at", "-pk"]
@@ -50,11 +56,20 @@ class Round(models.Model):
 
 class Participation(models.Model):
     """An invitation to a round and whether it was answered; holds no answers and no times of
-    answering."""
+    answering.
+
+    Made for every invitee when the round opens and never added later: the group the answers
+    will count in (``is_security``, ``sector``) and whether the invitee counts towards the
+    round's minimum (``counted``: their organisation membership was confirmed, by someone other
+    than the opener, at least ``services.VOUCHED_DAYS`` before) are fixed then too.
+    """
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="participations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    is_security = models.BooleanField(default=False)
+    sector = models.CharField(max_length=30, blank=True, default="")
+    counted = models.BooleanField(default=False)
     invited_at = models.DateTimeField(default=timezone.now)
     submitted = models.BooleanField(default=False)
 
@@ -82,3 +97,14 @@ class RoundResponse(models.Model):
     )
     is_security = models.BooleanField()
     sector = models.CharField(max_length=30)
+
+
+class StatementTally(models.Model):
+    """How many answer sets of one group gave a statement a real answer ("don't know" and
+    gaps do not count); written when a round closes with results, from its answer sets."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="tallies")
+    is_security = models.BooleanField()
+    sector = models.CharField(max_length=30)
+    item = models.TextField()
+    answered = models.PositiveIntegerField()

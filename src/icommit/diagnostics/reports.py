@@ -17,7 +17,7 @@ from icommit.core import charts
 from icommit.core.exceptions import NotFound
 from icommit.diagnostics import selectors, services
 from icommit.diagnostics.models import Round
-from icommit.diagnostics.results import SIDES, Cell, Results, build_results
+from icommit.diagnostics.results import MIN_GROUP, SIDES, Cell, Results, build_results
 from icommit.instruments.engine import tr
 from icommit.stakeholders.sectors import Sector
 
@@ -78,6 +78,19 @@ class Report:
     heat_map: str
     bar_chart: str
     planned: dict[str, list[Any]]
+    #: The round closed with fewer answers from counted invitees than its minimum: it has no
+    #: results at all (its answer sets were deleted at closing).
+    withheld: bool = False
+
+    @property
+    def withheld_reason(self) -> str:
+        if not self.withheld:
+            return ""
+        return _(
+            "This round closed with fewer than %(minimum)s answers from invitees who count, "
+            "so it has no results: its answers were deleted without being evaluated, because "
+            "results from so few could reveal what individual members answered."
+        ) % {"minimum": self.round.min_respondents}
 
     @property
     def shown_columns(self) -> list[Column]:
@@ -128,19 +141,39 @@ class Report:
 def _results_of(round: Round, previous: Results | None = None) -> Results:
     definition = round.version.parsed
     scoring = definition.scoring
+    domains = [d.key for d in definition.domains]
+    bands = [(b.key, b.below) for b in scoring.bands]
+    minimum = max(round.min_respondents, MIN_GROUP)
+    if not round.has_results:
+        # nothing to aggregate (the answer sets are gone), and nothing may be shown
+        return build_results(
+            domains=domains,
+            bands=bands,
+            divergence_threshold=scoring.divergence_threshold,
+            cells=[],
+            respondents={},
+            min_group=minimum,
+        )
     aggregates = selectors.round_aggregates(round)
     cells = [
         Cell(group=group, domain=domain, n=n, mean=total / n)
         for (group, domain), (n, total) in aggregates.scored.items()
         if n
     ]
+    statements: dict[str, list[dict[str, int]]] = {d: [] for d in domains}
+    for item in definition.items():
+        if item.scored and item.domain in statements:
+            statements[item.domain].append(aggregates.answered.get(item.key, {}))
     return build_results(
-        domains=[d.key for d in definition.domains],
-        bands=[(b.key, b.below) for b in scoring.bands],
+        domains=domains,
+        bands=bands,
         divergence_threshold=scoring.divergence_threshold,
         cells=cells,
         respondents=aggregates.respondents,
         previous=previous,
+        min_group=minimum,
+        uncounted=aggregates.uncounted,
+        statements=statements,
     )
 
 
@@ -288,6 +321,7 @@ def round_report(*, user: Any, round: Round, lang: str) -> Report:
         heat_map=heat,
         bar_chart=bars,
         planned=planned,
+        withheld=not round.has_results,
     )
 
 
@@ -309,6 +343,8 @@ def as_api(report: Report) -> dict[str, Any]:
         "version": report.round.version.number,
         "respondents": results.respondents,
         "min_group": results.min_group,
+        "has_results": not report.withheld,
+        "withheld_reason": report.withheld_reason or None,
         "divergence_threshold": results.divergence_threshold,
         "previous_round_id": report.previous_round.pk if report.previous_round else None,
         # a hidden sector is left out, not listed as hidden: its name alone says that one or

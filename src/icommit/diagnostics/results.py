@@ -1,8 +1,11 @@
 """Results of a diagnostics round, built from per-group aggregates (pure, no ORM).
 
-Invariant: no value or count from fewer than ``min_group`` (but more than 0) respondents is
-shown or can be worked out from shown ones: in the tree of shown groups, every group minus
-its nearest shown subgroups holds 0 or at least ``min_group`` respondents.
+Invariant: no value or count resting on fewer than ``min_group`` (but more than 0) respondents
+is shown or can be worked out from shown ones: in the tree of shown groups, every group minus
+its nearest shown subgroups holds 0 or at least ``min_group`` respondents who count (answer
+sets of invitees who do not count, ``uncounted``, are taken as known to whoever reads the
+results). The same holds per dimension for the respondents scored in it, and per statement for
+those who gave it a real answer ("don't know" is none).
 """
 
 from __future__ import annotations
@@ -11,11 +14,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from icommit.instruments.engine.definition import MIN_RESPONDENTS
+
 ALL = "all"
 SECURITY = "security"
 NON_SECURITY = "non_security"
 SIDES = (SECURITY, NON_SECURITY)
-MIN_GROUP = 3
+#: The smallest group any value may rest on; an instrument may ask for more, never for less.
+MIN_GROUP = MIN_RESPONDENTS
 
 GroupKind = Literal["all", "side", "sector"]
 # "empty": nobody to show (n = 0); "small": fewer than min_group; "subtraction": hidden so
@@ -140,16 +146,30 @@ def build_results(
     respondents: Mapping[str, int],
     previous: Results | None = None,
     min_group: int = MIN_GROUP,
+    uncounted: Mapping[str, int] | None = None,
+    statements: Mapping[str, Sequence[Mapping[str, int]]] | None = None,
 ) -> Results:
-    """Build the results of one round, suppressing every value that could identify a few."""
+    """Build the results of one round, suppressing every value that could identify a few.
+
+    ``uncounted``: per group, the answer sets of invitees who do not count towards the minimum.
+    ``statements``: per domain, for each of its statements the answer sets per group that gave
+    it a real answer and were scored in the domain.
+    """
     if min_group < 1:
         raise ValueError("min_group must be at least 1")
     bands = _checked_bands(bands)
     cells = list(cells)
-    keys = _group_keys([*respondents, *(c.group for c in cells)])
+    uncounted = uncounted or {}
+    statements = statements or {}
+    keys = _group_keys([*respondents, *(c.group for c in cells), *uncounted])
     counts = {k: respondents.get(k, 0) for k in keys}
     _check_counts(counts, "respondents")
-    group_hidden = _suppress(counts, {}, min_group)
+    known = {k: uncounted.get(k, 0) for k in keys}
+    _check_counts(known, "uncounted respondents")
+    for k in keys:
+        if known[k] > counts[k]:
+            raise ValueError(f"{k!r}: more uncounted respondents than respondents")
+    group_hidden = _suppress(counts, {}, min_group, known)
 
     scored: dict[str, dict[str, Cell]] = {d: {} for d in domains}
     for cell in cells:
@@ -183,6 +203,8 @@ def build_results(
             threshold=divergence_threshold,
             previous=previous.row(domain) if previous else None,
             min_group=min_group,
+            known=known,
+            statements=statements.get(domain, ()),
         )
         for domain in domains
     )
@@ -214,10 +236,17 @@ def _row(
     threshold: float | None,
     previous: Row | None,
     min_group: int,
+    known: Mapping[str, int],
+    statements: Sequence[Mapping[str, int]],
 ) -> Row:
     counts = {k: cells[k].n if k in cells else 0 for k in keys}
     _check_counts(counts, f"domain {domain!r}")
-    hidden = _suppress(counts, group_hidden, min_group)
+    answered = []
+    for i, statement in enumerate(statements):
+        vector = {k: statement.get(k, 0) for k in keys}
+        _check_counts(vector, f"domain {domain!r}, statement {i}")
+        answered.append(vector)
+    hidden = _suppress(counts, group_hidden, min_group, known, answered)
     before = previous.by_group if previous else {}
     scores = []
     for k in keys:
@@ -257,25 +286,39 @@ def _row(
 
 
 def _suppress(
-    counts: Mapping[str, int], hidden: Mapping[str, Reason], min_group: int
+    counts: Mapping[str, int],
+    hidden: Mapping[str, Reason],
+    min_group: int,
+    known: Mapping[str, int],
+    more: Sequence[Mapping[str, int]] = (),
 ) -> dict[str, Reason]:
     """Return why each hidden group is hidden; groups absent from the result are shown.
 
     Shown groups form a tree; knowing their counts (or sums) reveals exactly the
     remainders "group minus its nearest shown subgroups" and unions of them. So every
-    remainder must be 0 or >= min_group; while one is not, the smallest nearest shown
-    subgroup is hidden too, which merges its own remainder into the parent's.
+    remainder must hold 0, or at least min_group beyond the ``known`` (uncounted) answer
+    sets it may hold; while one does not, the smallest nearest shown subgroup is hidden too,
+    which merges its own remainder into the parent's. ``more`` are further counts over the
+    same groups (answers per statement) that must keep the same rule; a group with none of
+    them is not held back by them.
     """
     reasons = dict(hidden)
     for key, n in counts.items():
-        if key not in reasons and n < min_group:
-            reasons[key] = "empty" if n == 0 else "small"
+        if key in reasons:
+            continue
+        if n == 0:
+            reasons[key] = "empty"
+            continue
+        if any(0 < a < known[key] + min_group for a in (n, *(v[key] for v in more))):
+            reasons[key] = "small"
+    vectors = (counts, *more)
     while True:
         shown = [k for k in counts if k not in reasons]
         for parent in shown:
             below = [k for k in shown if _nearest_shown_ancestor(k, reasons) == parent]
-            rest = counts[parent] - sum(counts[k] for k in below)
-            if 0 < rest < min_group:
+            known_in_rest = known[parent] - sum(known[k] for k in below)
+            rests = [v[parent] - sum(v[k] for k in below) for v in vectors]
+            if any(0 < rest < known_in_rest + min_group for rest in rests):
                 reasons[min(below, key=lambda k: (counts[k], k))] = "subtraction"
                 break
         else:

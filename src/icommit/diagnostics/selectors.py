@@ -1,7 +1,8 @@
 """Reads of diagnostics rounds, narrowed by ``access``; results come from SQL aggregates only.
 
 Invariant: no read here returns an answer set or a per-person value; the results are counts,
-sums and means per group, and which of them may be shown is decided in ``results``.
+sums and means per group, and which of them may be shown is decided in ``results``. While a
+round is open, nothing here says who or which organisation has answered: only how many.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from icommit.access import Action, can, get_visible, visible
 from icommit.core.exceptions import Conflict, Forbidden
-from icommit.diagnostics.models import Participation, Round, RoundResponse
-from icommit.diagnostics.services import today
+from icommit.diagnostics.models import Participation, Round, RoundResponse, StatementTally
+from icommit.diagnostics.services import VOUCHED_DAYS, invitees, minimum_of, today
 from icommit.instruments.models import ResponseScore
 from icommit.teams.models import Team
 from icommit.teams.selectors import team_get
@@ -30,11 +31,56 @@ def diagnostics_team_get(*, user: Any, pk: Any, action: Action = Action.DIAGNOST
 
 
 def round_list(*, user: Any, team: Team) -> QuerySet[Round]:
-    """The team's rounds, newest first, with their invitation and answer counts."""
+    """The team's rounds, newest first, with their invitation and answer counts (totals only)."""
     qs = Round.objects.filter(team=team).select_related("version__instrument", "opened_by")
     return visible(user, Action.DIAGNOSTICS_VIEW, qs).annotate(
         invited=Count("participations", distinct=True),
+        counted=Count("participations", filter=Q(participations__counted=True), distinct=True),
         answered=Count("participations", filter=Q(participations__submitted=True), distinct=True),
+    )
+
+
+def round_counts(*, user: Any, round: Round) -> dict[str, int]:
+    """How many the round invited, how many of them count towards its minimum, how many have
+    answered: the totals anyone in the team may see, open or closed."""
+    if not can(user, Action.DIAGNOSTICS_VIEW, round):
+        raise Forbidden()
+    return Participation.objects.filter(round=round).aggregate(
+        invited=Count("pk"),
+        counted=Count("pk", filter=Q(counted=True)),
+        answered=Count("pk", filter=Q(submitted=True)),
+    )
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What opening a round now would invite: the basis for deciding whether to open one."""
+
+    invited: int
+    counted: int
+    vouched_days: int
+    minimums: dict[int, int]  # instrument version pk -> its minimum of counted answers
+
+    def possible(self, version_pk: int) -> bool:
+        return self.counted >= self.minimums.get(version_pk, 0)
+
+    @property
+    def any_possible(self) -> bool:
+        return any(self.counted >= m for m in self.minimums.values())
+
+
+def invitation_preview(*, user: Any, team: Team, versions: list[Any]) -> Preview:
+    """How many a round the user opened now would invite and count (coordinators only)."""
+    from django.utils import timezone
+
+    if not can(user, Action.DIAGNOSTICS_MANAGE, team):
+        raise Forbidden()
+    people = invitees(team=team, opener=user, at=timezone.now())
+    return Preview(
+        invited=len(people),
+        counted=sum(1 for p in people if p.counted),
+        vouched_days=VOUCHED_DAYS,
+        minimums={v.pk: minimum_of(v) for v in versions},
     )
 
 
@@ -99,9 +145,13 @@ class Rate:
 
 
 def response_rates(*, user: Any, round: Round) -> list[Rate]:
-    """Invited and answered per organisation (participation only); for coordinators."""
+    """Invited and answered per organisation of a closed round (participation only); for
+    coordinators. Empty while the round is open: watching who answers would let a coordinator
+    wait for one person's answers and close the round on them."""
     if not can(user, Action.DIAGNOSTICS_MANAGE, round):
         raise Forbidden()
+    if round.closed_at is None:
+        return []
     rows = (
         Participation.objects.filter(round=round)
         .values("organisation__name", "organisation__is_security")
@@ -116,10 +166,13 @@ def response_rates(*, user: Any, round: Round) -> list[Rate]:
 
 @dataclass(frozen=True)
 class Aggregates:
-    """Per group: respondents, and per domain the number scored and the sum of scores."""
+    """Per group: respondents, those of them who do not count towards the minimum, per domain
+    the number scored and the sum of scores, and per statement the number of real answers."""
 
     respondents: dict[str, int]
     scored: dict[tuple[str, str], tuple[int, float]]
+    uncounted: dict[str, int]
+    answered: dict[str, dict[str, int]]  # statement key -> group -> answer sets answering it
 
 
 def _groups(is_security: bool, sector: str) -> tuple[str, str, str]:
@@ -128,7 +181,24 @@ def _groups(is_security: bool, sector: str) -> tuple[str, str, str]:
 
 
 def round_aggregates(round: Round) -> Aggregates:
-    """Counts and sums per group and domain, in two queries whatever the number of answers."""
+    """Counts and sums per group, domain and statement, in four queries whatever the number of
+    answers."""
+    uncounted: dict[str, int] = defaultdict(int)
+    for row in (
+        Participation.objects.filter(round=round, submitted=True, counted=False)
+        .values("is_security", "sector")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        for group in _groups(row["is_security"], row["sector"]):
+            uncounted[group] += row["n"]
+    answered: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for tally in StatementTally.objects.filter(round=round).values_list(
+        "is_security", "sector", "item", "answered"
+    ):
+        is_security, sector, item, n = tally
+        for group in _groups(is_security, sector):
+            answered[item][group] += n
     respondents: dict[str, int] = defaultdict(int)
     for row in (
         RoundResponse.objects.filter(round=round)
@@ -152,16 +222,22 @@ def round_aggregates(round: Round) -> Aggregates:
         ):
             n, total = scored.get((group, row["domain"]), (0, 0.0))
             scored[(group, row["domain"])] = (n + row["n"], total + float(row["total"]))
-    return Aggregates(dict(respondents), scored)
+    return Aggregates(
+        dict(respondents),
+        scored,
+        dict(uncounted),
+        {item: dict(groups) for item, groups in answered.items()},
+    )
 
 
 def previous_round(round: Round) -> Round | None:
-    """The team's closed round of the same instrument that came before this one."""
+    """The team's closed round with results of the same instrument that came before this one."""
     return (
         Round.objects.filter(
             team_id=round.team_id,
             version__instrument_id=round.version.instrument_id,
             closed_at__isnull=False,
+            has_results=True,
             opened_at__lt=round.opened_at,
         )
         .select_related("version__instrument")

@@ -1,19 +1,25 @@
-"""Diagnostics rounds: open, invite, remind, close; save and submit one's own answers.
+"""Diagnostics rounds: open (inviting the team as it is then), remind, close; save and submit
+one's own answers.
 
 Invariant (confidentiality): a submitted answer set is stored with the respondent's group only
 (security or not, sector); the draft that held it under a keyed hash of round and person is
 deleted in the same transaction. The audit log records that a person took part, never which
-answers are theirs; saving a draft is not audited, so no event times the answering.
+answers are theirs; saving a draft is not audited, so no event times the answering. Who is
+invited, in which group, and who counts towards the minimum is fixed when the round opens; a
+round closes with results only when at least its minimum of counted invitees answered.
 """
 
 from __future__ import annotations
 
 import datetime
 import secrets
+from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -25,13 +31,26 @@ from icommit.accounts.models import User
 from icommit.core import audit, crypto
 from icommit.core.exceptions import Conflict, ValidationFailed
 from icommit.core.outbox import mail_enqueue
-from icommit.diagnostics.models import Draft, Participation, Round, RoundResponse
+from icommit.diagnostics.models import (
+    Draft,
+    Participation,
+    Round,
+    RoundResponse,
+    StatementTally,
+)
+from icommit.instruments.engine.definition import MIN_RESPONDENTS
 from icommit.instruments.models import InstrumentVersion, Kind, Response, ResponseScore
+from icommit.stakeholders.models import OrganisationMembership
 from icommit.teams.models import Team, TeamMembership
 
 #: The longest a round may stay open.
 MAX_OPEN_DAYS = 180
 HOLDER_PURPOSE = "diagnostics.holder"
+#: An invitee counts towards a round's minimum only if their organisation membership was
+#: confirmed at least this many days before the round opened, by someone other than the person
+#: who opens it (and other than themself): a puppet account added and confirmed on the spot
+#: does not count, whoever controls its mailbox.
+VOUCHED_DAYS = 14
 
 
 def today() -> datetime.date:
@@ -51,7 +70,68 @@ def holders(round: Round, user: Any) -> list[str]:
 
 def audience_of(participation: Participation) -> str:
     """Which part of the instrument a participant answers: the security or non-security one."""
-    return "security" if participation.organisation.is_security else "non_security"
+    return "security" if participation.is_security else "non_security"
+
+
+def minimum_of(version: InstrumentVersion) -> int:
+    """The fewest answer sets from counted invitees a round of this version has results from."""
+    scoring = version.parsed.scoring
+    wanted = scoring.min_respondents if scoring is not None else MIN_RESPONDENTS
+    return max(MIN_RESPONDENTS, wanted)
+
+
+@dataclass(frozen=True)
+class Invitee:
+    """A member a round opened now would invite, with their group and whether they count."""
+
+    user: User
+    organisation_id: int
+    is_security: bool
+    sector: str
+    counted: bool
+
+
+def invitees(*, team: Team, opener: User, at: datetime.datetime) -> list[Invitee]:
+    """Everyone a round of the team opened by ``opener`` at ``at`` invites (observers excepted),
+    each once, in one query."""
+    vouched = OrganisationMembership.objects.active().filter(
+        user_id=OuterRef("user_id"),
+        organisation_id=OuterRef("organisation_id"),
+        confirmed_at__lte=at - datetime.timedelta(days=VOUCHED_DAYS),
+        confirmed_by__isnull=False,
+    )
+    # one condition per line: the opener's own confirmations and self-confirmations never count
+    vouched = vouched.exclude(confirmed_by_id=opener.pk).exclude(confirmed_by_id=F("user_id"))
+    memberships = (
+        TeamMembership.objects.effective()
+        .filter(team_id=team.pk)
+        .exclude(role=TeamRole.OBSERVER)
+        .annotate(vouched=Exists(vouched))
+        .select_related("user", "organisation")
+        .order_by("pk")
+    )
+    found: dict[int, Invitee] = {}
+    for m in memberships:
+        if m.user_id in found:
+            continue
+        found[m.user_id] = Invitee(
+            user=m.user,
+            organisation_id=m.organisation_id,
+            is_security=m.organisation.is_security,
+            sector=m.organisation.sector,
+            counted=bool(m.vouched),  # type: ignore[attr-defined]  # annotated above
+        )
+    return list(found.values())
+
+
+def too_few_message(counted: int, minimum: int) -> str:
+    """Why a round cannot be opened: too few invitees count towards its minimum."""
+    return _(
+        "Only %(counted)s members of the team count towards this questionnaire's minimum of "
+        "%(minimum)s answers, so a round could never show results. A member counts when "
+        "someone other than you confirmed their organisation membership at least %(days)s "
+        "days ago; observers are not invited."
+    ) % {"counted": counted, "minimum": minimum, "days": VOUCHED_DAYS}
 
 
 def _check_open(round: Round) -> None:
@@ -70,9 +150,14 @@ def round_open(
     version: InstrumentVersion,
     title: str,
     closes_on: datetime.date,
-    invite: bool = True,
 ) -> Round:
-    """Open a diagnostics round in the team and, by default, invite its members."""
+    """Open a diagnostics round in the team and invite its members (observers excepted).
+
+    The invitations are fixed now: who joins the team later is not invited, and a change of
+    role or organisation flags later changes neither the list nor anyone's group. There is no
+    inviting a chosen few: a round of the target and people who know their own answers would
+    reveal the target's by subtraction, whatever rule the results follow.
+    """
     require(actor, Action.DIAGNOSTICS_MANAGE, team)
     title = " ".join((title or "").split())  # line breaks would break the mail subject
     if not title:
@@ -93,8 +178,20 @@ def round_open(
     open_rounds = Round.objects.filter(team=team, closed_at__isnull=True)
     if any(r.is_open(day) for r in open_rounds):
         raise Conflict(_("The team already has an open round; close it first."))
+    opened_at = timezone.now()
+    minimum = minimum_of(version)
+    people = invitees(team=team, opener=actor, at=opened_at)
+    counted = sum(1 for p in people if p.counted)
+    if counted < minimum:
+        raise Conflict(too_few_message(counted, minimum))
     round = Round.objects.create(
-        team=team, version=version, title=title, closes_on=closes_on, opened_by=actor
+        team=team,
+        version=version,
+        title=title,
+        closes_on=closes_on,
+        opened_by=actor,
+        opened_at=opened_at,
+        min_respondents=minimum,
     )
     audit.record(
         actor=actor,
@@ -103,8 +200,28 @@ def round_open(
         team_id=team.pk,
         changes={"title": title, "version": str(version), "closes_on": closes_on.isoformat()},
     )
-    if invite:
-        round_invite(actor=actor, round=round)
+    Participation.objects.bulk_create(
+        [
+            Participation(
+                round=round,
+                user_id=p.user.pk,
+                organisation_id=p.organisation_id,
+                is_security=p.is_security,
+                sector=p.sector,
+                counted=p.counted,
+                invited_at=opened_at,
+            )
+            for p in people
+        ]
+    )
+    _mail(round, [p.user for p in people], reminder=False)
+    audit.record(
+        actor=actor,
+        action="diagnostics.round.invited",
+        obj=round,
+        team_id=team.pk,
+        changes={"invited": sorted(p.user.pk for p in people), "counted": counted},
+    )
     return round
 
 
@@ -130,8 +247,9 @@ def _message(round: Round, *, reminder: bool) -> tuple[str, str]:
             _("The round closes at the end of %(date)s.") % values,
             _(
                 "Your answers are confidential: they are stored without your name, and results "
-                "are shown only for groups of at least three people."
-            ),
+                "are shown only for groups of at least %(minimum)s people."
+            )
+            % {"minimum": round.min_respondents},
         ]
     )
     return subject, body
@@ -145,48 +263,8 @@ def _mail(round: Round, people: list[User], *, reminder: bool) -> None:
 
 
 @transaction.atomic
-def round_invite(*, actor: User, round: Round) -> int:
-    """Invite every member of the team (observers excepted) who is not invited yet.
-
-    There is no inviting a chosen few: a round of the target and two people who know their own
-    answers would reveal the target's by subtraction, whatever the group rule on the results.
-    """
-    require(actor, Action.DIAGNOSTICS_MANAGE, round)
-    _check_open(round)
-    memberships = (
-        TeamMembership.objects.effective()
-        .filter(team_id=round.team_id)
-        .exclude(role=TeamRole.OBSERVER)
-        .select_related("user")
-        .order_by("pk")
-    )
-    invited = set(Participation.objects.filter(round=round).values_list("user_id", flat=True))
-    new: dict[int, TeamMembership] = {}
-    for membership in memberships:
-        if membership.user_id not in invited and membership.user_id not in new:
-            new[membership.user_id] = membership
-    Participation.objects.bulk_create(
-        [
-            Participation(round=round, user_id=m.user_id, organisation_id=m.organisation_id)
-            for m in new.values()
-        ]
-    )
-    people = [m.user for m in new.values()]
-    _mail(round, people, reminder=False)
-    if people:
-        audit.record(
-            actor=actor,
-            action="diagnostics.round.invited",
-            obj=round,
-            team_id=round.team_id,
-            changes={"invited": sorted(new)},
-        )
-    return len(people)
-
-
-@transaction.atomic
 def round_remind(*, actor: User, round: Round) -> int:
-    """Mail everyone invited who has not answered yet."""
+    """Mail everyone invited who has not answered yet and is still a member of the team."""
     require(actor, Action.DIAGNOSTICS_MANAGE, round)
     _check_open(round)
     current = TeamMembership.objects.effective().filter(team_id=round.team_id)
@@ -208,8 +286,29 @@ def round_remind(*, actor: User, round: Round) -> int:
     return len(people)
 
 
+def _tallies(round: Round, kept: list[tuple[bool, str, Any, dict[str, Any], Any]]) -> None:
+    """Count, per group and statement, the answer sets with a real answer to it."""
+    from icommit.instruments.engine import item_score
+
+    definition = round.version.parsed
+    statements = [item for item in definition.items() if item.scored]
+    counts: Counter[tuple[bool, str, str]] = Counter()
+    for is_security, sector, _version, answers, _scores in kept:
+        for item in statements:
+            # "don't know" and gaps have no score, so they are no answer to count
+            if item_score(definition, item, answers.get(item.key)) is not None:
+                counts[(is_security, sector, item.key)] += 1
+    StatementTally.objects.bulk_create(
+        [
+            StatementTally(round=round, is_security=sec, sector=sector, item=key, answered=n)
+            for (sec, sector, key), n in sorted(counts.items())
+        ]
+    )
+
+
 def _reshuffle(round: Round) -> None:
-    """Write the round's answer sets again, in random order and under new keys.
+    """Write the round's answer sets again, in random order and under new keys, and count
+    the real answers per group and statement for the results.
 
     Rows land in a table in the order they are written (SQLite's rowid, PostgreSQL's heap),
     and that order is the order of submission, which the participation events give per person.
@@ -243,13 +342,29 @@ def _reshuffle(round: Round) -> None:
         RoundResponse.objects.create(
             round=round, response=response, is_security=is_security, sector=sector
         )
+    _tallies(round, kept)
+
+
+def _discard(round: Round) -> None:
+    """Delete the answer sets of a round that closes without results: nothing may ever be
+    computed from answers too few to show."""
+    old = list(RoundResponse.objects.filter(round=round).values_list("response_id", flat=True))
+    RoundResponse.objects.filter(round=round).delete()
+    ResponseScore.objects.filter(response_id__in=old).delete()
+    Response.objects.filter(pk__in=old).delete()
 
 
 def _close(round: Round, actor: User | None) -> None:
-    _reshuffle(round)
+    counted = Participation.objects.filter(round=round, counted=True, submitted=True).count()
+    has_results = counted >= round.min_respondents
+    if has_results:
+        _reshuffle(round)
+    else:
+        _discard(round)
     round.closed_at = timezone.now()
     round.closed_by = actor
-    round.save(update_fields=["closed_at", "closed_by"])
+    round.has_results = has_results
+    round.save(update_fields=["closed_at", "closed_by", "has_results"])
     # unfinished drafts are the only answers still tied to a person: they go with the round
     Draft.objects.filter(round=round).delete()
     audit.record(
@@ -257,19 +372,48 @@ def _close(round: Round, actor: User | None) -> None:
         action="diagnostics.round.closed",
         obj=round,
         team_id=round.team_id,
-        changes={"by": "hand" if actor else "date"},
+        changes={"by": "hand" if actor else "date", "results": has_results},
     )
+
+
+def _surely_enough(round: Round) -> bool:
+    """Whether the answers in guarantee the minimum, judged only from what the coordinator
+    sees while the round is open (answers in, invitees who do not count).
+
+    Judged from the counted invitees' answers themselves, a refusal would tell the coordinator
+    whether an uncounted invitee has answered.
+    """
+    counts = Participation.objects.filter(round=round).aggregate(
+        answered=Count("pk", filter=Q(submitted=True)),
+        uncounted=Count("pk", filter=Q(counted=False)),
+    )
+    return counts["answered"] - counts["uncounted"] >= round.min_respondents
 
 
 @transaction.atomic
 def round_close(*, actor: User, round: Round) -> Round:
-    """Close the round by hand; unfinished drafts are discarded."""
+    """Close the round by hand, which needs enough answers for results; unfinished drafts
+    are discarded."""
     require(actor, Action.DIAGNOSTICS_MANAGE, round)
     locked = Round.objects.select_for_update().get(pk=round.pk)
     if locked.closed_at is not None:
         raise Conflict(_("This round is already closed."))
+    if not _surely_enough(locked):
+        raise Conflict(
+            _(
+                "The round cannot be closed early: results need at least %(minimum)s answers "
+                "from invitees who count, and the answers so far do not make that certain. "
+                "It closes at the end of %(date)s; if too few have answered by then, it closes "
+                "without results."
+            )
+            % {
+                "minimum": locked.min_respondents,
+                "date": date_format(locked.closes_on, "DATE_FORMAT"),
+            }
+        )
     _close(locked, actor)
     round.closed_at, round.closed_by = locked.closed_at, actor
+    round.has_results = locked.has_results
     return round
 
 
@@ -282,6 +426,7 @@ def round_close_if_due(*, round: Round) -> Round:
         if locked.closed_at is None:
             _close(locked, None)
         round.closed_at, round.closed_by = locked.closed_at, locked.closed_by
+        round.has_results = locked.has_results
     return round
 
 
@@ -388,8 +533,8 @@ def response_submit(*, actor: User, round: Round, answers: dict[str, Any] | None
     RoundResponse.objects.create(
         round=round,
         response=response,
-        is_security=participation.organisation.is_security,
-        sector=participation.organisation.sector,
+        is_security=participation.is_security,
+        sector=participation.sector,
     )
     if draft is not None:
         draft.delete()

@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.rounds, name="rounds"),
     path("new/", views.round_open, name="round_open"),
     path("<int:pk>/", views.round_detail, name="round"),
-    path("<int:pk>/invite/", views.round_invite, name="round_invite"),
     path("<int:pk>/remind/", views.round_remind, name="round_remind"),
     path("<int:pk>/close/", views.round_close, name="round_close"),
     path("<int:pk>/answer/", views.respond, name="respond"),

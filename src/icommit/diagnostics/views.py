@@ -66,11 +66,6 @@ class RoundForm(forms.Form):
         label=gettext_lazy("Closes at the end of"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    invite = forms.BooleanField(
-        label=gettext_lazy("Invite all team members except observers now (by mail)"),
-        required=False,
-        initial=True,
-    )
 
     def __init__(self, *args: Any, versions: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -85,7 +80,21 @@ def round_open(request: AuthedRequest, team_pk: int) -> HttpResponse:
     )
     lang = get_language() or "en"
     versions = {v.pk: v for v in latest_versions(user=request.user, kind=Kind.DIAGNOSTICS)}
-    labels = [(pk, f"{tr(v.parsed.title, lang)} (v{v.number})") for pk, v in versions.items()]
+    preview = selectors.invitation_preview(
+        user=request.user, team=team, versions=list(versions.values())
+    )
+    labels = [
+        (
+            pk,
+            _("%(title)s (v%(number)s; results from %(minimum)s answers)")
+            % {
+                "title": tr(v.parsed.title, lang),
+                "number": v.number,
+                "minimum": preview.minimums[pk],
+            },
+        )
+        for pk, v in versions.items()
+    ]
     day = services.today()
     form = RoundForm(
         request.POST or None,
@@ -93,7 +102,6 @@ def round_open(request: AuthedRequest, team_pk: int) -> HttpResponse:
         initial={
             "title": _("Team diagnostics %(date)s") % {"date": day.strftime("%m/%Y")},
             "closes_on": day + datetime.timedelta(days=21),
-            "invite": True,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -105,7 +113,6 @@ def round_open(request: AuthedRequest, team_pk: int) -> HttpResponse:
                 version=versions[data["version"]],
                 title=data["title"],
                 closes_on=data["closes_on"],
-                invite=data["invite"],
             )
         except (ValidationFailed, IcommitError) as exc:
             if exc.status in (403, 404):
@@ -116,7 +123,10 @@ def round_open(request: AuthedRequest, team_pk: int) -> HttpResponse:
             return redirect("diagnostics:round", team.pk, opened.pk)
     status = 422 if request.method == "POST" else 200
     return render(
-        request, "diagnostics/round_open.html", _context(request, team, form=form), status=status
+        request,
+        "diagnostics/round_open.html",
+        _context(request, team, form=form, preview=preview),
+        status=status,
     )
 
 
@@ -126,7 +136,9 @@ def round_detail(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
     team = selectors.diagnostics_team_get(user=request.user, pk=team_pk)
     shown = selectors.round_get(user=request.user, team=team, pk=pk)
     can_manage = can(request.user, Action.DIAGNOSTICS_MANAGE, shown)
+    # by organisation only once closed: while open, the totals alone (decision 0009)
     rates = selectors.response_rates(user=request.user, round=shown) if can_manage else []
+    counts = selectors.round_counts(user=request.user, round=shown)
     mine = selectors.participation_of(user=request.user, round=shown)
     day = services.today()
     return render(
@@ -138,8 +150,9 @@ def round_detail(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
             round=shown,
             is_open=shown.is_open(day),
             rates=rates,
-            invited=sum(r.invited for r in rates),
-            answered=sum(r.answered for r in rates),
+            invited=counts["invited"],
+            counted=counts["counted"],
+            answered=counts["answered"],
             mine=mine,
             can_manage=can_manage,
             title=tr(shown.version.parsed.title, get_language() or "en"),
@@ -178,9 +191,6 @@ def _round_action(work: Any, success: Any) -> Any:
     return view
 
 
-round_invite = _round_action(
-    services.round_invite, gettext_lazy("Members who were not yet invited have been invited.")
-)
 round_remind = _round_action(
     services.round_remind, gettext_lazy("A reminder went to everyone who has not answered yet.")
 )

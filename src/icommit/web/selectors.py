@@ -71,7 +71,7 @@ def object_history(
     """The newest audit events about an object (and, for a team, everything in the team)."""
     from django.db.models import Q
 
-    from icommit.core.audit import object_label
+    from icommit.core.audit import TEAM_CONFIDENTIAL, object_label
 
     object_type, object_id = object_label(obj)
     condition = Q(object_type=object_type, object_id=object_id)
@@ -80,4 +80,6 @@ def object_history(
     if related is not None:
         related_type, related_ids = related
         condition |= Q(object_type=related_type, object_id__in=[str(i) for i in related_ids])
-    return AuditEvent.objects.filter(condition).select_related("actor").order_by("-seq")[:limit]
+    # who took part in a diagnostics round, and when, is no history panel's to show
+    events = AuditEvent.objects.filter(condition).exclude(action__in=TEAM_CONFIDENTIAL)
+    return events.select_related("actor").order_by("-seq")[:limit]

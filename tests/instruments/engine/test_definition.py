@@ -101,6 +101,7 @@ def test_whole_numbers_hash_the_same_as_floats() -> None:
         lambda d: d["scales"]["agree5"]["choices"][0].update(score=0),
         lambda d: d["scoring"].update(min_answered=0.75),
         lambda d: d["scoring"]["bands"][0].update(below=40),
+        lambda d: d["scoring"].update(min_respondents=6),
     ],
 )
 def test_any_change_changes_the_hash(change: object) -> None:
@@ -150,3 +151,12 @@ def test_problems_read_as_file_line_field_message() -> None:
     assert len(err.problems) == 2
     assert err.code == "instrument_definition_invalid"
     assert "a.yaml:4: kind: y" in str(err)
+
+
+def test_the_default_minimum_of_respondents_leaves_the_hash_as_it_was() -> None:
+    """Published versions written before the field existed keep their content hash."""
+    base = minimal()
+    explicit = minimal()
+    explicit["scoring"]["min_respondents"] = 5
+    assert content_hash(definition_from_dict(base)) == content_hash(definition_from_dict(explicit))
+    assert "min_respondents" not in definition_to_dict(definition_from_dict(explicit))["scoring"]

@@ -14,6 +14,8 @@ from icommit.instruments.engine import (
     Definition,
     DefinitionError,
     content_hash,
+    definition_from_dict,
+    definition_to_dict,
     export_xlsform,
     import_xlsform,
     load_yaml,
@@ -339,6 +341,37 @@ def test_import_of_the_export_is_the_same_definition(
     again = import_xlsform(export_xlsform(defn), source="export.xlsx")
     assert again == defn
     assert content_hash(again) == content_hash(defn)
+
+
+def test_a_raised_minimum_of_respondents_survives_export_and_import(
+    collaboration: Definition,
+) -> None:
+    raised = definition_from_dict(
+        {
+            **definition_to_dict(collaboration),
+            "scoring": {**definition_to_dict(collaboration)["scoring"], "min_respondents": 7},
+        }
+    )
+    again = import_xlsform(export_xlsform(raised), source="export.xlsx")
+    assert again.scoring is not None and again.scoring.min_respondents == 7
+    assert content_hash(again) == content_hash(raised)
+
+
+def test_a_minimum_of_respondents_below_five_is_refused_on_import(
+    collaboration: Definition,
+) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(export_xlsform(collaboration)))
+    sheet = book["icommit_scoring"]
+    column = [c.value for c in sheet[1]].index("min_respondents") + 1
+    sheet.cell(row=2, column=column, value=3)
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(DefinitionError) as info:
+        import_xlsform(out.getvalue(), source="form.xlsx")
+    assert any(
+        p.field == "icommit_scoring.min_respondents" and "at least 5" in p.message
+        for p in info.value.problems
+    )
 
 
 def test_a_zip_with_a_broken_workbook_is_refused() -> None:

@@ -234,6 +234,36 @@ def test_the_last_band_has_no_limit_and_the_others_need_one() -> None:
     assert fields == ["scoring.bands[0].below", "scoring.bands[1].below"]
 
 
+def test_the_minimum_of_respondents_defaults_to_five_and_may_only_be_raised() -> None:
+    assert definition_from_dict(minimal()).scoring.min_respondents == 5
+    data = minimal()
+    data["scoring"]["min_respondents"] = 8
+    assert definition_from_dict(data).scoring.min_respondents == 8
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (4, "must be at least 5, got 4: results from fewer answer sets could let members"),
+        (0, "must be at least 5, got 0"),
+        (5.5, "expected a whole number"),
+        ("five", "expected a whole number"),
+    ],
+)
+def test_a_minimum_of_respondents_below_five_is_refused(value: object, message: str) -> None:
+    data = minimal()
+    data["scoring"]["min_respondents"] = value
+    [(field, text)] = dict_problems(data)
+    assert field == "scoring.min_respondents" and text.startswith(message)
+
+
+def test_a_minimum_below_five_in_yaml_is_refused_with_its_line() -> None:
+    text = to_yaml(minimal()).replace("  min_answered:", "  min_respondents: 3\n  min_answered:")
+    [(line, field, message)] = problems_of(text)
+    assert field == "scoring.min_respondents" and "at least 5, got 3" in message
+    assert line is not None and text.splitlines()[line - 1].strip() == "min_respondents: 3"
+
+
 def test_a_knowledge_check_needs_a_pass_mark() -> None:
     assert ("scoring.pass_mark", "a knowledge check needs a pass mark") in dict_problems(
         minimal(kind="knowledge_check")

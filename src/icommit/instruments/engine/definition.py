@@ -25,6 +25,10 @@ RESPONDENT_AUDIENCES = ("security", "non_security")
 RATIONALE = ("required", "optional", "none")
 METHODS = ("mean", "sum")
 TEXT_MAX_LENGTH = 2000
+#: The fewest answer sets a group's results may rest on: the default of ``min_respondents``
+#: and its floor (decision 0009: a coordinator plus puppets or colleagues who know their own
+#: answers must not be able to subtract their way to one person's).
+MIN_RESPONDENTS = 5
 
 
 class FrozenDict(dict[str, Any]):
@@ -141,6 +145,8 @@ class Scoring:
     bands: tuple[Band, ...]
     divergence_threshold: float | None = None
     pass_mark: float | None = None
+    #: Results of a team round exist only from this many answer sets (at least the floor).
+    min_respondents: int = MIN_RESPONDENTS
 
 
 @dataclass(frozen=True)
@@ -377,6 +383,7 @@ def definition_to_dict(defn: Definition) -> dict[str, Any]:
         }
         _put(sd, "divergence_threshold", _opt_num(sc.divergence_threshold))
         _put(sd, "pass_mark", _opt_num(sc.pass_mark))
+        _put(sd, "min_respondents", sc.min_respondents, MIN_RESPONDENTS)
         d["scoring"] = sd
     if defn.recommendations:
         d["recommendations"] = []

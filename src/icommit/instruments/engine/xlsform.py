@@ -768,7 +768,13 @@ class _Importer:
 
     def _scoring(self, top: Node) -> None:
         name = "icommit_scoring"
-        columns = ("method", "min_answered", "divergence_threshold", "pass_mark")
+        columns = (
+            "method",
+            "min_answered",
+            "divergence_threshold",
+            "pass_mark",
+            "min_respondents",
+        )
         rows = self._rows(name, columns)
         if name not in self.sheets:
             return
@@ -1121,9 +1127,17 @@ def export_xlsform(defn: Definition) -> bytes:
     if defn.scoring is not None:
         sc = defn.scoring
         ws = book.sheet("icommit_scoring")
-        ws.append(["method", "min_answered", "divergence_threshold", "pass_mark"])
         ws.append(
-            [sc.method, _num(sc.min_answered), _num(sc.divergence_threshold), _num(sc.pass_mark)]
+            ["method", "min_answered", "divergence_threshold", "pass_mark", "min_respondents"]
+        )
+        ws.append(
+            [
+                sc.method,
+                _num(sc.min_answered),
+                _num(sc.divergence_threshold),
+                _num(sc.pass_mark),
+                sc.min_respondents,
+            ]
         )
         ws = book.sheet("icommit_bands")
         ws.append(["key", "below", *[_lang_column("label", lang) for lang in langs]])

@@ -22,6 +22,7 @@ from .definition import (
     ITEM_TYPES,
     KINDS,
     METHODS,
+    MIN_RESPONDENTS,
     RATIONALE,
     TEXT_MAX_LENGTH,
     Band,
@@ -575,15 +576,23 @@ class _Builder:
 
     def _scoring(self, tree: Mapping[str, Any]) -> Scoring | None:
         m = tree["scoring"]
-        allowed = ("method", "min_answered", "bands", "divergence_threshold", "pass_mark")
+        allowed = (
+            "method",
+            "min_answered",
+            "bands",
+            "divergence_threshold",
+            "pass_mark",
+            "min_respondents",
+        )
         if not self.mapping(m, tree, "scoring", "scoring", allowed, ("method", "min_answered")):
             return None
         method = self.string(m, "method", "scoring", one_of=METHODS)
         min_answered = self.number(m, "min_answered", "scoring", lo=0, hi=1)
         divergence = self.number(m, "divergence_threshold", "scoring", lo=0, hi=100)
         pass_mark = self.number(m, "pass_mark", "scoring", lo=0, hi=100)
+        min_respondents = self._min_respondents(m)
         bands = self._bands(m)
-        if method is None or min_answered is None or bands is None:
+        if method is None or min_answered is None or bands is None or min_respondents is None:
             return None
         return Scoring(
             method=method,
@@ -591,7 +600,25 @@ class _Builder:
             bands=bands,
             divergence_threshold=divergence,
             pass_mark=pass_mark,
+            min_respondents=min_respondents,
         )
+
+    def _min_respondents(self, m: Mapping[str, Any]) -> int | None:
+        if "min_respondents" not in m:
+            return MIN_RESPONDENTS
+        value = self.number(m, "min_respondents", "scoring", integer=True, hi=10_000)
+        if value is None:
+            return None
+        if value < MIN_RESPONDENTS:
+            self.add(
+                m,
+                "min_respondents",
+                "scoring.min_respondents",
+                f"must be at least {MIN_RESPONDENTS}, got {value:g}: results from fewer answer "
+                "sets could let members who know their own answers work out someone else's",
+            )
+            return None
+        return int(value)
 
     def _bands(self, m: Mapping[str, Any]) -> tuple[Band, ...] | None:
         lst = self.seq(m, "bands", "scoring", required=True)
