@@ -3,11 +3,12 @@
 # the platform as the runtime role that may only append to the audit tables. Used by .ci/run.
 #
 # Needs a PostgreSQL superuser through the usual PG* variables (PGHOST, PGPORT, PGUSER, ...)
-# and the project's virtual environment. Creates (and afterwards drops) icommit_roles_check.
+# and the project's virtual environment. Creates (and afterwards drops) icommit_roles_check,
+# or the database named by ROLES_CHECK_DB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DB=icommit_roles_check
+DB="${ROLES_CHECK_DB:-icommit_roles_check}"
 ICOMMIT=.venv/bin/icommit
 HOST="${PGHOST:-127.0.0.1}"
 PORT="${PGPORT:-5432}"
@@ -37,6 +38,12 @@ psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -f deploy/postgres-roles.sql
 
 echo "running the platform as icommit_app: demo data, then the audit chain"
 DATABASE_URL="$app_url" "$ICOMMIT" demo >/dev/null
+# No checkpoint yet: verify must refuse the unanchored chain unless told it is brand-new.
+if DATABASE_URL="$app_url" "$ICOMMIT" audit verify >/dev/null 2>&1; then
+    echo "error: audit verify passed a chain that no checkpoint signs" >&2
+    exit 1
+fi
+DATABASE_URL="$app_url" "$ICOMMIT" audit verify --allow-no-checkpoints
 DATABASE_URL="$app_url" "$ICOMMIT" audit checkpoint
 DATABASE_URL="$app_url" "$ICOMMIT" audit verify
 

@@ -42,6 +42,7 @@ KNOWN: dict[str, str] = {
     "ICOMMIT_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR (default INFO)",
     "ICOMMIT_CHECKPOINT_DIR": "folder for signed audit checkpoints, outside the database",
     "ICOMMIT_AUDIT_SIGNING_KEY_FILE": "PEM Ed25519 key that signs audit checkpoints (production)",
+    "ICOMMIT_AUDIT_CHECKPOINT_MAX_AGE_MINUTES": "minutes an audit event may stay unsigned (10)",
     "ICOMMIT_FAST_HASHER": "1 uses a cheap password hasher (tests only)",
 }
 

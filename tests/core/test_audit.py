@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.utils import DatabaseError
@@ -27,9 +30,43 @@ def test_events_form_a_gap_free_chain_with_details_apart() -> None:
     assert second.seq == first.seq + 1
     assert second.prev_hash == first.hash
     assert first.hash == audit.event_hash(first)
-    assert first.change_hmac and "new" not in first.change_hmac
-    assert AuditDetail.objects.get(event=first).data == {"name": ["old", "new"]}
+    assert first.version == second.version == audit.CHAIN_VERSION == 2
+    detail = AuditDetail.objects.get(event=first)
+    # the chain commits to the sealed row itself, not to a digest of the values
+    assert first.detail_hash == hashlib.sha256(detail.sealed.encode()).hexdigest()
+    assert (first.change_hmac, second.detail_hash) == ("", "")
+    assert detail.data == {"name": ["old", "new"]}
     assert not AuditDetail.objects.filter(event=second).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "purpose",
+    [
+        "Mandate moved",
+        "audit log page",
+        "Charter.pdf",
+        "needs: more",
+        "über",
+        ".starts-with-a-dot",
+        "line\nbreak",
+        "x" * 81,
+    ],
+)
+def test_a_purpose_that_is_not_a_code_is_refused_and_nothing_is_recorded(purpose: str) -> None:
+    with pytest.raises(ValueError, match="is not a code"), transaction.atomic():
+        audit.record(actor=None, action="a.one", purpose=purpose)
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "purpose", ["", "charter.pdf", "organisation_left_team", "transparency.matrix.csv", "x" * 80]
+)
+def test_a_purpose_code_is_chained_as_given(purpose: str) -> None:
+    with transaction.atomic():
+        event = audit.record(actor=None, action="a.one", purpose=purpose)
+    assert AuditEvent.objects.get(pk=event.pk).purpose == purpose
 
 
 @pytest.mark.django_db
@@ -68,7 +105,7 @@ def test_the_database_rejects_changes_to_audit_rows(statement: str) -> None:
 
 
 @pytest.mark.django_db
-def test_details_are_sealed_and_erased_with_their_subject_key() -> None:
+def test_details_are_sealed_and_erased_with_their_subject_key(tmp_path: Path) -> None:
     from icommit.core import crypto
     from icommit.core.checkpoints import verify_chain
 
@@ -84,4 +121,6 @@ def test_details_are_sealed_and_erased_with_their_subject_key() -> None:
     crypto.subject_key_destroy(key=key)
     with pytest.raises(crypto.KeyDestroyed):
         AuditDetail.objects.get(event=event).data  # noqa: B018 (reading is the test)
-    assert verify_chain(checkpoint_dir=None).ok
+    result = verify_chain(tmp_path, allow_no_checkpoints=True)
+    assert result.ok, result.problems
+    assert (result.erased, result.erased_seqs) == (1, [event.seq])

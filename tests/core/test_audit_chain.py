@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import hashlib
 import json
 import os
 import sqlite3
@@ -30,17 +31,21 @@ from django.db import (
     connections,
     transaction,
 )
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 from django_q.models import Schedule
 
-from icommit.core import audit
+from icommit.core import audit, checkpoints, crypto
 from icommit.core.audit_guard import purge_allowed
 from icommit.core.checkpoints import (
     ChainBroken,
+    checkpoint_files,
+    checkpoint_job,
     checkpoint_read,
     checkpoint_write,
     verify_chain,
 )
-from icommit.core.models import AuditEvent, AuditHead
+from icommit.core.models import AuditDetail, AuditEvent, AuditHead
 from icommit.core.schedules import SCHEDULES, ensure_schedules
 from tests.factories import UserFactory
 
@@ -98,17 +103,21 @@ def delete_event(seq: int) -> None:
     tamper("DELETE FROM core_auditevent WHERE seq = %s", [seq])
 
 
-def messages(folder: Path | None = None) -> list[str]:
-    return [problem.message for problem in verify_chain(folder).problems]
+def messages(folder: Path | None = None, *, allow_no_checkpoints: bool = True) -> list[str]:
+    """The problems verify finds (by default, like a brand-new installation, without the
+    complaint that no checkpoint exists, which the tests of checkpoints assert on their own)."""
+    result = verify_chain(folder, allow_no_checkpoints=allow_no_checkpoints)
+    return [problem.message for problem in result.problems]
 
 
 def insert_raw(event: AuditEvent) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO core_auditevent (seq, at, actor_id, action, purpose, object_type, "
-            "object_id, team_id, change_hmac, prev_hash, hash) "
-            "VALUES (%s, %s, NULL, %s, '', '', '', NULL, '', %s, %s)",
+            "INSERT INTO core_auditevent (version, seq, at, actor_id, action, purpose, "
+            "object_type, object_id, team_id, change_hmac, detail_hash, prev_hash, hash) "
+            "VALUES (%s, %s, %s, NULL, %s, '', '', '', NULL, '', '', %s, %s)",
             [
+                event.version,
                 event.seq,
                 connection.ops.adapt_datetimefield_value(event.at),
                 event.action,
@@ -118,15 +127,60 @@ def insert_raw(event: AuditEvent) -> None:
         )
 
 
-def forged(seq: int, prev_hash: str) -> AuditEvent:
+def forged(seq: int, prev_hash: str, at: datetime.datetime | None = None) -> AuditEvent:
     event = AuditEvent(
+        version=audit.CHAIN_VERSION,
         seq=seq,
-        at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC),
+        at=at or datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC),
         action="user.forged",
         prev_hash=prev_hash,
     )
     event.hash = audit.event_hash(event)
     return event
+
+
+def sealed_of(seq: int) -> str:
+    return AuditDetail.objects.get(event__seq=seq).sealed
+
+
+def set_sealed(seq: int, sealed: str) -> None:
+    tamper(
+        "UPDATE core_auditdetail SET sealed = %s "
+        "WHERE event_id = (SELECT id FROM core_auditevent WHERE seq = %s)",
+        [sealed, seq],
+    )
+
+
+def seal_for(seq: int, values: dict[str, Any]) -> str:
+    """Seal values for event ``seq`` as audit.record does: what a forger holding the keys makes."""
+    return crypto.encrypt(
+        audit.canonical_json(values).encode(),
+        model=audit.DETAIL_MODEL,
+        field=audit.DETAIL_FIELD,
+        pk=seq,
+    )
+
+
+def trim_to(seq: int) -> None:
+    """Delete every event after ``seq`` with its detail and set the head back to ``seq``."""
+    tamper(
+        "DELETE FROM core_auditdetail WHERE event_id IN "
+        "(SELECT id FROM core_auditevent WHERE seq > %s)",
+        [seq],
+    )
+    tamper("DELETE FROM core_auditevent WHERE seq > %s", [seq])
+    set_head(seq)
+
+
+def newest_checkpoint_name(folder: Path) -> str:
+    return checkpoint_files(folder)[-1].name
+
+
+@contextmanager
+def clock_at(monkeypatch: pytest.MonkeyPatch, moment: datetime.datetime) -> Iterator[None]:
+    with monkeypatch.context() as patch:
+        patch.setattr(checkpoints, "_now", lambda: moment)
+        yield
 
 
 def rewrite_from(seq: int) -> None:
@@ -232,9 +286,7 @@ def test_deleting_the_newest_events_is_caught_by_a_checkpoint(
     append(5)
     checkpoint = checkpoint_write()
     assert checkpoint is not None
-    tamper("DELETE FROM core_auditdetail", [])
-    tamper("DELETE FROM core_auditevent WHERE seq > %s", [3])
-    set_head(3)
+    trim_to(3)
 
     assert messages(no_checkpoints) == []  # the trimmed chain is consistent in itself
     assert messages() == [
@@ -246,7 +298,11 @@ def test_deleting_the_newest_events_is_caught_by_a_checkpoint(
 @pytest.mark.django_db
 def test_deleting_the_newest_events_without_moving_the_head_is_reported() -> None:
     append(5)
-    tamper("DELETE FROM core_auditdetail", [])
+    tamper(
+        "DELETE FROM core_auditdetail WHERE event_id IN "
+        "(SELECT id FROM core_auditevent WHERE seq > %s)",
+        [3],
+    )
     tamper("DELETE FROM core_auditevent WHERE seq > %s", [3])
 
     assert messages() == ["the chain ends at #3 but its head is #5 (newest events deleted)"]
@@ -396,12 +452,370 @@ def test_the_verify_command_fails_naming_the_first_problem_first(
     delete_event(4)
 
     with pytest.raises(CommandError, match="the first: event #2 was altered") as failure:
-        call_command("audit", "verify", "--checkpoints", str(no_checkpoints))
+        call_command(
+            "audit", "verify", "--checkpoints", str(no_checkpoints), "--allow-no-checkpoints"
+        )
 
     assert failure.value.returncode == 1
     assert capsys.readouterr().err.splitlines() == [
         "- event #2 was altered",
         "- missing event(s) between #3 and #5",
+    ]
+
+
+# --- tampering with details (a) ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_detail_edited_even_with_the_data_keys_is_named_by_its_event() -> None:
+    append(5)
+    set_sealed(4, seal_for(4, {"name": ["old 3", "harmless"]}))
+
+    assert AuditDetail.objects.get(event__seq=4).data == {"name": ["old 3", "harmless"]}  # opens
+    assert messages() == ["the detail of event #4 was altered"]
+
+
+@pytest.mark.django_db
+def test_two_swapped_details_are_each_named_as_moved() -> None:
+    append(5)
+    second, fourth = sealed_of(2), sealed_of(4)
+    set_sealed(2, fourth)
+    set_sealed(4, second)
+
+    assert messages() == [
+        "the detail of event #2 is that of event #4 (details moved or swapped)",
+        "the detail of event #4 is that of event #2 (details moved or swapped)",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_deleted_detail_is_reported_missing() -> None:
+    append(5)
+    tamper(
+        "DELETE FROM core_auditdetail WHERE event_id = "
+        "(SELECT id FROM core_auditevent WHERE seq = %s)",
+        [4],
+    )
+
+    assert messages() == ["the detail of event #4 is missing"]
+
+
+@pytest.mark.django_db
+def test_a_detail_moved_to_an_event_written_without_one_is_reported_at_both_ends() -> None:
+    append(5)
+    tamper(
+        "UPDATE core_auditdetail SET event_id = (SELECT id FROM core_auditevent WHERE seq = %s) "
+        "WHERE event_id = (SELECT id FROM core_auditevent WHERE seq = %s)",
+        [3, 2],
+    )
+
+    assert messages() == [
+        "the detail of event #2 is missing",
+        "event #3 has a detail it was written without (that of event #2: details moved)",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_changed_detail_is_never_signed(checkpoint_dir: Path) -> None:
+    append(3)
+    checkpoint_write()
+    append(2)
+    set_sealed(5, sealed_of(2))
+
+    with pytest.raises(ChainBroken, match="the detail of event #5 is that of event #2"):
+        checkpoint_write()
+    assert len(checkpoint_files(checkpoint_dir)) == 1
+
+
+@pytest.mark.django_db
+def test_an_erased_detail_is_reported_as_erased_not_as_tampering(
+    checkpoint_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = crypto.subject_key_create()
+    append(2)
+    with transaction.atomic():
+        note = audit.record(actor=None, action="case.note", changes={"note": "x"}, subject=key)
+    append(1)
+    checkpoint_write()
+
+    crypto.subject_key_destroy(key=key)
+
+    result = verify_chain()
+    assert result.ok, result.problems
+    assert (result.erased, result.erased_seqs) == (1, [note.seq])
+    assert result.summary == "4 events verified, 1 checkpoints, 1 erased details"
+    call_command("audit", "verify")
+    assert capsys.readouterr().out.splitlines() == [
+        "erased details (subject key destroyed, not tampering): events #3",
+        "4 events verified, 1 checkpoints, 1 erased details",
+    ]
+    assert checkpoint_write() is None  # erasure moved nothing: nothing to sign, nothing broken
+    # an erased detail is still checked: changing its ciphertext is tampering
+    sealed = sealed_of(note.seq)
+    set_sealed(note.seq, sealed[:-8] + ("A" * 8 if not sealed.endswith("A" * 8) else "B" * 8))
+    assert messages() == [f"the detail of event #{note.seq} was altered"]
+
+
+# --- trimming and extending the chain after the last checkpoint (b, c) ------------------------
+
+
+@pytest.mark.django_db
+def test_the_checkpoint_job_runs_every_minute_and_writes_nothing_while_the_chain_is_idle(
+    checkpoint_dir: Path,
+) -> None:
+    assert {task.name: task.minutes for task in SCHEDULES}["audit checkpoint"] == 1
+    append(2)
+
+    assert checkpoint_job().startswith("checkpoint audit-000000000002-")
+    assert checkpoint_job() == "the audit chain has not moved since the last checkpoint"
+    assert checkpoint_job() == "the audit chain has not moved since the last checkpoint"
+    assert len(checkpoint_files(checkpoint_dir)) == 1
+
+
+@pytest.mark.django_db
+def test_trimming_the_tail_signed_by_the_scheduled_checkpoint_is_caught(
+    checkpoint_dir: Path,
+) -> None:
+    append(3)
+    checkpoint_job()
+    append(2)
+    checkpoint_job()  # the next run, a minute later, signs #5
+
+    trim_to(3)
+
+    assert messages() == [
+        f"checkpoint {newest_checkpoint_name(checkpoint_dir)} signed event #5, but the chain "
+        "ends at #3 (newest events deleted)"
+    ]
+
+
+@pytest.mark.django_db
+def test_trimming_events_before_the_next_scheduled_checkpoint_goes_unseen_the_window(
+    checkpoint_dir: Path,
+) -> None:
+    """The residual window (docs/security.md §6): events not yet signed can vanish unseen."""
+    append(3)
+    checkpoint_job()
+    append(2)  # written, and trimmed before the job's next run
+
+    trim_to(3)
+
+    assert messages(allow_no_checkpoints=False) == []
+
+
+@pytest.mark.django_db
+def test_an_event_inserted_and_chained_before_the_newest_checkpoint_is_caught(
+    checkpoint_dir: Path, no_checkpoints: Path
+) -> None:
+    events = append(5)
+    checkpoint_job()
+    for seq in (5, 4):  # make room for a new #4, as a forger must
+        tamper("UPDATE core_auditevent SET seq = %s WHERE seq = %s", [seq + 1, seq])
+    insert_raw(forged(4, prev_hash=events[2].hash, at=events[2].at))
+    rewrite_from(5)
+    set_head(6)
+
+    assert messages(no_checkpoints) == []  # consistent in itself
+    assert messages() == [
+        f"event #5 no longer has the hash checkpoint {newest_checkpoint_name(checkpoint_dir)} "
+        "signed (chain rewritten)"
+    ]
+
+
+@pytest.mark.django_db
+def test_an_event_appended_with_a_time_before_the_newest_checkpoint_is_caught_and_never_signed(
+    checkpoint_dir: Path,
+) -> None:
+    events = append(3)
+    checkpoint_job()
+    backdated = timezone.now() - datetime.timedelta(days=2)
+    insert_raw(forged(4, prev_hash=events[-1].hash, at=backdated))
+    set_head(4)
+
+    claimed, unsigned = messages()
+    assert claimed.startswith("event #4 claims a time (")
+    assert claimed.endswith(" UTC): backdated or inserted")
+    assert unsigned.startswith("event #4 is signed by no checkpoint, and #4 was written more")
+    with pytest.raises(ChainBroken, match="event #4 claims a time"):
+        checkpoint_write()
+
+
+@pytest.mark.django_db
+def test_events_left_unsigned_longer_than_the_allowed_age_fail_verification(
+    checkpoint_dir: Path, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    append(3)
+    checkpoint = checkpoint_write()
+    assert checkpoint is not None
+    append(2)
+    written = AuditEvent.objects.get(seq=4).at
+
+    with clock_at(monkeypatch, written + datetime.timedelta(minutes=9)):
+        assert verify_chain().ok  # the job may still come
+    with clock_at(monkeypatch, written + datetime.timedelta(minutes=11)):
+        problems = messages(allow_no_checkpoints=False)
+        assert verify_chain(max_age=datetime.timedelta(minutes=60)).ok  # e.g. a daily copy
+        settings.AUDIT_CHECKPOINT_MAX_AGE_MINUTES = 30
+        assert verify_chain().ok
+    assert len(problems) == 1
+    assert problems[0].startswith("events #4 to #5 are signed by no checkpoint, and #4 was")
+    assert problems[0].endswith(
+        f"the newest checkpoint {checkpoint.name} signs #3: is the task cluster running?"
+    )
+
+
+@pytest.mark.django_db
+def test_an_old_checkpoint_is_current_while_the_chain_has_not_moved(
+    checkpoint_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    append(3)
+    checkpoint_write()
+
+    with clock_at(monkeypatch, timezone.now() + datetime.timedelta(days=30)):
+        assert messages(allow_no_checkpoints=False) == []
+
+
+# --- no checkpoints (d) ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_chain_that_no_checkpoint_signs_fails_unless_allowed(
+    checkpoint_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    append(5)
+    checkpoint_write()
+    tamper("UPDATE core_auditevent SET action = %s WHERE seq = %s", ["user.harmless", 2])
+    rewrite_from(2)
+    for path in checkpoint_files(checkpoint_dir):
+        path.unlink()
+
+    assert messages(allow_no_checkpoints=False) == [
+        "no checkpoint signs the chain's 5 events: the checkpoint files are missing or were "
+        "deleted (on a brand-new installation, run `icommit audit checkpoint`, or verify with "
+        "--allow-no-checkpoints)"
+    ]
+    with pytest.raises(CommandError, match="no checkpoint signs the chain's 5 events"):
+        call_command("audit", "verify")
+    capsys.readouterr()
+    call_command("audit", "verify", "--allow-no-checkpoints")
+    assert capsys.readouterr().out.strip() == "5 events verified, 0 checkpoints"
+
+
+@pytest.mark.django_db
+def test_checkpoints_that_do_not_verify_anchor_nothing(checkpoint_dir: Path) -> None:
+    append(3)
+    checkpoint = checkpoint_write()
+    assert checkpoint is not None
+    assert checkpoint.path is not None
+    data = json.loads(checkpoint.path.read_text())
+    data["at"] = "2020-01-01T00:00:00+00:00"
+    checkpoint.path.write_text(json.dumps(data))
+
+    assert [problem.split(":")[0] for problem in messages(allow_no_checkpoints=False)] == [
+        f"checkpoint {checkpoint.name} has a bad signature",
+        "no checkpoint signs the chain's 3 events",
+    ]
+
+
+def test_the_verify_command_refuses_a_max_age_below_a_minute() -> None:
+    with pytest.raises(CommandError, match="--max-age is a number of minutes"):
+        call_command("audit", "verify", "--max-age", "0")
+
+
+# --- chains written before version 2 ----------------------------------------------------------
+
+
+def legacy_hash(fields: dict[str, Any]) -> str:
+    """The hash rule of chain version 1, written out as the code before version 2 had it."""
+    return hashlib.sha256(audit.canonical_json(fields).encode()).hexdigest()
+
+
+def write_legacy_chain(count: int) -> None:
+    """Append ``count`` events as icommit wrote them before version 2 (schema of 0004)."""
+    prev = audit.GENESIS_HASH
+    at = timezone.now() - datetime.timedelta(days=1)
+    for seq in range(1, count + 1):
+        changes = {"name": ["old", f"new {seq}"]} if seq % 2 == 0 else None
+        change = audit.change_digest(changes)
+        moment = at + datetime.timedelta(seconds=seq)
+        fields = {
+            "seq": seq,
+            "at": moment.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+            "actor": None,
+            "action": "legacy.event",
+            "purpose": "typed reason" if seq == 1 else "",
+            "object_type": "",
+            "object_id": "",
+            "team": None,
+            "change": change,
+            "prev": prev,
+        }
+        prev = legacy_hash(fields)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO core_auditevent (seq, at, actor_id, action, purpose, object_type, "
+                "object_id, team_id, change_hmac, prev_hash, hash) "
+                "VALUES (%s, %s, NULL, %s, %s, '', '', NULL, %s, %s, %s)",
+                [
+                    seq,
+                    connection.ops.adapt_datetimefield_value(moment),
+                    fields["action"],
+                    fields["purpose"],
+                    change,
+                    fields["prev"],
+                    prev,
+                ],
+            )
+            if changes:
+                cursor.execute("SELECT id FROM core_auditevent WHERE seq = %s", [seq])
+                (pk,) = cursor.fetchone()
+                sealed = crypto.encrypt(
+                    audit.canonical_json(changes).encode(),
+                    model="core.auditdetail",
+                    field="data",
+                    pk=pk,
+                )
+                cursor.execute(
+                    "INSERT INTO core_auditdetail (event_id, sealed) VALUES (%s, %s)", [pk, sealed]
+                )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO core_audithead (id, seq, hash) VALUES (1, %s, %s)", [count, prev]
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_chain_written_before_version_2_verifies_after_the_migration(
+    checkpoint_dir: Path,
+) -> None:
+    executor = MigrationExecutor(connection)
+    executor.migrate([("core", "0004_audit_detail_sealed")])
+    try:
+        write_legacy_chain(4)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate([key for key in executor.loader.graph.leaf_nodes() if key[0] == "core"])
+
+    assert list(AuditEvent.objects.order_by("seq").values_list("version", flat=True)) == [1] * 4
+    assert AuditDetail.objects.get(event__seq=2).data == {"name": ["old", "new 2"]}
+    append(3)  # version 2 goes on from the old head
+    assert messages(allow_no_checkpoints=False)[0].startswith("no checkpoint signs")
+    assert checkpoint_write() is not None
+    assert messages(allow_no_checkpoints=False) == []
+    assert AuditEvent.objects.get(seq=6).detail.data == {"name": ["old 1", "new 1"]}
+    # the append-only triggers survived the table rebuild
+    assert "append-only" in str(refused("UPDATE core_auditevent SET action = 'forged'"))
+    # a version-1 detail is checked for presence; a version-1 event cannot pass as version 2
+    tamper(
+        "DELETE FROM core_auditdetail WHERE event_id = "
+        "(SELECT id FROM core_auditevent WHERE seq = %s)",
+        [4],
+    )
+    tamper("UPDATE core_auditevent SET version = 1 WHERE seq = %s", [6])
+    assert messages() == [
+        "the detail of event #4 is missing",
+        "event #6 was altered",
+        "event #6 uses chain version 1 after version 2",
     ]
 
 
@@ -511,7 +925,7 @@ def test_concurrent_writers_leave_one_gap_free_chain(tmp_path: Path, no_checkpoi
         seqs = list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True))
         assert seqs == list(range(1, expected + 1))
         assert AuditEvent.objects.filter(action="process.append").count() == (30 if postgres else 0)
-        result = verify_chain(no_checkpoints)
+        result = verify_chain(no_checkpoints, allow_no_checkpoints=True)
         assert result.ok, result.problems
         assert result.events == expected
         assert AuditHead.objects.get().seq == expected
@@ -592,7 +1006,7 @@ def test_schedules_exist_after_migrate_and_ensuring_them_is_idempotent() -> None
     rows = {row.name: row for row in Schedule.objects.filter(name__in=names)}
     assert Schedule.objects.filter(name__in=names).count() == len(names)
     assert rows["audit checkpoint"].func == "icommit.core.checkpoints.checkpoint_job"
-    assert rows["audit checkpoint"].minutes == 15
+    assert rows["audit checkpoint"].minutes == 1
     assert rows["mail outbox flush"].func == "icommit.core.outbox.outbox_flush"
     assert rows["mail outbox flush"].minutes == 1
     assert {row.schedule_type for row in rows.values()} == {Schedule.MINUTES}

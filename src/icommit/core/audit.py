@@ -1,9 +1,9 @@
 """Append events to the audit log in the caller's transaction.
 
 Invariant: each event's ``hash`` is SHA-256 over the canonical JSON of its chained fields,
-including the previous event's hash, and ``seq`` has no gaps. Every append takes a
-transaction-scoped PostgreSQL advisory lock and then locks the head row (SQLite transactions
-are IMMEDIATE), so concurrent writers queue instead of forking the chain.
+including the previous event's hash and the SHA-256 of its sealed detail row, and ``seq`` has
+no gaps. Every append takes a transaction-scoped PostgreSQL advisory lock and then locks the
+head row (SQLite transactions are IMMEDIATE), so concurrent writers queue instead of forking.
 """
 
 from __future__ import annotations
@@ -12,16 +12,31 @@ import datetime
 import hashlib
 import hmac
 import json
+import re
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from icommit.core import crypto
 from icommit.core.models import AuditDetail, AuditEvent, AuditHead
 
 #: The hash an empty chain starts from: the ``prev_hash`` of event #1.
 GENESIS_HASH = "0" * 64
+
+#: The rule new events are hashed with; ``chained_fields`` knows every version in VERSIONS.
+CHAIN_VERSION = 2
+VERSIONS = frozenset({1, 2})
+
+#: A purpose is a fixed code chosen by the code ("charter.pdf", "organisation_left_team"),
+#: never text a person typed: the chain is readable by whoever reads the database and cannot
+#: be erased, so typed reasons belong in the sealed, erasable ``changes``.
+PURPOSE_CODE = re.compile(r"[a-z0-9][a-z0-9._-]{0,79}")
+
+#: Where a version-2 detail is bound: the AES-GCM associated data names this model label and
+#: field and the event's ``seq`` (known before the insert, unlike the row id).
+DETAIL_MODEL, DETAIL_FIELD = "core.auditevent", "detail"
 
 #: Key of the advisory lock that serialises appends on PostgreSQL; any fixed 64-bit number
 #: works, as long as nothing else locks it (the first 8 bytes of SHA-256 "icommit.audit.append").
@@ -37,13 +52,25 @@ def _hmac_key() -> bytes:
 
 
 def change_digest(changes: dict[str, Any] | None) -> str:
+    """Return the keyed digest version-1 events chained (kept to describe old events)."""
     if not changes:
         return ""
     return hmac.new(_hmac_key(), canonical_json(changes).encode(), hashlib.sha256).hexdigest()
 
 
+def detail_digest(sealed: str) -> str:
+    """Return the SHA-256 (hex) of a sealed detail envelope, as version-2 events chain it.
+
+    The envelope is ciphertext under a random nonce, so the digest reveals nothing about the
+    values, however few the possible values are; it needs no key, so it stays checkable after
+    the subject key is destroyed.
+    """
+    return hashlib.sha256(sealed.encode("utf-8", "surrogateescape")).hexdigest()
+
+
 def chained_fields(event: AuditEvent) -> dict[str, Any]:
-    return {
+    """Return the fields ``event_hash`` covers, by the event's chain version."""
+    fields = {
         "seq": event.seq,
         "at": event.at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
         "actor": event.actor_id,
@@ -52,13 +79,30 @@ def chained_fields(event: AuditEvent) -> dict[str, Any]:
         "object_type": event.object_type,
         "object_id": event.object_id,
         "team": event.team_id,
-        "change": event.change_hmac,
         "prev": event.prev_hash,
     }
+    if event.version == 1:
+        fields["change"] = event.change_hmac
+    elif event.version == 2:
+        fields["v"] = 2
+        fields["detail"] = event.detail_hash
+    else:
+        raise ValueError(f"event #{event.seq} has the unknown chain version {event.version!r}")
+    return fields
 
 
 def event_hash(event: AuditEvent) -> str:
     return hashlib.sha256(canonical_json(chained_fields(event)).encode()).hexdigest()
+
+
+def check_purpose(purpose: str) -> str:
+    """Return ``purpose`` if it is empty or a fixed code; raise ValueError for anything else."""
+    if purpose and not PURPOSE_CODE.fullmatch(purpose):
+        raise ValueError(
+            f"audit purpose {purpose[:40]!r} is not a code (lowercase letters, digits, '.', '_', "
+            "'-', at most 80): put typed text into changes=, which is sealed and erasable"
+        )
+    return purpose
 
 
 def object_label(obj: models.Model | None) -> tuple[str, str]:
@@ -80,39 +124,47 @@ def record(
     changes: dict[str, Any] | None = None,
     subject: Any = None,
 ) -> AuditEvent:
-    """Append one event; must run inside the transaction of the change it records."""
+    """Append one event; must run inside the transaction of the change it records.
+
+    ``purpose`` is a fixed code (``PURPOSE_CODE``); ``changes`` are sealed into the event's
+    detail row, with ``subject``'s key when they are about a person, and the chain holds the
+    SHA-256 of that row.
+    """
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record must be called inside the service's transaction")
+    check_purpose(purpose)
     if obj is not None:
         object_type, object_id = object_label(obj)
     actor_id = getattr(actor, "pk", None) if actor is not None else None
     with transaction.atomic():
         _lock_appends()
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        seq = head.seq + 1
+        sealed = ""
+        if changes:
+            sealed = crypto.encrypt(
+                canonical_json(changes).encode(),
+                model=DETAIL_MODEL,
+                field=DETAIL_FIELD,
+                pk=seq,
+                subject=subject,
+            )
         event = AuditEvent(
-            seq=head.seq + 1,
+            version=CHAIN_VERSION,
+            seq=seq,
             at=timezone.now(),
             actor_id=actor_id,
             action=action,
-            purpose=purpose[:200],
+            purpose=purpose,
             object_type=object_type,
             object_id=str(object_id),
             team_id=team_id,
-            change_hmac=change_digest(changes),
+            detail_hash=detail_digest(sealed) if sealed else "",
             prev_hash=head.hash,
         )
         event.hash = event_hash(event)
         event.save(force_insert=True)
-        if changes:
-            from icommit.core import crypto
-
-            sealed = crypto.encrypt(
-                canonical_json(changes).encode(),
-                model="core.auditdetail",
-                field="data",
-                pk=event.pk,
-                subject=subject,
-            )
+        if sealed:
             AuditDetail.objects.create(event=event, sealed=sealed)
         AuditHead.objects.filter(id=1).update(seq=event.seq, hash=event.hash)
     return event

@@ -4,7 +4,8 @@ A checkpoint is a JSON file outside the database holding (seq, hash, at) of the 
 event and an Ed25519 signature over them, made with a key kept in a file, never in the
 database. Whoever rewrites or trims the chain can recompute hashes but cannot sign, so
 ``verify_chain`` catches them against a checkpoint. A new checkpoint is signed only after the
-events since the last valid one verify, so a broken chain is never signed.
+events since the last valid one, and their detail rows, verify, so a broken chain is never
+signed; the scheduled job signs at most a minute after the head moved, and nothing while idle.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 import logging
 import os
 import tempfile
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +29,15 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from icommit.core.audit import GENESIS_HASH, canonical_json, event_hash
-from icommit.core.models import AuditEvent, AuditHead
+from icommit.core.audit import (
+    GENESIS_HASH,
+    VERSIONS,
+    canonical_json,
+    detail_digest,
+    event_hash,
+)
+from icommit.core.crypto import PLATFORM_KEY_ID
+from icommit.core.models import AuditDetail, AuditEvent, AuditHead, SubjectKey
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +137,15 @@ class Checkpoint:
     def name(self) -> str:
         return self.path.name if self.path else f"#{self.seq}"
 
+    @property
+    def signed_at(self) -> datetime.datetime | None:
+        """When it was signed (None if ``at`` is not an ISO time with a zone)."""
+        try:
+            moment = datetime.datetime.fromisoformat(self.at)
+        except ValueError:
+            return None
+        return moment if moment.tzinfo is not None else None
+
     def payload(self) -> bytes:
         return signed_payload(self.seq, self.hash, self.at)
 
@@ -193,28 +211,33 @@ def _directory(directory: Path | str | None) -> Path:
 def checkpoint_write(directory: Path | str | None = None) -> Checkpoint | None:
     """Sign the chain's newest event into a checkpoint file; None if nothing moved since the last.
 
-    Raises ChainBroken, and signs nothing, when the events since the last valid checkpoint do
-    not verify.
+    Raises ChainBroken, and signs nothing, when the events since the last valid checkpoint, their
+    details or the head row do not verify.
     """
     folder = _directory(directory)
     key = signing_key()
     public_key = public_key_text(key.public_key())
     last = _last_valid_checkpoint(folder, public_key)
     result = VerifyResult()
-    walk = _Walk(result, {}) if last is None else _Walk(result, {}, last.seq, last.hash)
+    walk = _Walk(result, {})
     if last is not None:
-        stored = AuditEvent.objects.filter(seq=last.seq).values_list("hash", flat=True).first()
+        stored = AuditEvent.objects.filter(seq=last.seq).values_list("hash", "version").first()
         if stored is None:
             result.add(last.seq, f"event #{last.seq}, signed by checkpoint {last.name}, is missing")
-        elif stored != last.hash:
+        elif stored[0] != last.hash:
             result.add(
                 last.seq,
                 f"event #{last.seq} no longer has the hash checkpoint {last.name} signed "
                 "(chain rewritten)",
             )
+        else:
+            walk = _Walk(result, {}, last.seq, last.hash, stored[1], last.signed_at)
     if result.ok:
         walk.run()
+        _check_head(walk, result)
+        walk.finish()
     if not result.ok:
+        result.problems.sort(key=lambda problem: problem.seq)
         raise ChainBroken(str(result.problems[0]))
     if walk.seq == 0 or (last is not None and walk.seq == last.seq):
         return None
@@ -301,6 +324,10 @@ class VerifyResult:
     problems: list[Problem] = field(default_factory=list)
     #: Problems beyond MAX_PROBLEMS, counted but not kept.
     more_problems: int = 0
+    #: Details intact but sealed with a destroyed subject key: erased, not tampered with.
+    erased: int = 0
+    #: The events of the first MAX_PROBLEMS erased details, in chain order.
+    erased_seqs: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -308,8 +335,9 @@ class VerifyResult:
 
     @property
     def summary(self) -> str:
+        erased = f", {self.erased} erased details" if self.erased else ""
         if self.ok:
-            return f"{self.events} events verified, {self.checkpoints} checkpoints"
+            return f"{self.events} events verified, {self.checkpoints} checkpoints{erased}"
         count = len(self.problems) + self.more_problems
         return f"{count} problem(s) in {self.events} events and {self.checkpoints} checkpoints"
 
@@ -319,14 +347,32 @@ class VerifyResult:
         else:
             self.more_problems += 1
 
+    def erase(self, seq: int) -> None:
+        self.erased += 1
+        if len(self.erased_seqs) < MAX_PROBLEMS:
+            self.erased_seqs.append(seq)
 
-def verify_chain(checkpoint_dir: Path | str | None = None) -> VerifyResult:
-    """Walk the whole chain and check it against the checkpoints (default CHECKPOINT_DIR)."""
+
+def verify_chain(
+    checkpoint_dir: Path | str | None = None,
+    *,
+    allow_no_checkpoints: bool = False,
+    max_age: datetime.timedelta | None = None,
+) -> VerifyResult:
+    """Walk the whole chain and its details and check them against the checkpoints.
+
+    The checkpoints come from ``checkpoint_dir`` (default CHECKPOINT_DIR). A chain that no
+    checkpoint signs is a problem unless ``allow_no_checkpoints``; so are events left unsigned
+    for longer than ``max_age`` (default AUDIT_CHECKPOINT_MAX_AGE_MINUTES).
+    """
     result = VerifyResult()
     expected = _load_checkpoints(_directory(checkpoint_dir), result)
+    trusted = [checkpoint for group in expected.values() for checkpoint in group]
+    newest = max(trusted, key=lambda checkpoint: checkpoint.seq, default=None)
     walk = _Walk(result, expected)
     walk.run()
     _check_head(walk, result)
+    walk.finish()
     for checkpoints in expected.values():
         for checkpoint in checkpoints:
             if checkpoint.seq > walk.seq:
@@ -340,8 +386,61 @@ def verify_chain(checkpoint_dir: Path | str | None = None) -> VerifyResult:
                     checkpoint.seq,
                     f"event #{checkpoint.seq}, signed by checkpoint {checkpoint.name}, is missing",
                 )
+    if walk.seq:
+        _check_anchored(walk.seq, newest, result, allow_no_checkpoints, max_age)
     result.problems.sort(key=lambda problem: problem.seq)
     return result
+
+
+def max_checkpoint_age() -> datetime.timedelta:
+    """Return how long an event may stay unsigned before ``verify`` calls the signing stalled."""
+    return datetime.timedelta(minutes=getattr(settings, "AUDIT_CHECKPOINT_MAX_AGE_MINUTES", 10))
+
+
+def _check_anchored(
+    end: int,
+    newest: Checkpoint | None,
+    result: VerifyResult,
+    allow_no_checkpoints: bool,
+    max_age: datetime.timedelta | None,
+) -> None:
+    """Report a chain that no checkpoint signs, or whose newest events stayed unsigned too long.
+
+    The age that matters is that of the oldest unsigned event, not the checkpoint's: a
+    checkpoint that signs the head is current however old it is, because the job writes
+    nothing while the chain is idle.
+    """
+    if newest is None:
+        if not allow_no_checkpoints:
+            result.add(
+                end,
+                f"no checkpoint signs the chain's {end} events: the checkpoint files are missing "
+                "or were deleted (on a brand-new installation, run `icommit audit checkpoint`, "
+                "or verify with --allow-no-checkpoints)",
+            )
+        return
+    if newest.seq >= end:
+        return
+    limit = max_age if max_age is not None else max_checkpoint_age()
+    first = (
+        AuditEvent.objects.filter(seq__gt=newest.seq)
+        .order_by("seq")
+        .values_list("seq", "at")
+        .first()
+    )
+    if first is None:
+        return
+    seq, at = first
+    if _now() - at > limit:
+        minutes = int(limit.total_seconds() // 60)
+        span = f"event #{seq} is" if seq == end else f"events #{seq} to #{end} are"
+        result.add(
+            seq,
+            f"{span} signed by no checkpoint, and #{seq} was written more "
+            f"than {minutes} minutes ago ({_utc(at)}); "
+            f"the newest checkpoint {newest.name} signs #{newest.seq}: "
+            "is the task cluster running?",
+        )
 
 
 def _load_checkpoints(folder: Path, result: VerifyResult) -> dict[int, list[Checkpoint]]:
@@ -367,7 +466,7 @@ def _load_checkpoints(folder: Path, result: VerifyResult) -> dict[int, list[Chec
 
 
 class _Walk:
-    """Recompute hashes and follow links in seq order, from a known (seq, hash) onwards."""
+    """Recompute hashes, follow links and check detail rows in seq order, from a known point."""
 
     def __init__(
         self,
@@ -375,21 +474,47 @@ class _Walk:
         expected: dict[int, list[Checkpoint]],
         seq: int = 0,
         hash: str = GENESIS_HASH,
+        version: int = 1,
+        signed_at: datetime.datetime | None = None,
     ) -> None:
         self.result = result
         self.expected = expected
         self.seq = seq
         self.hash = hash
+        self.version = version
+        #: When the newest checkpoint passed so far was signed: a later event cannot be much
+        #: older than that (the allowance covers transactions still open while it was signed).
+        self.signed_at = signed_at
+        self.allowance = max_checkpoint_age()
+        #: (seq, SHA-256 of the row found, whether the event has a detail) of details that do
+        #: not match their event, resolved by ``finish`` into "altered" or "moved".
+        self.mismatched: list[tuple[int, str, bool]] = []
 
     def run(self) -> None:
-        for event in _events_after(self.seq):
-            self.step(event)
+        for batch in _batches_after(self.seq):
+            details = dict(
+                AuditDetail.objects.filter(event_id__in=[event.pk for event in batch]).values_list(
+                    "event_id", "sealed"
+                )
+            )
+            intact: list[tuple[int, str]] = []
+            for event in batch:
+                sealed = details.get(event.pk)
+                self.step(event)
+                if self.detail_intact(event, sealed) and sealed is not None:
+                    intact.append((event.seq, sealed))
+            self.note_erased(intact)
 
     def step(self, event: AuditEvent) -> None:
         add, n, prev = self.result.add, event.seq, self.seq
         self.result.events += 1
-        if event_hash(event) != event.hash:
+        if event.version not in VERSIONS:
+            add(n, f"event #{n} was altered (unknown chain version {event.version})")
+        elif event_hash(event) != event.hash or (event.version == 1 and event.detail_hash):
+            # version 1 did not chain detail_hash, and never set it
             add(n, f"event #{n} was altered")
+        if event.version in VERSIONS and event.version < self.version:
+            add(n, f"event #{n} uses chain version {event.version} after version {self.version}")
         if n > prev + 1 and event.prev_hash == self.hash:
             add(n, f"unexpected event #{n} (seq gap after #{prev})")
         elif n > prev + 1:
@@ -397,6 +522,13 @@ class _Walk:
             add(n, f"missing event(s) {where}")
         elif event.prev_hash != self.hash:
             add(n, f"unexpected event #{n} (broken link to #{prev})")
+        if self.signed_at is not None and event.at < self.signed_at - self.allowance:
+            add(
+                n,
+                f"event #{n} claims a time ({_utc(event.at)}) before the checkpoint that signed "
+                f"the chain up to #{prev} was written ({_utc(self.signed_at)}): backdated or "
+                "inserted",
+            )
         for checkpoint in self.expected.pop(n, []):
             if checkpoint.hash != event.hash:
                 add(
@@ -404,17 +536,102 @@ class _Walk:
                     f"event #{n} no longer has the hash checkpoint {checkpoint.name} signed "
                     "(chain rewritten)",
                 )
+            else:
+                self.passed(checkpoint)
         self.seq, self.hash = n, event.hash
+        if event.version in VERSIONS:
+            self.version = max(self.version, event.version)
+
+    def passed(self, checkpoint: Checkpoint) -> None:
+        """Remember when a checkpoint that holds was signed."""
+        signed = checkpoint.signed_at
+        if signed is not None and (self.signed_at is None or signed > self.signed_at):
+            self.signed_at = signed
+
+    def detail_intact(self, event: AuditEvent, sealed: str | None) -> bool:
+        """Check the event's detail row (``sealed``, None if there is none); return if it holds."""
+        n = event.seq
+        if event.version == 1:
+            # Version 1 chained a keyed digest of the values, which needs the secret key of
+            # the time and the values themselves: only the row's presence can be checked.
+            wanted = bool(event.change_hmac)
+            digest = ""
+        else:
+            wanted = bool(event.detail_hash)
+            digest = event.detail_hash
+        if sealed is None:
+            if wanted:
+                self.result.add(n, f"the detail of event #{n} is missing")
+            return False
+        found = detail_digest(sealed)
+        if wanted and (event.version == 1 or found == digest):
+            return True
+        if len(self.mismatched) < MAX_PROBLEMS:
+            self.mismatched.append((n, found, wanted))
+        else:
+            self.result.add(n, f"the detail of event #{n} was altered")
+        return False
+
+    def note_erased(self, details: list[tuple[int, str]]) -> None:
+        """Count the intact details whose subject key was destroyed (erasure, not tampering)."""
+        keys: dict[int, uuid.UUID] = {}
+        for seq, sealed in details:
+            try:
+                key = uuid.UUID(sealed.split(":", 2)[1])
+            except (IndexError, ValueError):
+                continue
+            if key != PLATFORM_KEY_ID:
+                keys[seq] = key
+        if not keys:
+            return
+        destroyed = set(
+            SubjectKey.objects.filter(
+                pk__in=set(keys.values()), destroyed_at__isnull=False
+            ).values_list("pk", flat=True)
+        )
+        for seq, key in keys.items():
+            if key in destroyed:
+                self.result.erase(seq)
+
+    def finish(self) -> None:
+        """Name each mismatched detail: moved from another event, or altered."""
+        if not self.mismatched:
+            return
+        origins = dict(
+            AuditEvent.objects.filter(
+                detail_hash__in={digest for _, digest, _ in self.mismatched}
+            ).values_list("detail_hash", "seq")
+        )
+        for n, digest, wanted in self.mismatched:
+            origin = origins.get(digest)
+            if origin == n:
+                continue  # the event's own detail, under an event reported as altered
+            if not wanted:
+                moved = f" (that of event #{origin}: details moved)" if origin else ""
+                self.result.add(n, f"event #{n} has a detail it was written without{moved}")
+            elif origin is not None and origin != n:
+                self.result.add(
+                    n,
+                    f"the detail of event #{n} is that of event #{origin} (details moved or "
+                    "swapped)",
+                )
+            else:
+                self.result.add(n, f"the detail of event #{n} was altered")
+        self.mismatched = []
 
 
-def _events_after(seq: int) -> Iterator[AuditEvent]:
+def _utc(moment: datetime.datetime) -> str:
+    return f"{moment.astimezone(datetime.UTC):%Y-%m-%d %H:%M:%S} UTC"
+
+
+def _batches_after(seq: int) -> Iterator[list[AuditEvent]]:
     # Keyset batches rather than one long cursor: flat memory, short queries, and events
     # appended while the walk runs are picked up at the end.
     while True:
         batch = list(AuditEvent.objects.filter(seq__gt=seq).order_by("seq")[:BATCH_SIZE])
         if not batch:
             return
-        yield from batch
+        yield batch
         seq = batch[-1].seq
 
 

@@ -124,8 +124,12 @@ def keys_rotate(*, batch_size: int = 500) -> Rotation:
             actor=None,
             action="keys.rotate",
             object_type="core.subjectkey",
-            purpose=f"rotate to master key {newest.id}: {rewrapped} keys re-wrapped, "
-            f"{recomputed} indexes recomputed, {cleared} cleared",
+            changes={
+                "master_key": newest.id,
+                "rewrapped": rewrapped,
+                "recomputed": recomputed,
+                "cleared": cleared,
+            },
         )
     return result
 

@@ -34,8 +34,14 @@ class AuditHead(models.Model):
 
 
 class AuditEvent(models.Model):
-    """One entry of the hash-chained audit log; values live in ``AuditDetail``, not here."""
+    """One entry of the hash-chained audit log; values live in ``AuditDetail``, not here.
 
+    ``version`` names the rule its hash follows (``icommit.core.audit.chained_fields``): 1 chains
+    a keyed digest of the values (``change_hmac``), 2 the SHA-256 of the sealed detail row
+    (``detail_hash``) and the version itself.
+    """
+
+    version = models.PositiveSmallIntegerField()
     seq = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField()
     actor = models.ForeignKey(
@@ -47,6 +53,7 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     team_id = models.BigIntegerField(null=True, blank=True)
     change_hmac = models.CharField(max_length=64, blank=True)
+    detail_hash = models.CharField(max_length=64, blank=True, default="")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -68,7 +75,7 @@ class AuditDetail(models.Model):
 
     The values are bound to their event and sealed with the platform key or, for data about a
     person, with that person's subject key: destroying the key erases them, while the row and
-    the chain stay verifiable.
+    the chain stay verifiable (from version 2 the chain holds the SHA-256 of ``sealed``).
     """
 
     event = models.OneToOneField(AuditEvent, on_delete=models.PROTECT, related_name="detail")
@@ -79,9 +86,14 @@ class AuditDetail(models.Model):
         """The values, opened with their key (raises KeyDestroyed once erased)."""
         import json
 
+        # crypto imports this module (SubjectKey), so it cannot be imported at the top
         from icommit.core import crypto
 
-        raw = crypto.decrypt(self.sealed, model="core.auditdetail", field="data", pk=self.event_id)
+        event = self.event
+        if event.version >= 2:
+            raw = crypto.decrypt(self.sealed, model="core.auditevent", field="detail", pk=event.seq)
+        else:
+            raw = crypto.decrypt(self.sealed, model="core.auditdetail", field="data", pk=event.pk)
         return json.loads(raw)
 
 

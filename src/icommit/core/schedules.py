@@ -20,7 +20,10 @@ class Recurring:
 
 
 SCHEDULES = (
-    Recurring("audit checkpoint", "icommit.core.checkpoints.checkpoint_job", 15),
+    # Every minute, so that events stay unsigned for a minute or so (the window in which someone
+    # with database access can trim or extend the chain unseen); it writes a file only when the
+    # chain moved.
+    Recurring("audit checkpoint", "icommit.core.checkpoints.checkpoint_job", 1),
     Recurring("mail outbox flush", "icommit.core.outbox.outbox_flush", 1),
     Recurring("plan action reminders", "icommit.plans.reminders.plan_reminders_send", 24 * 60),
     Recurring("diagnostics rounds closing", "icommit.diagnostics.services.rounds_close_due", 60),

@@ -106,8 +106,7 @@ def organisation_set_flags(
         actor=actor,
         action="organisation.set_flags",
         obj=organisation,
-        purpose=reason.strip(),
-        changes=changes,
+        changes={**changes, "reason": reason.strip()},
     )
     return organisation
 

@@ -70,7 +70,7 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
         audit.record(
             actor=request.user,
             action="audit.read",
-            purpose="audit log page",
+            purpose="audit.log",
             changes={k: str(v) for k, v in filters.items() if v},
         )
     page = Paginator(events, 50).get_page(request.GET.get("page"))

@@ -1,8 +1,9 @@
-"""``icommit audit verify`` checks the audit chain and its checkpoints; ``audit checkpoint``
-signs the chain's head now (the scheduled task does it every 15 minutes)."""
+"""``icommit audit verify`` checks the audit chain, its details and its checkpoints;
+``audit checkpoint`` signs the chain's head now (the scheduled task does it every minute)."""
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,18 +32,50 @@ class Command(BaseCommand):
                 metavar="DIR",
                 help="folder of checkpoint files (default: ICOMMIT_CHECKPOINT_DIR)",
             )
+        verify.add_argument(
+            "--allow-no-checkpoints",
+            action="store_true",
+            help="accept a chain that no checkpoint signs yet (a brand-new installation)",
+        )
+        verify.add_argument(
+            "--max-age",
+            type=int,
+            metavar="MINUTES",
+            help="how long events may stay unsigned, e.g. for a witness's copy that is "
+            "refreshed daily (default: ICOMMIT_AUDIT_CHECKPOINT_MAX_AGE_MINUTES)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             if options["subcommand"] == "verify":
-                self.verify(options["checkpoints"])
+                max_age = options["max_age"]
+                if max_age is not None and max_age < 1:
+                    raise CommandError("--max-age is a number of minutes, at least 1")
+                self.verify(
+                    options["checkpoints"],
+                    allow_no_checkpoints=options["allow_no_checkpoints"],
+                    max_age=None if max_age is None else datetime.timedelta(minutes=max_age),
+                )
             else:
                 self.checkpoint(options["checkpoints"])
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from None
 
-    def verify(self, folder: Path | None) -> None:
-        result = verify_chain(folder)
+    def verify(
+        self,
+        folder: Path | None,
+        *,
+        allow_no_checkpoints: bool,
+        max_age: datetime.timedelta | None,
+    ) -> None:
+        result = verify_chain(folder, allow_no_checkpoints=allow_no_checkpoints, max_age=max_age)
+        if result.erased:
+            seqs = ", ".join(f"#{seq}" for seq in result.erased_seqs)
+            unlisted = result.erased - len(result.erased_seqs)
+            more = f" and {unlisted} more" if unlisted else ""
+            self.stdout.write(
+                f"erased details (subject key destroyed, not tampering): events {seqs}{more}"
+            )
         if result.ok:
             self.stdout.write(result.summary)
             return
