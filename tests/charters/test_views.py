@@ -195,6 +195,16 @@ def test_a_pdf_longer_than_the_page_limit_fails_with_the_limit_and_writes_nothin
     assert "Download" not in page.split("<main", 1)[1]
 
 
+@override_settings(PDF_TIME_LIMIT_SECONDS=0.001)
+def test_a_pdf_that_takes_longer_than_the_time_limit_fails_and_writes_nothing(
+    world: World, client_for, published_charter: CharterVersion
+) -> None:  # type: ignore[no-untyped-def]
+    job = jobs.start(client_for(world.observer), _url("version_pdf", world, number=1))
+    assert (job.status, job.result_path) == ("failed", "")
+    assert job.message == "The PDF took longer than 0.001 seconds to prepare and was stopped."
+    assert not (Path(settings.MEDIA_ROOT) / "jobs" / str(job.pk)).exists()
+
+
 def test_a_pdf_job_whose_owner_left_the_team_fails_and_writes_nothing(
     world: World, client_for, published_charter: CharterVersion
 ) -> None:  # type: ignore[no-untyped-def]
