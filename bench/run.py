@@ -221,24 +221,34 @@ def build_diagnostics(team: Any, coordinator: Any, respondents: int = 60) -> int
     """A closed diagnostics round of the big team with 60 answer sets (62–82 statements each),
     scored by the engine and stored as the services store them."""
     from django.db import transaction
+    from django.utils import timezone
 
+    from icommit.accounts.models import User
     from icommit.demo.diagnostics import SECOND, answers_for
     from icommit.diagnostics import services
-    from icommit.diagnostics.models import RoundResponse
+    from icommit.diagnostics.models import Participation, RoundResponse
     from icommit.instruments.engine import score
     from icommit.instruments.models import InstrumentVersion, Response, ResponseScore
+    from icommit.stakeholders.models import OrganisationMembership
 
     version = InstrumentVersion.objects.get(instrument__key="msc-diagnostics", number=1)
     sectors = ["police", "probation", "prison", "social_services", "youth_welfare", "school"]
     with transaction.atomic():
+        # members count towards a round's minimum when someone other than the opener confirmed
+        # them 14 days before (decision 0009)
+        OrganisationMembership.objects.filter(user__team_memberships__team=team).update(
+            confirmed_at=timezone.now() - datetime.timedelta(days=30),
+            confirmed_by=User.objects.exclude(pk=coordinator.pk).order_by("pk").first(),
+        )
         round = services.round_open(
             actor=coordinator,
             team=team,
             version=version,
             title="Bench diagnostics",
             closes_on=services.today(),
-            invite=False,
         )
+        # the answer sets below stand for the invitees' (the bench writes them directly)
+        Participation.objects.filter(round=round).update(submitted=True)
         for i in range(respondents):
             security = i % 3 == 0
             audience = "security" if security else "non_security"
