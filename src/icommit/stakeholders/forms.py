@@ -38,7 +38,13 @@ class FlagsForm(Form):
 
 
 class MemberAddForm(Form):
-    email = forms.EmailField(label=_("Email"))
+    email = forms.EmailField(
+        label=_("Email"),
+        help_text=_(
+            "A person without an account gets an email with a link to set their own password. "
+            "The organisation's other administrators are told whom you added."
+        ),
+    )
     full_name = forms.CharField(
         label=_("Full name"),
         required=False,
