@@ -283,15 +283,15 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEV
 #: How long a download link for a generated file stays valid.
 DOWNLOAD_LINK_SECONDS = 300
-
-# --- mail ---------------------------------------------------------------------------------
-DEFAULT_FROM_EMAIL = ENV.raw("ICOMMIT_MAIL_FROM") or f"icommit <noreply@{_base.hostname}>"
 #: A PDF (always rendered by a background task) stops after this long, and is refused when it
 #: has more pages than this; either way the job fails with a message and writes nothing.
 PDF_TIME_LIMIT_SECONDS = 60
 PDF_MAX_PAGES = 300
 #: How many files (PDFs, exports) one person may have being prepared at the same time.
 JOBS_MAX_UNFINISHED = 3
+
+# --- mail ---------------------------------------------------------------------------------
+DEFAULT_FROM_EMAIL = ENV.raw("ICOMMIT_MAIL_FROM") or f"icommit <noreply@{_base.hostname}>"
 _smtp_host = ENV.raw("ICOMMIT_SMTP_HOST")
 if _smtp_host:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
