@@ -154,13 +154,12 @@ def response_rates(*, user: Any, round: Round) -> list[Rate]:
         return []
     rows = (
         Participation.objects.filter(round=round)
-        .values("organisation__name", "organisation__is_security")
+        .values("organisation__name", "is_security")  # the group fixed at opening
         .annotate(invited=Count("id"), answered=Count("id", filter=Q(submitted=True)))
         .order_by("organisation__name")
     )
     return [
-        Rate(r["organisation__name"], r["organisation__is_security"], r["invited"], r["answered"])
-        for r in rows
+        Rate(r["organisation__name"], r["is_security"], r["invited"], r["answered"]) for r in rows
     ]
 
 
