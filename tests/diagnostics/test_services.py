@@ -582,7 +582,7 @@ def test_the_audit_log_records_taking_part_but_never_an_answer_set(
     participated = _events("diagnostics.round.participated")
     assert {e.actor_id for e in participated} == {p.pk for p in crew.respondents}
     assert all(
-        (e.team_id, e.object_type, e.object_id, e.change_hmac)
+        (e.team_id, e.object_type, e.object_id, e.detail_hash)
         == (crew.team.pk, "diagnostics.round", str(running_round.pk), "")
         for e in participated
     )

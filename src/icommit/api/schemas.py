@@ -82,7 +82,7 @@ class Error(Schema):
 
 
 #: Status codes every authenticated endpoint can answer with an Error body.
-READ_ERRORS: dict[int, type[Schema]] = {401: Error, 404: Error, 422: Error}
+READ_ERRORS: dict[int, type[Schema]] = {401: Error, 403: Error, 404: Error, 422: Error}
 WRITE_ERRORS: dict[int, type[Schema]] = {
     400: Error,
     401: Error,

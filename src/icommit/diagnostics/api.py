@@ -6,7 +6,7 @@ from typing import Any
 from ninja import Path, Router, Schema, Status
 
 from icommit.access import Action, can
-from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS, Error
+from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS, Error, Line
 from icommit.core.exceptions import ValidationFailed
 from icommit.core.http import AuthedRequest
 from icommit.diagnostics import reports, selectors, services
@@ -51,8 +51,8 @@ class RoundDetailOut(RoundOut):
 
 
 class RoundIn(Schema):
-    title: str
-    instrument: str = "msc-diagnostics"
+    title: Line
+    instrument: Line = "msc-diagnostics"
     version: int | None = None
     closes_on: datetime.date
 
