@@ -36,6 +36,13 @@ class World:
     other_coordinator: User
 
 
+@pytest.fixture(autouse=True)
+def own_checkpoint_folder(settings, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    """Each test signs its audit chain into a folder of its own: a checkpoint left by another
+    test's (rolled back) chain would otherwise read as a rewritten chain."""
+    settings.CHECKPOINT_DIR = tmp_path_factory.mktemp("checkpoints")
+
+
 @pytest.fixture
 def world(db: None) -> World:
     municipality = OrganisationFactory(name="Municipality", sector=Sector.MUNICIPALITY)

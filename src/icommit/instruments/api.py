@@ -5,10 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from ninja import Router, Schema, Status
-from pydantic import Field
 
 from icommit.access import Action, require
 from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS, Line
@@ -37,7 +36,8 @@ class InstrumentVersionDetailOut(InstrumentVersionOut):
 class ImportIn(Schema):
     #: "yaml" (the text of the file) or "xlsform" (the .xlsx file, base64-encoded)
     format: Literal["yaml", "xlsform"]
-    content: Annotated[str, Field(max_length=3_000_000)]  # 2 MB of xlsx as base64
+    #: at most 2 MB once decoded; the import service refuses anything larger, naming the limit
+    content: str
     filename: Line = ""
 
 
