@@ -444,3 +444,28 @@ def test_the_coordinator_turns_a_decision_into_a_goal_and_the_decision_links_to_
     )
     assert response.status_code == 302
     assert goal.actions.get().owner_organisation == world.municipality
+
+
+def test_a_goal_from_a_decision_goes_through_the_plan_link_and_shows_both_ways(
+    world: World, client_for, circulated_meeting: Meeting, social_worker: User
+) -> None:  # type: ignore[no-untyped-def]
+    from icommit.plans.models import Goal, PlanLink
+
+    decision = MinutesVersion.objects.get().decisions.first()
+    assert decision is not None
+    confirm_all(circulated_meeting, [world.coordinator, world.member, social_worker])
+    client = client_for(world.coordinator)
+    plan_url = _url("decision_plan", world, pk=circulated_meeting.pk, decision_pk=decision.pk)
+    client.post(plan_url, {"kind": "goal", "goal-title": "One referral route"})
+    goal = Goal.objects.get()
+    link = PlanLink.objects.get()
+    assert (link.source_kind, link.source_id, link.goal, link.action) == (
+        "meeting_decision",
+        str(decision.pk),
+        goal,
+        None,
+    )
+    plan_page = client.get(reverse("plans:goal", kwargs={"team_pk": world.team.pk, "pk": goal.pk}))
+    assert f"{decision.text} (Meeting decision)" in plan_page.content.decode()
+    decision_page = client.get(plan_url).content.decode()
+    assert "Already in the plan:" in decision_page and "Goal: One referral route" in decision_page

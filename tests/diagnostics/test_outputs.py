@@ -333,9 +333,10 @@ def test_a_hidden_group_in_the_previous_round_gives_no_change(world: World, outp
     assert purpose["groups"]["security"]["score"] == 75.0
 
 
-def test_a_round_past_its_date_is_closed_before_its_results_are_shown(
+def test_a_round_past_its_date_is_closed_by_the_schedule_before_its_results_are_shown(
     crew: Crew, running_round: Round, clock: Clock, client_for: ClientFor
 ) -> None:
+    from icommit.core.models import AuditEvent
     from icommit.diagnostics.models import Draft
 
     submit(running_round, [crew.police_officer, crew.coordinator, crew.teacher], 3)
@@ -345,9 +346,19 @@ def test_a_round_past_its_date_is_closed_before_its_results_are_shown(
             actor=crew.probation_officer, round=running_round, answers={"purpose_1": 2}
         )
     clock.advance((running_round.closes_on - clock.day).days + 1)
-    response = client_for(crew.teacher).get(
-        reverse("diagnostics:results", args=(crew.team.pk, running_round.pk))
-    )
+    url = reverse("diagnostics:results", args=(crew.team.pk, running_round.pk))
+    teacher = client_for(crew.teacher)
+    events = AuditEvent.objects.count()
+    # a read changes nothing: the round stays as it was until the schedule closes it
+    waiting = teacher.get(url)
+    assert waiting.status_code == 302
+    running_round.refresh_from_db()
+    assert running_round.closed_at is None
+    assert Draft.objects.filter(round=running_round).exists()
+    assert AuditEvent.objects.count() == events
+
+    assert services.rounds_close_due() == 1
+    response = teacher.get(url)
     assert response.status_code == 200
     running_round.refresh_from_db()
     assert running_round.closed_at is not None and running_round.closed_by is None

@@ -129,3 +129,48 @@ def test_the_rounds_list_costs_the_same_for_one_and_four_rounds(
     assert counts[0] == counts[1]
     with django_assert_max_num_queries(ROUNDS_CEILING):
         assert client.get(url).status_code == 200
+
+
+#: "Into the plan" from one recommendation: the form page, and the goal it creates (two audit
+#: events of five queries each). Before the direct lookup: 17 and 36 with no previous round,
+#: plus the previous round's aggregates where there was one, and both charts drawn each time.
+RECOMMENDATION_CEILINGS = (16, 36)
+
+
+def test_a_recommendation_into_the_plan_costs_the_same_for_5_and_60_respondents(
+    db: None, client_for: ClientFor
+) -> None:
+    from icommit.diagnostics import reports
+    from icommit.plans.models import Goal, PlanLink
+
+    counts = []
+    for n in (5, 60):
+        sized = _round_of(n)
+        close(sized.round, sized.coordinator)
+        report = reports.round_report(user=sized.coordinator, round=sized.round, lang="en")
+        advice = report.with_advice[0].advice[0]
+        # the one recommendation costs less than the whole report (two rounds of aggregates,
+        # both charts) that building it used to take
+        with CaptureQueriesContext(connection) as whole:
+            reports.round_report(user=sized.coordinator, round=sized.round, lang="en")
+        with CaptureQueriesContext(connection) as one:
+            found = reports.recommendation_of(
+                round=sized.round, domain=advice.domain, index=advice.index, lang="en"
+            )
+        assert found == advice
+        assert len(one) < len(whole)
+        client = client_for(sized.coordinator)
+        url = reverse(
+            "diagnostics:recommendation_plan",
+            args=(sized.team.pk, sized.round.pk, advice.domain, advice.index),
+        )
+        client.get(url)  # the first request of a session does more; pages are compared warm
+        form = _count(client, url)
+        with CaptureQueriesContext(connection) as created:
+            response = client.post(url, {"kind": "goal", "goal-title": "Agree our purpose"})
+        assert response.status_code == 302
+        goal = Goal.objects.get(team=sized.team)
+        assert PlanLink.objects.get(goal=goal).source_id == advice.source_ref
+        counts.append((form, len(created)))
+    assert counts[0] == counts[1]
+    assert all(c <= most for c, most in zip(counts[0], RECOMMENDATION_CEILINGS, strict=True))

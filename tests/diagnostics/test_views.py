@@ -415,6 +415,32 @@ def test_a_recommendation_becomes_an_action_under_a_goal(
     assert (action.source_kind, action.source_ref) == ("recommendation", goal.source_ref)
 
 
+def test_a_recommendation_goes_through_the_plan_link_and_shows_both_ways(
+    five_and_five: Answered, client_for: ClientFor
+) -> None:
+    from icommit.plans.models import PlanLink
+
+    world, round = five_and_five.world, five_and_five.round
+    advice = _first_advice(five_and_five)
+    client = client_for(world.coordinator)
+    url = _url("recommendation_plan", round, advice.domain, advice.index)
+    client.post(url, {"kind": "goal", "goal-title": "Agree our purpose in writing"})
+    goal = Goal.objects.get()
+    link = PlanLink.objects.get()
+    assert (link.source_kind, link.source_id, link.goal, link.action) == (
+        "recommendation",
+        advice.source_ref,
+        goal,
+        None,
+    )
+    plan_page = text_of(
+        client.get(reverse("plans:goal", args=(world.team.pk, goal.pk))).content.decode()
+    )
+    assert "(Diagnostics recommendation)" in plan_page and round.title in plan_page
+    results = text_of(client.get(_url("results", round)).content.decode())
+    assert "Already in the plan: Agree our purpose in writing" in results
+
+
 def test_only_plan_editors_plan_from_a_recommendation(
     five_and_five: Answered, client_for: ClientFor
 ) -> None:

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from icommit.accounts.models import User
 from icommit.diagnostics import services
 from icommit.diagnostics.models import Draft, Participation, Round, RoundResponse
-from icommit.plans.models import Goal, SourceKind
+from icommit.plans.models import Goal
 from icommit.stakeholders.sectors import Sector
 from tests.conftest import World
 from tests.diagnostics.conftest import vouch
@@ -137,7 +137,7 @@ def test_a_member_answers_on_a_phone_and_the_coordinator_reads_the_results(
     check_a11y(page)
     page.get_by_role("button", name="Create the goal").click()
     expect(page.get_by_text("Added to the team's plan.")).to_be_visible()
-    goal = Goal.objects.get(team=world.team, source_kind=SourceKind.RECOMMENDATION)
+    goal = Goal.objects.get(team=world.team, source_kind="recommendation")
     assert goal.source_ref.startswith(f"{round.pk}:")
     page.goto(f"{base}{round.pk}/results/")
     expect(page.get_by_text("Already in the plan:").first).to_be_visible()

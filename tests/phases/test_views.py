@@ -205,6 +205,27 @@ def test_a_goal_is_created_from_a_phase_task(world: World, client_for) -> None:
     assert client.post(_url(world, "goal_from_task", task_id="nothing.here")).status_code == 404
 
 
+def test_a_goal_from_a_phase_task_is_linked_and_the_plan_shows_where_it_came_from(
+    world: World, client_for
+) -> None:  # type: ignore[no-untyped-def]
+    from django.utils.html import escape
+
+    from icommit.plans.models import Goal, PlanLink
+
+    client = client_for(world.coordinator)
+    client.post(_url(world, "goal_from_task", task_id="exploration.mandate"))
+    goal = Goal.objects.get()
+    link = PlanLink.objects.get()
+    assert (link.source_kind, link.source_id, link.goal, link.action) == (
+        "phase_task",
+        "exploration.mandate",
+        goal,
+        None,
+    )
+    page = client.get(reverse("plans:goal", kwargs={"team_pk": world.team.pk, "pk": goal.pk}))
+    assert f"{escape(goal.source_label)} (Phase task)" in page.content.decode()
+
+
 def _grow(world: World, tasks: int, moves: int) -> None:
     services.phase_model_derive(
         actor=world.coordinator,

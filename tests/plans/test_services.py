@@ -11,6 +11,7 @@ from icommit.core.exceptions import Forbidden, NotFound, ValidationFailed
 from icommit.core.models import AuditDetail, AuditEvent
 from icommit.plans import services
 from icommit.plans.models import Goal, PlanAction, ProgressNote, Risk
+from icommit.plans.sources import SourceRef
 from icommit.plans.vocab import GoalAchievement, GoalLifecycleStatus
 from tests.conftest import World
 from tests.factories import OrganisationFactory, UserFactory, team_member
@@ -70,9 +71,9 @@ def test_people_outside_the_team_do_not_find_it(world: World, who: str) -> None:
         ({"indicator_id": "process.made-up"}, "indicator_id"),
         ({"target_value": 5}, "indicator_id"),
         ({"indicator_id": "process.non-security-share", "target_value": "lots"}, "target_value"),
-        ({"source_kind": "rumour", "source_label": "x"}, "source_kind"),
-        ({"source_kind": "meeting_decision"}, "source_label"),
-        ({"source_label": "somewhere"}, "source_kind"),
+        ({"source": SourceRef("rumour", "1", "x")}, "source_kind"),
+        ({"source": SourceRef("meeting_decision", "1", "")}, "source_label"),
+        ({"source": SourceRef("", "", "somewhere")}, "source_kind"),
     ],
 )
 def test_a_goal_is_validated_before_it_is_saved(
@@ -100,9 +101,7 @@ def test_the_source_of_a_goal_is_kept(world: World) -> None:
         actor=world.coordinator,
         team=world.team,
         title="Record the legal basis",
-        source_kind="phase_task",
-        source_ref="setup.legal-basis",
-        source_label="Record the legal basis for sharing",
+        source=SourceRef("phase_task", "setup.legal-basis", "Record the legal basis for sharing"),
     )
     goal.refresh_from_db()
     assert (goal.source_kind, goal.source_ref, goal.source_label) == (

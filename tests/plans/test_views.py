@@ -15,6 +15,7 @@ from django.utils import timezone
 from icommit.core.models import AuditEvent, Job
 from icommit.plans import services
 from icommit.plans.models import Goal, PlanAction, ProgressNote, Risk
+from icommit.plans.sources import SourceRef
 from icommit.teams.models import TeamOrganisation
 from tests import jobs
 from tests.factories import OrganisationFactory, UserFactory, team_member
@@ -194,17 +195,13 @@ def test_the_goal_page_shows_actions_notes_and_the_source(plan: Plan, client_for
         actor=plan.world.coordinator,
         team=plan.world.team,
         title="From a task",
-        source_kind="phase_task",
-        source_ref="setup.legal-basis",
-        source_label="Record the legal basis for sharing",
+        source=SourceRef("phase_task", "setup.legal-basis", "Record the legal basis for sharing"),
     )
     action = services.action_create(
         actor=plan.world.coordinator,
         goal=goal,
         title="From a decision",
-        source_kind="meeting_decision",
-        source_ref="decision:7",
-        source_label="Team meeting 3 March: decision 2",
+        source=SourceRef("meeting_decision", "decision:7", "Team meeting 3 March: decision 2"),
     )
     services.action_note_add(actor=plan.world.coordinator, action=action, text="Half done")
     html = client_for(plan.world.member).get(_goal_url(plan, goal)).content.decode()

@@ -259,25 +259,5 @@ class Dissent(models.Model):
         ]
 
 
-class PlanLinkKind(models.TextChoices):
-    GOAL = "goal", _("Goal")
-    ACTION = "action", _("Action")
-
-
-class PlanLink(models.Model):
-    """A goal or plan action created from a decision; it follows the decision's corrections."""
-
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
-    lineage = models.UUIDField(db_index=True)
-    kind = models.CharField(max_length=10, choices=PlanLinkKind.choices)
-    #: Ids in the plans app, kept as plain numbers so the two apps migrate independently.
-    goal_id = models.PositiveBigIntegerField()
-    action_id = models.PositiveBigIntegerField(null=True, blank=True)
-    title = models.CharField(max_length=200)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["created_at", "pk"]
+#: A decision as a plan source (``plans.sources``); registered in ``ChartersConfig.ready``.
+PLAN_SOURCE_KIND = "meeting_decision"

@@ -11,6 +11,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from icommit.access import Action, get_visible, require, visible
 from icommit.access.roles import TeamRole
 from icommit.charters.models import (
+    PLAN_SOURCE_KIND,
     Attendee,
     CharterConfirmation,
     CharterStatus,
@@ -20,9 +21,10 @@ from icommit.charters.models import (
     Meeting,
     MinutesStatus,
     MinutesVersion,
-    PlanLink,
 )
 from icommit.core.exceptions import NotFound
+from icommit.plans.models import PlanLink
+from icommit.plans.selectors import planned_from
 from icommit.teams.models import Team, TeamMembership
 from icommit.teams.selectors import team_get
 
@@ -273,11 +275,7 @@ def minutes_detail(*, meeting: Meeting, number: Any = None) -> MinutesView:
             Prefetch("dissents", Dissent.objects.select_related("organisation"))
         )
     )
-    links: dict[Any, list[PlanLink]] = defaultdict(list)
-    for link in PlanLink.objects.filter(
-        team_id=meeting.team_id, lineage__in=[d.lineage for d in decisions]
-    ):
-        links[link.lineage].append(link)
+    links = _links_by_lineage(meeting.team_id, [d.lineage for d in decisions])
     versions = list(
         MinutesVersion.objects.filter(meeting=meeting)
         .only("pk", "number", "status", "frozen_at", "meeting_id")
@@ -301,11 +299,28 @@ def decision_get(*, meeting: Meeting, pk: Any) -> Decision:
         raise NotFound() from None
 
 
+def _links_by_lineage(team_id: int, lineages: list[Any]) -> dict[Any, list[PlanLink]]:
+    """Plan links of the decisions in these lineages: a correction keeps what was planned from
+    the decision it corrects (two queries)."""
+    lineage_of = {
+        str(pk): lineage
+        for pk, lineage in Decision.objects.filter(lineage__in=lineages).values_list(
+            "pk", "lineage"
+        )
+    }
+    found = planned_from(team_id=team_id, kind=PLAN_SOURCE_KIND, ids=list(lineage_of))
+    links: dict[Any, list[PlanLink]] = defaultdict(list)
+    for source_id, planned in found.items():
+        links[lineage_of[source_id]].extend(planned)
+    for planned in links.values():
+        planned.sort(key=lambda link: (link.created_at, link.pk))
+    return links
+
+
 def decision_links(*, decision: Decision) -> list[PlanLink]:
     """Goals and actions created from the decision (or from the decision it corrects)."""
-    return list(
-        PlanLink.objects.filter(team_id=decision.version.meeting.team_id, lineage=decision.lineage)
-    )
+    links = _links_by_lineage(decision.version.meeting.team_id, [decision.lineage])
+    return links.get(decision.lineage, [])
 
 
 def attendee_choices(*, team: Team, version: MinutesVersion | None = None) -> list[Any]:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from icommit.access import Action, require
 from icommit.accounts.models import User
 from icommit.charters.models import (
+    PLAN_SOURCE_KIND,
     SECTIONS,
     Attendee,
     CharterConfirmation,
@@ -31,14 +32,13 @@ from icommit.charters.models import (
     Meeting,
     MinutesStatus,
     MinutesVersion,
-    PlanLink,
-    PlanLinkKind,
 )
 from icommit.charters.starting import starting_text
 from icommit.core import audit
 from icommit.core.exceptions import Conflict, Forbidden, ValidationFailed
 from icommit.plans import services as plan_services
-from icommit.plans.models import Goal, PlanAction, SourceKind
+from icommit.plans.models import Goal, PlanAction, PlanLink
+from icommit.plans.sources import SourceRef
 from icommit.stakeholders.models import Organisation
 from icommit.teams.models import Team, TeamMembership
 
@@ -592,18 +592,14 @@ def _frozen_decision(decision: Decision) -> Meeting:
     return decision.version.meeting
 
 
-def _link(
+def decision_source(decision: Decision) -> SourceRef:
+    """The decision as a plan source: the link follows its corrections through the lineage."""
+    return SourceRef(kind=PLAN_SOURCE_KIND, id=str(decision.pk), label=decision_label(decision))
+
+
+def _planned(
     actor: User, meeting: Meeting, decision: Decision, goal: Goal, action: PlanAction | None
 ) -> PlanLink:
-    link = PlanLink.objects.create(
-        team_id=meeting.team_id,
-        lineage=decision.lineage,
-        kind=PlanLinkKind.ACTION if action else PlanLinkKind.GOAL,
-        goal_id=goal.pk,
-        action_id=action.pk if action else None,
-        title=(action or goal).title,
-        created_by=actor,
-    )
     audit.record(
         actor=actor,
         action="meeting.decision_to_plan",
@@ -615,7 +611,9 @@ def _link(
             "action": action.pk if action else None,
         },
     )
-    return link
+    if action is not None:
+        return PlanLink.objects.select_related("goal", "action").get(action=action)
+    return PlanLink.objects.select_related("goal").get(goal=goal, action__isnull=True)
 
 
 @transaction.atomic
@@ -639,11 +637,9 @@ def decision_goal_create(
         description=description,
         why=why,
         target_date=target_date,
-        source_kind=SourceKind.MEETING_DECISION,
-        source_ref=str(decision.pk),
-        source_label=decision_label(decision),
+        source=decision_source(decision),
     )
-    return _link(actor, meeting, decision, goal, None)
+    return _planned(actor, meeting, decision, goal, None)
 
 
 @transaction.atomic
@@ -668,8 +664,6 @@ def decision_action_create(
         title=title,
         owner_organisation=owner_organisation,
         due_date=due_date,
-        source_kind=SourceKind.MEETING_DECISION,
-        source_ref=str(decision.pk),
-        source_label=decision_label(decision),
+        source=decision_source(decision),
     )
-    return _link(actor, meeting, decision, goal, action)
+    return _planned(actor, meeting, decision, goal, action)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from icommit.accounts.models import User
 from icommit.plans import services
 from icommit.plans.models import ActionStatus
+from icommit.plans.sources import SourceRef
 from icommit.plans.vocab import GoalAchievement, GoalLifecycleStatus
 from icommit.stakeholders.models import Organisation
 from icommit.teams.models import Team
@@ -74,10 +75,13 @@ def build(
         phase_key="setup",
         indicator_id="setup.sharing-protocol-recorded",
         target_value=100,
-        source_kind="phase_task",
-        source_ref="setup.legal-basis",
-        source_label=(
-            "Record the legal basis for sharing between the organisations, for each data category"
+        source=SourceRef(
+            kind="phase_task",
+            id="setup.legal-basis",
+            label=(
+                "Record the legal basis for sharing between the organisations, "
+                "for each data category"
+            ),
         ),
     )
     a_overview = action(

@@ -12,3 +12,10 @@ class DiagnosticsConfig(AppConfig):
         register("diagnostics.pdf", "icommit.diagnostics.exports.results_pdf")
         # who took part, and when, stays out of every view of the team (decision 0009)
         audit.confidential_to_team("diagnostics.round.participated")
+
+        from django.utils.translation import gettext_lazy as _
+
+        from icommit.diagnostics.models import PLAN_SOURCE_KIND
+        from icommit.plans import sources
+
+        sources.register(PLAN_SOURCE_KIND, _("Diagnostics recommendation"))

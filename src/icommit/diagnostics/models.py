@@ -108,3 +108,8 @@ class StatementTally(models.Model):
     sector = models.CharField(max_length=30)
     item = models.TextField()
     answered = models.PositiveIntegerField()
+
+
+#: A recommendation of a round's results as a plan source (``plans.sources``); its source id is
+#: "round:dimension:band:index". Registered in ``DiagnosticsConfig.ready``.
+PLAN_SOURCE_KIND = "recommendation"

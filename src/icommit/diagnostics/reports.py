@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from icommit.access import Action, require
 from icommit.core import charts
 from icommit.core.exceptions import NotFound
-from icommit.diagnostics import selectors, services
+from icommit.diagnostics import selectors
 from icommit.diagnostics.models import Round
 from icommit.diagnostics.results import MIN_GROUP, SIDES, Cell, Results, build_results
 from icommit.instruments.engine import tr
+from icommit.plans import sources as plan_sources
 from icommit.stakeholders.sectors import Sector
 
 
@@ -201,14 +202,78 @@ def _modules() -> dict[str, Any]:
     return dict(catalogue().training_modules)
 
 
+def recommendation_id(round: Round, domain: str, band: str, index: int) -> str:
+    """The plan source id of one recommendation of a round (what its plan link is found by)."""
+    return f"{round.pk}:{domain}:{band}:{index}"[: plan_sources.ID_MAX]
+
+
+def _advice(
+    round: Round,
+    domain: str,
+    title: str,
+    band: str,
+    index: int,
+    rec: Any,
+    lang: str,
+    band_labels: dict[str, str],
+    planned: dict[str, list[Any]],
+) -> Advice:
+    tasks, modules = _tasks(), _modules()
+    text = tr(rec.text, lang)
+    ref = recommendation_id(round, domain, band, index)
+    return Advice(
+        domain=domain,
+        domain_title=title,
+        band=band,
+        band_label=band_labels.get(band, band),
+        index=index,
+        text=text,
+        phase_tasks=[
+            ("task-" + t.replace(".", "-"), tr(tasks[t][0], lang), tr(tasks[t][1], lang))
+            for t in rec.phase_tasks
+            if t in tasks
+        ],
+        modules=[(m, modules[m].title_in(lang)) for m in rec.modules if m in modules],
+        source_ref=ref,
+        source_label=f"{round.title} — {title}: {text}"[: plan_sources.LABEL_MAX],
+        planned=planned.get(ref, []),
+        task_ids=[t for t in rec.phase_tasks if t in tasks],
+    )
+
+
+def recommendation_of(*, round: Round, domain: str, index: int, lang: str) -> Advice:
+    """One recommendation of a closed round's results, looked up directly: one round of
+    aggregates, no previous round, no charts. The caller fetched the round with the results
+    right (``selectors.round_get``); NotFound for anything the results do not offer."""
+    from icommit.instruments.engine import recommendations_for
+
+    selectors.require_closed(round)
+    definition = round.version.parsed
+    found = next((d for d in definition.domains if d.key == domain), None)
+    if found is None:
+        raise NotFound()
+    row = _results_of(round).row(domain)
+    if row is None or row.band is None:
+        raise NotFound()
+    recs = list(recommendations_for(definition, domain, row.band))
+    if not 0 <= index < len(recs):
+        raise NotFound()
+    band_labels = {b.key: tr(b.label, lang) for b in definition.scoring.bands}
+    ref = recommendation_id(round, domain, row.band, index)
+    planned = selectors.planned_from(round=round, ids=[ref])
+    title = tr(found.title, lang)
+    return _advice(round, domain, title, row.band, index, recs[index], lang, band_labels, planned)
+
+
 def round_report(*, user: Any, round: Round, lang: str) -> Report:
-    """The results of a closed round with its predecessor's for change (constant queries)."""
+    """The results of a closed round with its predecessor's for change (constant queries).
+
+    A read changes nothing: a round past its date that the schedule has not closed yet has
+    no results to show until ``services.rounds_close_due`` closes it.
+    """
     from icommit.instruments.engine import recommendations_for
 
     require(user, Action.DIAGNOSTICS_RESULTS, round)
-    # past its date but not yet closed by the schedule: close it now, so the drafts are gone
-    # and the answer sets shuffled before anyone reads a result
-    services.round_close_if_due(round=round)
     selectors.require_closed(round)
     definition = round.version.parsed
     scoring = definition.scoring
@@ -216,43 +281,27 @@ def round_report(*, user: Any, round: Round, lang: str) -> Report:
     previous = _results_of(previous_round) if previous_round is not None else None
     results = _results_of(round, previous)
     band_labels = {b.key: tr(b.label, lang) for b in scoring.bands}
-    tasks, modules = _tasks(), _modules()
-    planned = selectors.planned_from(round=round)
-    domains = []
+    offered = []
     for domain in definition.domains:
         row = results.row(domain.key)
+        band = row.band if row is not None and row.band is not None else ""
+        recs = list(recommendations_for(definition, domain.key, band)) if band else []
+        offered.append((domain, row, band, recs))
+    planned = selectors.planned_from(
+        round=round,
+        ids=[
+            recommendation_id(round, domain.key, band, index)
+            for domain, _row, band, recs in offered
+            for index in range(len(recs))
+        ],
+    )
+    domains = []
+    for domain, row, band, recs in offered:
         title = tr(domain.title, lang)
-        advice = []
-        if row is not None and row.band is not None:
-            for index, rec in enumerate(recommendations_for(definition, domain.key, row.band)):
-                text = tr(rec.text, lang)
-                ref = f"{round.pk}:{domain.key}:{row.band}:{index}"
-                advice.append(
-                    Advice(
-                        domain=domain.key,
-                        domain_title=title,
-                        band=row.band,
-                        band_label=band_labels.get(row.band, row.band),
-                        index=index,
-                        text=text,
-                        phase_tasks=[
-                            (
-                                "task-" + t.replace(".", "-"),
-                                tr(tasks[t][0], lang),
-                                tr(tasks[t][1], lang),
-                            )
-                            for t in rec.phase_tasks
-                            if t in tasks
-                        ],
-                        modules=[
-                            (m, modules[m].title_in(lang)) for m in rec.modules if m in modules
-                        ],
-                        source_ref=ref[:100],
-                        source_label=f"{round.title} — {title}: {text}"[:300],
-                        planned=planned.get(ref[:100], []),
-                        task_ids=[t for t in rec.phase_tasks if t in tasks],
-                    )
-                )
+        advice = [
+            _advice(round, domain.key, title, band, index, rec, lang, band_labels, planned)
+            for index, rec in enumerate(recs)
+        ]
         domains.append(
             DomainView(
                 key=domain.key,
@@ -323,14 +372,6 @@ def round_report(*, user: Any, round: Round, lang: str) -> Report:
         planned=planned,
         withheld=not round.has_results,
     )
-
-
-def recommendation_get(*, report: Report, domain: str, index: int) -> Advice:
-    """One recommendation the report offers (NotFound for anything it does not offer)."""
-    for view in report.domains:
-        if view.key == domain and 0 <= index < len(view.advice):
-            return view.advice[index]
-    raise NotFound()
 
 
 def as_api(report: Report) -> dict[str, Any]:

@@ -15,9 +15,17 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from icommit.access import Action, can, get_visible, visible
 from icommit.core.exceptions import Conflict, Forbidden
-from icommit.diagnostics.models import Participation, Round, RoundResponse, StatementTally
+from icommit.diagnostics.models import (
+    PLAN_SOURCE_KIND,
+    Participation,
+    Round,
+    RoundResponse,
+    StatementTally,
+)
 from icommit.diagnostics.services import VOUCHED_DAYS, invitees, minimum_of, today
 from icommit.instruments.models import ResponseScore
+from icommit.plans import selectors as plan_selectors
+from icommit.plans.models import PlanLink
 from icommit.teams.models import Team
 from icommit.teams.selectors import team_get
 
@@ -257,17 +265,6 @@ def _closed_message() -> str:
     return _("Results are shown once the round has closed.")
 
 
-def planned_from(*, round: Round) -> dict[str, list[Any]]:
-    """Goals and actions already made from the round's recommendations, by source reference."""
-    from icommit.plans.models import Goal, PlanAction, SourceKind
-
-    prefix = f"{round.pk}:"
-    found: dict[str, list[Any]] = defaultdict(list)
-    for model in (Goal, PlanAction):
-        for obj in model.objects.filter(
-            team_id=round.team_id,
-            source_kind=SourceKind.RECOMMENDATION,
-            source_ref__startswith=prefix,
-        ).order_by("pk"):
-            found[obj.source_ref].append(obj)
-    return dict(found)
+def planned_from(*, round: Round, ids: list[str]) -> dict[str, list[PlanLink]]:
+    """Goals and actions already planned from these recommendations of the round, by id."""
+    return plan_selectors.planned_from(team_id=round.team_id, kind=PLAN_SOURCE_KIND, ids=ids)

@@ -32,6 +32,7 @@ from icommit.core import audit, crypto
 from icommit.core.exceptions import Conflict, ValidationFailed
 from icommit.core.outbox import mail_enqueue
 from icommit.diagnostics.models import (
+    PLAN_SOURCE_KIND,
     Draft,
     Participation,
     Round,
@@ -40,7 +41,10 @@ from icommit.diagnostics.models import (
 )
 from icommit.instruments.engine.definition import MIN_RESPONDENTS
 from icommit.instruments.models import InstrumentVersion, Kind, Response, ResponseScore
-from icommit.stakeholders.models import OrganisationMembership
+from icommit.plans import services as plan_services
+from icommit.plans.models import Goal, PlanAction
+from icommit.plans.sources import SourceRef
+from icommit.stakeholders.models import Organisation, OrganisationMembership
 from icommit.teams.models import Team, TeamMembership
 
 #: The longest a round may stay open.
@@ -551,6 +555,10 @@ def response_submit(*, actor: User, round: Round, answers: dict[str, Any] | None
 # --- from a recommendation to the team's plan -----------------------------------------------
 
 
+def _source(advice: Any) -> SourceRef:
+    return SourceRef(kind=PLAN_SOURCE_KIND, id=advice.source_ref, label=advice.source_label)
+
+
 @transaction.atomic
 def recommendation_goal_create(
     *,
@@ -560,22 +568,17 @@ def recommendation_goal_create(
     title: str,
     description: str = "",
     target_date: datetime.date | None = None,
-) -> Any:
+) -> Goal:
     """Turn a recommendation of the round's results into a team goal that links back to it."""
-    from icommit.plans import services as plans
-    from icommit.plans.models import SourceKind
-
     require(actor, Action.DIAGNOSTICS_RESULTS, round)
-    goal = plans.goal_create(
+    goal = plan_services.goal_create(
         actor=actor,
         team=round.team,
         title=title,
         description=description,
         why=advice.text,
         target_date=target_date,
-        source_kind=SourceKind.RECOMMENDATION,
-        source_ref=advice.source_ref,
-        source_label=advice.source_label,
+        source=_source(advice),
     )
     _planned(actor, round, advice, goal=goal.pk)
     return goal
@@ -587,34 +590,30 @@ def recommendation_action_create(
     actor: User,
     round: Round,
     advice: Any,
-    goal: Any,
+    goal: Goal,
     title: str,
-    owner_organisation: Any = None,
+    owner_organisation: Organisation | None = None,
     due_date: datetime.date | None = None,
-) -> Any:
+) -> PlanAction:
     """Add an action for a recommendation under one of the team's goals, linked back to it."""
-    from icommit.plans import services as plans
-    from icommit.plans.models import SourceKind
-
     require(actor, Action.DIAGNOSTICS_RESULTS, round)
     if goal.team_id != round.team_id:
         raise ValidationFailed.field("goal", _("Choose a goal of this team."))
-    action = plans.action_create(
+    action = plan_services.action_create(
         actor=actor,
         goal=goal,
         title=title,
         owner_organisation=owner_organisation,
         due_date=due_date,
-        source_kind=SourceKind.RECOMMENDATION,
-        source_ref=advice.source_ref,
-        source_label=advice.source_label,
+        source=_source(advice),
     )
     _planned(actor, round, advice, action=action.pk)
     return action
 
 
 def _planned(actor: User, round: Round, advice: Any, **created: int) -> None:
-    """Record on the round that a recommendation went into the plan (the plan records the rest)."""
+    """Record on the round that a recommendation went into the plan (the audit trail only: the
+    link itself is the plan's ``PlanLink``)."""
     audit.record(
         actor=actor,
         action="diagnostics.recommendation.planned",

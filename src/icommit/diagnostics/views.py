@@ -354,10 +354,17 @@ def recommendation_plan(
     from icommit.plans.selectors import goal_get, goal_list
     from icommit.stakeholders.selectors import organisation_get
 
-    report = _report(request, team_pk, pk)
-    team = report.round.team
+    team = selectors.diagnostics_team_get(user=request.user, pk=team_pk)
+    # the one results check: the round is fetched with it, and the recommendation is looked
+    # up directly rather than by building the whole report
+    shown = selectors.round_get(
+        user=request.user, team=team, pk=pk, action=Action.DIAGNOSTICS_RESULTS
+    )
+    selectors.require_closed(shown)
     require(request.user, Action.PLAN_EDIT, team)
-    advice = reports.recommendation_get(report=report, domain=domain, index=index)
+    advice = reports.recommendation_of(
+        round=shown, domain=domain, index=index, lang=get_language() or "en"
+    )
     goals = [(g.pk, g.title) for g in goal_list(user=request.user, team=team)]
     organisations = [(o.pk, o.name) for o in team_organisations(team=team)]
     kind = request.POST.get("kind") if request.method == "POST" else None
@@ -379,7 +386,7 @@ def recommendation_plan(
         try:
             if kind == "goal":
                 created = services.recommendation_goal_create(
-                    actor=request.user, round=report.round, advice=advice, **data
+                    actor=request.user, round=shown, advice=advice, **data
                 )
                 target = ("plans:goal", team.pk, created.pk)
             else:
@@ -387,7 +394,7 @@ def recommendation_plan(
                 goal = goal_get(user=request.user, team=team, pk=data.pop("goal"))
                 services.recommendation_action_create(
                     actor=request.user,
-                    round=report.round,
+                    round=shown,
                     advice=advice,
                     goal=goal,
                     owner_organisation=(
@@ -411,7 +418,7 @@ def recommendation_plan(
         _context(
             request,
             team,
-            round=report.round,
+            round=shown,
             advice=advice,
             goal_form=goal_form,
             action_form=action_form,

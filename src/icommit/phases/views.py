@@ -202,6 +202,7 @@ def adapt(request: AuthedRequest, team_pk: int) -> HttpResponse:
 @login_required
 def goal_from_task(request: AuthedRequest, team_pk: int, task_id: str) -> HttpResponse:
     from icommit.plans.services import goal_create
+    from icommit.plans.sources import SourceRef
 
     team = team_get(user=request.user, pk=team_pk, action=Action.PHASES_VIEW)
     if not _goal_button(request, team):
@@ -218,9 +219,7 @@ def goal_from_task(request: AuthedRequest, team_pk: int, task_id: str) -> HttpRe
             description=_("What counts as evidence: %(evidence)s")
             % {"evidence": task.evidence_hint},
             phase_key=phase.key,
-            source_kind="phase_task",
-            source_ref=task.id,
-            source_label=task.title,
+            source=SourceRef(kind="phase_task", id=task.id, label=task.title),
         )
     except IcommitError as exc:
         messages.error(request, exc.message)

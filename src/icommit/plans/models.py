@@ -14,18 +14,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from icommit.core.text import LONG, SHORT
+from icommit.plans import sources
 from icommit.plans.vocab import GoalAchievement, GoalLifecycleStatus
 from icommit.stakeholders.models import Organisation
 from icommit.teams.models import Team
-
-
-class SourceKind(models.TextChoices):
-    """Where a goal or an action came from; the link is kept and shown."""
-
-    NONE = "", _("Created on the plan")
-    PHASE_TASK = "phase_task", _("Phase task")
-    MEETING_DECISION = "meeting_decision", _("Meeting decision")
-    RECOMMENDATION = "recommendation", _("Diagnostics recommendation")
 
 
 class ActionStatus(models.TextChoices):
@@ -40,14 +32,25 @@ FINISHED_ACTION = frozenset({ActionStatus.DONE, ActionStatus.CANCELLED})
 
 
 class Sourced(models.Model):
+    """What the goal or action was created from, as shown with it (kind, id and label as
+    handed over); the sources find their planned items through ``PlanLink``."""
+
+    # no choices: the kinds are registered by the apps that own them (plans.sources)
     source_kind = models.CharField(
-        _("created from"), max_length=20, choices=SourceKind.choices, blank=True, default=""
+        _("created from"), max_length=sources.KIND_MAX, blank=True, default=""
     )
-    source_ref = models.CharField(_("source reference"), max_length=100, blank=True, default="")
-    source_label = models.CharField(_("source"), max_length=300, blank=True, default="")
+    source_ref = models.CharField(
+        _("source reference"), max_length=sources.ID_MAX, blank=True, default=""
+    )
+    source_label = models.CharField(
+        _("source"), max_length=sources.LABEL_MAX, blank=True, default=""
+    )
 
     class Meta:
         abstract = True
+
+    def get_source_kind_display(self) -> str:
+        return sources.label_of(self.source_kind)
 
 
 class Goal(Sourced):
@@ -134,6 +137,50 @@ class PlanAction(Sourced):
 
     def is_overdue(self, today: datetime.date) -> bool:
         return self.due_date is not None and not self.is_finished and self.due_date < today
+
+
+class PlanLink(models.Model):
+    """The one link from a source in another app to a goal or action it was planned into.
+
+    A goal's link has no action; an action's link names its goal too, so a source page finds
+    both with one query on (team, kind, source id).
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    source_kind = models.CharField(max_length=sources.KIND_MAX)
+    source_id = models.CharField(max_length=sources.ID_MAX)
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="+")
+    action = models.OneToOneField(
+        PlanAction, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["team", "source_kind", "source_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["goal"],
+                condition=models.Q(action__isnull=True),
+                name="one_plan_link_per_goal",
+            )
+        ]
+
+    @property
+    def kind(self) -> str:
+        """What was planned: "goal" or "action"."""
+        return "action" if self.action_id else "goal"
+
+    @property
+    def item(self) -> Goal | PlanAction:
+        return self.action if self.action is not None else self.goal
+
+    @property
+    def title(self) -> str:
+        return self.item.title
 
 
 class ProgressNote(models.Model):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -11,7 +13,7 @@ from django.utils import timezone
 from icommit.access import Action, can, get_visible, visible
 from icommit.accounts.models import User
 from icommit.core.exceptions import Forbidden
-from icommit.plans.models import FINISHED_ACTION, Goal, PlanAction, ProgressNote, Risk
+from icommit.plans.models import FINISHED_ACTION, Goal, PlanAction, PlanLink, ProgressNote, Risk
 from icommit.plans.vocab import CLOSED_LIFECYCLE
 from icommit.stakeholders.models import Organisation
 from icommit.teams.models import Team, TeamMembership
@@ -141,6 +143,22 @@ def actions_due(*, on: datetime.date, within_days: int = 7) -> QuerySet[PlanActi
         .select_related("team", "goal", "owner_organisation", "owner_user")
         .order_by("team_id", "due_date", "pk")
     )
+
+
+def planned_from(*, team_id: int, kind: str, ids: Collection[str]) -> dict[str, list[PlanLink]]:
+    """What the team planned from these sources of one kind: links by source id (one query).
+
+    The caller has shown the source itself, so it may show the titles planned from it; the plan
+    page checks its own access when a link is followed.
+    """
+    found: dict[str, list[PlanLink]] = defaultdict(list)
+    if not ids:
+        return {}
+    for link in PlanLink.objects.filter(
+        team_id=team_id, source_kind=kind, source_id__in=list(ids)
+    ).select_related("goal", "action"):
+        found[link.source_id].append(link)
+    return dict(found)
 
 
 def organisation_team_people(*, team_id: int, organisation_id: int) -> list[User]:

@@ -1,8 +1,9 @@
 """Writes on team goals, plan actions, progress notes and collaboration risks.
 
 Each checks access first, validates, saves and writes its audit event in one transaction.
-Goals and actions may come from a phase task, a meeting decision or a diagnostics
-recommendation; that link (kind, reference, label) is kept as given and shown.
+Goals and actions may come from a source another app hands over as a ``SourceRef`` (a phase
+task, a meeting decision, a diagnostics recommendation): the kind must be registered, and the
+link is kept in ``PlanLink`` and shown on both sides.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from icommit.accounts.models import User
 from icommit.core import audit
 from icommit.core.exceptions import ValidationFailed
 from icommit.core.services import snapshot, validate
-from icommit.plans.models import ActionStatus, Goal, PlanAction, ProgressNote, Risk, SourceKind
+from icommit.plans import sources
+from icommit.plans.models import ActionStatus, Goal, PlanAction, PlanLink, ProgressNote, Risk
+from icommit.plans.sources import SourceRef
 from icommit.plans.vocab import GoalAchievement, GoalLifecycleStatus
 from icommit.stakeholders.models import Organisation
 from icommit.teams.models import Team, TeamMembership, TeamOrganisation
@@ -92,14 +95,36 @@ def _decimal(value: Any) -> Decimal | None:
     return number
 
 
-def _clean_source(obj: Goal | PlanAction) -> None:
-    obj.source_ref, obj.source_label = obj.source_ref.strip(), obj.source_label.strip()
-    if obj.source_kind not in SourceKind.values:
-        raise ValidationFailed.field("source_kind", _("Unknown source."))
-    if obj.source_kind and not obj.source_label:
-        raise ValidationFailed.field("source_label", _("Name what this was created from."))
-    if not obj.source_kind and (obj.source_ref or obj.source_label):
+def _set_source(obj: Goal | PlanAction, source: SourceRef | None) -> None:
+    """Check the source handed over (a registered kind, a label) and copy it onto the item."""
+    if source is None:
+        return
+    kind, ref = source.kind.strip(), source.id.strip()
+    label = source.label.strip()
+    if not kind and (ref or label):
         raise ValidationFailed.field("source_kind", _("Say what kind of source this is."))
+    if not sources.is_registered(kind):
+        raise ValidationFailed.field("source_kind", _("Unknown source."))
+    if not label:
+        raise ValidationFailed.field("source_label", _("Name what this was created from."))
+    if not ref:
+        raise ValidationFailed.field("source_ref", _("Unknown source."))
+    obj.source_kind, obj.source_ref = kind, ref[: sources.ID_MAX]
+    obj.source_label = label[: sources.LABEL_MAX]
+
+
+def _link(actor: User, goal: Goal, action: PlanAction | None) -> None:
+    """Record the link the source's page reads (only for an item created from a source)."""
+    item = action or goal
+    if item.source_kind:
+        PlanLink.objects.create(
+            team_id=goal.team_id,
+            source_kind=item.source_kind,
+            source_id=item.source_ref,
+            goal=goal,
+            action=action,
+            created_by=actor,
+        )
 
 
 def _clean_owner(
@@ -144,11 +169,9 @@ def goal_create(
     phase_key: str = "",
     indicator_id: str = "",
     target_value: Any = None,
-    source_kind: str = "",
-    source_ref: str = "",
-    source_label: str = "",
+    source: SourceRef | None = None,
 ) -> Goal:
-    """Set a new goal for the team, optionally created from a phase task or a decision."""
+    """Set a new goal for the team, optionally created from a source another app hands over."""
     require(actor, Action.PLAN_EDIT, team)
     goal = Goal(
         team=team,
@@ -159,14 +182,12 @@ def goal_create(
         phase_key=phase_key,
         indicator_id=indicator_id,
         target_value=_decimal(target_value),
-        source_kind=source_kind or "",
-        source_ref=source_ref or "",
-        source_label=source_label or "",
         created_by=actor,
     )
-    _clean_source(goal)
+    _set_source(goal, source)
     _clean_goal(goal)
     goal.save()
+    _link(actor, goal, None)
     audit.record(
         actor=actor,
         action="plan.goal_create",
@@ -228,9 +249,7 @@ def action_create(
     owner_organisation: Organisation | None = None,
     owner_user: User | None = None,
     due_date: datetime.date | None = None,
-    source_kind: str = "",
-    source_ref: str = "",
-    source_label: str = "",
+    source: SourceRef | None = None,
 ) -> PlanAction:
     """Add an action under a goal, owned by a participating organisation (and a person)."""
     require(actor, Action.PLAN_EDIT, goal)
@@ -242,14 +261,12 @@ def action_create(
         owner_organisation=owner_organisation,
         owner_user=owner_user,
         due_date=due_date,
-        source_kind=source_kind or "",
-        source_ref=source_ref or "",
-        source_label=source_label or "",
         created_by=actor,
     )
-    _clean_source(action)
+    _set_source(action, source)
     _clean_action(action)
     action.save()
+    _link(actor, goal, action)
     audit.record(
         actor=actor,
         action="plan.action_create",
