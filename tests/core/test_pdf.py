@@ -106,3 +106,19 @@ def test_outside_the_main_thread_the_block_runs_without_a_signal() -> None:
     thread.start()
     thread.join()
     assert done == [True]
+
+
+def _sleep_swallowing_the_first_interruption() -> None:
+    with contextlib.suppress(BaseException):
+        time.sleep(1)
+    time.sleep(1)
+
+
+def test_an_expiry_that_is_swallowed_once_is_raised_again() -> None:
+    # Where Python ignores an exception (a garbage collector callback, a C callback) the first
+    # alarm can be lost; the limit must still stop the work.
+    started = time.monotonic()
+    with pytest.raises(Conflict, match="took longer"), time_limit(0.01):
+        _sleep_swallowing_the_first_interruption()
+    assert time.monotonic() - started < 0.5
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)

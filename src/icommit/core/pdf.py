@@ -56,6 +56,10 @@ class _Expired(BaseException):
     swallows it; ``time_limit`` turns it into a Conflict at its own boundary."""
 
 
+#: How often an expired time limit is raised again if the first one was swallowed.
+_REPEAT_SECONDS = 0.05
+
+
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """Stop the block with a Conflict once it has run ``seconds`` (SIGALRM, main thread only).
@@ -79,7 +83,9 @@ def time_limit(seconds: float) -> Iterator[None]:
 
     outer_handler = signal.signal(signal.SIGALRM, expired)
     started = time.monotonic()
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # The alarm repeats: an expiry that lands where Python swallows exceptions (a garbage
+    # collector callback, a C library's callback) is raised again at the next tick.
+    signal.setitimer(signal.ITIMER_REAL, seconds, _REPEAT_SECONDS)
     try:
         yield
     except _Expired:
