@@ -151,10 +151,11 @@ demo: $(VENV)/.synced compile-messages ## prepare the demo database (migrate + D
 
 # --- checking -----------------------------------------------------------------------------------
 
-lint: $(VENV)/.synced-dev ## ruff (lint + format check) and mypy
+lint: $(VENV)/.synced-dev ## ruff (lint + format check), mypy and the import layers
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	cd src && ../$(BIN)/lint-imports --no-cache ../pyproject.toml
 
 mypy: $(VENV)/.synced-dev
 	$(BIN)/mypy

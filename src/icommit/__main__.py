@@ -10,7 +10,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icommit.settings")
     from django.core.management import execute_from_command_line
 
-    from icommit.config import ConfigError
+    from icommit.config import ConfigError  # like Django's above: loaded once the command runs
 
     args = ["icommit", *(sys.argv[1:] if argv is None else argv)]
     try:

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from icommit.methodology.content import default_model
 from icommit.phases import services
-from icommit.phases.content import default_model
 from icommit.phases.models import PhaseMove, TaskState
 from tests.conftest import World
 from tests.e2e.conftest import BrowserErrors, check_a11y, label, login, logout

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from icommit.core.content import CONTENT_DIR
+from icommit.methodology.content import default_model
 from icommit.phases import services
-from icommit.phases.content import default_model
 from tests.conftest import World
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from icommit.core.content import ContentError
-from icommit.phases import content
-from icommit.phases.definition import PHASE_KEYS, PhaseModel
+from icommit.methodology import content
+from icommit.methodology.definition import PHASE_KEYS, PhaseModel
 from icommit.phases.models import PhaseModelVersion
 
 V1 = Path("phase_models/msc-default/v1.yaml")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from icommit.core.exceptions import ValidationFailed
+from icommit.methodology.content import default_model
 from icommit.phases import engine
-from icommit.phases.content import default_model
 
 GATE = ["a", "b", "c", "d"]
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from icommit.core.exceptions import Conflict, Forbidden, NotFound, ValidationFailed
 from icommit.core.models import AuditEvent
+from icommit.methodology.content import default_model
 from icommit.phases import selectors, services
-from icommit.phases.content import default_model
 from icommit.phases.models import PhaseModelVersion, PhaseMove, PhaseProgress, TaskState
 from icommit.teams.models import Team
 from tests.conftest import World

@@ -87,7 +87,7 @@ def test_a_goal_is_validated_before_it_is_saved(
 
 
 def test_every_phase_of_the_phase_model_can_be_linked(world: World) -> None:
-    from icommit.phases.content import phase_keys
+    from icommit.methodology.content import phase_keys
 
     keys = phase_keys()
     assert keys == ["exploration", "setup", "operation", "monitoring", "consolidation"]

@@ -29,12 +29,12 @@ class Action(StrEnum):
     USER_MANAGE = "user.manage"
     JOB_VIEW = "job.view"
 
-    # plans: team goals, plan actions, the collaboration risk register (access/policies/plans.py)
+    # plans: team goals, plan actions, the collaboration risk register (plans/policies.py)
     PLAN_VIEW = "plan.view"
     PLAN_EDIT = "plan.edit"
     PLAN_ACTION_UPDATE = "plan_action.update"
 
-    # charters: the team charter and team meetings (access/policies/charters.py)
+    # charters: the team charter and team meetings (charters/policies.py)
     CHARTER_VIEW = "charter.view"
     CHARTER_EDIT = "charter.edit"
     CHARTER_CONFIRM = "charter.confirm"
@@ -42,22 +42,22 @@ class Action(StrEnum):
     MEETING_EDIT = "meeting.edit"
     MEETING_CONFIRM = "meeting.confirm"
 
-    # phases: the phase model and each team's progress through it (access/policies/phases.py)
+    # phases: the phase model and each team's progress through it (phases/policies.py)
     PHASES_VIEW = "phases.view"
     PHASES_EDIT = "phases.edit"
     PHASES_MOVE = "phases.move"
     PHASES_ADAPT = "phases.adapt"
 
-    # transparency: role profiles, sharing protocol, matrix (access/policies/transparency.py)
+    # transparency: role profiles, protocol, matrix (stakeholders/ and teams/policies.py)
     ORGANISATION_PROFILE_EDIT = "organisation.profile_edit"
     TEAM_TRANSPARENCY_VIEW = "team.transparency_view"
     TEAM_PROTOCOL_EDIT = "team.protocol_edit"
 
-    # instruments: questionnaires and their immutable versions (access/policies/instruments.py)
+    # instruments: questionnaires and their immutable versions (instruments/policies.py)
     INSTRUMENT_VIEW = "instrument.view"
     INSTRUMENT_IMPORT = "instrument.import"
 
-    # diagnostics: a team's assessment rounds and their results (access/policies/diagnostics.py)
+    # diagnostics: a team's assessment rounds and their results (diagnostics/policies.py)
     DIAGNOSTICS_VIEW = "diagnostics.view"
     DIAGNOSTICS_MANAGE = "diagnostics.manage"
     DIAGNOSTICS_RESPOND = "diagnostics.respond"

@@ -1,5 +1,7 @@
-"""What the access rules need to know about a user, loaded once per request in three queries.
+"""What the access rules need to know about a user, loaded once per request, one query per app.
 
+Each app hands in the facts it adds (``provide`` from its ``plugin``: accounts the platform roles,
+stakeholders the organisations, teams the team roles); the kernel imports no domain model.
 Invariant: rights from an organisation count only while the membership is confirmed and not
 ended; rights from a team count only while the team membership is active and its
 organisation membership is confirmed. A deactivated user has no rights at all.
@@ -7,6 +9,7 @@ organisation membership is confirmed. A deactivated user has no rights at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +47,16 @@ class Facts:
 
 ANONYMOUS = Facts(user_id=None, active=False)
 
+#: Takes an active user, returns some of the ``Facts`` fields (e.g. ``{"org_ids": ...}``).
+FactsProvider = Callable[[Any], dict[str, Any]]
+_PROVIDERS: list[FactsProvider] = []
+
+
+def provide(provider: FactsProvider) -> None:
+    """Add the facts an app knows about a user; called once from the app's ``plugin``."""
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
+
 
 def facts_for(user: Any) -> Facts:
     """Return the user's access facts, cached on the user object for this request."""
@@ -52,25 +65,10 @@ def facts_for(user: Any) -> Facts:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    from icommit.accounts.models import PlatformRoleGrant
-    from icommit.stakeholders.models import OrganisationMembership
-    from icommit.teams.models import TeamMembership
-
-    roles = frozenset(PlatformRoleGrant.objects.filter(user=user).values_list("role", flat=True))
-    org_rows = list(
-        OrganisationMembership.objects.active()
-        .filter(user=user, organisation__archived_at__isnull=True)
-        .values_list("organisation_id", "is_org_admin")
-    )
-    team_rows = TeamMembership.objects.effective().filter(user=user).values_list("team_id", "role")
-    facts = Facts(
-        user_id=user.pk,
-        active=True,
-        platform_roles=roles,
-        org_ids=frozenset(o for o, _ in org_rows),
-        org_admin_ids=frozenset(o for o, admin in org_rows if admin),
-        team_roles=dict(team_rows),
-    )
+    found: dict[str, Any] = {}
+    for provider in _PROVIDERS:
+        found.update(provider(user))
+    facts = Facts(user_id=user.pk, active=True, **found)
     setattr(user, _CACHE_ATTR, facts)
     return facts
 

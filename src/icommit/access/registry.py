@@ -6,6 +6,7 @@ the object does not exist for the user and Forbidden when it exists but the acti
 
 from __future__ import annotations
 
+import importlib
 from functools import cache
 from typing import Any, TypeVar
 
@@ -20,31 +21,32 @@ from icommit.core.exceptions import Forbidden, NotFound
 M = TypeVar("M", bound=Model)
 
 
-#: Every policy, one per line ("module:Class"), imported when first needed.
-POLICIES = [
-    "icommit.access.policies.organisations:OrganisationPolicy",
-    "icommit.access.policies.teams:TeamPolicy",
+#: The platform's own policies ("module:Class"), imported when first needed; every app adds its
+#: own with ``register`` from its ``plugin`` module, so the kernel imports no domain model.
+_POLICIES: list[str | type[Policy]] = [
     "icommit.access.policies.platform:AuditPolicy",
     "icommit.access.policies.platform:UserAdminPolicy",
     "icommit.access.policies.platform:JobPolicy",
-    "icommit.access.policies.plans:PlanPolicy",
-    "icommit.access.policies.charters:CharterPolicy",
-    "icommit.access.policies.phases:PhasePolicy",
-    "icommit.access.policies.transparency:RoleProfilePolicy",
-    "icommit.access.policies.transparency:TransparencyPolicy",
-    "icommit.access.policies.instruments:InstrumentPolicy",
-    "icommit.access.policies.diagnostics:DiagnosticsPolicy",
 ]
+
+
+def register(*policy_classes: type[Policy]) -> None:
+    """Plug an app's policies in; called once from the app's ``plugin`` at start-up."""
+    for policy_class in policy_classes:
+        if policy_class not in _POLICIES:
+            _POLICIES.append(policy_class)
+    policies.cache_clear()
+    policy_for.cache_clear()
 
 
 @cache
 def policies() -> tuple[Policy, ...]:
-    import importlib
-
     found = []
-    for entry in POLICIES:
-        module, name = entry.split(":")
-        found.append(getattr(importlib.import_module(module), name)())
+    for entry in _POLICIES:
+        if isinstance(entry, str):
+            module, name = entry.split(":")
+            entry = getattr(importlib.import_module(module), name)
+        found.append(entry())
     return tuple(found)
 
 

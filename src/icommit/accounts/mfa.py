@@ -14,8 +14,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from icommit.access.facts import facts_for
 from icommit.accounts.models import User
+from icommit.accounts.services import user_end_sessions
 from icommit.core import audit
+from icommit.core.exceptions import Forbidden
+from icommit.core.outbox import mail_enqueue
 
 RECOVERY_CODES = 10
 
@@ -106,11 +110,6 @@ def mfa_verify(*, user: User, code: str) -> TOTPDevice | StaticDevice | None:
 def mfa_reset(*, actor: User, user: User) -> None:
     """Remove a user's second factor (administrators); they must enrol again at next login."""
     from django.utils.translation import gettext as _
-
-    from icommit.access.facts import facts_for
-    from icommit.accounts.services import user_end_sessions
-    from icommit.core.exceptions import Forbidden
-    from icommit.core.outbox import mail_enqueue
 
     if not facts_for(actor).is_admin:
         raise Forbidden()

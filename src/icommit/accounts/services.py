@@ -10,11 +10,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from icommit.access.facts import facts_for
 from icommit.access.roles import PlatformRole
-from icommit.accounts.models import PlatformRoleGrant, User
+from icommit.accounts.models import ApiToken, PlatformRoleGrant, User
 from icommit.core import audit
 from icommit.core.emails import clean_email
-from icommit.core.exceptions import ValidationFailed
+from icommit.core.exceptions import Conflict, Forbidden, ValidationFailed
 from icommit.core.outbox import mail_enqueue
 
 
@@ -82,8 +83,6 @@ def user_end_sessions(*, actor: User | None, user: User, reason: str) -> None:
     """End every session and revoke every API token of the user, at once."""
     from django.utils import timezone
 
-    from icommit.accounts.models import ApiToken
-
     User.objects.filter(pk=user.pk).update(session_epoch=models.F("session_epoch") + 1)
     user.refresh_from_db(fields=["session_epoch"])
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
@@ -93,9 +92,6 @@ def user_end_sessions(*, actor: User | None, user: User, reason: str) -> None:
 @transaction.atomic
 def user_deactivate(*, actor: User, user: User) -> User:
     """Deactivate an account (administrators): sessions and tokens end, past work stays theirs."""
-    from icommit.access.facts import facts_for
-    from icommit.core.exceptions import Conflict, Forbidden
-
     if not facts_for(actor).is_admin:
         raise Forbidden()
     if user.pk == actor.pk:
@@ -110,9 +106,6 @@ def user_deactivate(*, actor: User, user: User) -> User:
 @transaction.atomic
 def user_reactivate(*, actor: User, user: User) -> User:
     """Allow a deactivated account to log in again (administrators)."""
-    from icommit.access.facts import facts_for
-    from icommit.core.exceptions import Forbidden
-
     if not facts_for(actor).is_admin:
         raise Forbidden()
     user.is_active = True

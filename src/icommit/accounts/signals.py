@@ -7,12 +7,11 @@ from typing import Any
 from django.db import transaction
 
 from icommit.accounts.lockout import SCOPE_ATTRIBUTE
+from icommit.accounts.middleware import mark_login
 from icommit.core import audit
 
 
 def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    from icommit.accounts.middleware import mark_login
-
     if request is not None and hasattr(request, "session"):
         mark_login(request)
     with transaction.atomic():

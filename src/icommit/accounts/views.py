@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -37,8 +38,7 @@ from icommit.core import audit
 from icommit.core.exceptions import IcommitError
 from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
-from icommit.stakeholders.selectors import my_memberships
-from icommit.teams.selectors import my_team_memberships
+from icommit.web import registry
 
 
 class LoginView(auth_views.LoginView):
@@ -73,15 +73,10 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def profile(request: AuthedRequest) -> HttpResponse:
-    return render(
-        request,
-        "accounts/profile.html",
-        {
-            "memberships": my_memberships(user=request.user),
-            "team_memberships": my_team_memberships(user=request.user),
-            "has_mfa": mfa_service.has_mfa(request.user),
-        },
-    )
+    context: dict[str, Any] = {"has_mfa": mfa_service.has_mfa(request.user)}
+    # the organisations and teams the person belongs to, drawn by the apps that keep them
+    context["profile_panels"] = registry.fill("profile", user=request.user, context=context)
+    return render(request, "accounts/profile.html", context)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
-from icommit.accounts.tokens import token_authenticate
+from icommit.api.registry import check_token
 from icommit.core.exceptions import Forbidden
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -16,7 +16,7 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = token_authenticate(token)
+        found = check_token(token)
         if found is None:
             # A client that sends a bearer token means to use it: a wrong one is a 401 here,
             # not a fall-through to the session check (whose CSRF refusal would be a 403).

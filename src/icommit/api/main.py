@@ -1,4 +1,5 @@
-"""The NinjaAPI object: authentication, and every error mapped to ``{code, message, details}``."""
+"""The NinjaAPI object: authentication, every error mapped to ``{code, message, details}``, and
+the routers the apps registered (``api.registry``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import SessionAuth
 
 from icommit.api.auth import TokenAuth
+from icommit.api.registry import ROUTERS
 from icommit.core.exceptions import IcommitError
 
 api = NinjaAPI(
@@ -61,16 +63,7 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, "not_found", "Not found.")
 
 
-from icommit.accounts.api import router as accounts_router  # noqa: E402 (routers need the api's handlers)
-from icommit.stakeholders.api import router as stakeholders_router  # noqa: E402
-from icommit.teams.api import router as teams_router  # noqa: E402
-
-api.add_router("/", accounts_router)
-api.add_router("/organisations", stakeholders_router)
-api.add_router("/teams", teams_router)
-api.add_router("/teams/{team_id}/transparency", "icommit.stakeholders.api.transparency_router")
-api.add_router("/teams/{team_id}/plan", "icommit.plans.api.router")
-api.add_router("/teams/{team_id}/charter", "icommit.charters.api.router")
-api.add_router("/teams/{team_id}/phases", "icommit.phases.api.router")
-api.add_router("/teams/{team_id}/diagnostics", "icommit.diagnostics.api.router")
-api.add_router("/instruments", "icommit.instruments.api.router")
+# Every app mounts its router from its ``plugin`` (api.registry); they are added here, after the
+# handlers above, in the order the apps were installed.
+for _prefix, _router in ROUTERS:
+    api.add_router(_prefix, _router)

@@ -16,6 +16,8 @@ from icommit.charters import selectors, services
 from icommit.charters.models import Meeting
 from icommit.core.exceptions import NotFound
 from icommit.core.http import AuthedRequest
+from icommit.plans.selectors import goal_get
+from icommit.stakeholders.selectors import organisation_get
 
 router = Router(tags=["charters"])
 
@@ -488,9 +490,6 @@ def create_action_from_decision(
     payload: ActionFromDecisionIn,
 ):
     """Add an action for a decision of frozen minutes under one of the team's goals."""
-    from icommit.plans.selectors import goal_get
-    from icommit.stakeholders.selectors import organisation_get
-
     decision = _decision(request, team_id, meeting_id, decision_id)
     require(request.user, Action.MEETING_EDIT, decision.version.meeting)
     goal = goal_get(user=request.user, team=decision.version.meeting.team, pk=payload.goal_id)

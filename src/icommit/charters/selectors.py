@@ -25,6 +25,7 @@ from icommit.charters.models import (
 from icommit.core.exceptions import NotFound
 from icommit.plans.models import PlanLink
 from icommit.plans.selectors import planned_from
+from icommit.stakeholders.selectors import sharing_protocol_rows
 from icommit.teams.models import Team, TeamMembership
 from icommit.teams.selectors import team_get
 
@@ -82,8 +83,6 @@ def charter_draft(*, user: Any, team: Team) -> CharterVersion | None:
 
 def draft_preview(*, team: Team) -> dict[str, int]:
     """How many members and sharing-protocol rows publishing would record today."""
-    from icommit.stakeholders.selectors import sharing_protocol_rows
-
     members = TeamMembership.objects.effective().filter(team=team).count()
     return {"members": members, "protocol_rows": len(sharing_protocol_rows(team=team))}
 

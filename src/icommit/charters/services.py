@@ -40,7 +40,9 @@ from icommit.plans import services as plan_services
 from icommit.plans.models import Goal, PlanAction, PlanLink
 from icommit.plans.sources import SourceRef
 from icommit.stakeholders.models import Organisation
+from icommit.stakeholders.selectors import sharing_protocol_rows
 from icommit.teams.models import Team, TeamMembership
+from icommit.teams.selectors import team_members
 
 #: Keys of a sharing-protocol row, as ``stakeholders.selectors.sharing_protocol_rows`` gives them.
 PROTOCOL_KEYS = ("from", "to", "category", "rule", "legal_source", "note")
@@ -77,8 +79,6 @@ def _membership(team: Team, user: User) -> TeamMembership | None:
 
 
 def _member_rows(team: Team) -> list[dict[str, Any]]:
-    from icommit.teams.selectors import team_members
-
     # only members whose organisation has confirmed them: the others have no rights yet
     return [
         {
@@ -94,8 +94,6 @@ def _member_rows(team: Team) -> list[dict[str, Any]]:
 
 
 def _protocol_rows(team: Team) -> list[dict[str, str]]:
-    from icommit.stakeholders.selectors import sharing_protocol_rows
-
     return [
         {key: str(row.get(key, "") or "") for key in PROTOCOL_KEYS}
         for row in sharing_protocol_rows(team=team)

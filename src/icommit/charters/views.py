@@ -27,6 +27,7 @@ from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.core.jobs import job_start_response
 from icommit.plans.forms import ActionFromSourceForm, GoalFromSourceForm
+from icommit.plans.selectors import goal_get, goal_list
 from icommit.stakeholders.selectors import organisation_get
 from icommit.teams.models import Team
 from icommit.teams.selectors import team_organisations
@@ -421,8 +422,6 @@ def meeting_correct(request: AuthedRequest, team_pk: int, pk: int) -> HttpRespon
 @require_GET_POST
 @login_required
 def decision_plan(request: AuthedRequest, team_pk: int, pk: int, decision_pk: int) -> HttpResponse:
-    from icommit.plans.selectors import goal_get, goal_list
-
     team = selectors.charter_team_get(user=request.user, pk=team_pk, action=Action.MEETING_EDIT)
     require(request.user, Action.PLAN_EDIT, team)
     shown = selectors.meeting_get(user=request.user, team=team, pk=pk, action=Action.MEETING_EDIT)

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from icommit.core.plugins import autodiscover
+
 
 class CoreConfig(AppConfig):
     name = "icommit.core"
@@ -7,14 +9,5 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from django.db.backends.signals import connection_created
-        from django.db.models.signals import post_migrate, pre_save
-
-        from icommit.core import checks, crypto  # noqa: F401 (registers the system checks)
-        from icommit.core.audit_guard import register_sqlite_function
-        from icommit.core.schedules import schedules_after_migrate
-        from icommit.core.text import guard_model_text
-
-        connection_created.connect(register_sqlite_function, dispatch_uid="icommit_audit_guard")
-        pre_save.connect(guard_model_text, dispatch_uid="icommit_text_guard")
-        post_migrate.connect(schedules_after_migrate, sender=self, dispatch_uid="icommit_schedules")
+        # every icommit app's ``plugin`` module, core's own first (decision 0011)
+        autodiscover()

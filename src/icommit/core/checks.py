@@ -7,6 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
+from icommit.core.models import Instance
+
 
 @register(Tags.security, deploy=True)
 def production_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
@@ -40,8 +42,6 @@ def not_a_demo_database(
     if not settings.PRODUCTION or not databases:
         return []
     from django.db import DatabaseError
-
-    from icommit.core.models import Instance
 
     try:
         is_demo = Instance.objects.filter(is_demo=True).exists()

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
 
-    from icommit.accounts.models import User
+    from icommit.accounts.models import User  # for mypy only: core knows no app at run time
 
 
 class AuthedRequest(HttpRequest):

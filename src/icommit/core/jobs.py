@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_q.exceptions import TimeoutException
 
+from icommit.core import audit
 from icommit.core.exceptions import Conflict, Forbidden, IcommitError, NotFound
 from icommit.core.http import AuthedRequest
 from icommit.core.models import Job
@@ -77,8 +78,6 @@ def job_start(*, owner: Any, kind: str, params: dict[str, Any], team_id: int | N
     if team_id is not None:
         params["team_id"] = team_id
     job = Job.objects.create(owner=owner, kind=kind, params=params)
-    from icommit.core import audit
-
     audit.record(
         actor=owner,
         action="export.start",

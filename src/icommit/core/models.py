@@ -87,7 +87,7 @@ class AuditDetail(models.Model):
         import json
 
         # crypto imports this module (SubjectKey), so it cannot be imported at the top
-        from icommit.core import crypto
+        from icommit.core import crypto  # crypto imports this module: a real cycle
 
         event = self.event
         if event.version >= 2:

@@ -1,7 +1,7 @@
 """The recurring background tasks, kept as django-q2 ``Schedule`` rows.
 
 ``ensure_schedules`` is idempotent: it runs after every ``migrate`` and leaves exactly one row
-per task below, with the interval given here; when a row next runs is left alone.
+per registered task, with its interval; when a row next runs is left alone.
 """
 
 from __future__ import annotations
@@ -19,15 +19,21 @@ class Recurring:
     minutes: int
 
 
-SCHEDULES = (
+#: The kernel's own tasks; apps add theirs with ``register`` from their ``plugin`` module.
+SCHEDULES: list[Recurring] = [
     # Every minute, so that events stay unsigned for a minute or so (the window in which someone
     # with database access can trim or extend the chain unseen); it writes a file only when the
     # chain moved.
     Recurring("audit checkpoint", "icommit.core.checkpoints.checkpoint_job", 1),
     Recurring("mail outbox flush", "icommit.core.outbox.outbox_flush", 1),
-    Recurring("plan action reminders", "icommit.plans.reminders.plan_reminders_send", 24 * 60),
-    Recurring("diagnostics rounds closing", "icommit.diagnostics.services.rounds_close_due", 60),
-)
+]
+
+
+def register(name: str, func: str, minutes: int) -> None:
+    """Run ``func`` ("module.function") every ``minutes``; called once from an app's ``plugin``."""
+    task = Recurring(name, func, minutes)
+    if task not in SCHEDULES:
+        SCHEDULES.append(task)
 
 
 def ensure_schedules(using: str = DEFAULT_DB_ALIAS) -> None:

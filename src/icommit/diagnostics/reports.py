@@ -18,7 +18,8 @@ from icommit.core.exceptions import NotFound
 from icommit.diagnostics import selectors
 from icommit.diagnostics.models import Round
 from icommit.diagnostics.results import MIN_GROUP, SIDES, Cell, Results, build_results
-from icommit.instruments.engine import tr
+from icommit.instruments.engine import recommendations_for, tr
+from icommit.methodology.content import catalogue, default_model
 from icommit.plans import sources as plan_sources
 from icommit.stakeholders.sectors import Sector
 
@@ -191,14 +192,10 @@ def _group_label(key: str) -> str:
 
 
 def _tasks() -> dict[str, tuple[Any, Any]]:
-    from icommit.phases.content import default_model
-
     return {t.id: (p.title, t.title) for p in default_model().phases for t in p.tasks}
 
 
 def _modules() -> dict[str, Any]:
-    from icommit.phases.content import catalogue
-
     return dict(catalogue().training_modules)
 
 
@@ -245,8 +242,6 @@ def recommendation_of(*, round: Round, domain: str, index: int, lang: str) -> Ad
     """One recommendation of a closed round's results, looked up directly: one round of
     aggregates, no previous round, no charts. The caller fetched the round with the results
     right (``selectors.round_get``); NotFound for anything the results do not offer."""
-    from icommit.instruments.engine import recommendations_for
-
     selectors.require_closed(round)
     definition = round.version.parsed
     found = next((d for d in definition.domains if d.key == domain), None)
@@ -271,8 +266,6 @@ def round_report(*, user: Any, round: Round, lang: str) -> Report:
     A read changes nothing: a round past its date that the schedule has not closed yet has
     no results to show until ``services.rounds_close_due`` closes it.
     """
-    from icommit.instruments.engine import recommendations_for
-
     require(user, Action.DIAGNOSTICS_RESULTS, round)
     selectors.require_closed(round)
     definition = round.version.parsed

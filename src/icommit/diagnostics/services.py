@@ -39,6 +39,7 @@ from icommit.diagnostics.models import (
     RoundResponse,
     StatementTally,
 )
+from icommit.instruments.engine import AnswerError, check_answers, item_score, score
 from icommit.instruments.engine.definition import MIN_RESPONDENTS
 from icommit.instruments.models import InstrumentVersion, Kind, Response, ResponseScore
 from icommit.plans import services as plan_services
@@ -292,8 +293,6 @@ def round_remind(*, actor: User, round: Round) -> int:
 
 def _tallies(round: Round, kept: list[tuple[bool, str, Any, dict[str, Any], Any]]) -> None:
     """Count, per group and statement, the answer sets with a real answer to it."""
-    from icommit.instruments.engine import item_score
-
     definition = round.version.parsed
     statements = [item for item in definition.items() if item.scored]
     counts: Counter[tuple[bool, str, str]] = Counter()
@@ -468,8 +467,6 @@ def _participation(actor: User, round: Round) -> Participation:
 
 
 def _checked(round: Round, answers: Any, audience: str, *, complete: bool) -> dict[str, Any]:
-    from icommit.instruments.engine import AnswerError, check_answers
-
     if not isinstance(answers, dict):
         raise ValidationFailed.field("answers", _("Answers must map item keys to values."))
     try:
@@ -513,8 +510,6 @@ def response_save(*, actor: User, round: Round, answers: dict[str, Any]) -> dict
 @transaction.atomic
 def response_submit(*, actor: User, round: Round, answers: dict[str, Any] | None = None) -> None:
     """Submit the user's answers: checked complete, scored, stored without the person."""
-    from icommit.instruments.engine import score
-
     participation = _participation(actor, round)
     audience = audience_of(participation)
     draft = Draft.objects.filter(round=round, holder__in=holders(round, actor)).first()

@@ -28,6 +28,8 @@ from icommit.instruments.engine import tr
 from icommit.instruments.models import Kind
 from icommit.instruments.selectors import latest_versions
 from icommit.plans.forms import ActionFromSourceForm, GoalFromSourceForm
+from icommit.plans.selectors import goal_get, goal_list
+from icommit.stakeholders.selectors import organisation_get
 from icommit.teams.models import Team
 from icommit.teams.selectors import team_organisations
 
@@ -351,9 +353,6 @@ def results_csv(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
 def recommendation_plan(
     request: AuthedRequest, team_pk: int, pk: int, domain: str, index: int
 ) -> HttpResponse:
-    from icommit.plans.selectors import goal_get, goal_list
-    from icommit.stakeholders.selectors import organisation_get
-
     team = selectors.diagnostics_team_get(user=request.user, pk=team_pk)
     # the one results check: the round is fetched with it, and the recommendation is looked
     # up directly rather than by building the whole report

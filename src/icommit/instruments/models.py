@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from icommit.core.fields import EncryptedJSONField
+from icommit.instruments.engine import definition_from_dict
 
 
 class Kind(models.TextChoices):
@@ -68,8 +69,6 @@ class InstrumentVersion(models.Model):
         """The engine's frozen definition of this version (parsed once per instance)."""
         cached = self.__dict__.get("_parsed")
         if cached is None:
-            from icommit.instruments.engine import definition_from_dict
-
             cached = self.__dict__["_parsed"] = definition_from_dict(self.definition)
         return cached
 

@@ -16,7 +16,16 @@ from django.utils.translation import ngettext
 from icommit.access import Action, require
 from icommit.core import audit
 from icommit.core.exceptions import Conflict, ValidationFailed
+from icommit.instruments.engine import (
+    DefinitionError,
+    content_hash,
+    definition_to_dict,
+    export_xlsform,
+    import_xlsform,
+    load_yaml,
+)
 from icommit.instruments.models import Instrument, InstrumentVersion, Kind, Origin
+from icommit.methodology.content import default_model, module_ids
 
 #: Largest file an administrator may import (YAML or XLSForm).
 MAX_IMPORT_BYTES = 2_000_000
@@ -36,8 +45,6 @@ def _problems(exc: Any) -> list[str]:
 
 def unknown_references(definition: Any) -> list[str]:
     """Recommendations that point at phase tasks or training modules the methodology lacks."""
-    from icommit.phases.content import default_model, module_ids
-
     tasks = {t.id for p in default_model().phases for t in p.tasks}
     modules = module_ids()
     problems = []
@@ -56,8 +63,6 @@ def version_store(
     *, actor: Any, definition: Any, origin: str, source_name: str = ""
 ) -> tuple[InstrumentVersion, bool]:
     """Store a validated definition as a published version; (version, created)."""
-    from icommit.instruments.engine import content_hash, definition_to_dict
-
     if definition.kind not in Kind.values:
         raise ValidationFailed.field("kind", _("Unknown kind of instrument."))
     unknown = unknown_references(definition)
@@ -111,8 +116,6 @@ def version_store(
 @transaction.atomic
 def instrument_import(*, actor: Any, filename: str, data: bytes) -> InstrumentVersion:
     """Validate an uploaded YAML or XLSForm file and publish it as a new version."""
-    from icommit.instruments.engine import DefinitionError, import_xlsform, load_yaml
-
     require(actor, Action.INSTRUMENT_IMPORT)
     name = filename.rsplit("/", 1)[-1][:200]
     if len(data) > MAX_IMPORT_BYTES:
@@ -140,7 +143,7 @@ def instrument_import(*, actor: Any, filename: str, data: bytes) -> InstrumentVe
         raise ValidationFailed(
             _nothing_stored(len(problems)), details={"problems": problems}
         ) from None
-    from icommit.instruments.shipped import shipped_keys
+    from icommit.instruments.shipped import shipped_keys  # shipped publishes through this module
 
     if definition.key in shipped_keys():
         # a later release may ship this version number with other content; migrate would fail
@@ -167,8 +170,6 @@ def version_xlsform(*, actor: Any, version: InstrumentVersion) -> bytes:
     """The version as an XLSForm workbook, handed out only if pyxform compiles it (audited)."""
     from pyxform.errors import PyXFormError
     from pyxform.xls2xform import convert
-
-    from icommit.instruments.engine import export_xlsform
 
     require(actor, Action.INSTRUMENT_VIEW, version)
     data = export_xlsform(version.parsed)

@@ -12,6 +12,8 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, transaction
 
 from icommit.core.content import CONTENT_DIR, relative
+from icommit.instruments.engine import load_yaml
+from icommit.instruments.services import version_store
 
 FOLDER = CONTENT_DIR / "instruments"
 
@@ -28,15 +30,11 @@ def shipped_keys() -> set[str]:
 
 def load_shipped(path: Path) -> Any:
     """Load and validate one shipped file (DefinitionError lists every problem)."""
-    from icommit.instruments.engine import load_yaml
-
     return load_yaml(path.read_text(encoding="utf-8"), source=relative(path))
 
 
 def shipped_sync(using: str = DEFAULT_DB_ALIAS) -> list[str]:
     """Publish shipped versions not yet in the database; return the ones published."""
-    from icommit.instruments.services import version_store
-
     published = []
     for path in shipped_files():
         definition = load_shipped(path)

@@ -6,12 +6,12 @@ from typing import Any
 
 from django.core.checks import Error, register
 
+from icommit.core.content import ContentError
+from icommit.methodology.content import load
+
 
 @register()
 def phase_content(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    from icommit.core.content import ContentError
-    from icommit.phases.content import load
-
     try:
         load()
     except ContentError as exc:

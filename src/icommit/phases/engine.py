@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from icommit.core.content import LANGUAGES
 from icommit.core.exceptions import ValidationFailed
-from icommit.phases.definition import Gate, Phase, PhaseModel, Task
+from icommit.methodology.definition import Gate, Phase, PhaseModel, Task
 
 DONE = "done"
 NOT_APPLICABLE = "not_applicable"

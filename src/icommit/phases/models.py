@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from icommit.core.text import SHORT
-from icommit.phases.definition import PhaseModel
+from icommit.methodology.definition import PhaseModel
 from icommit.teams.models import Team
 
 

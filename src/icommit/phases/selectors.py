@@ -15,9 +15,9 @@ from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from icommit.methodology.content import catalogue, default_model
+from icommit.methodology.definition import Phase, PhaseModel, Text, text_in
 from icommit.phases import engine
-from icommit.phases.content import catalogue, default_model
-from icommit.phases.definition import Phase, PhaseModel, Text, text_in
 from icommit.phases.models import (
     PhaseModelVersion,
     PhaseMove,

@@ -19,9 +19,9 @@ from icommit.access import Action, require
 from icommit.accounts.models import User
 from icommit.core import audit
 from icommit.core.exceptions import Conflict, NotFound, ValidationFailed
+from icommit.methodology.content import default_model
+from icommit.methodology.definition import PhaseModel
 from icommit.phases import engine
-from icommit.phases.content import default_model
-from icommit.phases.definition import PhaseModel
 from icommit.phases.models import (
     Direction,
     PhaseModelVersion,

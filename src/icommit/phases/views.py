@@ -19,6 +19,8 @@ from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.phases import selectors, services
 from icommit.phases.forms import ADAPT_FORMS, MoveForm, TaskStateForm
 from icommit.phases.models import Direction
+from icommit.plans.services import goal_create
+from icommit.plans.sources import SourceRef
 from icommit.teams.models import Team
 from icommit.teams.selectors import team_get
 
@@ -201,9 +203,6 @@ def adapt(request: AuthedRequest, team_pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def goal_from_task(request: AuthedRequest, team_pk: int, task_id: str) -> HttpResponse:
-    from icommit.plans.services import goal_create
-    from icommit.plans.sources import SourceRef
-
     team = team_get(user=request.user, pk=team_pk, action=Action.PHASES_VIEW)
     if not _goal_button(request, team):
         raise Forbidden()

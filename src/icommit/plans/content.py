@@ -14,6 +14,8 @@ from pathlib import Path
 from django.utils.translation import get_language
 
 from icommit.core.content import CONTENT_DIR, Checker, load_yaml, relative, translated
+from icommit.methodology.content import default_model
+from icommit.methodology.content import indicator_choices as catalogue_choices
 
 RISK_FILE = CONTENT_DIR / "plans" / "risk_suggestions.yaml"
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
@@ -25,8 +27,6 @@ def _language() -> str:
 
 def phase_choices() -> list[tuple[str, str]]:
     """(key, title) of the phases a goal may link to, in the order of the default phase model."""
-    from icommit.phases.content import default_model
-
     return [(p.key, translated(dict(p.title), _language())) for p in default_model().phases]
 
 
@@ -37,8 +37,6 @@ def phase_label(key: str) -> str:
 
 def indicator_choices() -> list[tuple[str, str]]:
     """(id, title) of every indicator of the catalogue, for the goal form."""
-    from icommit.phases.content import indicator_choices as catalogue_choices
-
     return catalogue_choices(_language())
 
 

@@ -21,6 +21,7 @@ from icommit.accounts.models import User
 from icommit.core import audit
 from icommit.core.exceptions import ValidationFailed
 from icommit.core.services import snapshot, validate
+from icommit.methodology.content import indicator_ids, phase_keys
 from icommit.plans import sources
 from icommit.plans.models import ActionStatus, Goal, PlanAction, PlanLink, ProgressNote, Risk
 from icommit.plans.sources import SourceRef
@@ -53,14 +54,10 @@ SOURCE_FIELDS = ["source_kind", "source_ref", "source_label"]
 
 
 def _phase_keys() -> Collection[str]:
-    from icommit.phases.content import phase_keys
-
     return phase_keys()
 
 
 def _indicator_known(indicator_id: str) -> bool:
-    from icommit.phases.content import indicator_ids
-
     return indicator_id in indicator_ids()
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Router, Schema, Status
 from ninja.pagination import paginate
 
-from icommit.access import Action
+from icommit.access import Action, require
 from icommit.accounts.services import user_get_or_create
 from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS, Email, Error, Line, LongText, ShortText
 from icommit.core.exceptions import NotFound, ValidationFailed
@@ -119,8 +119,6 @@ def archive_organisation(request: AuthedRequest, org_id: int):
 @paginate
 def list_members(request: AuthedRequest, org_id: int):
     """People of an organisation (its administrators)."""
-    from icommit.access import require
-
     org = selectors.organisation_get(user=request.user, pk=org_id)
     require(request.user, Action.ORGANISATION_MANAGE_MEMBERS, org)
     return selectors.organisation_members(organisation=org)

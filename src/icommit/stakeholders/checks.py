@@ -6,12 +6,12 @@ from typing import Any
 
 from django.core.checks import Error, register
 
+from icommit.core.content import ContentError
+from icommit.stakeholders.content import load_content
+
 
 @register()
 def transparency_content(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    from icommit.core.content import ContentError
-    from icommit.stakeholders.content import load_content
-
     try:
         load_content()
     except ContentError as exc:

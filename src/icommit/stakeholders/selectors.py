@@ -75,8 +75,6 @@ def organisation_members(*, organisation: Organisation) -> QuerySet[Organisation
 
 def membership_get(*, user: Any, organisation: Organisation, pk: Any) -> OrganisationMembership:
     """One open membership of an organisation the user may manage, or NotFound."""
-    from icommit.core.exceptions import NotFound
-
     try:
         return organisation_members(organisation=organisation).get(pk=pk)
     except (OrganisationMembership.DoesNotExist, ValueError):

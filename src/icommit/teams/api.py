@@ -11,6 +11,7 @@ from icommit.access import Action
 from icommit.access.roles import TeamRole
 from icommit.accounts.selectors import active_user_get
 from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS, Email, Line
+from icommit.core.exceptions import ValidationFailed
 from icommit.core.http import AuthedRequest
 from icommit.stakeholders.selectors import organisation_get
 from icommit.teams import selectors, services
@@ -93,8 +94,6 @@ def create_team(request: AuthedRequest, payload: TeamCreateIn):
     """Create a team with its first coordinator (an active organisation membership)."""
     coordinator = selectors.active_membership(pk=payload.coordinator_membership_id)
     if coordinator is None:
-        from icommit.core.exceptions import ValidationFailed
-
         raise ValidationFailed.field(
             "coordinator_membership_id", "No confirmed membership with this id."
         )

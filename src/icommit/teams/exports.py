@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from icommit.access import Action, require
 from icommit.core.csvsafe import csv_bytes
 from icommit.core.jobs import Report
 from icommit.core.models import Job
@@ -15,8 +16,6 @@ from icommit.teams.selectors import team_members
 
 def roster_csv(job: Job, report: Report) -> tuple[str, str, bytes]:
     """Build the member list of a team as CSV."""
-    from icommit.access import Action, require
-
     team = Team.objects.get(pk=job.params["team"])
     require(job.owner, Action.TEAM_EXPORT, team)
     members = list(team_members(team=team))

@@ -8,6 +8,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from icommit.access import Action, get_visible, visible
+from icommit.access.facts import facts_for
+from icommit.core.exceptions import NotFound
 from icommit.stakeholders.models import Organisation, OrganisationMembership
 from icommit.teams.models import Invitation, Team, TeamMembership, TeamOrganisation
 
@@ -49,8 +51,6 @@ def team_members(*, team: Team) -> QuerySet[TeamMembership]:
 
 
 def team_member_get(*, team: Team, pk: Any) -> TeamMembership:
-    from icommit.core.exceptions import NotFound
-
     try:
         return team_members(team=team).get(pk=pk)
     except (TeamMembership.DoesNotExist, ValueError):
@@ -78,8 +78,6 @@ def team_open_invitations(*, team: Team) -> QuerySet[Invitation]:
 
 
 def invitation_get(*, team: Team, pk: Any) -> Invitation:
-    from icommit.core.exceptions import NotFound
-
     try:
         return team_open_invitations(team=team).get(pk=pk)
     except (Invitation.DoesNotExist, ValueError):
@@ -114,8 +112,6 @@ def my_team_memberships(*, user: Any) -> QuerySet[TeamMembership]:
 
 def coordinator_choices(*, user: Any) -> QuerySet[OrganisationMembership]:
     """Memberships that may coordinate a new team: any for administrators, else the user's own."""
-    from icommit.access.facts import facts_for
-
     qs = OrganisationMembership.objects.active().select_related("user", "organisation")
     if not facts_for(user).is_admin:
         qs = qs.filter(user=user)

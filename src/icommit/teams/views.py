@@ -16,7 +16,6 @@ from icommit.core.exceptions import IcommitError
 from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.core.jobs import job_start_response
-from icommit.phases.selectors import phase_summary
 from icommit.stakeholders.selectors import organisation_get
 from icommit.teams import selectors, services
 from icommit.teams.forms import (
@@ -29,6 +28,7 @@ from icommit.teams.forms import (
     TeamForm,
 )
 from icommit.teams.models import Team
+from icommit.web import registry
 from icommit.web.history import render_history
 from icommit.web.selectors import object_history
 
@@ -85,7 +85,6 @@ def _team_page_context(request: AuthedRequest, team: Team) -> dict:
     organisations = selectors.team_organisations(team=team)
     context = {
         "team": team,
-        "phase": phase_summary(team),
         "members": selectors.team_members(team=team),
         "organisations": organisations,
         "can_edit": can(request.user, Action.TEAM_EDIT, team),
@@ -96,7 +95,12 @@ def _team_page_context(request: AuthedRequest, team: Team) -> dict:
         if can(request.user, Action.TEAM_HISTORY, team)
         else "",
         "role_form": RoleForm(),
+        "team_links": registry.team_links(),
     }
+    # what other apps show about the team at the top (its phase, for one)
+    context["team_panels"] = registry.fill(
+        "team.summary", user=request.user, context=context, obj=team
+    )
     if manage:
         available = selectors.addable_organisations(user=request.user).exclude(
             pk__in=organisations.values("pk")

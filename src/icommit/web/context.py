@@ -1,4 +1,7 @@
-"""Template context shared by every page: demo flag and the navigation a user may use."""
+"""Template context shared by every page: demo flag and the navigation a user may use.
+
+The entries come from the apps (``web.registry.nav_item``); the kit names none of them.
+"""
 
 from __future__ import annotations
 
@@ -7,86 +10,29 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
-from icommit.access import Action, can
 from icommit.access.facts import facts_for
+from icommit.web import registry
 
 
 def navigation(user: Any) -> list[dict[str, Any]]:
     if not getattr(user, "is_authenticated", False):
         return []
-    from icommit.accounts.middleware import mfa_verified
-
-    if settings.MFA_REQUIRED and not mfa_verified(user):
+    if not registry.nav_allowed(user):
         return []
     facts = facts_for(user)
-    items = [{"name": "home", "label": _("Home"), "url": reverse("web:home"), "icon": "home"}]
-    if facts.team_roles or can(user, Action.TEAM_CREATE) or facts.is_admin:
-        items.append(
-            {
-                "name": "teams",
-                "label": _("Teams"),
-                "url": reverse("teams:list"),
-                "icon": "user-group",
-            }
-        )
-    items.append(
-        {
-            "name": "organisations",
-            "label": _("Organisations"),
-            "url": reverse("stakeholders:list"),
-            "icon": "building-office-2",
-        }
-    )
-    items.append(
-        {
-            "name": "instruments",
-            "label": _("Instruments"),
-            "url": reverse("instruments:list"),
-            "icon": "clipboard-document-list",
-        }
-    )
-    if can(user, Action.USER_MANAGE):
-        items.append(
-            {
-                "name": "users",
-                "label": _("Accounts"),
-                "url": reverse("accounts:users"),
-                "icon": "users",
-            }
-        )
-    if can(user, Action.AUDIT_VIEW):
-        items.append(
-            {
-                "name": "audit",
-                "label": _("Audit log"),
-                "url": reverse("web:audit"),
-                "icon": "shield-check",
-            }
-        )
-    return items
+    return [
+        {"name": item.name, "label": item.label, "url": reverse(item.url_name), "icon": item.icon}
+        for item in registry.nav_items()
+        if item.shown is None or item.shown(user, facts)
+    ]
 
 
 def _current(request: HttpRequest) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return ""
-    if match.namespace == "accounts" and match.url_name == "users":
-        return "users"
-    if match.namespace == "web":
-        return "audit" if match.url_name == "audit" else "home"
-    sections = {
-        "teams": "teams",
-        "phases": "teams",
-        "charters": "teams",
-        "plans": "teams",
-        "transparency": "teams",
-        "diagnostics": "teams",
-        "stakeholders": "organisations",
-        "instruments": "instruments",
-    }
-    return sections.get(match.namespace, "")
+    return registry.nav_current(match.namespace, match.url_name)
 
 
 def platform(request: HttpRequest) -> dict[str, Any]:

@@ -1,36 +1,29 @@
-"""Reads for the home page, the audit log and jobs."""
+"""Reads for the home page (drawn from the panels apps register), the audit log and jobs."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from icommit.access import Action, get_visible, visible
+from icommit.core.audit import TEAM_CONFIDENTIAL, object_label
 from icommit.core.models import AuditEvent, Job
-from icommit.stakeholders.selectors import my_memberships, pending_confirmations
-from icommit.teams.selectors import my_team_memberships
+from icommit.web import registry
 
 
 def home_overview(*, user: Any) -> dict[str, Any]:
-    """The user's teams and what needs their attention, in a fixed number of queries."""
-    from icommit.diagnostics.selectors import rounds_to_answer
-    from icommit.phases.selectors import phase_summaries
+    """The panels the apps put on the home page, each in a fixed number of queries.
 
-    team_memberships = list(my_team_memberships(user=user))
-    memberships = list(my_memberships(user=user))
-    confirmed_teams = [m.team for m in team_memberships if getattr(m, "confirmed", False)]
-    phases = phase_summaries(confirmed_teams) if confirmed_teams else {}
-    for m in team_memberships:
-        m.phase = phases.get(m.team_id)  # type: ignore[attr-defined]  # shown on the home page
-    return {
-        "team_memberships": team_memberships,
-        "pending_confirmations": list(pending_confirmations(user=user)[:20]),
-        "my_pending": [m for m in memberships if m.confirmed_at is None],
-        "memberships": memberships,
-        "rounds_to_answer": rounds_to_answer(user=user) if confirmed_teams else [],
-    }
+    ``home_panels`` and ``attention_panels`` are templates to include; providers add what they
+    draw to the context and count their "needs your attention" items in ``attention_count``.
+    """
+    context: dict[str, Any] = {"attention_count": 0}
+    context["home_panels"] = registry.fill("home", user=user, context=context)
+    context["team_line_panels"] = registry.fill("home.team_line", user=user, context=context)
+    context["attention_panels"] = registry.fill("home.attention", user=user, context=context)
+    return context
 
 
 def audit_events(
@@ -69,10 +62,6 @@ def object_history(
     *, obj: Any, team_id: int | None = None, related: Any = None, limit: int = 50
 ) -> QuerySet[AuditEvent]:
     """The newest audit events about an object (and, for a team, everything in the team)."""
-    from django.db.models import Q
-
-    from icommit.core.audit import TEAM_CONFIDENTIAL, object_label
-
     object_type, object_id = object_label(obj)
     condition = Q(object_type=object_type, object_id=object_id)
     if team_id is not None:

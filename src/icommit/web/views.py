@@ -17,11 +17,10 @@ from django.utils.translation import activate
 from django.views.decorators.http import require_GET, require_POST
 
 from icommit.access import Action, require
-from icommit.accounts.services import user_set_language
 from icommit.core import audit, jobs
 from icommit.core.exceptions import NotFound, ValidationFailed
 from icommit.core.http import AuthedRequest
-from icommit.web import selectors
+from icommit.web import registry, selectors
 from icommit.web.forms import AuditFilterForm
 
 log = logging.getLogger(__name__)
@@ -43,7 +42,7 @@ def language(request: HttpRequest) -> HttpResponse:
         return redirect(nxt)
     if request.user.is_authenticated:
         try:
-            user_set_language(actor=request.user, language=code)
+            registry.save_language(actor=request.user, language=code)
         except ValidationFailed:
             return redirect(nxt)
     activate(code)

@@ -942,7 +942,7 @@ def export_xlsform(defn: Definition) -> bytes:
     """An .xlsx XLSForm of the definition that pyxform compiles and ``import_xlsform`` reads."""
     # Deferred: only exports need openpyxl. Every cell goes through XlsxBook, so user text is
     # a typed text cell and never a formula (issue 9, point 3).
-    from icommit.core.xlsx import XlsxBook
+    from icommit.core.xlsx import XlsxBook  # deferred: only exports need openpyxl
 
     langs = defn.languages
     book = XlsxBook()

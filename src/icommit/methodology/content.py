@@ -23,7 +23,7 @@ from icommit.core.content import (
     load_yaml,
     relative,
 )
-from icommit.phases.definition import (
+from icommit.methodology.definition import (
     PHASE_KEYS,
     Gate,
     Phase,

@@ -1,4 +1,9 @@
-"""Organisations: a directory every signed-in person may read; its own administrators edit it."""
+"""Organisations: a directory every signed-in person may read; its own administrators edit it.
+
+A role profile is written and confirmed only by confirmed members of its own organisation —
+not by other organisations and not by platform administrators; whoever may see the
+organisation may read it.
+"""
 
 from __future__ import annotations
 
@@ -77,3 +82,29 @@ class OrganisationPolicy(Policy):
         if action == A.ORGANISATION_MANAGE_MEMBERS:
             return live.filter(pk__in=facts.org_admin_ids)
         return qs.none()
+
+
+class RoleProfilePolicy(Policy):
+    """The object is the organisation whose profile it is."""
+
+    model = Organisation
+    view_action = A.ORGANISATION_VIEW
+    object_actions = frozenset({A.ORGANISATION_PROFILE_EDIT})
+
+    def can(self, facts: Facts, action: Action, obj: Any = None) -> bool:
+        if action == A.ORGANISATION_VIEW:
+            return OrganisationPolicy().can(facts, action, obj)
+        if not facts.active or obj is None:
+            return False
+        if action != A.ORGANISATION_PROFILE_EDIT:
+            return False
+        if obj.archived_at is not None:
+            return False
+        return obj.pk in facts.org_ids
+
+    def visible(self, facts: Facts, action: Action, qs: QuerySet[Any]) -> QuerySet[Any]:
+        if action == A.ORGANISATION_VIEW:
+            return OrganisationPolicy().visible(facts, action, qs)
+        if not facts.active or action != A.ORGANISATION_PROFILE_EDIT:
+            return qs.none()
+        return qs.filter(archived_at__isnull=True, pk__in=facts.org_ids)

@@ -1,0 +1,59 @@
+"""What stakeholders plugs in: organisation facts, policies, API router, its navigation entry,
+home and profile panels, and the team's transparency pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from icommit.access import facts, registry
+from icommit.api import registry as api
+from icommit.core import jobs
+from icommit.stakeholders import checks  # noqa: F401 (registers the system check)
+from icommit.stakeholders.models import OrganisationMembership
+from icommit.stakeholders.policies import OrganisationPolicy, RoleProfilePolicy
+from icommit.stakeholders.selectors import my_memberships, pending_confirmations
+from icommit.web import registry as web
+
+
+def organisation_facts(user: Any) -> dict[str, Any]:
+    """The organisations of the user's confirmed, unended memberships (not archived ones)."""
+    rows = list(
+        OrganisationMembership.objects.active()
+        .filter(user=user, organisation__archived_at__isnull=True)
+        .values_list("organisation_id", "is_org_admin")
+    )
+    return {
+        "org_ids": frozenset(o for o, _ in rows),
+        "org_admin_ids": frozenset(o for o, admin in rows if admin),
+    }
+
+
+facts.provide(organisation_facts)
+registry.register(OrganisationPolicy, RoleProfilePolicy)
+api.router("/organisations", "icommit.stakeholders.api.router")
+
+
+def home_attention(*, user: Any, context: dict[str, Any], obj: Any = None) -> None:
+    """Memberships waiting for the user's confirmation, and the user's own awaiting one."""
+    memberships = list(my_memberships(user=user))
+    context["memberships"] = memberships
+    context["pending_confirmations"] = list(pending_confirmations(user=user)[:20])
+    context["my_pending"] = [m for m in memberships if m.confirmed_at is None]
+    context["attention_count"] += len(context["pending_confirmations"]) + len(context["my_pending"])
+
+
+def profile_organisations(*, user: Any, context: dict[str, Any], obj: Any = None) -> None:
+    """The user's own organisation memberships."""
+    context["memberships"] = my_memberships(user=user)
+
+
+web.nav_item("organisations", _("Organisations"), "stakeholders:list", "building-office-2", 20)
+web.nav_section("stakeholders", "organisations")
+web.nav_section("transparency", "teams")
+web.panel("home.attention", "stakeholders/_home_attention.html", home_attention, order=10)
+web.panel("profile", "stakeholders/_profile.html", profile_organisations, order=10)
+web.team_link(_("Sharing protocol"), "transparency:protocol", 20)
+web.team_link(_("Transparency matrix"), "transparency:matrix", 21)
+jobs.register("transparency.matrix.pdf", "icommit.stakeholders.exports.matrix_pdf")

@@ -1,0 +1,53 @@
+"""What teams plugs in: team roles as access facts, policies, API routers, its navigation entry,
+and its home and profile panels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from icommit.access import Action, can, facts, registry
+from icommit.api import registry as api
+from icommit.core import jobs
+from icommit.teams.models import TeamMembership
+from icommit.teams.policies import TeamPolicy, TransparencyPolicy
+from icommit.teams.selectors import my_team_memberships
+from icommit.web import registry as web
+
+
+def team_role_facts(user: Any) -> dict[str, Any]:
+    """The user's role in each team where the membership is in effect."""
+    rows = TeamMembership.objects.effective().filter(user=user).values_list("team_id", "role")
+    return {"team_roles": dict(rows)}
+
+
+facts.provide(team_role_facts)
+registry.register(TeamPolicy, TransparencyPolicy)
+api.router("/teams", "icommit.teams.api.router")
+# The team's sharing protocol and matrix live in stakeholders for now (issue 10, item 2 moves
+# them to sharing); their router sits under the team, after the team's own.
+api.router("/teams/{team_id}/transparency", "icommit.stakeholders.api.transparency_router")
+
+
+def _may_see_teams(user: Any, facts: Any) -> bool:
+    return bool(facts.team_roles) or can(user, Action.TEAM_CREATE) or facts.is_admin
+
+
+def home_teams(*, user: Any, context: dict[str, Any], obj: Any = None) -> None:
+    """The user's team memberships; ``confirmed_teams`` for the panels that follow."""
+    memberships = list(my_team_memberships(user=user))
+    context["team_memberships"] = memberships
+    context["confirmed_teams"] = [m.team for m in memberships if getattr(m, "confirmed", False)]
+
+
+def profile_teams(*, user: Any, context: dict[str, Any], obj: Any = None) -> None:
+    """The user's team memberships."""
+    context["team_memberships"] = my_team_memberships(user=user)
+
+
+web.nav_item("teams", _("Teams"), "teams:list", "user-group", 10, _may_see_teams)
+web.nav_section("teams", "teams")
+web.panel("home", "teams/_home.html", home_teams, order=10)
+web.panel("profile", "teams/_profile.html", profile_teams, order=20)
+jobs.register("team.roster", "icommit.teams.exports.roster_csv")
