@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
 from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from icommit.core import text
+from icommit.core.emails import email_problem
 
 # JSON Schema patterns (ECMA-262) that state the text rule in the published spec.
 _MULTILINE_PATTERN = (
@@ -37,10 +36,10 @@ def _rule(*, multiline: bool) -> AfterValidator:
 
 
 def _email(value: str) -> str:
-    try:
-        validate_email(value)
-    except DjangoValidationError:
-        raise ValueError("Enter a valid email address.") from None
+    # the services' own rule (core.emails), so the API refuses what they refuse, in the same words
+    message = email_problem(value)
+    if message is not None:
+        raise ValueError(message)
     return value
 
 

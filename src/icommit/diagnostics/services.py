@@ -333,10 +333,7 @@ def _reshuffle(round: Round) -> None:
         )
         for r in rows
     ]
-    old = [r.response_id for r in rows]
-    RoundResponse.objects.filter(round=round).delete()
-    ResponseScore.objects.filter(response_id__in=old).delete()
-    Response.objects.filter(pk__in=old).delete()
+    _discard(round)
     for is_security, sector, version_id, answers, scores in kept:
         response = Response.objects.create(version_id=version_id, answers=answers, submitted=True)
         ResponseScore.objects.bulk_create(
@@ -349,8 +346,8 @@ def _reshuffle(round: Round) -> None:
 
 
 def _discard(round: Round) -> None:
-    """Delete the answer sets of a round that closes without results: nothing may ever be
-    computed from answers too few to show."""
+    """Delete the round's answer sets: before they are written again shuffled, or for good when
+    the round closes without results (nothing may be computed from answers too few to show)."""
     old = list(RoundResponse.objects.filter(round=round).values_list("response_id", flat=True))
     RoundResponse.objects.filter(round=round).delete()
     ResponseScore.objects.filter(response_id__in=old).delete()

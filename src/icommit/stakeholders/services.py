@@ -292,7 +292,7 @@ def _text(name: str, value: str, *, required: bool = False, limit: int = _LONG_T
             name, _("Keep this under %(limit)d characters.") % {"limit": limit}
         )
     # The entries of needs and offers are JSON, which the model's text guard does not see.
-    return clean_text(value, field=name, max_length=limit)
+    return clean_text(value, field=name, max_length=None)  # the length is checked above
 
 
 def _items(name: str, items: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
