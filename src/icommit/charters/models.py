@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from icommit.access.roles import TeamRole
 from icommit.core.text import LONG, SHORT
+from icommit.minutes.models import MinutesAttendee, MinutesRecord
+from icommit.minutes.workflow import MinutesStatus as MinutesStatus  # the kernel's states
 from icommit.stakeholders.models import Organisation
 from icommit.teams.models import Team
 
@@ -135,12 +137,6 @@ class CharterConfirmation(models.Model):
         ]
 
 
-class MinutesStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    CIRCULATED = "circulated", _("Awaiting confirmation")
-    FROZEN = "frozen", _("Frozen")
-
-
 class Meeting(models.Model):
     """A team meeting outside casework; what happened lives in its versions of the minutes."""
 
@@ -161,37 +157,18 @@ class Meeting(models.Model):
         return self.current.title if self.current else str(_("Team meeting"))
 
 
-class MinutesVersion(models.Model):
-    """One version of a meeting's record: date, attendees, agenda, minutes, decisions."""
+class MinutesVersion(MinutesRecord):
+    """One version of a meeting's record: date, attendees, agenda, minutes, decisions.
+
+    Number, state, correction link and who circulated and froze it come from ``MinutesRecord``;
+    the workflow is ``icommit.minutes``.
+    """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField(default=1)
-    #: The frozen version this one corrects.
-    previous = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="correction"
-    )
-    correction_reason = models.TextField(
-        _("Reason for the correction"), blank=True, default="", max_length=SHORT
-    )
-    status = models.CharField(
-        _("status"), max_length=12, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT
-    )
     held_on = models.DateField(_("Date"))
     title = models.CharField(_("Title"), max_length=200)
     agenda = models.TextField(_("Agenda"), blank=True, default="", max_length=LONG)
     minutes = models.TextField(_("Minutes"), blank=True, default="", max_length=LONG)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-    circulated_at = models.DateTimeField(null=True, blank=True)
-    frozen_at = models.DateTimeField(null=True, blank=True)
-    frozen_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    #: Who attended but could not confirm any more (they left the team), named at freezing.
-    freeze_note = models.TextField(blank=True, default="", max_length=SHORT)
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -202,30 +179,17 @@ class MinutesVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.held_on:%Y-%m-%d}, v{self.number})"
 
-    @property
-    def is_frozen(self) -> bool:
-        return self.status == MinutesStatus.FROZEN
 
-
-class Attendee(models.Model):
+class Attendee(MinutesAttendee):
     """A team member who attended, with the organisation and role they attended for."""
 
     version = models.ForeignKey(MinutesVersion, on_delete=models.PROTECT, related_name="attendees")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    role = models.CharField(_("team role"), max_length=20, choices=TeamRole.choices)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["organisation__name", "user__full_name"]
         constraints = [
             models.UniqueConstraint(fields=["version", "user"], name="one_attendance_per_version")
         ]
-
-    @property
-    def must_confirm(self) -> bool:
-        """Observers attend and read; everyone else confirms the minutes."""
-        return self.role != TeamRole.OBSERVER
 
 
 class Decision(models.Model):

@@ -36,6 +36,9 @@ from icommit.charters.models import (
 from icommit.charters.starting import starting_text
 from icommit.core import audit
 from icommit.core.exceptions import Conflict, Forbidden, ValidationFailed
+from icommit.minutes import services as minutes
+from icommit.minutes import workflow
+from icommit.minutes.workflow import Step
 from icommit.plans import services as plan_services
 from icommit.plans.models import Goal, PlanAction, PlanLink
 from icommit.plans.sources import SourceRef
@@ -405,11 +408,24 @@ def meeting_create(*, actor: User, team: Team, data: MinutesIn) -> Meeting:
     return meeting
 
 
-def _current_for_change(meeting: Meeting) -> MinutesVersion:
+#: The audit events of the minutes workflow on a team meeting.
+MEETING_EVENTS = minutes.Events(
+    circulate="meeting.circulate",
+    confirm="meeting.confirm",
+    freeze="meeting.freeze",
+    correct="meeting.correct",
+)
+
+
+def _trail(meeting: Meeting) -> minutes.Trail:
+    return minutes.Trail(events=MEETING_EVENTS, obj=meeting, team_id=meeting.team_id)
+
+
+def _current_for_change(meeting: Meeting, step: Step) -> MinutesVersion:
+    """The newest version, locked, if the workflow allows ``step`` on it."""
     _lock_team(meeting.team)
     version = MinutesVersion.objects.select_for_update().filter(meeting=meeting).latest("number")
-    if version.status == MinutesStatus.FROZEN:
-        raise Conflict(_("These minutes are frozen. Record a correction instead."))
+    workflow.transition(version.status, step)
     return version
 
 
@@ -417,7 +433,7 @@ def _current_for_change(meeting: Meeting) -> MinutesVersion:
 def meeting_update(*, actor: User, meeting: Meeting, data: MinutesIn) -> MinutesVersion:
     """Change the minutes that are not frozen yet; confirmations given so far start over."""
     require(actor, Action.MEETING_EDIT, meeting)
-    version = _current_for_change(meeting)
+    version = _current_for_change(meeting, Step.EDIT)
     data = _clean_minutes(data)
     version.held_on, version.title = data.held_on, data.title
     version.agenda, version.minutes = data.agenda, data.minutes
@@ -435,49 +451,23 @@ def meeting_update(*, actor: User, meeting: Meeting, data: MinutesIn) -> Minutes
     return version
 
 
-def _freeze(actor: User, meeting: Meeting, version: MinutesVersion, note: str = "") -> None:
-    version.status = MinutesStatus.FROZEN
-    version.frozen_at, version.frozen_by, version.freeze_note = _now(), actor, note
-    version.save(update_fields=["status", "frozen_at", "frozen_by", "freeze_note", "updated_at"])
-    audit.record(
-        actor=actor,
-        action="meeting.freeze",
-        obj=meeting,
-        team_id=meeting.team_id,
-        changes={"version": version.number, "note": note},
-    )
-
-
-def _pending(version: MinutesVersion) -> list[Attendee]:
-    return [
-        a
-        for a in version.attendees.select_related("user").filter(confirmed_at__isnull=True)
-        if a.must_confirm
-    ]
-
-
 @transaction.atomic
 def meeting_circulate(*, actor: User, meeting: Meeting) -> MinutesVersion:
     """Send the minutes to the attendees for confirmation."""
     require(actor, Action.MEETING_EDIT, meeting)
-    version = _current_for_change(meeting)
-    if version.status != MinutesStatus.DRAFT:
-        raise Conflict(_("These minutes are already waiting for confirmation."))
-    if not version.minutes.strip():
-        raise ValidationFailed.field("minutes", _("Write the minutes before sending them out."))
-    if not version.attendees.exists():
-        raise ValidationFailed.field("attendees", _("Record who attended first."))
-    version.status, version.circulated_at = MinutesStatus.CIRCULATED, _now()
-    version.save(update_fields=["status", "circulated_at", "updated_at"])
-    audit.record(
+    version = _current_for_change(meeting, Step.CIRCULATE)
+
+    def written() -> None:
+        if not version.minutes.strip():
+            raise ValidationFailed.field("minutes", _("Write the minutes before sending them out."))
+
+    minutes.minutes_circulate(
         actor=actor,
-        action="meeting.circulate",
-        obj=meeting,
-        team_id=meeting.team_id,
-        changes={"version": version.number},
+        version=version,
+        attendees=version.attendees.all(),
+        trail=_trail(meeting),
+        check=written,
     )
-    if not _pending(version):
-        _freeze(actor, meeting, version)
     return version
 
 
@@ -485,25 +475,10 @@ def meeting_circulate(*, actor: User, meeting: Meeting) -> MinutesVersion:
 def meeting_confirm(*, actor: User, meeting: Meeting) -> MinutesVersion:
     """Confirm the minutes as an attendee; the last confirmation freezes them."""
     require(actor, Action.MEETING_CONFIRM, meeting)
-    version = _current_for_change(meeting)
-    if version.status != MinutesStatus.CIRCULATED:
-        raise Conflict(_("These minutes have not been sent out for confirmation yet."))
-    attendee = version.attendees.filter(user=actor).first()
-    if attendee is None or not attendee.must_confirm:
-        raise Forbidden(_("Only the members who attended confirm the minutes."))
-    if attendee.confirmed_at is not None:
-        raise Conflict(_("You have already confirmed these minutes."))
-    attendee.confirmed_at = _now()
-    attendee.save(update_fields=["confirmed_at"])
-    audit.record(
-        actor=actor,
-        action="meeting.confirm",
-        obj=meeting,
-        team_id=meeting.team_id,
-        changes={"version": version.number, "organisation": attendee.organisation_id},
+    version = _current_for_change(meeting, Step.CONFIRM)
+    minutes.minutes_confirm(
+        actor=actor, version=version, attendees=version.attendees.all(), trail=_trail(meeting)
     )
-    if not _pending(version):
-        _freeze(actor, meeting, version)
     return version
 
 
@@ -511,25 +486,22 @@ def meeting_confirm(*, actor: User, meeting: Meeting) -> MinutesVersion:
 def meeting_freeze(*, actor: User, meeting: Meeting) -> MinutesVersion:
     """Freeze the minutes when every attendee still in the team has confirmed them."""
     require(actor, Action.MEETING_EDIT, meeting)
-    version = _current_for_change(meeting)
-    if version.status != MinutesStatus.CIRCULATED:
-        raise Conflict(_("Send the minutes out for confirmation first."))
-    pending = _pending(version)
-    in_team = set(
-        TeamMembership.objects.effective()
-        .filter(team_id=meeting.team_id, user_id__in=[a.user_id for a in pending])
-        .values_list("user_id", flat=True)
+    version = _current_for_change(meeting, Step.FREEZE)
+
+    def in_team(user_ids: Sequence[int]) -> set[int]:
+        return set(
+            TeamMembership.objects.effective()
+            .filter(team_id=meeting.team_id, user_id__in=user_ids)
+            .values_list("user_id", flat=True)
+        )
+
+    minutes.minutes_freeze(
+        actor=actor,
+        version=version,
+        attendees=version.attendees.all(),
+        trail=_trail(meeting),
+        present=in_team,
     )
-    waiting = [a.user.full_name for a in pending if a.user_id in in_team]
-    if waiting:
-        raise Conflict(_("Still waiting for: %(names)s.") % {"names": ", ".join(sorted(waiting))})
-    departed = sorted(a.user.full_name for a in pending)
-    note = (
-        _("Left the team before confirming: %(names)s.") % {"names": ", ".join(departed)}
-        if departed
-        else ""
-    )
-    _freeze(actor, meeting, version, note)
     return version
 
 
@@ -539,44 +511,38 @@ def meeting_correct(*, actor: User, meeting: Meeting, reason: str) -> MinutesVer
     require(actor, Action.MEETING_EDIT, meeting)
     _lock_team(meeting.team)
     previous = MinutesVersion.objects.filter(meeting=meeting).latest("number")
-    if previous.status != MinutesStatus.FROZEN:
-        raise Conflict(_("Only frozen minutes are corrected; these can still be edited."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed.field("reason", _("Say what the correction is for."))
-    version = MinutesVersion.objects.create(
-        meeting=meeting,
-        number=previous.number + 1,
-        previous=previous,
-        correction_reason=reason,
-        held_on=previous.held_on,
-        title=previous.title,
-        agenda=previous.agenda,
-        minutes=previous.minutes,
-        created_by=actor,
-    )
-    Attendee.objects.bulk_create(
-        Attendee(version=version, user_id=a.user_id, organisation_id=a.organisation_id, role=a.role)
-        for a in previous.attendees.all()
-    )
-    for old in previous.decisions.prefetch_related("dissents"):
-        new = Decision.objects.create(
-            version=version, position=old.position, text=old.text, lineage=old.lineage
+
+    def copy(**start: Any) -> MinutesVersion:
+        version = MinutesVersion.objects.create(
+            meeting=meeting,
+            held_on=previous.held_on,
+            title=previous.title,
+            agenda=previous.agenda,
+            minutes=previous.minutes,
+            created_by=actor,
+            **start,
         )
-        Dissent.objects.bulk_create(
-            Dissent(decision=new, organisation_id=d.organisation_id, reason=d.reason)
-            for d in old.dissents.all()
+        Attendee.objects.bulk_create(
+            Attendee(
+                version=version, user_id=a.user_id, organisation_id=a.organisation_id, role=a.role
+            )
+            for a in previous.attendees.all()
         )
-    meeting.current = version
-    meeting.save(update_fields=["current"])
-    audit.record(
-        actor=actor,
-        action="meeting.correct",
-        obj=meeting,
-        team_id=meeting.team_id,
-        changes={"version": version.number, "corrects": previous.number, "reason": reason},
+        for old in previous.decisions.prefetch_related("dissents"):
+            new = Decision.objects.create(
+                version=version, position=old.position, text=old.text, lineage=old.lineage
+            )
+            Dissent.objects.bulk_create(
+                Dissent(decision=new, organisation_id=d.organisation_id, reason=d.reason)
+                for d in old.dissents.all()
+            )
+        meeting.current = version
+        meeting.save(update_fields=["current"])
+        return version
+
+    return minutes.minutes_correct(
+        actor=actor, previous=previous, reason=reason, trail=_trail(meeting), create=copy
     )
-    return version
 
 
 def decision_label(decision: Decision) -> str:
