@@ -11,3 +11,6 @@ from icommit.settings import *  # noqa: F403 (test settings extend the one setti
 
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405 (tasks run inline in tests)
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# A test-only app with the smallest shared item (tests/sharing/test_kernel.py).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.sharedtestapp"]  # noqa: F405

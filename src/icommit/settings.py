@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "icommit.accounts",
     "icommit.stakeholders",
     "icommit.teams",
+    "icommit.sharing",
     "icommit.phases",
     "icommit.charters",
     "icommit.plans",

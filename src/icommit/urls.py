@@ -16,7 +16,7 @@ urlpatterns = [
     path("teams/<int:team_pk>/phases/", include("icommit.phases.urls")),
     path("teams/<int:team_pk>/charter/", include("icommit.charters.urls")),
     path("teams/<int:team_pk>/plan/", include("icommit.plans.urls")),
-    path("teams/<int:team_pk>/transparency/", include("icommit.stakeholders.team_urls")),
+    path("teams/<int:team_pk>/transparency/", include("icommit.sharing.urls")),
     path("teams/<int:team_pk>/diagnostics/", include("icommit.diagnostics.urls")),
     path("instruments/", include("icommit.instruments.urls")),
     path("api/v1/", api.urls),

@@ -26,12 +26,16 @@ from icommit.accounts.models import User
 from icommit.api.main import api
 from icommit.core.jobs import download_token, result_path
 from icommit.core.models import Job
+from icommit.sharing.audience import basis_record, basis_withdraw, share
+from icommit.sharing.services import protocol_row_create
+from icommit.stakeholders import services as stakeholders
 from icommit.stakeholders.models import Organisation, OrganisationMembership
 from icommit.stakeholders.sectors import Sector
 from icommit.teams.models import Team, TeamMembership, TeamOrganisation
 from icommit.teams.services import team_invite
 from tests.conftest import verified_client
 from tests.factories import OrganisationFactory, TeamFactory, UserFactory, grant, member_of
+from tests.sharedtestapp.models import Note
 
 S = Subject
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -60,6 +64,9 @@ class MatrixWorld:
     transparency: dict[str, Any] = field(default_factory=dict)
     #: diagnostics: a closed round with results and an open round, both of T
     diagnostics: dict[str, Any] = field(default_factory=dict)
+    #: sharing: a shared item I of T from O, shared with A (in effect) and with E (its consent
+    #: withdrawn); the consent basis O holds
+    sharing: dict[str, Any] = field(default_factory=dict)
 
 
 def build() -> MatrixWorld:
@@ -136,7 +143,45 @@ def build() -> MatrixWorld:
     world.charter = build_charter(world)
     world.transparency = build_transparency(world)
     world.diagnostics = build_diagnostics(world)
+    world.sharing = build_sharing(world)
     return world
+
+
+def build_sharing(w: MatrixWorld) -> dict[str, Any]:
+    """sharing: I comes from O; A receives it under the protocol, E's consent was withdrawn."""
+    audience = OrganisationFactory(name="Audience organisation", sector=Sector.YOUTH_WELFARE)
+    ended = OrganisationFactory(name="Ended organisation", sector=Sector.HOUSING)
+    for org, subject in ((audience, S.SHARED_AUDIENCE), (ended, S.SHARED_ENDED)):
+        TeamOrganisation.objects.create(team=w.team, organisation=org)
+        w.users[subject] = UserFactory()
+        member_of(w.users[subject], org)
+    origin = w.users[S.ORG_MEMBER]
+    with transaction.atomic():
+        for org, rule in ((audience, "always"), (ended, "consent")):
+            protocol_row_create(
+                actor=w.users[S.TEAM_COORDINATOR],
+                team=w.team,
+                values={
+                    "from_organisation_id": w.org.pk,
+                    "to_organisation_id": org.pk,
+                    "category": "identity",
+                    "rule": rule,
+                    "legal_source": "Test statute § 1",
+                },
+            )
+        item = Note.objects.create(
+            team=w.team, origin_organisation=w.org, category="identity", text="I"
+        )
+        share(actor=origin, item=item, organisation=audience, purpose="Needs to know")
+        consent = basis_record(
+            actor=origin, team=w.team, organisation=w.org, kind="consent", description="Consent"
+        )
+        share(actor=origin, item=item, organisation=ended, purpose="Needs to know", basis=consent)
+        basis_withdraw(actor=origin, basis=consent)
+        basis = basis_record(
+            actor=origin, team=w.team, organisation=w.org, kind="consent", description="Held"
+        )
+    return {"item": item, "basis": basis}
 
 
 def build_diagnostics(w: MatrixWorld) -> dict[str, Any]:
@@ -220,13 +265,11 @@ def build_charter(w: MatrixWorld) -> dict[str, Any]:
 
 def build_transparency(w: MatrixWorld) -> dict[str, Any]:
     """transparency: a role profile of O (by its member) and one protocol row of T."""
-    from icommit.stakeholders import services as stakeholders
-
     with transaction.atomic():
         stakeholders.role_profile_save(
             actor=w.users[S.ORG_MEMBER], organisation=w.org, values=TRANSPARENCY_PROFILE
         )
-        row = stakeholders.protocol_row_create(
+        row = protocol_row_create(
             actor=w.users[S.TEAM_COORDINATOR],
             team=w.team,
             values={
@@ -282,6 +325,7 @@ def test_policies_answer_as_declared() -> None:
     objects["diagnostics"] = w.diagnostics[
         "open"
     ]  # diagnostics: R, where observers are not invited
+    objects |= {"shared": w.sharing["item"], "basis": w.sharing["basis"]}  # sharing: I, O's basis
     for action in Action:
         kind = action.value.split(".")[0]
         obj = objects.get(kind)

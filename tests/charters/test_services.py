@@ -122,9 +122,9 @@ def test_publishing_numbers_the_version_and_records_todays_members(
 def test_publishing_records_the_sharing_protocol_as_the_stakeholders_selector_gives_it(
     world: World,
 ) -> None:
+    from icommit.sharing.selectors import sharing_protocol_rows
+    from icommit.sharing.services import protocol_row_create
     from icommit.stakeholders.content import content
-    from icommit.stakeholders.selectors import sharing_protocol_rows
-    from icommit.stakeholders.services import protocol_row_create
 
     category = next(iter(content().categories))
     protocol_row_create(

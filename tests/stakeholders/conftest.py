@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import translation
 
 from icommit.accounts.models import User
+from icommit.sharing import services as sharing_services
 from icommit.stakeholders import services
 from icommit.stakeholders.models import Organisation
 from icommit.stakeholders.sectors import Sector
@@ -81,7 +82,7 @@ class Circle:
 
     def row(self, **values: Any) -> int:
         with transaction.atomic():
-            return services.protocol_row_create(
+            return sharing_services.protocol_row_create(
                 actor=self.world.coordinator, team=self.world.team, values=values
             ).pk
 

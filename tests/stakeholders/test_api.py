@@ -6,7 +6,7 @@ import json
 
 from django.test import Client
 
-from icommit.stakeholders.models import ProtocolRow
+from icommit.sharing.models import ProtocolRow
 from tests.conftest import World
 from tests.stakeholders.conftest import Circle, profile_values
 

@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from icommit.core.models import AuditEvent, Job
-from icommit.stakeholders.models import ProtocolRow, RoleProfileVersion
+from icommit.sharing.models import ProtocolRow
+from icommit.stakeholders.models import RoleProfileVersion
 from icommit.stakeholders.sectors import Sector
 from icommit.teams.models import TeamOrganisation
 from tests import jobs

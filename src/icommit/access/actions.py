@@ -62,3 +62,12 @@ class Action(StrEnum):
     DIAGNOSTICS_MANAGE = "diagnostics.manage"
     DIAGNOSTICS_RESPOND = "diagnostics.respond"
     DIAGNOSTICS_RESULTS = "diagnostics.results"
+
+    # sharing: any shared item (a case's facts, perspectives, documents), through the kernel in
+    # sharing/items.py; each kind of item registers its own policy for these actions
+    SHARED_VIEW = "shared.view"
+    SHARED_SHARE = "shared.share"
+    SHARED_END = "shared.end"
+    # the bases a share rests on (a consent, a recorded legal basis)
+    BASIS_RECORD = "basis.record"
+    BASIS_WITHDRAW = "basis.withdraw"

@@ -15,7 +15,11 @@ from icommit.access.actions import Action
 
 
 class Subject(StrEnum):
-    """Who asks, relative to the object of the action (organisation O, team T, job J)."""
+    """Who asks, relative to the object of the action (organisation O, team T, job J).
+
+    Some subjects are defined by the state of an object: a shared item I of team T that comes
+    from O, shared with one organisation (in effect) and with another (ended).
+    """
 
     ANONYMOUS = "anonymous"
     SIGNED_IN = "signed in, no organisation"
@@ -31,6 +35,8 @@ class Subject(StrEnum):
     EVALUATOR = "evaluator"
     TRAINER = "trainer"
     JOB_OWNER = "owner of job J"
+    SHARED_AUDIENCE = "member of an organisation I is shared with"
+    SHARED_ENDED = "member of an organisation whose share of I has ended"
 
 
 S = Subject
@@ -46,6 +52,8 @@ _WITH_ORGANISATION = frozenset(
         S.TEAM_CASE_MANAGER,
         S.TEAM_COORDINATOR,
         S.OTHER_COORDINATOR,
+        S.SHARED_AUDIENCE,
+        S.SHARED_ENDED,
     }
 )
 _SIGNED_IN = frozenset(S) - {S.ANONYMOUS}
@@ -105,6 +113,15 @@ DECLARED: dict[Action, frozenset[Subject]] = {
     A.DIAGNOSTICS_MANAGE: frozenset({S.TEAM_COORDINATOR}),
     A.DIAGNOSTICS_RESPOND: frozenset({S.TEAM_MEMBER, S.TEAM_CASE_MANAGER, S.TEAM_COORDINATOR}),
     A.DIAGNOSTICS_RESULTS: _IN_TEAM,
+    # sharing: a shared item is seen by the organisation it comes from and by organisations it
+    # is shared with while the share is in effect, never through a team or platform role; only
+    # its origin shares it onward or ends a share. Bases: recorded by anyone with a confirmed
+    # organisation (for it), withdrawn by the organisation holding it (the world's is O's).
+    A.SHARED_VIEW: frozenset({S.ORG_MEMBER, S.ORG_ADMIN, S.SHARED_AUDIENCE}),
+    A.SHARED_SHARE: frozenset({S.ORG_MEMBER, S.ORG_ADMIN}),
+    A.SHARED_END: frozenset({S.ORG_MEMBER, S.ORG_ADMIN}),
+    A.BASIS_RECORD: _WITH_ORGANISATION,
+    A.BASIS_WITHDRAW: frozenset({S.ORG_MEMBER, S.ORG_ADMIN}),
 }
 
 

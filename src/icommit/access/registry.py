@@ -36,7 +36,7 @@ def register(*policy_classes: type[Policy]) -> None:
         if policy_class not in _POLICIES:
             _POLICIES.append(policy_class)
     policies.cache_clear()
-    policy_for.cache_clear()
+    _declaring.cache_clear()
 
 
 @cache
@@ -51,26 +51,46 @@ def policies() -> tuple[Policy, ...]:
 
 
 @cache
-def policy_for(action: Action) -> Policy:
-    for policy in policies():
-        if action in policy.actions:
-            return policy
-    raise LookupError(f"no policy declares {action}")
+def _declaring(action: Action) -> tuple[Policy, ...]:
+    return tuple(p for p in policies() if action in p.actions)
+
+
+def policy_for(action: Action, model: type[Model] | None = None) -> Policy:
+    """The policy that answers for ``action`` on objects of ``model``.
+
+    Policies are looked up by (action, model): several models may share an action (every kind
+    of shared item answers ``shared.view``), each through its own policy. Where one policy
+    declares the action, the model does not matter.
+    """
+    found = _declaring(action)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise LookupError(f"no policy declares {action}")
+    if model is not None:
+        for policy in found:
+            if policy.model is not None and issubclass(model, policy.model):
+                return policy
+    raise LookupError(f"no policy declares {action} for {model}")
+
+
+def _model_of(obj: Any) -> type[Model] | None:
+    return type(obj) if isinstance(obj, Model) else None
 
 
 def can(user: Any, action: Action, obj: Any = None) -> bool:
     """Whether the user may do the action (to the object, where the action takes one)."""
-    return policy_for(action).can(facts_for(user), action, obj)
+    return policy_for(action, _model_of(obj)).can(facts_for(user), action, obj)
 
 
 def visible(user: Any, action: Action, qs: QuerySet[M]) -> QuerySet[M]:
     """Narrow the queryset to the objects on which the user may do the action."""
-    return policy_for(action).visible(facts_for(user), action, qs)
+    return policy_for(action, qs.model).visible(facts_for(user), action, qs)
 
 
 def require(user: Any, action: Action, obj: Any = None) -> None:
     """Raise NotFound if the object is hidden from the user, Forbidden if the action is refused."""
-    policy = policy_for(action)
+    policy = policy_for(action, _model_of(obj))
     facts = facts_for(user)
     view = policy.view_action
     if obj is not None and view is not None and not policy.can(facts, view, obj):
@@ -81,7 +101,7 @@ def require(user: Any, action: Action, obj: Any = None) -> None:
 
 def get_visible(user: Any, action: Action, qs: QuerySet[M], **lookup: Any) -> M:
     """Fetch one object the user may see and act on; NotFound for anything else."""
-    policy = policy_for(action)
+    policy = policy_for(action, qs.model)
     view = policy.view_action or action
     try:
         obj = visible(user, view, qs).get(**lookup)

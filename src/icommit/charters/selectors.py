@@ -25,7 +25,7 @@ from icommit.charters.models import (
 from icommit.core.exceptions import NotFound
 from icommit.plans.models import PlanLink
 from icommit.plans.selectors import planned_from
-from icommit.stakeholders.selectors import sharing_protocol_rows
+from icommit.sharing.selectors import sharing_protocol_rows
 from icommit.teams.models import Team, TeamMembership
 from icommit.teams.selectors import team_get
 

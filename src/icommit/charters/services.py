@@ -42,12 +42,12 @@ from icommit.minutes.workflow import Step
 from icommit.plans import services as plan_services
 from icommit.plans.models import Goal, PlanAction, PlanLink
 from icommit.plans.sources import SourceRef
+from icommit.sharing.selectors import sharing_protocol_rows
 from icommit.stakeholders.models import Organisation
-from icommit.stakeholders.selectors import sharing_protocol_rows
 from icommit.teams.models import Team, TeamMembership
 from icommit.teams.selectors import team_members
 
-#: Keys of a sharing-protocol row, as ``stakeholders.selectors.sharing_protocol_rows`` gives them.
+#: Keys of a sharing-protocol row, as ``sharing.selectors.sharing_protocol_rows`` gives them.
 PROTOCOL_KEYS = ("from", "to", "category", "rule", "legal_source", "note")
 
 #: Sections a charter needs before it can be published.

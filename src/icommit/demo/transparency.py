@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from icommit.accounts.models import User
+from icommit.sharing.services import protocol_row_create
 from icommit.stakeholders import services
 from icommit.stakeholders.content import content
 from icommit.stakeholders.models import (
@@ -130,7 +131,7 @@ def _protocol(team: Team, orgs: dict[str, Organisation], coordinator: User) -> N
          "Danger to a child's welfare", ""),
     ]  # fmt: skip
     for origin, target, category, rule, source, note in rows:
-        services.protocol_row_create(
+        protocol_row_create(
             actor=coordinator,
             team=team,
             values={

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from icommit.core.text import LONG, SHORT
 from icommit.stakeholders.sectors import Sector
-from icommit.stakeholders.sharing import RULE_LABELS
 
 
 class Organisation(models.Model):
@@ -190,69 +189,3 @@ class RoleProfileConfirmation(models.Model):
 
     class Meta:
         ordering = ["-confirmed_at"]
-
-
-# --- the sharing protocol of a team -----------------------------------------------------------
-
-RULE_CHOICES = [(rule.value, label) for rule, label in RULE_LABELS.items()]
-
-
-class SharingProtocol(models.Model):
-    """A team's sharing protocol: a version number that grows with every change of a row."""
-
-    team = models.OneToOneField(
-        "teams.Team", on_delete=models.PROTECT, related_name="sharing_protocol"
-    )
-    version = models.PositiveIntegerField(default=0)
-    changed_at = models.DateTimeField(null=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-
-class ProtocolRow(models.Model):
-    """What may flow from an organisation or sector to another, for one data category."""
-
-    team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="protocol_rows")
-    from_organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    from_sector = models.CharField(max_length=30, choices=Sector.choices, blank=True)
-    to_organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    to_sector = models.CharField(max_length=30, choices=Sector.choices, blank=True)
-    category = models.CharField(_("data category"), max_length=40)
-    rule = models.CharField(_("rule"), max_length=20, choices=RULE_CHOICES)
-    legal_source = models.CharField(_("legal source"), max_length=300, blank=True)
-    note = models.TextField(_("note"), blank=True, max_length=SHORT)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(from_organisation__isnull=False, from_sector="")
-                    | models.Q(from_organisation__isnull=True) & ~models.Q(from_sector="")
-                ),
-                name="protocol_row_from_one",
-            ),
-            models.CheckConstraint(
-                condition=(
-                    models.Q(to_organisation__isnull=False, to_sector="")
-                    | models.Q(to_organisation__isnull=True) & ~models.Q(to_sector="")
-                ),
-                name="protocol_row_to_one",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.category}: {self.rule}"

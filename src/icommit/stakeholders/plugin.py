@@ -1,5 +1,5 @@
 """What stakeholders plugs in: organisation facts, policies, API router, its navigation entry,
-home and profile panels, and the team's transparency pages."""
+and its home and profile panels."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from icommit.access import facts, registry
 from icommit.api import registry as api
-from icommit.core import jobs
 from icommit.stakeholders import checks  # noqa: F401 (registers the system check)
 from icommit.stakeholders.models import OrganisationMembership
 from icommit.stakeholders.policies import OrganisationPolicy, RoleProfilePolicy
@@ -51,9 +50,5 @@ def profile_organisations(*, user: Any, context: dict[str, Any], obj: Any = None
 
 web.nav_item("organisations", _("Organisations"), "stakeholders:list", "building-office-2", 20)
 web.nav_section("stakeholders", "organisations")
-web.nav_section("transparency", "teams")
 web.panel("home.attention", "stakeholders/_home_attention.html", home_attention, order=10)
 web.panel("profile", "stakeholders/_profile.html", profile_organisations, order=10)
-web.team_link(_("Sharing protocol"), "transparency:protocol", 20)
-web.team_link(_("Transparency matrix"), "transparency:matrix", 21)
-jobs.register("transparency.matrix.pdf", "icommit.stakeholders.exports.matrix_pdf")

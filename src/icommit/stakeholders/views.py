@@ -1,5 +1,4 @@
-"""Pages for organisations (directory, details, flags, members, role profiles) and, under a
-team, its sharing protocol and transparency matrix."""
+"""Pages for organisations: directory, details, flags, members and role profiles."""
 
 from __future__ import annotations
 
@@ -18,27 +17,20 @@ from django.views.decorators.http import require_GET, require_POST
 
 from icommit.access import Action, can, require
 from icommit.accounts.services import user_get_or_create
-from icommit.core import audit
-from icommit.core.csvsafe import csv_bytes
 from icommit.core.exceptions import IcommitError
 from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
-from icommit.core.jobs import job_start_response
 from icommit.stakeholders import selectors, services
 from icommit.stakeholders.content import content
-from icommit.stakeholders.exports import PDF_KIND, matrix_category, matrix_context
 from icommit.stakeholders.forms import (
     FlagsForm,
-    MatrixFilterForm,
     MemberAddForm,
     OrganisationFilterForm,
     OrganisationForm,
     ProfileForm,
     ProfileItemFormSet,
-    ProtocolRowForm,
     profile_items,
 )
-from icommit.teams.selectors import team_get, team_organisations
 from icommit.web.history import render_history
 from icommit.web.selectors import object_history
 
@@ -373,176 +365,3 @@ def profile_versions(request: AuthedRequest, pk: int) -> HttpResponse:
             "querystring_prefix": "",
         },
     )
-
-
-# --- a team's sharing protocol and transparency matrix ----------------------------------------
-
-
-@require_GET
-@login_required
-def protocol(request: AuthedRequest, team_pk: int) -> HttpResponse:
-    team = team_get(user=request.user, pk=team_pk, action=Action.TEAM_TRANSPARENCY_VIEW)
-    return render(
-        request,
-        "stakeholders/protocol.html",
-        {
-            "team": team,
-            "rows": [
-                (row, selectors.row_labels(row)) for row in selectors.protocol_rows(team=team)
-            ],
-            "protocol": selectors.sharing_protocol(team=team),
-            "can_edit": can(request.user, Action.TEAM_PROTOCOL_EDIT, team),
-            "history_url": reverse("teams:history", args=[team.pk])
-            if can(request.user, Action.TEAM_HISTORY, team)
-            else "",
-        },
-    )
-
-
-def _row_form_page(
-    request: AuthedRequest, team: Any, form: ProtocolRowForm, title: str, status: int = 200
-) -> HttpResponse:
-    return render(
-        request,
-        "stakeholders/protocol_row_form.html",
-        {"team": team, "form": form, "title": title},
-        status=status,
-    )
-
-
-@require_GET_POST
-@login_required
-def protocol_row_add(request: AuthedRequest, team_pk: int) -> HttpResponse:
-    team = team_get(user=request.user, pk=team_pk, action=Action.TEAM_PROTOCOL_EDIT)
-    form = ProtocolRowForm(request.POST or None, organisations=team_organisations(team=team))
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.protocol_row_create(actor=request.user, team=team, values=form.values())
-            except IcommitError as exc:
-                attach_error(form, exc)
-            else:
-                messages.success(request, _("Row added to the sharing protocol."))
-                return redirect("transparency:protocol", team.pk)
-        return _row_form_page(request, team, form, _("Add a protocol row"), status=422)
-    return _row_form_page(request, team, form, _("Add a protocol row"))
-
-
-@require_GET_POST
-@login_required
-def protocol_row_edit(request: AuthedRequest, team_pk: int, row_pk: int) -> HttpResponse:
-    team = team_get(user=request.user, pk=team_pk, action=Action.TEAM_PROTOCOL_EDIT)
-    row = selectors.protocol_row_get(team=team, pk=row_pk)
-    form = ProtocolRowForm(
-        request.POST or None,
-        organisations=team_organisations(team=team),
-        initial=ProtocolRowForm.initial_for(row),
-    )
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.protocol_row_update(actor=request.user, row=row, values=form.values())
-            except IcommitError as exc:
-                attach_error(form, exc)
-            else:
-                messages.success(request, _("Protocol row saved."))
-                return redirect("transparency:protocol", team.pk)
-        return _row_form_page(request, team, form, _("Change a protocol row"), status=422)
-    return _row_form_page(request, team, form, _("Change a protocol row"))
-
-
-@require_POST
-@login_required
-def protocol_row_delete(request: AuthedRequest, team_pk: int, row_pk: int) -> HttpResponse:
-    team = team_get(user=request.user, pk=team_pk, action=Action.TEAM_PROTOCOL_EDIT)
-    row = selectors.protocol_row_get(team=team, pk=row_pk)
-    services.protocol_row_delete(actor=request.user, row=row)
-    messages.success(request, _("Row removed from the sharing protocol."))
-    return redirect("transparency:protocol", team.pk)
-
-
-def _matrix_for(request: AuthedRequest, team_pk: int) -> tuple[Any, MatrixFilterForm, Any, str]:
-    """The team, the filter form, the computed matrix and the one category shown (or "")."""
-    team = team_get(user=request.user, pk=team_pk, action=Action.TEAM_TRANSPARENCY_VIEW)
-    form = MatrixFilterForm(request.GET or None)
-    category = form.cleaned_data.get("category", "") if form.is_valid() else ""
-    result = selectors.transparency_matrix(team=team, categories=[category] if category else None)
-    return team, form, result, category
-
-
-def _selected_pair(request: AuthedRequest, matrix: Any) -> dict[str, Any] | None:
-    """The pair of organisations picked for a closer look (``?from=<id>&to=<id>``)."""
-    by_id = {p.organisation.pk: p for p in matrix.participants}
-    origin = by_id.get(int(request.GET["from"])) if request.GET.get("from", "").isdigit() else None
-    target = by_id.get(int(request.GET["to"])) if request.GET.get("to", "").isdigit() else None
-    if origin is None or target is None or origin is target:
-        return None
-    decisions = matrix.matrix.cell(origin.member, target.member)
-    return {
-        "origin": origin,
-        "target": target,
-        "decisions": [
-            (selectors.category_label(code), decision, matrix.describe(decision))
-            for code, decision in decisions.items()
-        ],
-    }
-
-
-@require_GET
-@login_required
-def matrix(request: AuthedRequest, team_pk: int) -> HttpResponse:
-    team, form, result, category = _matrix_for(request, team_pk)
-    query = request.GET.copy()
-    for key in ("from", "to"):
-        query.pop(key, None)
-    return render(
-        request,
-        "stakeholders/matrix.html",
-        {
-            **matrix_context(team, result, category),
-            "filter_form": form,
-            "pair": _selected_pair(request, result),
-            "filter_query": query.urlencode(),
-        },
-    )
-
-
-def _export_audit(request: AuthedRequest, team: Any, kind: str) -> None:
-    with transaction.atomic():
-        audit.record(
-            actor=request.user,
-            action="export.download",
-            obj=team,
-            team_id=team.pk,
-            purpose=f"transparency.matrix.{kind}",
-        )
-
-
-@require_POST
-@login_required
-def matrix_pdf(request: AuthedRequest, team_pk: int) -> HttpResponse:
-    """Start the PDF of the matrix (the category chosen) as a background job; show its progress."""
-    team = team_get(user=request.user, pk=team_pk, action=Action.TEAM_TRANSPARENCY_VIEW)
-    try:
-        category = matrix_category(request.POST)
-    except IcommitError as exc:
-        messages.error(request, exc.message)
-        return redirect("transparency:matrix", team.pk)
-    return job_start_response(
-        request,
-        kind=PDF_KIND,
-        params={"team": team.pk, "category": category},
-        team_id=team.pk,
-        back=reverse("transparency:matrix", args=[team.pk]),
-    )
-
-
-@require_GET
-@login_required
-def matrix_csv(request: AuthedRequest, team_pk: int) -> HttpResponse:
-    team, _form, result, _category = _matrix_for(request, team_pk)
-    data = csv_bytes(*selectors.matrix_table(result))
-    _export_audit(request, team, "csv")
-    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="transparency-{team.pk}.csv"'
-    return response

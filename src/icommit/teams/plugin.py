@@ -11,7 +11,7 @@ from icommit.access import Action, can, facts, registry
 from icommit.api import registry as api
 from icommit.core import jobs
 from icommit.teams.models import TeamMembership
-from icommit.teams.policies import TeamPolicy, TransparencyPolicy
+from icommit.teams.policies import TeamPolicy
 from icommit.teams.selectors import my_team_memberships
 from icommit.web import registry as web
 
@@ -23,11 +23,8 @@ def team_role_facts(user: Any) -> dict[str, Any]:
 
 
 facts.provide(team_role_facts)
-registry.register(TeamPolicy, TransparencyPolicy)
+registry.register(TeamPolicy)
 api.router("/teams", "icommit.teams.api.router")
-# The team's sharing protocol and matrix live in stakeholders for now (issue 10, item 2 moves
-# them to sharing); their router sits under the team, after the team's own.
-api.router("/teams/{team_id}/transparency", "icommit.stakeholders.api.transparency_router")
 
 
 def _may_see_teams(user: Any, facts: Any) -> bool:

@@ -1,9 +1,7 @@
 """MSC teams: members see their team, coordinators run it, administrators see it exists.
 
 A team membership counts only while it is active and the member's organisation membership
-is confirmed (see ``access.facts``). Archived teams are read-only. A team's sharing protocol
-and transparency matrix are read by everyone in the team (any team role) and changed by its
-coordinators while the team is not archived.
+is confirmed (see ``access.facts``). Archived teams are read-only.
 """
 
 from __future__ import annotations
@@ -68,35 +66,3 @@ class TeamPolicy(Policy):
         if action in _COORDINATOR_ACTIONS:
             return live.filter(Q(pk__in=coordinated))
         return qs.none()
-
-
-class TransparencyPolicy(Policy):
-    """The object is the team whose protocol and matrix it is."""
-
-    model = Team
-    view_action = A.TEAM_VIEW
-    object_actions = frozenset({A.TEAM_TRANSPARENCY_VIEW, A.TEAM_PROTOCOL_EDIT})
-
-    def can(self, facts: Facts, action: Action, obj: Any = None) -> bool:
-        if action == A.TEAM_VIEW:
-            return TeamPolicy().can(facts, action, obj)
-        if not facts.active or obj is None:
-            return False
-        if action == A.TEAM_TRANSPARENCY_VIEW:
-            return facts.team_role(obj.pk) is not None
-        if action != A.TEAM_PROTOCOL_EDIT:
-            return False
-        if obj.archived_at is not None:
-            return False
-        return facts.coordinates(obj.pk)
-
-    def visible(self, facts: Facts, action: Action, qs: QuerySet[Any]) -> QuerySet[Any]:
-        if action == A.TEAM_VIEW:
-            return TeamPolicy().visible(facts, action, qs)
-        if not facts.active:
-            return qs.none()
-        if action == A.TEAM_TRANSPARENCY_VIEW:
-            return qs.filter(pk__in=list(facts.team_roles))
-        if action != A.TEAM_PROTOCOL_EDIT:
-            return qs.none()
-        return qs.filter(archived_at__isnull=True, pk__in=list(facts.coordinated_team_ids))

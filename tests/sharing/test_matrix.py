@@ -16,7 +16,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from icommit.stakeholders import selectors
+from icommit.sharing import selectors as sharing_selectors
 from icommit.stakeholders.models import RoleProfile
 from tests.stakeholders.conftest import Circle
 
@@ -132,7 +132,7 @@ def test_the_matrix_of_a_known_team_matches_the_golden_file(known: Circle, clien
     response = client_for(w.observer).get(f"/api/v1/teams/{w.team.pk}/transparency/matrix")
     assert response.status_code == 200
     data = response.json()
-    notes = {r.pk: r.note for r in selectors.protocol_rows(team=w.team)}
+    notes = {r.pk: r.note for r in sharing_selectors.protocol_rows(team=w.team)}
     named = _named(data, notes)
     _compare("matrix.json", json.dumps(named, indent=2, ensure_ascii=False) + "\n")
     # the facts the golden file is about, stated once more so that a wrong file cannot pass
@@ -163,7 +163,7 @@ def test_the_csv_of_a_known_team_matches_the_golden_file(known: Circle, client_f
 
 
 def test_a_filter_by_category_decides_only_that_category(known: Circle) -> None:
-    result = selectors.transparency_matrix(team=known.world.team, categories=["health"])
+    result = sharing_selectors.transparency_matrix(team=known.world.team, categories=["health"])
     assert result.matrix.categories == ["health"]
     assert all(list(cell) == ["health"] for cell in result.matrix.cells.values())
     assert [p.organisation.name for p in result.flagged] == ["Housing Co", "Municipality"]
@@ -171,14 +171,14 @@ def test_a_filter_by_category_decides_only_that_category(known: Circle) -> None:
 
 def test_the_case_work_decision_for_one_flow_agrees_with_the_matrix(known: Circle) -> None:
     w = known.world
-    result = selectors.transparency_matrix(team=w.team)
+    result = sharing_selectors.transparency_matrix(team=w.team)
     by_org = {p.organisation.pk: p for p in result.participants}
     for sender in (known.health, known.exit, known.housing, w.police):
         for receiver in (w.police, known.exit, known.youth):
             if sender == receiver:
                 continue
             for category in ("health", "identity", "risk", "family"):
-                single = selectors.sharing_decision(
+                single = sharing_selectors.sharing_decision(
                     team=w.team, sender=sender, receiver=receiver, category=category
                 )
                 cell = result.matrix.cell(by_org[sender.pk].member, by_org[receiver.pk].member)

@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from icommit.stakeholders.sectors import Sector
-from icommit.stakeholders.sharing import (
+from icommit.sharing.decision import (
     Member,
     Party,
     Row,
@@ -17,6 +16,7 @@ from icommit.stakeholders.sharing import (
     build_matrix,
     decide,
 )
+from icommit.stakeholders.sectors import Sector
 
 R = SharingRule
 EXIT = Party(id=1, sector="exit_counselling", is_security=False, secrecy_bound=True)

@@ -16,8 +16,8 @@ from icommit.core.exceptions import ValidationFailed
 from icommit.core.jobs import Report
 from icommit.core.models import Job
 from icommit.core.pdf import render_pdf
-from icommit.stakeholders import selectors
-from icommit.stakeholders.forms import MatrixFilterForm
+from icommit.sharing import selectors
+from icommit.sharing.forms import MatrixFilterForm
 from icommit.teams.selectors import team_get
 
 PDF_KIND = "transparency.matrix.pdf"
@@ -70,7 +70,7 @@ def matrix_pdf(job: Job, report: Report) -> tuple[str, str, bytes]:
     result = selectors.transparency_matrix(team=team, categories=[category] if category else None)
     report(10, "")
     data = render_pdf(
-        "stakeholders/matrix_pdf.html",
+        "sharing/matrix_pdf.html",
         {
             **matrix_context(team, result, category),
             "rows": selectors.sharing_protocol_rows(team=team),

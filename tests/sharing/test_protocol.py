@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from icommit.core.exceptions import Forbidden, NotFound, ValidationFailed
 from icommit.core.models import AuditDetail, AuditEvent
-from icommit.stakeholders import selectors, services
-from icommit.stakeholders.models import ProtocolRow
+from icommit.sharing import selectors as sharing_selectors
+from icommit.sharing import services as sharing_services
+from icommit.sharing.models import ProtocolRow
 from icommit.teams.models import Team
 from tests.conftest import World
 from tests.factories import OrganisationFactory
@@ -29,7 +30,7 @@ def _values(world: World, **overrides):  # type: ignore[no-untyped-def]
 
 def _create(world: World, actor=None, **overrides) -> ProtocolRow:  # type: ignore[no-untyped-def]
     with transaction.atomic():
-        return services.protocol_row_create(
+        return sharing_services.protocol_row_create(
             actor=actor or world.coordinator, team=world.team, values=_values(world, **overrides)
         )
 
@@ -41,7 +42,7 @@ def test_a_coordinator_adds_a_row_and_the_protocol_version_grows(world: World) -
         "police",
         "consent",
     )
-    protocol = selectors.sharing_protocol(team=world.team)
+    protocol = sharing_selectors.sharing_protocol(team=world.team)
     assert protocol is not None and protocol.version == 1
     assert protocol.changed_by == world.coordinator
     event = AuditEvent.objects.get(action="protocol.row_create")
@@ -67,9 +68,11 @@ def test_only_coordinators_of_the_team_change_the_protocol(
         _create(world, actor=actor)
     row = _create(world)
     with pytest.raises(refusal):
-        services.protocol_row_update(actor=actor, row=row, values=_values(world, rule="never"))
+        sharing_services.protocol_row_update(
+            actor=actor, row=row, values=_values(world, rule="never")
+        )
     with pytest.raises(refusal):
-        services.protocol_row_delete(actor=actor, row=row)
+        sharing_services.protocol_row_delete(actor=actor, row=row)
     assert ProtocolRow.objects.get().rule == "consent"
 
 
@@ -100,7 +103,7 @@ def test_bad_rows_name_the_field_and_change_nothing(
         _create(world, **overrides)
     assert field in err.value.details
     assert not ProtocolRow.objects.exists()
-    assert selectors.sharing_protocol(team=world.team) is None
+    assert sharing_selectors.sharing_protocol(team=world.team) is None
 
 
 def test_a_row_names_only_organisations_of_the_team(world: World) -> None:
@@ -123,16 +126,16 @@ def test_the_same_flow_and_category_cannot_have_two_rows(world: World) -> None:
     assert "already has a row" in err.value.message
     other = _create(world, category="health")
     with pytest.raises(ValidationFailed):
-        services.protocol_row_update(
+        sharing_services.protocol_row_update(
             actor=world.coordinator, row=other, values=_values(world, category="identity")
         )
-    protocol = selectors.sharing_protocol(team=world.team)
+    protocol = sharing_selectors.sharing_protocol(team=world.team)
     assert protocol is not None and protocol.version == 2
 
 
 def test_a_change_is_audited_with_old_and_new_values(world: World) -> None:
     row = _create(world)
-    services.protocol_row_update(
+    sharing_services.protocol_row_update(
         actor=world.coordinator,
         row=row,
         values=_values(world, rule="legal_basis", legal_source="Art. 6(1)(e) GDPR"),
@@ -147,16 +150,16 @@ def test_a_change_is_audited_with_old_and_new_values(world: World) -> None:
 
 def test_an_unchanged_row_is_not_a_change(world: World) -> None:
     row = _create(world)
-    services.protocol_row_update(actor=world.coordinator, row=row, values=_values(world))
+    sharing_services.protocol_row_update(actor=world.coordinator, row=row, values=_values(world))
     assert not AuditEvent.objects.filter(action="protocol.row_update").exists()
-    protocol = selectors.sharing_protocol(team=world.team)
+    protocol = sharing_selectors.sharing_protocol(team=world.team)
     assert protocol is not None and protocol.version == 1
 
 
 def test_a_deleted_row_lives_on_in_the_audit_log(world: World) -> None:
     row = _create(world, note="Only the pseudonym")
     pk = row.pk
-    services.protocol_row_delete(actor=world.coordinator, row=row)
+    sharing_services.protocol_row_delete(actor=world.coordinator, row=row)
     assert not ProtocolRow.objects.exists()
     event = AuditEvent.objects.get(action="protocol.row_delete")
     assert event.object_id == str(pk) and event.team_id == world.team.pk
@@ -176,7 +179,7 @@ def test_the_protocol_rows_as_display_strings_for_the_charter(circle: Circle) ->
     circle.row(
         from_organisation_id=circle.exit.pk, to_sector="school", category="plan", rule="never"
     )
-    assert selectors.sharing_protocol_rows(team=world.team) == [
+    assert sharing_selectors.sharing_protocol_rows(team=world.team) == [
         {
             "from": "Health and psychiatry (sector)",
             "to": "Police",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from icommit.stakeholders import views
+from icommit.sharing import views
 
 app_name = "transparency"
 urlpatterns = [
