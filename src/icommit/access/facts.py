@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from icommit.access.roles import PlatformRole, TeamRole
+from icommit.core.http import Person
 
 _CACHE_ATTR = "_icommit_access_facts"
 
@@ -58,7 +59,7 @@ def provide(provider: FactsProvider) -> None:
         _PROVIDERS.append(provider)
 
 
-def facts_for(user: Any) -> Facts:
+def facts_for(user: Person) -> Facts:
     """Return the user's access facts, cached on the user object for this request."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return ANONYMOUS
@@ -73,7 +74,7 @@ def facts_for(user: Any) -> Facts:
     return facts
 
 
-def forget(user: Any) -> None:
+def forget(user: Person) -> None:
     """Drop cached facts after the user's memberships or roles changed."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)

@@ -17,6 +17,7 @@ from icommit.access.actions import Action
 from icommit.access.facts import facts_for
 from icommit.access.policies.base import Policy
 from icommit.core.exceptions import Forbidden, NotFound
+from icommit.core.http import Person
 
 M = TypeVar("M", bound=Model)
 
@@ -78,17 +79,17 @@ def _model_of(obj: Any) -> type[Model] | None:
     return type(obj) if isinstance(obj, Model) else None
 
 
-def can(user: Any, action: Action, obj: Any = None) -> bool:
+def can(user: Person, action: Action, obj: Any = None) -> bool:
     """Whether the user may do the action (to the object, where the action takes one)."""
     return policy_for(action, _model_of(obj)).can(facts_for(user), action, obj)
 
 
-def visible(user: Any, action: Action, qs: QuerySet[M]) -> QuerySet[M]:
+def visible(user: Person, action: Action, qs: QuerySet[M]) -> QuerySet[M]:
     """Narrow the queryset to the objects on which the user may do the action."""
     return policy_for(action, qs.model).visible(facts_for(user), action, qs)
 
 
-def require(user: Any, action: Action, obj: Any = None) -> None:
+def require(user: Person, action: Action, obj: Any = None) -> None:
     """Raise NotFound if the object is hidden from the user, Forbidden if the action is refused."""
     policy = policy_for(action, _model_of(obj))
     facts = facts_for(user)
@@ -99,7 +100,7 @@ def require(user: Any, action: Action, obj: Any = None) -> None:
         raise Forbidden()
 
 
-def get_visible(user: Any, action: Action, qs: QuerySet[M], **lookup: Any) -> M:
+def get_visible(user: Person, action: Action, qs: QuerySet[M], **lookup: Any) -> M:
     """Fetch one object the user may see and act on; NotFound for anything else."""
     policy = policy_for(action, qs.model)
     view = policy.view_action or action

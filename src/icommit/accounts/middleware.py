@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -99,7 +100,7 @@ class SessionSecurityMiddleware:
         return redirect(f"{reverse('accounts:mfa')}?{urlencode({'next': request.get_full_path()})}")
 
 
-def mfa_verified(user: Any) -> bool:
+def mfa_verified(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Whether this request's session passed a second factor (set by django-otp's middleware)."""
     check = getattr(user, "is_verified", None)
     return bool(check()) if callable(check) else False

@@ -13,14 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from icommit.access import Action, can, facts
 from icommit.accounts import signals
 from icommit.accounts.middleware import mfa_verified
-from icommit.accounts.models import PlatformRoleGrant
+from icommit.accounts.models import PlatformRoleGrant, User
 from icommit.accounts.services import user_set_language
 from icommit.accounts.tokens import token_authenticate
 from icommit.api import registry as api
 from icommit.web import registry as web
 
 
-def platform_role_facts(user: Any) -> dict[str, Any]:
+def platform_role_facts(user: User) -> dict[str, Any]:
     """The platform roles granted to the user."""
     roles = PlatformRoleGrant.objects.filter(user=user).values_list("role", flat=True)
     return {"platform_roles": frozenset(roles)}
@@ -31,12 +31,12 @@ api.router("/", "icommit.accounts.api.router")
 api.token_check(token_authenticate)
 
 
-def _second_factor_passed(user: Any) -> bool:
+def _second_factor_passed(user: User) -> bool:
     """Where MFA is required, a session that has not passed it sees no navigation."""
     return not settings.MFA_REQUIRED or mfa_verified(user)
 
 
-def _may_manage_users(user: Any, facts: Any) -> bool:
+def _may_manage_users(user: User, facts: Any) -> bool:
     return can(user, Action.USER_MANAGE)
 
 

@@ -11,12 +11,12 @@ from icommit.accounts.models import ApiToken, User
 from icommit.core.exceptions import NotFound
 
 
-def token_list(*, user: Any) -> QuerySet[ApiToken]:
+def token_list(*, user: User) -> QuerySet[ApiToken]:
     """The user's own API tokens, newest first."""
     return ApiToken.objects.filter(user=user).order_by("-created_at")
 
 
-def token_get(*, user: Any, pk: Any) -> ApiToken:
+def token_get(*, user: User, pk: Any) -> ApiToken:
     """One of the user's own tokens, or NotFound."""
     token = token_list(user=user).filter(pk=pk).first()
     if token is None:
@@ -24,7 +24,7 @@ def token_get(*, user: Any, pk: Any) -> ApiToken:
     return token
 
 
-def user_list(*, user: Any, query: str = "") -> QuerySet[User]:
+def user_list(*, user: User, query: str = "") -> QuerySet[User]:
     """All accounts with their platform roles (administrators only)."""
     require(user, Action.USER_MANAGE)
     qs = visible(user, Action.USER_MANAGE, User.objects.prefetch_related("role_grants"))
@@ -33,7 +33,7 @@ def user_list(*, user: Any, query: str = "") -> QuerySet[User]:
     return qs.order_by("full_name")
 
 
-def user_get(*, user: Any, pk: Any) -> User:
+def user_get(*, user: User, pk: Any) -> User:
     """One account, for administrators; NotFound for anything else."""
     found = user_list(user=user).filter(pk=pk).first()
     if found is None:

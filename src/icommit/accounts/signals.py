@@ -8,10 +8,11 @@ from django.db import transaction
 
 from icommit.accounts.lockout import SCOPE_ATTRIBUTE
 from icommit.accounts.middleware import mark_login
+from icommit.accounts.models import User
 from icommit.core import audit
 
 
-def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def on_login(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         mark_login(request)
     with transaction.atomic():
@@ -43,7 +44,7 @@ def on_locked_out(
         )
 
 
-def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def on_logout(sender: Any, request: Any, user: User | None, **kwargs: Any) -> None:
     if user is not None:
         with transaction.atomic():
             audit.record(actor=user, action="account.logout", obj=user)

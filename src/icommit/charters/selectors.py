@@ -10,6 +10,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from icommit.access import Action, get_visible, require, visible
 from icommit.access.roles import TeamRole
+from icommit.accounts.models import User
 from icommit.charters.models import (
     PLAN_SOURCE_KIND,
     Attendee,
@@ -30,7 +31,7 @@ from icommit.teams.models import Team, TeamMembership
 from icommit.teams.selectors import team_get
 
 
-def charter_team_get(*, user: Any, pk: Any, action: Action = Action.CHARTER_VIEW) -> Team:
+def charter_team_get(*, user: User, pk: Any, action: Action = Action.CHARTER_VIEW) -> Team:
     """The team of a charter or meeting page: NotFound if hidden, Forbidden if refused."""
     team = team_get(user=user, pk=pk)
     require(user, action, team)
@@ -40,13 +41,13 @@ def charter_team_get(*, user: Any, pk: Any, action: Action = Action.CHARTER_VIEW
 # --- charter -----------------------------------------------------------------------------------
 
 
-def _versions(user: Any, team: Team) -> QuerySet[CharterVersion]:
+def _versions(user: User, team: Team) -> QuerySet[CharterVersion]:
     return visible(
         user, Action.CHARTER_VIEW, CharterVersion.objects.filter(team=team)
     ).select_related("team", "published_by", "created_by")
 
 
-def charter_versions(*, user: Any, team: Team) -> QuerySet[CharterVersion]:
+def charter_versions(*, user: User, team: Team) -> QuerySet[CharterVersion]:
     """Published versions of the team's charter, newest first, with confirmation counts."""
     return (
         _versions(user, team)
@@ -56,12 +57,12 @@ def charter_versions(*, user: Any, team: Team) -> QuerySet[CharterVersion]:
     )
 
 
-def charter_current(*, user: Any, team: Team) -> CharterVersion | None:
+def charter_current(*, user: User, team: Team) -> CharterVersion | None:
     """The newest published version of the team's charter, if there is one."""
     return _versions(user, team).filter(status=CharterStatus.PUBLISHED).order_by("-number").first()
 
 
-def charter_version_get(*, user: Any, team: Team, number: Any) -> CharterVersion:
+def charter_version_get(*, user: User, team: Team, number: Any) -> CharterVersion:
     """One published version of the team's charter by its number, or NotFound."""
     return get_visible(
         user,
@@ -71,7 +72,7 @@ def charter_version_get(*, user: Any, team: Team, number: Any) -> CharterVersion
     )
 
 
-def charter_draft(*, user: Any, team: Team) -> CharterVersion | None:
+def charter_draft(*, user: User, team: Team) -> CharterVersion | None:
     """The team's charter draft, for those who may edit it."""
     return (
         visible(user, Action.CHARTER_EDIT, CharterVersion.objects.filter(team=team))
@@ -198,7 +199,7 @@ def charter_confirmations(*, version: CharterVersion) -> list[CharterConfirmatio
 # --- meetings ----------------------------------------------------------------------------------
 
 
-def meeting_list(*, user: Any, team: Team) -> QuerySet[Meeting]:
+def meeting_list(*, user: User, team: Team) -> QuerySet[Meeting]:
     """The team's meetings, newest first, with counts from their current minutes."""
     return (
         visible(user, Action.MEETING_VIEW, Meeting.objects.filter(team=team))
@@ -211,7 +212,9 @@ def meeting_list(*, user: Any, team: Team) -> QuerySet[Meeting]:
     )
 
 
-def meeting_get(*, user: Any, team: Team, pk: Any, action: Action = Action.MEETING_VIEW) -> Meeting:
+def meeting_get(
+    *, user: User, team: Team, pk: Any, action: Action = Action.MEETING_VIEW
+) -> Meeting:
     """One meeting of the team, or NotFound (Forbidden when the action is refused)."""
     meeting = get_visible(
         user,

@@ -1,16 +1,23 @@
-"""Request types for views behind ``login_required``."""
+"""Request types for views behind ``login_required``, and the person the kernels take."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from django.http import HttpRequest
 from django.views.decorators.http import require_http_methods
 
 if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
     from django_htmx.middleware import HtmxDetails
 
     from icommit.accounts.models import User  # for mypy only: core knows no app at run time
+
+
+#: Whoever asks, as the kernels (access, web, core) see them: they know no app, so not the
+#: platform's ``User`` model; apps take ``accounts.models.User``. ``None`` is nobody.
+Person: TypeAlias = "AbstractBaseUser | AnonymousUser | None"
 
 
 class AuthedRequest(HttpRequest):

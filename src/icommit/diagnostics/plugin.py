@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from icommit.access import registry
+from icommit.accounts.models import User
 from icommit.api import registry as api
 from icommit.core import audit, jobs, schedules
 from icommit.diagnostics.models import PLAN_SOURCE_KIND
@@ -22,7 +23,7 @@ schedules.register(
 )
 
 
-def home_rounds(*, user: Any, context: dict[str, Any], obj: Any = None) -> None:
+def home_rounds(*, user: User, context: dict[str, Any], obj: Any = None) -> None:
     """Open rounds waiting for the user's answers (only for someone in a confirmed team)."""
     rounds = rounds_to_answer(user=user) if context.get("confirmed_teams") else []
     context["rounds_to_answer"] = rounds

@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from icommit.access import Action, require
+from icommit.accounts.models import User
 from icommit.core import charts
 from icommit.core.exceptions import NotFound
 from icommit.diagnostics import selectors
@@ -260,7 +261,7 @@ def recommendation_of(*, round: Round, domain: str, index: int, lang: str) -> Ad
     return _advice(round, domain, title, row.band, index, recs[index], lang, band_labels, planned)
 
 
-def round_report(*, user: Any, round: Round, lang: str) -> Report:
+def round_report(*, user: User, round: Round, lang: str) -> Report:
     """The results of a closed round with its predecessor's for change (constant queries).
 
     A read changes nothing: a round past its date that the schedule has not closed yet has

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from icommit.access import Action, can, get_visible, visible
+from icommit.accounts.models import User
 from icommit.core.exceptions import Conflict, Forbidden
 from icommit.diagnostics.models import (
     PLAN_SOURCE_KIND,
@@ -30,7 +31,7 @@ from icommit.teams.models import Team
 from icommit.teams.selectors import team_get
 
 
-def diagnostics_team_get(*, user: Any, pk: Any, action: Action = Action.DIAGNOSTICS_VIEW) -> Team:
+def diagnostics_team_get(*, user: User, pk: Any, action: Action = Action.DIAGNOSTICS_VIEW) -> Team:
     """The team whose rounds are asked for: NotFound if hidden, Forbidden if refused."""
     team = team_get(user=user, pk=pk)
     if not can(user, action, team):
@@ -38,7 +39,7 @@ def diagnostics_team_get(*, user: Any, pk: Any, action: Action = Action.DIAGNOST
     return team
 
 
-def round_list(*, user: Any, team: Team) -> QuerySet[Round]:
+def round_list(*, user: User, team: Team) -> QuerySet[Round]:
     """The team's rounds, newest first, with their invitation and answer counts (totals only)."""
     qs = Round.objects.filter(team=team).select_related("version__instrument", "opened_by")
     return visible(user, Action.DIAGNOSTICS_VIEW, qs).annotate(
@@ -48,7 +49,7 @@ def round_list(*, user: Any, team: Team) -> QuerySet[Round]:
     )
 
 
-def round_counts(*, user: Any, round: Round) -> dict[str, int]:
+def round_counts(*, user: User, round: Round) -> dict[str, int]:
     """How many the round invited, how many of them count towards its minimum, how many have
     answered: the totals anyone in the team may see, open or closed."""
     if not can(user, Action.DIAGNOSTICS_VIEW, round):
@@ -77,7 +78,7 @@ class Preview:
         return any(self.counted >= m for m in self.minimums.values())
 
 
-def invitation_preview(*, user: Any, team: Team, versions: list[Any]) -> Preview:
+def invitation_preview(*, user: User, team: Team, versions: list[Any]) -> Preview:
     """How many a round the user opened now would invite and count (coordinators only)."""
     from django.utils import timezone
 
@@ -92,7 +93,9 @@ def invitation_preview(*, user: Any, team: Team, versions: list[Any]) -> Preview
     )
 
 
-def round_get(*, user: Any, team: Team, pk: Any, action: Action = Action.DIAGNOSTICS_VIEW) -> Round:
+def round_get(
+    *, user: User, team: Team, pk: Any, action: Action = Action.DIAGNOSTICS_VIEW
+) -> Round:
     """One round of the team: NotFound if hidden, Forbidden if the action is refused."""
     return get_visible(
         user,
@@ -104,7 +107,7 @@ def round_get(*, user: Any, team: Team, pk: Any, action: Action = Action.DIAGNOS
     )
 
 
-def open_round_for(*, user: Any, team: Team) -> Round | None:
+def open_round_for(*, user: User, team: Team) -> Round | None:
     """The round the user is invited to and may still answer, if any."""
     day = today()
     for round in visible(
@@ -116,7 +119,7 @@ def open_round_for(*, user: Any, team: Team) -> Round | None:
     return None
 
 
-def rounds_to_answer(*, user: Any) -> list[Round]:
+def rounds_to_answer(*, user: User) -> list[Round]:
     """Open rounds in any of the user's teams that wait for the user's answers (one query)."""
     day = today()
     return list(
@@ -131,7 +134,7 @@ def rounds_to_answer(*, user: Any) -> list[Round]:
     )
 
 
-def participation_of(*, user: Any, round: Round) -> Participation | None:
+def participation_of(*, user: User, round: Round) -> Participation | None:
     """The user's own invitation to the round (None if not invited)."""
     return (
         Participation.objects.filter(round=round, user_id=user.pk)
@@ -152,7 +155,7 @@ class Rate:
         return round(100 * self.answered / self.invited) if self.invited else 0
 
 
-def response_rates(*, user: Any, round: Round) -> list[Rate]:
+def response_rates(*, user: User, round: Round) -> list[Rate]:
     """Invited and answered per organisation of a closed round (participation only); for
     coordinators. Empty while the round is open: watching who answers would let a coordinator
     wait for one person's answers and close the round on them."""

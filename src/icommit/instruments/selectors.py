@@ -7,10 +7,11 @@ from typing import Any
 from django.db.models import QuerySet
 
 from icommit.access import Action, get_visible, visible
+from icommit.accounts.models import User
 from icommit.instruments.models import Instrument, InstrumentVersion
 
 
-def version_list(*, user: Any, kind: str = "") -> QuerySet[InstrumentVersion]:
+def version_list(*, user: User, kind: str = "") -> QuerySet[InstrumentVersion]:
     """Every published version the user may read, newest first within each instrument."""
     qs = InstrumentVersion.objects.select_related("instrument", "published_by")
     if kind:
@@ -18,7 +19,7 @@ def version_list(*, user: Any, kind: str = "") -> QuerySet[InstrumentVersion]:
     return visible(user, Action.INSTRUMENT_VIEW, qs).order_by("instrument__key", "-number")
 
 
-def version_get(*, user: Any, key: str, number: Any) -> InstrumentVersion:
+def version_get(*, user: User, key: str, number: Any) -> InstrumentVersion:
     """One published version by instrument key and number (NotFound otherwise)."""
     return get_visible(
         user,
@@ -29,7 +30,7 @@ def version_get(*, user: Any, key: str, number: Any) -> InstrumentVersion:
     )
 
 
-def latest_versions(*, user: Any, kind: str = "") -> list[InstrumentVersion]:
+def latest_versions(*, user: User, kind: str = "") -> list[InstrumentVersion]:
     """The newest version of each instrument (of one kind, if given)."""
     newest: dict[int, InstrumentVersion] = {}
     for version in version_list(user=user, kind=kind):

@@ -16,6 +16,7 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from icommit.accounts.models import User
 from icommit.core import audit
 from icommit.core.exceptions import Conflict, Forbidden, ValidationFailed
 from icommit.minutes import workflow
@@ -49,7 +50,7 @@ class Trail:
     subject: Any = None
 
 
-def _record(trail: Trail, actor: Any, action: str, changes: dict[str, Any]) -> None:
+def _record(trail: Trail, actor: User, action: str, changes: dict[str, Any]) -> None:
     audit.record(
         actor=actor,
         action=action,
@@ -64,7 +65,7 @@ def _pending(attendees: QuerySet[Any]) -> list[Any]:
     return workflow.pending(attendees.select_related("user").filter(confirmed_at__isnull=True))
 
 
-def _freeze(actor: Any, version: MinutesRecord, trail: Trail, note: str = "") -> None:
+def _freeze(actor: User, version: MinutesRecord, trail: Trail, note: str = "") -> None:
     version.status = workflow.transition(version.status, Step.FREEZE)
     version.frozen_at, version.frozen_by, version.freeze_note = _now(), actor, note
     version.save(update_fields=["status", "frozen_at", "frozen_by", "freeze_note", "updated_at"])
@@ -73,7 +74,7 @@ def _freeze(actor: Any, version: MinutesRecord, trail: Trail, note: str = "") ->
 
 def minutes_circulate(
     *,
-    actor: Any,
+    actor: User,
     version: MinutesRecord,
     attendees: QuerySet[Any],
     trail: Trail,
@@ -96,7 +97,7 @@ def minutes_circulate(
 
 
 def minutes_confirm(
-    *, actor: Any, version: MinutesRecord, attendees: QuerySet[Any], trail: Trail
+    *, actor: User, version: MinutesRecord, attendees: QuerySet[Any], trail: Trail
 ) -> MinutesAttendee:
     """Confirm circulated minutes as one of the attendees; the last confirmation freezes them."""
     workflow.transition(version.status, Step.CONFIRM)
@@ -120,7 +121,7 @@ def minutes_confirm(
 
 def minutes_freeze(
     *,
-    actor: Any,
+    actor: User,
     version: MinutesRecord,
     attendees: QuerySet[Any],
     trail: Trail,
@@ -143,7 +144,7 @@ def minutes_freeze(
 
 def minutes_correct(
     *,
-    actor: Any,
+    actor: User,
     previous: R,
     reason: str,
     trail: Trail,

@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from icommit.access import registry
+from icommit.accounts.models import User
 from icommit.api import registry as api
 from icommit.phases import checks  # noqa: F401 (registers the system check)
 from icommit.phases.policies import PhasePolicy
@@ -18,7 +19,7 @@ registry.register(PhasePolicy)
 api.router("/teams/{team_id}/phases", "icommit.phases.api.router")
 
 
-def home_phase_lines(*, user: Any, context: dict[str, Any], obj: Any = None) -> None:
+def home_phase_lines(*, user: User, context: dict[str, Any], obj: Any = None) -> None:
     """Where each of the user's confirmed teams stands, beside its line on the home page."""
     confirmed = context.get("confirmed_teams") or []
     phases = phase_summaries(confirmed) if confirmed else {}
@@ -26,7 +27,7 @@ def home_phase_lines(*, user: Any, context: dict[str, Any], obj: Any = None) -> 
         m.phase = phases.get(m.team_id)
 
 
-def team_phase_line(*, user: Any, context: dict[str, Any], obj: Any = None) -> None:
+def team_phase_line(*, user: User, context: dict[str, Any], obj: Any = None) -> None:
     """Where the team stands, at the top of its page."""
     context["phase"] = phase_summary(obj)
 

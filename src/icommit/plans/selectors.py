@@ -25,7 +25,7 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-def plan_team_get(*, user: Any, pk: Any, action: Action = Action.PLAN_VIEW) -> Team:
+def plan_team_get(*, user: User, pk: Any, action: Action = Action.PLAN_VIEW) -> Team:
     """The team whose plan is asked for: NotFound if the team is hidden, Forbidden if refused."""
     team = team_get(user=user, pk=pk)
     if not can(user, action, team):
@@ -41,7 +41,7 @@ def _actions() -> QuerySet[PlanAction]:
 
 def goal_list(
     *,
-    user: Any,
+    user: User,
     team: Team,
     owner_organisation_id: int | None = None,
     status: str = "",
@@ -60,7 +60,7 @@ def goal_list(
     )
 
 
-def goal_get(*, user: Any, team: Team, pk: Any) -> Goal:
+def goal_get(*, user: User, team: Team, pk: Any) -> Goal:
     """One goal of the team with its actions and their progress notes."""
     notes = ProgressNote.objects.select_related("author").order_by("created_at", "pk")
     qs = (
@@ -73,7 +73,7 @@ def goal_get(*, user: Any, team: Team, pk: Any) -> Goal:
     return get_visible(user, Action.PLAN_VIEW, qs, pk=pk)
 
 
-def action_get(*, user: Any, team: Team, pk: Any, action: Action = Action.PLAN_VIEW) -> PlanAction:
+def action_get(*, user: User, team: Team, pk: Any, action: Action = Action.PLAN_VIEW) -> PlanAction:
     """One plan action of the team, with its goal and owners."""
     qs = PlanAction.objects.filter(team=team).select_related(
         "team", "goal", "owner_organisation", "owner_user"
@@ -81,20 +81,20 @@ def action_get(*, user: Any, team: Team, pk: Any, action: Action = Action.PLAN_V
     return get_visible(user, action, qs, pk=pk)
 
 
-def action_list(*, user: Any, team: Team) -> QuerySet[PlanAction]:
+def action_list(*, user: User, team: Team) -> QuerySet[PlanAction]:
     """All actions of the team's plan, for mitigation choices and exports."""
     return visible(
         user, Action.PLAN_VIEW, _actions().filter(team=team).select_related("goal")
     ).order_by("goal__target_date", "goal_id", "due_date", "pk")
 
 
-def actions_updatable_ids(*, user: Any, team: Team) -> set[int]:
+def actions_updatable_ids(*, user: User, team: Team) -> set[int]:
     """Ids of the team's actions whose status and notes the user may change."""
     qs = visible(user, Action.PLAN_ACTION_UPDATE, PlanAction.objects.filter(team=team))
     return set(qs.values_list("pk", flat=True))
 
 
-def risk_list(*, user: Any, team: Team) -> QuerySet[Risk]:
+def risk_list(*, user: User, team: Team) -> QuerySet[Risk]:
     """The team's collaboration risks, highest score first, with owners and mitigations."""
     mitigations = PlanAction.objects.select_related("goal").order_by("due_date", "pk")
     qs = (
@@ -105,7 +105,7 @@ def risk_list(*, user: Any, team: Team) -> QuerySet[Risk]:
     return visible(user, Action.PLAN_VIEW, qs).order_by("-likelihood", "-impact", "pk")
 
 
-def risk_get(*, user: Any, team: Team, pk: Any) -> Risk:
+def risk_get(*, user: User, team: Team, pk: Any) -> Risk:
     """One collaboration risk of the team."""
     qs = (
         Risk.objects.filter(team=team)

@@ -19,6 +19,7 @@ from icommit.access import registry as access
 from icommit.access.actions import Action
 from icommit.access.facts import Facts, facts_for
 from icommit.access.policies.base import Policy
+from icommit.accounts.models import User
 from icommit.sharing.models import ITEM_FIELD, AudienceRow, SharedItem, live_q
 
 A = Action
@@ -78,12 +79,12 @@ def check_visible(facts: Facts, item: SharedItem) -> bool:
     return rows.exists()
 
 
-def visible_items(user: Any, qs: QuerySet[I]) -> QuerySet[I]:
+def visible_items(user: User, qs: QuerySet[I]) -> QuerySet[I]:
     """The items of ``qs`` the user may see: every selector of a shared item starts here."""
     return filter_visible(facts_for(user), qs)
 
 
-def may_see(user: Any, item: SharedItem) -> bool:
+def may_see(user: User, item: SharedItem) -> bool:
     """Whether the user may see this one item (the check every service makes)."""
     return check_visible(facts_for(user), item)
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from icommit.access import facts, registry
+from icommit.accounts.models import User
 from icommit.api import registry as api
 from icommit.stakeholders import checks  # noqa: F401 (registers the system check)
 from icommit.stakeholders.models import OrganisationMembership
@@ -16,7 +17,7 @@ from icommit.stakeholders.selectors import my_memberships, pending_confirmations
 from icommit.web import registry as web
 
 
-def organisation_facts(user: Any) -> dict[str, Any]:
+def organisation_facts(user: User) -> dict[str, Any]:
     """The organisations of the user's confirmed, unended memberships (not archived ones)."""
     rows = list(
         OrganisationMembership.objects.active()
@@ -34,7 +35,7 @@ registry.register(OrganisationPolicy, RoleProfilePolicy)
 api.router("/organisations", "icommit.stakeholders.api.router")
 
 
-def home_attention(*, user: Any, context: dict[str, Any], obj: Any = None) -> None:
+def home_attention(*, user: User, context: dict[str, Any], obj: Any = None) -> None:
     """Memberships waiting for the user's confirmation, and the user's own awaiting one."""
     memberships = list(my_memberships(user=user))
     context["memberships"] = memberships
@@ -43,7 +44,7 @@ def home_attention(*, user: Any, context: dict[str, Any], obj: Any = None) -> No
     context["attention_count"] += len(context["pending_confirmations"]) + len(context["my_pending"])
 
 
-def profile_organisations(*, user: Any, context: dict[str, Any], obj: Any = None) -> None:
+def profile_organisations(*, user: User, context: dict[str, Any], obj: Any = None) -> None:
     """The user's own organisation memberships."""
     context["memberships"] = my_memberships(user=user)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from icommit.access import Action, get_visible, visible
+from icommit.accounts.models import User
 from icommit.core.exceptions import NotFound
 from icommit.stakeholders.content import content
 from icommit.stakeholders.models import (
@@ -22,7 +23,7 @@ from icommit.stakeholders.models import (
 )
 
 
-def organisation_list(*, user: Any, query: str = "", sector: str = "") -> QuerySet[Organisation]:
+def organisation_list(*, user: User, query: str = "", sector: str = "") -> QuerySet[Organisation]:
     """Organisations the user may see, with their count of confirmed members."""
     qs = visible(user, Action.ORGANISATION_VIEW, Organisation.objects.all())
     if query:
@@ -38,7 +39,7 @@ def organisation_list(*, user: Any, query: str = "", sector: str = "") -> QueryS
 
 
 def organisation_get(
-    *, user: Any, pk: Any, action: Action = Action.ORGANISATION_VIEW
+    *, user: User, pk: Any, action: Action = Action.ORGANISATION_VIEW
 ) -> Organisation:
     """One organisation the user may see (and act on), or NotFound."""
     return get_visible(user, action, Organisation.objects.all(), pk=pk)
@@ -53,7 +54,7 @@ def organisation_members(*, organisation: Organisation) -> QuerySet[Organisation
     )
 
 
-def membership_get(*, user: Any, organisation: Organisation, pk: Any) -> OrganisationMembership:
+def membership_get(*, user: User, organisation: Organisation, pk: Any) -> OrganisationMembership:
     """One open membership of an organisation the user may manage, or NotFound."""
     try:
         return organisation_members(organisation=organisation).get(pk=pk)
@@ -61,7 +62,7 @@ def membership_get(*, user: Any, organisation: Organisation, pk: Any) -> Organis
         raise NotFound() from None
 
 
-def pending_confirmations(*, user: Any) -> QuerySet[OrganisationMembership]:
+def pending_confirmations(*, user: User) -> QuerySet[OrganisationMembership]:
     """Memberships waiting for this user's confirmation as organisation administrator."""
     orgs = visible(user, Action.ORGANISATION_MANAGE_MEMBERS, Organisation.objects.all())
     return (
@@ -72,7 +73,7 @@ def pending_confirmations(*, user: Any) -> QuerySet[OrganisationMembership]:
     )
 
 
-def my_memberships(*, user: Any) -> QuerySet[OrganisationMembership]:
+def my_memberships(*, user: User) -> QuerySet[OrganisationMembership]:
     """The user's own open organisation memberships."""
     return (
         OrganisationMembership.objects.filter(user=user, ended_at__isnull=True)

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from icommit.access import Action, can, facts, registry
+from icommit.accounts.models import User
 from icommit.api import registry as api
 from icommit.core import jobs
 from icommit.teams.models import TeamMembership
@@ -16,7 +17,7 @@ from icommit.teams.selectors import my_team_memberships
 from icommit.web import registry as web
 
 
-def team_role_facts(user: Any) -> dict[str, Any]:
+def team_role_facts(user: User) -> dict[str, Any]:
     """The user's role in each team where the membership is in effect."""
     rows = TeamMembership.objects.effective().filter(user=user).values_list("team_id", "role")
     return {"team_roles": dict(rows)}
@@ -27,18 +28,18 @@ registry.register(TeamPolicy)
 api.router("/teams", "icommit.teams.api.router")
 
 
-def _may_see_teams(user: Any, facts: Any) -> bool:
+def _may_see_teams(user: User, facts: Any) -> bool:
     return bool(facts.team_roles) or can(user, Action.TEAM_CREATE) or facts.is_admin
 
 
-def home_teams(*, user: Any, context: dict[str, Any], obj: Any = None) -> None:
+def home_teams(*, user: User, context: dict[str, Any], obj: Any = None) -> None:
     """The user's team memberships; ``confirmed_teams`` for the panels that follow."""
     memberships = list(my_team_memberships(user=user))
     context["team_memberships"] = memberships
     context["confirmed_teams"] = [m.team for m in memberships if getattr(m, "confirmed", False)]
 
 
-def profile_teams(*, user: Any, context: dict[str, Any], obj: Any = None) -> None:
+def profile_teams(*, user: User, context: dict[str, Any], obj: Any = None) -> None:
     """The user's team memberships."""
     context["team_memberships"] = my_team_memberships(user=user)
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from icommit.access import Action, get_visible, visible
 from icommit.access.facts import facts_for
+from icommit.accounts.models import User
 from icommit.core.exceptions import NotFound
 from icommit.stakeholders.models import Organisation, OrganisationMembership
 from icommit.teams.models import Invitation, Team, TeamMembership, TeamOrganisation
@@ -20,7 +21,7 @@ def _confirmed() -> QuerySet[OrganisationMembership]:
     )
 
 
-def team_list(*, user: Any, include_archived: bool = False) -> QuerySet[Team]:
+def team_list(*, user: User, include_archived: bool = False) -> QuerySet[Team]:
     """Teams the user may see, with member and organisation counts."""
     qs = visible(user, Action.TEAM_VIEW, Team.objects.all())
     if not include_archived:
@@ -35,7 +36,7 @@ def team_list(*, user: Any, include_archived: bool = False) -> QuerySet[Team]:
     ).order_by("name")
 
 
-def team_get(*, user: Any, pk: Any, action: Action = Action.TEAM_VIEW) -> Team:
+def team_get(*, user: User, pk: Any, action: Action = Action.TEAM_VIEW) -> Team:
     """One team the user may see (and act on), or NotFound."""
     return get_visible(user, action, Team.objects.all(), pk=pk)
 
@@ -99,7 +100,7 @@ def candidate_members(*, team: Team) -> QuerySet[OrganisationMembership]:
     )
 
 
-def my_team_memberships(*, user: Any) -> QuerySet[TeamMembership]:
+def my_team_memberships(*, user: User) -> QuerySet[TeamMembership]:
     """The user's current team memberships, including those awaiting confirmation."""
     return (
         TeamMembership.objects.current()
@@ -110,7 +111,7 @@ def my_team_memberships(*, user: Any) -> QuerySet[TeamMembership]:
     )
 
 
-def coordinator_choices(*, user: Any) -> QuerySet[OrganisationMembership]:
+def coordinator_choices(*, user: User) -> QuerySet[OrganisationMembership]:
     """Memberships that may coordinate a new team: any for administrators, else the user's own."""
     qs = OrganisationMembership.objects.active().select_related("user", "organisation")
     if not facts_for(user).is_admin:
@@ -118,7 +119,7 @@ def coordinator_choices(*, user: Any) -> QuerySet[OrganisationMembership]:
     return qs.order_by("user__full_name", "organisation__name")
 
 
-def addable_organisations(*, user: Any) -> QuerySet[Organisation]:
+def addable_organisations(*, user: User) -> QuerySet[Organisation]:
     """Live organisations the user may see, to take part in a team."""
     return visible(
         user, Action.ORGANISATION_VIEW, Organisation.objects.filter(archived_at__isnull=True)

@@ -12,10 +12,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from icommit.access.facts import facts_for
+from icommit.core.http import Person
 from icommit.web import registry
 
 
-def navigation(user: Any) -> list[dict[str, Any]]:
+def navigation(user: Person) -> list[dict[str, Any]]:
     if not getattr(user, "is_authenticated", False):
         return []
     if not registry.nav_allowed(user):

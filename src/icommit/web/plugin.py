@@ -7,10 +7,11 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from icommit.access import Action, can
+from icommit.core.http import Person
 from icommit.web import registry
 
 
-def _may_read_audit(user: Any, facts: Any) -> bool:
+def _may_read_audit(user: Person, facts: Any) -> bool:
     return can(user, Action.AUDIT_VIEW)
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.utils.functional import Promise
 
+from icommit.core.http import Person
+
 #: fills the page context for one slot: (user, context, obj) -> None
 Provider = Callable[..., None]
 
@@ -63,7 +65,7 @@ def panel(
         _PANELS.append(entry)
 
 
-def fill(slot: str, *, user: Any, context: dict[str, Any], obj: Any = None) -> list[str]:
+def fill(slot: str, *, user: Person, context: dict[str, Any], obj: Any = None) -> list[str]:
     """Run the slot's providers on ``context``; return the templates to include, in order."""
     templates = []
     for entry in sorted((p for p in _PANELS if p.slot == slot), key=lambda p: p.order):
@@ -120,7 +122,7 @@ def nav_gate(check: Callable[[Any], bool]) -> None:
         _NAV_GATES.append(check)
 
 
-def nav_allowed(user: Any) -> bool:
+def nav_allowed(user: Person) -> bool:
     """Whether every registered gate lets this session see the navigation."""
     return all(check(user) for check in _NAV_GATES)
 
@@ -130,7 +132,7 @@ def language_saver(save: Callable[..., None]) -> None:
     _LANGUAGE_SAVERS[:] = [save]
 
 
-def save_language(*, actor: Any, language: str) -> None:
+def save_language(*, actor: Person, language: str) -> None:
     """Remember the language for a signed-in person, where an app keeps it."""
     for save in _LANGUAGE_SAVERS:
         save(actor=actor, language=language)

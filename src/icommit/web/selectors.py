@@ -9,11 +9,12 @@ from django.db.models import Q, QuerySet
 
 from icommit.access import Action, get_visible, visible
 from icommit.core.audit import TEAM_CONFIDENTIAL, object_label
+from icommit.core.http import Person
 from icommit.core.models import AuditEvent, Job
 from icommit.web import registry
 
 
-def home_overview(*, user: Any) -> dict[str, Any]:
+def home_overview(*, user: Person) -> dict[str, Any]:
     """The panels the apps put on the home page, each in a fixed number of queries.
 
     ``home_panels`` and ``attention_panels`` are templates to include; providers add what they
@@ -28,7 +29,7 @@ def home_overview(*, user: Any) -> dict[str, Any]:
 
 def audit_events(
     *,
-    user: Any,
+    user: Person,
     actor: str = "",
     action: str = "",
     object_type: str = "",
@@ -53,7 +54,7 @@ def audit_events(
     return qs.order_by("-seq")
 
 
-def job_get(*, user: Any, pk: Any) -> Job:
+def job_get(*, user: Person, pk: Any) -> Job:
     """One of the user's own jobs, or NotFound."""
     return get_visible(user, Action.JOB_VIEW, Job.objects.all(), pk=pk)
 
