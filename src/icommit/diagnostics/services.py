@@ -39,9 +39,10 @@ from icommit.diagnostics.models import (
     RoundResponse,
     StatementTally,
 )
-from icommit.instruments.engine import AnswerError, check_answers, item_score, score
+from icommit.instruments import services as instrument_services
+from icommit.instruments.engine import item_score
 from icommit.instruments.engine.definition import MIN_RESPONDENTS
-from icommit.instruments.models import InstrumentVersion, Kind, Response, ResponseScore
+from icommit.instruments.models import InstrumentVersion, Kind
 from icommit.plans import services as plan_services
 from icommit.plans.models import Goal, PlanAction
 from icommit.plans.sources import SourceRef
@@ -291,12 +292,12 @@ def round_remind(*, actor: User, round: Round) -> int:
     return len(people)
 
 
-def _tallies(round: Round, kept: list[tuple[bool, str, Any, dict[str, Any], Any]]) -> None:
+def _tallies(round: Round, kept: list[tuple[bool, str, dict[str, Any]]]) -> None:
     """Count, per group and statement, the answer sets with a real answer to it."""
     definition = round.version.parsed
     statements = [item for item in definition.items() if item.scored]
     counts: Counter[tuple[bool, str, str]] = Counter()
-    for is_security, sector, _version, answers, _scores in kept:
+    for is_security, sector, answers in kept:
         for item in statements:
             # "don't know" and gaps have no score, so they are no answer to count
             if item_score(definition, item, answers.get(item.key)) is not None:
@@ -317,32 +318,18 @@ def _reshuffle(round: Round) -> None:
     and that order is the order of submission, which the participation events give per person.
     Rewriting them shuffled at closing leaves no order to read.
     """
-    rows = list(
-        RoundResponse.objects.filter(round=round)
-        .select_related("response")
-        .prefetch_related("response__scores")
-    )
+    rows = list(RoundResponse.objects.filter(round=round))
     secrets.SystemRandom().shuffle(rows)
-    kept = [
-        (
-            r.is_security,
-            r.sector,
-            r.response.version_id,
-            dict(r.response.answers),
-            [(s.domain, s.score) for s in r.response.scores.all()],
-        )
-        for r in rows
-    ]
-    _discard(round)
-    for is_security, sector, version_id, answers, scores in kept:
-        response = Response.objects.create(version_id=version_id, answers=answers, submitted=True)
-        ResponseScore.objects.bulk_create(
-            [ResponseScore(response=response, domain=d, score=v) for d, v in scores]
-        )
+    RoundResponse.objects.filter(round=round).delete()
+    fresh = instrument_services.responses_rewrite(ids=[r.response_id for r in rows])
+    for r, response in zip(rows, fresh, strict=True):
         RoundResponse.objects.create(
-            round=round, response=response, is_security=is_security, sector=sector
+            round=round, response=response, is_security=r.is_security, sector=r.sector
         )
-    _tallies(round, kept)
+    _tallies(
+        round,
+        [(r.is_security, r.sector, dict(f.answers)) for r, f in zip(rows, fresh, strict=True)],
+    )
 
 
 def _discard(round: Round) -> None:
@@ -350,8 +337,7 @@ def _discard(round: Round) -> None:
     the round closes without results (nothing may be computed from answers too few to show)."""
     old = list(RoundResponse.objects.filter(round=round).values_list("response_id", flat=True))
     RoundResponse.objects.filter(round=round).delete()
-    ResponseScore.objects.filter(response_id__in=old).delete()
-    Response.objects.filter(pk__in=old).delete()
+    instrument_services.responses_discard(ids=old)
 
 
 def _close(round: Round, actor: User | None) -> None:
@@ -464,18 +450,9 @@ def _participation(actor: User, round: Round) -> Participation:
 
 
 def _checked(round: Round, answers: Any, audience: str, *, complete: bool) -> dict[str, Any]:
-    if not isinstance(answers, dict):
-        raise ValidationFailed.field("answers", _("Answers must map item keys to values."))
-    try:
-        check_answers(round.version.parsed, answers, audience=audience, complete=complete)
-    except AnswerError as exc:
-        details: dict[str, list[str]] = {}
-        for problem in exc.problems:
-            details.setdefault(problem.field or "answers", []).append(problem.message)
-        raise ValidationFailed(
-            _("Some answers are missing or not valid."), details=details
-        ) from None
-    return answers
+    return instrument_services.answers_check(
+        version=round.version, answers=answers, audience=audience, complete=complete
+    )
 
 
 def draft_answers(*, actor: User, round: Round) -> dict[str, Any]:
@@ -516,15 +493,9 @@ def response_submit(*, actor: User, round: Round, answers: dict[str, Any] | None
         raise ValidationFailed.field(
             "answers", _("Answer at least one statement before you submit.")
         )
-    _checked(round, merged, audience, complete=True)
-    result = score(round.version.parsed, merged, audience=audience)
-    response = Response.objects.create(version=round.version, answers=merged, submitted=True)
-    ResponseScore.objects.bulk_create(
-        [
-            ResponseScore(response=response, domain=key, score=d.score)
-            for key, d in result.domains.items()
-            if d.status == "scored" and d.score is not None
-        ]
+    # checked complete, scored and stored with no owner: the answer set names no one
+    response = instrument_services.response_store(
+        version=round.version, answers=merged, audience=audience
     )
     RoundResponse.objects.create(
         round=round,

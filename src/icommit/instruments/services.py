@@ -1,12 +1,16 @@
-"""Publishing instrument versions: from the shipped files, or imported by an administrator.
+"""Publishing instrument versions, and storing, rewriting and erasing scored answer sets.
 
 Invariant: a (key, version number) is stored once with its content hash; the same content again
 is a no-op for shipped files and a conflict for imports, changed content under a published
-number is refused.
+number is refused. Answer sets (``Response`` and its ``ResponseScore`` rows) are written and
+deleted here only, by the services of the app that owns them, which check access and record
+their own event (decision 0013); an owned answer set is sealed with its owner's key.
 """
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -14,17 +18,29 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from icommit.access import Action, require
-from icommit.core import audit
+from icommit.accounts.models import User
+from icommit.core import audit, crypto
 from icommit.core.exceptions import Conflict, ValidationFailed
+from icommit.core.models import SubjectKey
 from icommit.instruments.engine import (
+    AnswerError,
     DefinitionError,
+    check_answers,
     content_hash,
     definition_to_dict,
     export_xlsform,
     import_xlsform,
     load_yaml,
+    score,
 )
-from icommit.instruments.models import Instrument, InstrumentVersion, Kind, Origin
+from icommit.instruments.models import (
+    Instrument,
+    InstrumentVersion,
+    Kind,
+    Origin,
+    Response,
+    ResponseScore,
+)
 from icommit.methodology.content import default_model, module_ids
 
 #: Largest file an administrator may import (YAML or XLSForm).
@@ -184,3 +200,149 @@ def version_xlsform(*, actor: Any, version: InstrumentVersion) -> bytes:
             actor=actor, action="export.download", obj=version, purpose="instrument.xlsform"
         )
     return data
+
+
+# --- answer sets ----------------------------------------------------------------------------
+#
+# No service here records who answered or when: the owning app's service records its own event
+# (diagnostics records only that a person took part, decision 0009). Retention has no schedule
+# of its own yet: the owning app's retention and erasure call ``responses_discard`` or
+# ``responses_erase_owner``, which are the only ways answer sets and their scores go.
+
+
+def answers_check(
+    *, version: InstrumentVersion, answers: Any, audience: str, complete: bool
+) -> dict[str, Any]:
+    """Check answers against the version; every problem is listed under its item's key."""
+    if not isinstance(answers, dict):
+        raise ValidationFailed.field("answers", _("Answers must map item keys to values."))
+    try:
+        check_answers(version.parsed, answers, audience=audience, complete=complete)
+    except AnswerError as exc:
+        details: dict[str, list[str]] = {}
+        for problem in exc.problems:
+            details.setdefault(problem.field or "answers", []).append(problem.message)
+        raise ValidationFailed(
+            _("Some answers are missing or not valid."), details=details
+        ) from None
+    return answers
+
+
+def _checked_scores(version: InstrumentVersion, scores: Mapping[str, float]) -> dict[str, float]:
+    domains = {d.key for d in version.parsed.domains}
+    checked: dict[str, float] = {}
+    for domain, value in scores.items():
+        if domain not in domains:
+            raise ValidationFailed.field(
+                "scores", _("%(domain)s is not a domain of this instrument.") % {"domain": domain}
+            )
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+            raise ValidationFailed.field(
+                "scores",
+                _("A score is a number from 0 to 100; %(domain)s has another.")
+                % {"domain": domain},
+            )
+        checked[domain] = float(value)
+    return checked
+
+
+def _insert(
+    version_id: int,
+    answers: dict[str, Any],
+    scores: Mapping[str, float],
+    owner_key_id: uuid.UUID | None,
+) -> Response:
+    response = Response.objects.create(
+        version_id=version_id, owner_key_id=owner_key_id, answers=answers, submitted=True
+    )
+    ResponseScore.objects.bulk_create(
+        [ResponseScore(response=response, domain=d, score=v) for d, v in scores.items()]
+    )
+    return response
+
+
+@transaction.atomic
+def response_store(
+    *,
+    version: InstrumentVersion,
+    answers: Any,
+    audience: str,
+    scores: Mapping[str, float] | None = None,
+    owner_key: SubjectKey | None = None,
+) -> Response:
+    """Check a complete answer set, score it and store it, sealed with the owner's key if any.
+
+    ``scores`` (domain → 0–100) replace the engine's for instruments scored by a person; by
+    default every domain the engine could score is stored. The caller checks access and
+    records the event.
+    """
+    answers = answers_check(version=version, answers=answers, audience=audience, complete=True)
+    if owner_key is not None and owner_key.destroyed_at is not None:
+        raise Conflict(_("This person's data was erased; nothing more can be stored for them."))
+    if scores is None:
+        result = score(version.parsed, answers, audience=audience)
+        scores = {
+            key: d.score
+            for key, d in result.domains.items()
+            if d.status == "scored" and d.score is not None
+        }
+    else:
+        scores = _checked_scores(version, scores)
+    return _insert(version.pk, answers, scores, owner_key.pk if owner_key else None)
+
+
+@transaction.atomic
+def responses_rewrite(*, ids: Sequence[uuid.UUID]) -> list[Response]:
+    """Write the answer sets again in the order given, under new random keys; delete the old.
+
+    Rows sit in a table in the order they were written; an app that must not let that order be
+    read (diagnostics, decision 0009) unlinks the old rows first and links the new ones, which
+    come back in the order of ``ids``. Answers, scores and owner are copied as stored, not
+    checked again: the engine's rules may have grown stricter since they were submitted.
+    """
+    found = {r.pk: r for r in Response.objects.filter(pk__in=ids).prefetch_related("scores")}
+    kept = [
+        (
+            found[pk].version_id,
+            dict(found[pk].answers),
+            {s.domain: s.score for s in found[pk].scores.all()},
+            found[pk].owner_key_id,
+        )
+        for pk in ids
+    ]
+    responses_discard(ids=ids)
+    return [_insert(*row) for row in kept]
+
+
+@transaction.atomic
+def responses_discard(*, ids: Sequence[uuid.UUID]) -> int:
+    """Delete answer sets with their scores (the owning app unlinks them first); return how many."""
+    ResponseScore.objects.filter(response_id__in=ids).delete()
+    _total, by_model = Response.objects.filter(pk__in=ids).delete()
+    return by_model.get(Response._meta.label, 0)
+
+
+@transaction.atomic
+def responses_erase_owner(*, actor: User | None, owner_key: SubjectKey | uuid.UUID) -> int:
+    """Erase a person's answer sets: scores and rows deleted, their key destroyed (audited).
+
+    Run it as part of erasing the person, after the owning app has unlinked the answer sets:
+    destroying the key makes the answers unreadable in every copy, backups included, and erases
+    anything else sealed with it. Idempotent; returns how many answer sets were deleted.
+    """
+    key_id = crypto.subject_key_id(owner_key)
+    if key_id == crypto.PLATFORM_KEY_ID:
+        raise Conflict(_("Answer sets without an owner cannot be erased by owner."))
+    ids = list(Response.objects.filter(owner_key_id=key_id).values_list("pk", flat=True))
+    scores, _by_model = ResponseScore.objects.filter(response_id__in=ids).delete()
+    erased = responses_discard(ids=ids)
+    crypto.subject_key_destroy(key=owner_key)
+    # the key's id links to no one once the owning app has erased the person; counts only
+    audit.record(
+        actor=actor,
+        action="instrument.responses.erased",
+        object_type="core.subjectkey",
+        object_id=str(key_id),
+        changes={"answer_sets": erased, "scores": scores},
+    )
+    return erased
