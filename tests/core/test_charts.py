@@ -132,14 +132,37 @@ def test_ids_differ_between_charts_and_can_be_given(render):
     assert title_id(render(chart_id="c1")) == "c1-title"
 
 
-def test_long_labels_are_truncated_with_the_full_label_kept_as_a_tooltip():
-    long = "Information sharing and legal certainty across all partner organisations"
-    root = parse(sample_bar_chart(categories=[long], series=[Series("Team", [50.0])]))
-    label = next(t for t in root.iter(f"{SVG}text") if t.find(f"{SVG}title") is not None)
-    assert tip(label) == long
-    shown = "".join(label.itertext()).removeprefix(long)
-    assert shown.endswith("…")
-    assert len(shown) <= 26
+@pytest.mark.parametrize("render", [sample_bar_chart, sample_heat_map])
+def test_long_labels_are_shown_whole_on_several_lines(render):
+    long = "Information sharing and legal certainty across all Kooperationspartnerorganisationen"
+    if render is sample_bar_chart:
+        root = parse(render(categories=[long], series=[Series("Team", [50.0])]))
+    else:
+        root = parse(render(rows=[long], columns=[long], values=[[50.0]]))
+    labels = [t for t in root.iter(f"{SVG}text") if t.get("class") == "chart-label"]
+    wrapped = [[s.text or "" for s in t.iter(f"{SVG}tspan")] for t in labels]
+    whole = [w for w in wrapped if len(w) > 1]
+    assert whole, wrapped
+    for lines in whole:
+        # every character is there: lines joined at spaces, or at a hyphen that split a word
+        joined = "".join(line[:-1] if line.endswith("-") else line + " " for line in lines)
+        assert joined.strip() == long
+        assert all(len(line) <= 24 for line in lines) or render is sample_heat_map
+    assert "…" not in "".join(root.itertext())
+
+
+def test_a_wrapped_label_makes_its_group_taller_without_overlapping_the_next():
+    root = parse(
+        sample_bar_chart(
+            categories=["A label long enough to need three lines of text here", "Next"],
+            series=[Series("Team", [50.0, 60.0])],
+        )
+    )
+    labels = [t for t in root.iter(f"{SVG}text") if t.get("class") == "chart-label"]
+    first = [float(s.get("y", 0)) for s in labels[0].iter(f"{SVG}tspan")]
+    second = [float(s.get("y", 0)) for s in labels[1].iter(f"{SVG}tspan")]
+    assert len(first) == 3
+    assert max(first) + 12 <= min(second)
 
 
 # --- bar chart -------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Invariant: the markup is styled only by presentation attributes — no ``style`` attribute,
 no ``<style>`` or ``<script>`` element — so it renders under the strict Content-Security-
-Policy; every label goes through Django's auto-escaping.
+Policy; every label goes through Django's auto-escaping, and every label is shown whole
+(wrapped onto as many lines as it needs, the chart growing to fit), never cut off.
 """
 
 from __future__ import annotations
@@ -30,7 +31,11 @@ GRID = "#D0D0D0"
 NO_VALUE = "–"
 
 WIDTH = 640
-LABEL_CHARS = 26  # about 170 px of 12 px text: the left label column
+# About 7 px per character of 12 px text (DejaVu Sans, the widest of the fonts used): the left
+# label column is 172 px wide, so a line holds 24 characters.
+CHAR_W = 7
+LABEL_CHARS = 24
+LINE_H = 14  # between the lines of a wrapped label
 PLOT_X = 180
 PLOT_W = 400  # leaves 60 px on the right for the value printed at the bar end
 BAR_H = 14
@@ -67,14 +72,18 @@ def bar_chart(
     for s in series:
         if len(s.values) != len(categories):
             raise ValueError(f"series {s.label!r} has {len(s.values)} values for {len(categories)}")
-    group_h = max(len(series), 1) * (BAR_H + BAR_GAP) - BAR_GAP
+    bars_h = max(len(series), 1) * (BAR_H + BAR_GAP) - BAR_GAP
     groups = []
     y = float(TOP)
     for i, category in enumerate(categories):
+        lines = _wrap(category, LABEL_CHARS)
+        # a label of several lines makes its group taller; the bars sit in its middle
+        group_h = max(bars_h, len(lines) * LINE_H)
+        bars_top = y + (group_h - bars_h) / 2
         bars = []
         for j, s in enumerate(series):
             value = s.values[i]
-            bar_y = y + j * (BAR_H + BAR_GAP)
+            bar_y = bars_top + j * (BAR_H + BAR_GAP)
             # Values outside the scale are clamped for drawing but printed as they are.
             width = 0.0 if value is None else min(max(value, 0.0), max_value) / max_value * PLOT_W
             bars.append(
@@ -94,9 +103,7 @@ def bar_chart(
         groups.append(
             {
                 "label": category,
-                "short": _truncate(category, LABEL_CHARS),
-                "label_x": _n(PLOT_X - 8),
-                "label_y": _n(y + group_h / 2 + 4),
+                "lines": _lines(lines, x=PLOT_X - 8, centre=y + group_h / 2),
                 "bars": bars,
             }
         )
@@ -168,19 +175,32 @@ def heat_map(
         raise ValueError("bands must end with one band without an upper bound")
     fills = _band_fills(len(bands))
     col_w = (WIDTH - PLOT_X - 4) / len(columns)
-    # About 7 px per character at 12 px; keep at least a few characters and an ellipsis.
-    col_chars = max(int(col_w / 7), 4)
+    col_chars = max(int((col_w - 4) / CHAR_W), 4)
+    header_lines = [_wrap(c, col_chars) for c in columns]
+    # column headings end 10 px above the grid, however many lines they take
+    header_h = max(HEADER_H, max(len(h) for h in header_lines) * LINE_H + 10)
     header = [
         {
             "label": c,
-            "short": _truncate(c, col_chars),
-            "x": _n(PLOT_X + (k + 0.5) * col_w),
+            "lines": [
+                {"text": text, "x": _n(PLOT_X + (k + 0.5) * col_w), "y": _n(y)}
+                for text, y in zip(
+                    lines,
+                    [
+                        TOP + header_h - 10 - (len(lines) - 1 - n) * LINE_H
+                        for n in range(len(lines))
+                    ],
+                    strict=True,
+                )
+            ],
         }
-        for k, c in enumerate(columns)
+        for k, (c, lines) in enumerate(zip(columns, header_lines, strict=True))
     ]
     grid = []
-    for i, (label, row) in enumerate(zip(rows, values, strict=True)):
-        y = TOP + HEADER_H + i * CELL_H
+    y = float(TOP + header_h)
+    for label, row in zip(rows, values, strict=True):
+        lines = _wrap(label, LABEL_CHARS)
+        row_h = max(CELL_H, len(lines) * LINE_H + 4)
         cells = []
         for k, value in enumerate(row):
             fill = HIDDEN_FILL if value is None else fills[_band_index(bands, value)]
@@ -198,14 +218,14 @@ def heat_map(
         grid.append(
             {
                 "label": label,
-                "short": _truncate(label, LABEL_CHARS),
+                "lines": _lines(lines, x=PLOT_X - 8, centre=y + row_h / 2),
                 "y": _n(y),
-                "text_y": _n(y + CELL_H / 2 + 4),
-                "label_x": _n(PLOT_X - 8),
-                "height": _n(CELL_H),
+                "text_y": _n(y + row_h / 2 + 4),
+                "height": _n(row_h),
                 "cells": cells,
             }
         )
+        y += row_h
     labels = band_labels or {}
     entries = []
     lower: float | None = None
@@ -213,7 +233,7 @@ def heat_map(
         entries.append((f"{labels.get(key, key)} ({_range(lower, below)})", fill))
         lower = below
     entries.append((_("not shown"), HIDDEN_FILL))
-    grid_bottom = TOP + HEADER_H + len(rows) * CELL_H
+    grid_bottom = y
     legend, legend_h = _legend(entries, top=grid_bottom + 12)
     if description is None:
         description = _(
@@ -233,7 +253,6 @@ def heat_map(
             "width": WIDTH,
             "height": _n(grid_bottom + 12 + legend_h),
             "header": header,
-            "header_y": _n(TOP + HEADER_H - 10),
             "rows": grid,
             "legend": legend,
             "text": TEXT,
@@ -242,27 +261,33 @@ def heat_map(
 
 
 def _legend(entries: Sequence[tuple[str, str]], *, top: float) -> tuple[list[dict], float]:
-    """Lay legend swatches out left to right, wrapping at the chart width."""
+    """Lay legend swatches out left to right, wrapping at the chart width.
+
+    An entry too long for one row of the chart is wrapped onto lines of its own.
+    """
     items = []
-    x, y = 8.0, top
+    x, y, row_h = 8.0, top, float(LEGEND_ROW)
+    max_chars = int((WIDTH - 8 - 14 - 6 - 16) / CHAR_W)
     for label, fill in entries:
-        short = _truncate(label, 40)
-        item_w = 14 + 6 + len(short) * 7 + 16
+        lines = _wrap(label, max_chars)
+        item_w = 14 + 6 + max(len(line) for line in lines) * CHAR_W + 16
         if x > 8 and x + item_w > WIDTH:
-            x, y = 8.0, y + LEGEND_ROW
+            x, y, row_h = 8.0, y + row_h, float(LEGEND_ROW)
+        row_h = max(row_h, (len(lines) - 1) * LINE_H + LEGEND_ROW)
         items.append(
             {
                 "label": label,
-                "short": short,
                 "fill": fill,
                 "x": _n(x),
                 "y": _n(y),
-                "text_x": _n(x + 20),
-                "text_y": _n(y + 11),
+                "lines": [
+                    {"text": text, "x": _n(x + 20), "y": _n(y + 11 + n * LINE_H)}
+                    for n, text in enumerate(lines)
+                ],
             }
         )
         x += item_w
-    return items, (y - top + LEGEND_ROW if entries else 0)
+    return items, (y - top + row_h if entries else 0)
 
 
 def _band_fills(count: int) -> list[str]:
@@ -299,9 +324,36 @@ def _luminance(colour: str) -> float:
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
-def _truncate(label: str, chars: int) -> str:
-    label = " ".join(label.split())
-    return label if len(label) <= chars else label[: chars - 1].rstrip() + "…"
+def _wrap(label: str, chars: int) -> list[str]:
+    """Break ``label`` into lines of at most ``chars`` characters, at spaces where it can.
+
+    A word longer than a line (a long German compound) is split with a hyphen; no character
+    of the label is dropped.
+    """
+    lines: list[str] = []
+    line = ""
+    for word in label.split():
+        while len(word) > chars:
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(word[: chars - 1] + "-")
+            word = word[chars - 1 :]
+        candidate = f"{line} {word}" if line else word
+        if len(candidate) <= chars:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+    if line or not lines:
+        lines.append(line)
+    return lines
+
+
+def _lines(lines: Sequence[str], *, x: float, centre: float) -> list[dict[str, str]]:
+    """Place the lines of a label as a block centred vertically on ``centre``."""
+    first = centre + 4 - (len(lines) - 1) * LINE_H / 2
+    return [{"text": text, "x": _n(x), "y": _n(first + n * LINE_H)} for n, text in enumerate(lines)]
 
 
 def _value(value: float | None, *, decimals: int = 1) -> str:
