@@ -321,6 +321,7 @@ Q_CLUSTER = {
 }
 
 # --- logging ------------------------------------------------------------------------------
+_LOG_LEVEL = ENV.choice("ICOMMIT_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -328,9 +329,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {
         "handlers": ["console"],
-        "level": ENV.choice("ICOMMIT_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+        "level": _LOG_LEVEL,
     },
-    "loggers": {"django_q": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    # django-q logs under "django-q" (a line per task enqueued: the demo's 40 jobs at start),
+    # WeasyPrint each layout step and, as warnings, every screen-only CSS rule it skips. Their
+    # errors always show (django-q's warnings too); ICOMMIT_LOG_LEVEL=DEBUG shows everything.
+    "loggers": {
+        name: {"level": "DEBUG" if _LOG_LEVEL == "DEBUG" else level}
+        for name, level in (
+            ("django-q", "WARNING"),
+            ("axes", "WARNING"),
+            ("weasyprint", "ERROR"),
+            ("fontTools", "WARNING"),
+        )
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
