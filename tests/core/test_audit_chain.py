@@ -872,6 +872,7 @@ def append_in_thread(
 APPEND_SCRIPT = """
 from django.db import transaction
 from icommit.core import audit
+audit.event_type("process.append", "Test event process.append")  # a test-only name
 for i in range(10):
     with transaction.atomic():
         audit.record(actor=None, action="process.append", object_id=i)

@@ -4,6 +4,7 @@ Invariant: each event's ``hash`` is SHA-256 over the canonical JSON of its chain
 including the previous event's hash and the SHA-256 of its sealed detail row, and ``seq`` has
 no gaps. Every append takes a transaction-scoped PostgreSQL advisory lock and then locks the
 head row (SQLite transactions are IMMEDIATE), so concurrent writers queue instead of forking.
+Every action appended is a registered event type (``event_type``) with a translated label.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ import hashlib
 import hmac
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from icommit.core import crypto
 from icommit.core.models import AuditDetail, AuditEvent, AuditHead
@@ -132,6 +136,11 @@ def record(
     """
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record must be called inside the service's transaction")
+    if action not in EVENT_TYPES:
+        raise UnregisteredEvent(
+            f"audit action {action!r} is not registered: declare it with "
+            "audit.event_type(name, label) in the owning app's events.py"
+        )
     check_purpose(purpose)
     if obj is not None:
         object_type, object_id = object_label(obj)
@@ -183,12 +192,70 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
+# --- event types ---------------------------------------------------------------------------
+# Every action name the chain records is registered once, with a label a practitioner reads
+# ("Changed a row of the sharing protocol"), by the app that owns it, from ``<app>/events.py``
+# (imported by ``core.plugins.autodiscover`` before any ``plugin`` module). ``record`` refuses a
+# name nobody registered. A stored name never changes, since the chain hashes it; a label may.
+# New names read ``<app>.<object>.<past participle>`` ("diagnostics.round.opened"); the older
+# ``<entity>.<verb>`` names ("team.member_add") stay as they are.
+
+#: What an action name may look like: dotted lowercase words.
+EVENT_NAME = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
+
+
+@dataclass(frozen=True)
+class EventType:
+    """One kind of audit event: its stored ``name`` and the ``label`` pages show for it."""
+
+    name: str
+    label: str | Promise
+    confidential_to_team: bool = False
+
+
+class UnregisteredEvent(LookupError):
+    """A programming error: ``record`` was given an action name no app registered."""
+
+
+EVENT_TYPES: dict[str, EventType] = {}
+
 #: Actions whose events no view of a team may list: who did it, and when, is confidential
-#: towards the team (taking part in a diagnostics round, decision 0009). Apps add theirs from
-#: ``AppConfig.ready``; the platform audit log (administrators, DPO) still lists them.
+#: towards the team (taking part in a diagnostics round, decision 0009). Filled by
+#: ``event_type(..., confidential_to_team=True)``; the platform audit log (administrators, DPO)
+#: still lists them.
 TEAM_CONFIDENTIAL: set[str] = set()
 
 
+def event_type(name: str, label: str | Promise, *, confidential_to_team: bool = False) -> EventType:
+    """Register the action ``name`` with its translated ``label`` (a ``gettext_lazy`` phrase)."""
+    if not EVENT_NAME.fullmatch(name):
+        raise ImproperlyConfigured(f"audit event name {name!r} is not dotted lowercase words")
+    declared = EventType(name, label, confidential_to_team)
+    known = EVENT_TYPES.setdefault(name, declared)
+    if known != declared:
+        raise ImproperlyConfigured(f"audit event {name!r} is registered twice, differently")
+    if confidential_to_team:
+        TEAM_CONFIDENTIAL.add(name)
+    return known
+
+
+def event_label(name: str) -> str:
+    """Return the label of the action ``name`` in the active language; readable if unknown.
+
+    A name no longer registered (an old event in the chain, or a row written outside
+    ``record``) reads as its words: "legacy.thing_done" becomes "Legacy thing done".
+    """
+    known = EVENT_TYPES.get(name)
+    if known is not None:
+        return str(known.label)
+    words = " ".join(re.split(r"[._\-\s]+", name)).strip()
+    return words[:1].upper() + words[1:] if words else "—"
+
+
 def confidential_to_team(*actions: str) -> None:
-    """Mark actions whose events team history panels and team audit views leave out."""
+    """Mark actions whose events team history panels and team audit views leave out.
+
+    Kept for callers from before the registry; ``event_type(..., confidential_to_team=True)``
+    says the same where the name is declared.
+    """
     TEAM_CONFIDENTIAL.update(actions)
