@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from icommit.core import crypto
+from icommit.core.http import Person
 from icommit.core.models import AuditDetail, AuditEvent, AuditHead
 
 #: The hash an empty chain starts from: the ``prev_hash`` of event #1.
@@ -118,7 +119,7 @@ def object_label(obj: models.Model | None) -> tuple[str, str]:
 
 def record(
     *,
-    actor: Any,
+    actor: Person,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",

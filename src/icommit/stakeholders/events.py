@@ -1,7 +1,6 @@
 """The audit event types of stakeholders: organisations, their members and role profiles.
 
-The sharing protocol's rows (``protocol.*``) are declared here until they move with the protocol
-to the sharing app. Names are stored in the hash chain and never change; only their labels may.
+Names are stored in the hash chain and never change; only their labels may.
 """
 
 from __future__ import annotations
@@ -22,6 +21,3 @@ event_type("organisation.member_confirm", _("Confirmed a member of an organisati
 event_type("organisation.member_end", _("Ended a membership in an organisation"))
 event_type("organisation.profile_save", _("Saved a new version of a role profile"))
 event_type("organisation.profile_confirm", _("Confirmed a role profile"))
-event_type("protocol.row_create", _("Added a row to the sharing protocol"))
-event_type("protocol.row_update", _("Changed a row of the sharing protocol"))
-event_type("protocol.row_delete", _("Removed a row from the sharing protocol"))
