@@ -223,9 +223,6 @@ def test_the_history_panel_speaks_the_readers_language(world: World, client_for:
     assert "Audit log" in english.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the German labels are added to django.po separately; then drop this mark"
-)
 def test_the_history_panel_shows_a_registered_label_in_german(
     world: World, client_for: ClientFor
 ) -> None:
