@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from icommit.access import Action, get_visible, require, visible
 from icommit.access.roles import TeamRole
@@ -196,6 +196,30 @@ def charter_confirmations(*, version: CharterVersion) -> list[CharterConfirmatio
     )
 
 
+def charters_to_confirm(*, user: User) -> QuerySet[CharterVersion]:
+    """The newest published charter versions the user is to confirm and has not, oldest first.
+
+    Only teams where the user may confirm (a role other than observer, a live team). One query.
+    """
+    newest = (
+        CharterVersion.objects.filter(team_id=OuterRef("team_id"), status=CharterStatus.PUBLISHED)
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    mine = CharterConfirmation.objects.filter(version=OuterRef("pk"), user=user)
+    return (
+        visible(
+            user,
+            Action.CHARTER_CONFIRM,
+            CharterVersion.objects.filter(status=CharterStatus.PUBLISHED),
+        )
+        .filter(number=Subquery(newest))
+        .exclude(Exists(mine))
+        .select_related("team")
+        .order_by("published_at", "pk")
+    )
+
+
 # --- meetings ----------------------------------------------------------------------------------
 
 
@@ -344,3 +368,21 @@ def attendee_choices(*, team: Team, version: MinutesVersion | None = None) -> li
         ):
             groups[a.organisation.name].append((a.user_id, a.user.full_name))
     return sorted(groups.items())
+
+
+def minutes_to_confirm(*, user: User) -> QuerySet[Meeting]:
+    """Meetings whose circulated minutes wait for the user's confirmation, oldest first.
+
+    The user attended for a role other than observer and may confirm in the team today (a role
+    other than observer, a live team). One query.
+    """
+    waiting = Attendee.objects.filter(
+        version=OuterRef("current_id"), user=user, confirmed_at__isnull=True
+    ).exclude(role=TeamRole.OBSERVER)
+    return (
+        visible(user, Action.MEETING_CONFIRM, Meeting.objects.all())
+        .filter(current__status=MinutesStatus.CIRCULATED)
+        .filter(Exists(waiting))
+        .select_related("team", "current")
+        .order_by("current__circulated_at", "pk")
+    )

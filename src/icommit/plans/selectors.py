@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from icommit.access import Action, can, get_visible, visible
@@ -15,7 +15,7 @@ from icommit.accounts.models import User
 from icommit.core.exceptions import Forbidden
 from icommit.plans.models import FINISHED_ACTION, Goal, PlanAction, PlanLink, ProgressNote, Risk
 from icommit.plans.vocab import CLOSED_LIFECYCLE
-from icommit.stakeholders.models import Organisation
+from icommit.stakeholders.models import Organisation, OrganisationMembership
 from icommit.teams.models import Team, TeamMembership
 from icommit.teams.selectors import team_get, team_organisations
 
@@ -169,3 +169,35 @@ def organisation_team_people(*, team_id: int, organisation_id: int) -> list[User
         .select_related("user")
     )
     return [m.user for m in memberships]
+
+
+def overdue_actions_owned(*, user: User, on: datetime.date | None = None) -> list[dict[str, Any]]:
+    """Overdue actions the user or their organisation owns, counted by team and owner, oldest first.
+
+    Only actions the user may update count (teams where they hold a role other than observer,
+    live teams, open goals). Each row: team_id, team__name, owner_organisation_id and __name,
+    count, oldest (due date), and, meaningful when count is 1, action_pk, action_title and goal_pk.
+    One query.
+    """
+    on = on or today()
+    mine = OrganisationMembership.objects.active().filter(user=user).values("organisation_id")
+    owned = Q(owner_user=user) | Q(owner_organisation_id__in=mine)
+    qs = (
+        visible(user, Action.PLAN_ACTION_UPDATE, PlanAction.objects.filter(due_date__lt=on))
+        .filter(owned)
+        .exclude(status__in=FINISHED_ACTION)
+        .exclude(goal__lifecycle_status__in=CLOSED_LIFECYCLE)
+    )
+    rows = (
+        qs.order_by()
+        .values("team_id", "team__name", "owner_organisation_id", "owner_organisation__name")
+        .annotate(
+            count=Count("pk"),
+            oldest=Min("due_date"),
+            action_pk=Min("pk"),
+            action_title=Min("title"),
+            goal_pk=Min("goal_id"),
+        )
+        .order_by("oldest", "team_id", "owner_organisation_id")
+    )
+    return list(rows[:20])

@@ -99,6 +99,26 @@ def profile_status(profile: RoleProfile | None, *, now: datetime.datetime | None
     return "stale" if now - profile.confirmed_at > limit else "current"
 
 
+def profiles_to_reconfirm(
+    *, user: User, now: datetime.datetime | None = None
+) -> QuerySet[RoleProfile]:
+    """Role profiles the user may confirm whose last confirmation has gone stale, oldest first.
+
+    Stale as in ``profile_status``; only live organisations the user is a confirmed member of
+    (those who may write the profile). One query.
+    """
+    now = now or timezone.now()
+    limit = now - datetime.timedelta(days=profile_max_age_days())
+    orgs = visible(user, Action.ORGANISATION_PROFILE_EDIT, Organisation.objects.all())
+    return (
+        RoleProfile.objects.filter(
+            organisation__in=orgs, current__isnull=False, confirmed_at__lt=limit
+        )
+        .select_related("organisation")
+        .order_by("confirmed_at", "pk")
+    )
+
+
 def role_profile_of(*, organisation: Organisation) -> RoleProfile | None:
     """The organisation's role profile with its current version, or None."""
     return (
