@@ -33,6 +33,7 @@ from icommit.stakeholders.models import Organisation, OrganisationMembership
 from icommit.stakeholders.sectors import Sector
 from icommit.teams.models import Team, TeamMembership, TeamOrganisation
 from icommit.teams.services import team_invite
+from icommit.web import registry as web
 from tests.conftest import verified_client
 from tests.factories import OrganisationFactory, TeamFactory, UserFactory, grant, member_of
 from tests.sharedtestapp.models import Note
@@ -107,6 +108,10 @@ def build() -> MatrixWorld:
         (S.TRAINER, PlatformRole.TRAINER),
     ]:
         users[subject] = grant(UserFactory(), role)
+    # team founders: one with a confirmed membership of an organisation outside T, one without
+    users[S.TEAM_FOUNDER] = grant(UserFactory(), PlatformRole.TEAM_FOUNDER)
+    member_of(users[S.TEAM_FOUNDER], OrganisationFactory(name="Founder organisation"))
+    users[S.FOUNDER_WITHOUT_ORGANISATION] = grant(UserFactory(), PlatformRole.TEAM_FOUNDER)
     users[S.JOB_OWNER] = UserFactory()
     job = Job.objects.create(
         owner=users[S.JOB_OWNER],
@@ -613,3 +618,12 @@ def test_every_url_answers_as_declared(subject: Subject) -> None:
                 )
     assert requests > 150
     assert failures == [], "\n".join(failures)
+
+
+def test_every_team_page_link_is_shown_by_the_action_that_guards_its_page() -> None:
+    links = web.team_links()
+    assert links
+    for link in links:
+        rule = URLS[link.url_name]["GET"]
+        assert link.action is not None, link.url_name
+        assert link.action == rule.need, link.url_name

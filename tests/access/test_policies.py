@@ -73,7 +73,22 @@ def test_organisation_truth_table(
 def test_only_administrators_create_organisations_and_members_create_teams(world: World) -> None:
     assert can(world.admin, A.ORGANISATION_CREATE)
     assert not can(world.coordinator, A.ORGANISATION_CREATE)
+    assert can(world.admin, A.TEAM_CREATE)
+    assert not can(world.member, A.TEAM_CREATE)
+    grant(world.member, PlatformRole.TEAM_FOUNDER)
+    forget(world.member)
     assert can(world.member, A.TEAM_CREATE)
+    assert not can(world.outsider, A.TEAM_CREATE)
+
+
+@pytest.mark.parametrize("role", [PlatformRole.DPO, PlatformRole.EVALUATOR, PlatformRole.TRAINER])
+def test_other_platform_roles_do_not_create_teams(world: World, role: PlatformRole) -> None:
+    grant(world.member, role)
+    assert not can(world.member, A.TEAM_CREATE)
+
+
+def test_a_team_founder_needs_a_confirmed_organisation_membership(world: World) -> None:
+    grant(world.outsider, PlatformRole.TEAM_FOUNDER)
     assert not can(world.outsider, A.TEAM_CREATE)
 
 

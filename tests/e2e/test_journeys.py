@@ -11,6 +11,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from icommit.access.roles import PlatformRole
 from icommit.accounts.models import User
 from icommit.stakeholders.models import Organisation
 from icommit.stakeholders.sectors import Sector
@@ -25,7 +26,7 @@ from tests.e2e.conftest import (
     logout,
     totp_code,
 )
-from tests.factories import PASSWORD, OrganisationFactory, UserFactory, member_of
+from tests.factories import PASSWORD, OrganisationFactory, UserFactory, grant, member_of
 
 pytestmark = pytest.mark.e2e
 
@@ -221,11 +222,13 @@ def test_switching_back_to_english(page: Page, live_server: Any, world: World) -
     check_a11y(page)
 
 
+TEAM_FOUNDER = PlatformRole.TEAM_FOUNDER
+
 # --- 3. creating a team ----------------------------------------------------------------------
 
 
 def test_confirmed_member_creates_a_team(page: Page, live_server: Any, world: World) -> None:
-    founder = UserFactory(email="nina@test.org", full_name="Nina Newteam")
+    founder = grant(UserFactory(email="nina@test.org", full_name="Nina Newteam"), TEAM_FOUNDER)
     member_of(founder, world.municipality)
     login(page, live_server, founder.email)
     check_a11y(page)
@@ -262,6 +265,7 @@ def test_confirmed_member_creates_a_team(page: Page, live_server: Any, world: Wo
 
 
 def test_team_form_errors_are_accessible(page: Page, live_server: Any, world: World) -> None:
+    grant(world.coordinator, TEAM_FOUNDER)
     login(page, live_server, world.coordinator.email)
     page.goto("/teams/new/")
     page.get_by_role("button", name="Save").click()

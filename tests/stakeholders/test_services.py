@@ -99,7 +99,7 @@ def test_an_organisation_administrator_edits_only_their_own_organisation(world: 
 
 
 def test_rights_start_only_after_the_organisation_confirms(world: World) -> None:
-    newcomer = UserFactory()
+    newcomer = grant(UserFactory(), PlatformRole.TEAM_FOUNDER)
     membership = services.membership_request(actor=newcomer, organisation=world.police)
     assert not can(newcomer, Action.TEAM_CREATE)
     with pytest.raises(Forbidden):

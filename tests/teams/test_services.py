@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from icommit.access import Action, can
-from icommit.access.roles import TeamRole
+from icommit.access.roles import PlatformRole, TeamRole
 from icommit.accounts.models import User
 from icommit.core.exceptions import Conflict, Forbidden, NotFound, ValidationFailed
 from icommit.core.models import AuditEvent, OutboxMessage
@@ -18,10 +18,13 @@ from icommit.stakeholders.models import OrganisationMembership
 from icommit.teams import services
 from icommit.teams.models import Invitation, TeamMembership
 from tests.conftest import World
-from tests.factories import OrganisationFactory, UserFactory, member_of
+from tests.factories import OrganisationFactory, UserFactory, grant, member_of
 
 
-def test_a_confirmed_member_creates_a_team_and_becomes_its_coordinator(world: World) -> None:
+def test_a_team_founder_with_a_confirmed_membership_creates_a_team_and_coordinates_it(
+    world: World,
+) -> None:
+    grant(world.member, PlatformRole.TEAM_FOUNDER)
     membership = OrganisationMembership.objects.get(user=world.member, organisation=world.police)
     team = services.team_create(
         actor=world.member,
@@ -36,7 +39,21 @@ def test_a_confirmed_member_creates_a_team_and_becomes_its_coordinator(world: Wo
     assert AuditEvent.objects.filter(action="team.create", team_id=team.pk).count() == 1
 
 
+def test_a_confirmed_member_without_the_founder_role_cannot_create_a_team(world: World) -> None:
+    membership = OrganisationMembership.objects.get(user=world.member, organisation=world.police)
+    with pytest.raises(Forbidden):
+        services.team_create(
+            actor=world.member,
+            name="G",
+            city="K",
+            country="DE",
+            scope="both",
+            coordinator=membership,
+        )
+
+
 def test_a_member_cannot_name_someone_else_as_coordinator(world: World) -> None:
+    grant(world.member, PlatformRole.TEAM_FOUNDER)
     other = OrganisationMembership.objects.get(
         user=world.coordinator, organisation=world.municipality
     )

@@ -7,11 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from icommit.access.roles import TeamRole
+from icommit.access.roles import PlatformRole, TeamRole
 from icommit.core.models import Job
 from icommit.teams.models import Invitation, TeamMembership
 from tests.conftest import World
-from tests.factories import OrganisationFactory, UserFactory, team_member
+from tests.factories import OrganisationFactory, UserFactory, grant, team_member
 
 
 def test_a_member_of_team_a_gets_404_for_team_b(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
@@ -74,6 +74,7 @@ def test_creating_a_team_from_the_page(world: World, client_for) -> None:  # typ
     from icommit.stakeholders.models import OrganisationMembership
 
     membership = OrganisationMembership.objects.get(user=world.member)
+    grant(world.member, PlatformRole.TEAM_FOUNDER)
     response = client_for(world.member).post(
         reverse("teams:create"),
         {
@@ -89,6 +90,7 @@ def test_creating_a_team_from_the_page(world: World, client_for) -> None:  # typ
 
 
 def test_the_coordinator_choice_offers_only_their_own_memberships(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    grant(world.member, PlatformRole.TEAM_FOUNDER)
     page = client_for(world.member).get(reverse("teams:create")).content.decode()
     assert "Max Member" in page
     assert "Cora Coordinator" not in page
@@ -210,3 +212,12 @@ def test_the_add_member_page_query_count_does_not_grow_with_candidates(
     assert response.status_code == 200
     assert response.content.decode().count("<option") >= 40
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
+
+
+def test_new_team_shows_only_to_those_who_may_set_up_teams(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    new_team = reverse("teams:create")
+    assert new_team not in client_for(world.member).get(reverse("teams:list")).content.decode()
+    assert client_for(world.member).get(new_team).status_code == 403
+    grant(world.member, PlatformRole.TEAM_FOUNDER)
+    assert new_team in client_for(world.member).get(reverse("teams:list")).content.decode()
+    assert new_team in client_for(world.admin).get(reverse("teams:list")).content.decode()

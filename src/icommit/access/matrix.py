@@ -34,6 +34,8 @@ class Subject(StrEnum):
     DPO = "data-protection officer"
     EVALUATOR = "evaluator"
     TRAINER = "trainer"
+    TEAM_FOUNDER = "may set up teams, confirmed member of an organisation F"
+    FOUNDER_WITHOUT_ORGANISATION = "may set up teams, no confirmed organisation"
     JOB_OWNER = "owner of job J"
     SHARED_AUDIENCE = "member of an organisation I is shared with"
     SHARED_ENDED = "member of an organisation whose share of I has ended"
@@ -52,6 +54,7 @@ _WITH_ORGANISATION = frozenset(
         S.TEAM_CASE_MANAGER,
         S.TEAM_COORDINATOR,
         S.OTHER_COORDINATOR,
+        S.TEAM_FOUNDER,
         S.SHARED_AUDIENCE,
         S.SHARED_ENDED,
     }
@@ -69,7 +72,8 @@ DECLARED: dict[Action, frozenset[Subject]] = {
     A.ORGANISATION_APPOINT_ADMIN: frozenset({S.ADMINISTRATOR}),
     A.ORGANISATION_HISTORY: frozenset({S.ORG_ADMIN, S.ADMINISTRATOR}),
     A.TEAM_VIEW: _IN_TEAM | {S.ADMINISTRATOR},
-    A.TEAM_CREATE: _WITH_ORGANISATION | {S.ADMINISTRATOR},
+    # teams are set up by administrators and by the people they allow to (with an organisation)
+    A.TEAM_CREATE: frozenset({S.ADMINISTRATOR, S.TEAM_FOUNDER}),
     A.TEAM_EDIT: frozenset({S.TEAM_COORDINATOR}),
     A.TEAM_ARCHIVE: frozenset({S.TEAM_COORDINATOR, S.ADMINISTRATOR}),
     A.TEAM_MANAGE_MEMBERS: frozenset({S.TEAM_COORDINATOR}),
@@ -155,6 +159,8 @@ URLS: dict[str, dict[str, Rule]] = {
     "web:home": {"GET": SIGNED},
     "web:language": {"POST": PUB},
     "web:audit": {"GET": _r(A.AUDIT_VIEW)},
+    # the confirmation page only shows a signed ticket; the form it posts checks access itself
+    "web:confirm": {"GET": SIGNED},
     "web:job": {"GET": _r(A.JOB_VIEW, "job")},
     "web:job_download": {"GET": _r(A.JOB_VIEW, "job")},
     "accounts:login": {"GET": PUB, "POST": PUB},

@@ -9,6 +9,8 @@ class PlatformRole(models.TextChoices):
     DPO = "dpo", _("Data-protection officer")
     EVALUATOR = "evaluator", _("Evaluator")
     TRAINER = "trainer", _("Trainer")
+    #: may set up MSC teams (with a confirmed organisation membership); administrators grant it
+    TEAM_FOUNDER = "team_founder", _("May set up teams")
 
 
 class TeamRole(models.TextChoices):

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from icommit.access import registry
+from icommit.access import Action, registry
 from icommit.accounts.models import User
 from icommit.api import registry as api
 from icommit.charters.models import PLAN_SOURCE_KIND
@@ -20,8 +20,8 @@ from icommit.web import registry as web
 
 registry.register(CharterPolicy)
 api.router("/teams/{team_id}/charter", "icommit.charters.api.router")
-web.team_link(_("Team charter"), "charters:charter", 30)
-web.team_link(_("Team meetings"), "charters:meetings", 31)
+web.team_link(_("Team charter"), "charters:charter", 30, action=Action.CHARTER_VIEW)
+web.team_link(_("Team meetings"), "charters:meetings", 31, action=Action.MEETING_VIEW)
 web.nav_section("charters", "teams")
 jobs.register("charter.pdf", "icommit.charters.exports.charter_pdf")
 sources.register(PLAN_SOURCE_KIND, _("Meeting decision"))

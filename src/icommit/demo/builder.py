@@ -59,8 +59,14 @@ class Person:
 
 PEOPLE: list[Person] = [
     Person("admin@example.org", "Alex Admin", None, platform_role=PlatformRole.ADMINISTRATOR),
+    # the municipality's coordinator may set up teams (an administrator allowed it)
     Person(
-        "coordinator@example.org", "Clara Coordinator", "municipality", True, TeamRole.COORDINATOR
+        "coordinator@example.org",
+        "Clara Coordinator",
+        "municipality",
+        True,
+        TeamRole.COORDINATOR,
+        platform_role=PlatformRole.TEAM_FOUNDER,
     ),
     Person("casemanager@example.org", "Kemal Casemanager", "exit", True, TeamRole.CASE_MANAGER),
     Person("socialworker@example.org", "Sofia Socialworker", "social", True, TeamRole.MEMBER),
@@ -187,8 +193,9 @@ def build_demo() -> bool:
         )
 
     youth = users["youth@example.org"]
+    # set up by the administrator, with the youth worker as its coordinator
     second = team_services.team_create(
-        actor=youth,
+        actor=admin,
         name="Northside Prevention Circle",
         city="Demo City",
         country="DE",

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from icommit.access import registry
+from icommit.access import Action, registry
 from icommit.accounts.models import User
 from icommit.api import registry as api
 from icommit.core import audit, jobs, schedules
@@ -31,7 +31,7 @@ def home_rounds(*, user: User, context: dict[str, Any], obj: Any = None) -> None
 
 
 web.panel("home.attention", "diagnostics/_home_attention.html", home_rounds, order=20)
-web.team_link(_("Team diagnostics"), "diagnostics:rounds", 50)
+web.team_link(_("Team diagnostics"), "diagnostics:rounds", 50, action=Action.DIAGNOSTICS_VIEW)
 web.nav_section("diagnostics", "teams")
 jobs.register("diagnostics.pdf", "icommit.diagnostics.exports.results_pdf")
 # who took part, and when, stays out of every view of the team (decision 0009)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from icommit.access import registry
+from icommit.access import Action, registry
 from icommit.accounts.models import User
 from icommit.api import registry as api
 from icommit.phases import checks  # noqa: F401 (registers the system check)
@@ -34,6 +34,6 @@ def team_phase_line(*, user: User, context: dict[str, Any], obj: Any = None) -> 
 
 web.panel("home.team_line", "phases/_home_team_line.html", home_phase_lines)
 web.panel("team.summary", "phases/_team_phase_line.html", team_phase_line)
-web.team_link(_("Phase model"), "phases:detail", 10)
+web.team_link(_("Phase model"), "phases:detail", 10, action=Action.PHASES_VIEW)
 web.nav_section("phases", "teams")
 sources.register("phase_task", _("Phase task"))

@@ -1,5 +1,8 @@
 """MSC teams: members see their team, coordinators run it, administrators see it exists.
 
+Teams are set up by platform administrators and by people an administrator allowed to (the
+``team_founder`` platform role) while they hold a confirmed organisation membership.
+
 A team membership counts only while it is active and the member's organisation membership
 is confirmed (see ``access.facts``). Archived teams are read-only.
 """
@@ -13,6 +16,7 @@ from django.db.models import Q, QuerySet
 from icommit.access.actions import Action
 from icommit.access.facts import Facts
 from icommit.access.policies.base import Policy
+from icommit.access.roles import PlatformRole
 from icommit.teams.models import Team
 
 A = Action
@@ -38,7 +42,9 @@ class TeamPolicy(Policy):
         if not facts.active:
             return False
         if action == A.TEAM_CREATE:
-            return facts.is_admin or bool(facts.org_ids)
+            if facts.is_admin:
+                return True
+            return facts.has_role(PlatformRole.TEAM_FOUNDER) and bool(facts.org_ids)
         if obj is None:
             return False
         if action == A.TEAM_VIEW:

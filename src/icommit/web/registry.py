@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 
+from icommit.access import Action, can
 from icommit.core.http import Person
 
 #: fills the page context for one slot: (user, context, obj) -> None
@@ -32,6 +33,8 @@ class Link:
     label: str | Promise
     url_name: str
     order: int
+    #: the action that guards the page, asked on the team; None: everyone who sees the team
+    action: Action | None = None
 
 
 @dataclass(frozen=True)
@@ -76,16 +79,22 @@ def fill(slot: str, *, user: Person, context: dict[str, Any], obj: Any = None) -
     return templates
 
 
-def team_link(label: str | Promise, url_name: str, order: int) -> None:
-    """Link a team sub-page (``url_name`` takes the team's pk) from the team page."""
-    entry = Link(label, url_name, order)
+def team_link(
+    label: str | Promise, url_name: str, order: int, *, action: Action | None = None
+) -> None:
+    """Link a team sub-page (``url_name`` takes the team's pk) from the team page; ``action`` is
+    what the page requires on the team, so the link shows only to those who may open it."""
+    entry = Link(label, url_name, order, action)
     if entry not in _TEAM_LINKS:
         _TEAM_LINKS.append(entry)
 
 
-def team_links() -> list[Link]:
-    """The team sub-pages, in order."""
-    return sorted(_TEAM_LINKS, key=lambda link: link.order)
+def team_links(*, user: Person = None, team: Any = None) -> list[Link]:
+    """The team sub-pages, in order; given a user and a team, only those the user may open."""
+    links = sorted(_TEAM_LINKS, key=lambda link: link.order)
+    if user is None and team is None:
+        return links
+    return [link for link in links if link.action is None or can(user, link.action, team)]
 
 
 def nav_item(

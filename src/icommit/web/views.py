@@ -21,6 +21,7 @@ from icommit.core import audit, jobs
 from icommit.core.exceptions import NotFound, ValidationFailed
 from icommit.core.http import AuthedRequest
 from icommit.web import registry, selectors
+from icommit.web.confirm import ticket_read
 from icommit.web.forms import AuditFilterForm
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     healthy = all(status.values())
     status["status"] = "ok" if healthy else "unavailable"
     return JsonResponse(status, status=200 if healthy else 503)
+
+
+@require_GET
+@login_required
+def confirm(request: AuthedRequest) -> HttpResponse:
+    """Ask before a destructive action, for browsers without JavaScript (see ``web.confirm``)."""
+    ticket = ticket_read(request.GET.get("ticket", ""), user_id=request.user.pk)
+    return render(request, "web/confirm.html", {"ticket": ticket}, status=200 if ticket else 400)
 
 
 @require_GET
