@@ -11,6 +11,7 @@ from icommit.core.audit import event_type
 
 event_type("user.create", _("Created an account"))
 event_type("user.role_grant", _("Granted a platform role"))
+event_type("user.role_revoke", _("Took back a platform role"))
 event_type("user.language", _("Changed the language"))
 event_type("user.deactivate", _("Deactivated an account"))
 event_type("user.reactivate", _("Reactivated an account"))

@@ -10,7 +10,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from icommit.access.facts import facts_for
+from icommit.access import Action, require
+from icommit.access.facts import facts_for, forget
 from icommit.access.roles import PlatformRole
 from icommit.accounts.models import ApiToken, PlatformRoleGrant, User
 from icommit.core import audit
@@ -62,6 +63,28 @@ def platform_role_grant(*, actor: User | None, user: User, role: PlatformRole) -
     if created:
         audit.record(actor=actor, action="user.role_grant", obj=user, changes={"role": role.value})
     return grant
+
+
+#: platform roles administrators grant and take back on the accounts page; the others are given
+#: on the command line, where the operator answers for them
+GRANTABLE_ROLES = (PlatformRole.TEAM_FOUNDER,)
+
+
+@transaction.atomic
+def user_role_set(*, actor: User, user: User, role: PlatformRole, held: bool) -> None:
+    """Grant or take back a platform role an administrator manages (e.g. "may set up teams")."""
+    require(actor, Action.USER_MANAGE)
+    if role not in GRANTABLE_ROLES:
+        raise ValidationFailed.field("role", _("This role is not granted on this page."))
+    if held:
+        platform_role_grant(actor=actor, user=user, role=role)
+    else:
+        removed, _rows = PlatformRoleGrant.objects.filter(user=user, role=role.value).delete()
+        if removed:
+            audit.record(
+                actor=actor, action="user.role_revoke", obj=user, changes={"role": role.value}
+            )
+    forget(user)
 
 
 @transaction.atomic
