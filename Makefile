@@ -166,7 +166,7 @@ pytest: $(VENV)/.synced-dev compile-messages ## the test suite alone (PYTEST_ARG
 test: $(VENV)/.synced-dev system-packages compile-messages lint ## everything: lint, mypy, the whole suite incl. browser tests
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.synced ## page benchmark at city scale; writes bench/results/latest.json
+bench: $(VENV)/.synced ## page benchmark at city scale beside a bare-Django reference; writes bench/results/latest.json
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # --- tidying ------------------------------------------------------------------------------------

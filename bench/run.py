@@ -8,10 +8,15 @@ In one process this script
    one of the big teams),
 3. counts the database queries of each page in-process with Django's test client,
 4. starts gunicorn (one sync worker) on a free loopback port against that folder,
-5. logs in as coordinator@example.org through the login form and times N requests of each
-   page after a warm-up: the floor ``/accounts/profile/``, home ``/`` and the big team page,
-6. prints a table (median, p90, ratio to the floor) and writes ``bench/results/latest.json``,
-7. stops the server and removes the data folder.
+5. starts a second gunicorn, configured the same, serving the bare-framework reference
+   (``bench/bare.py``: Django with no middleware, no database, no template),
+6. logs in as coordinator@example.org through the login form and the second factor (a TOTP
+   code, MFA required as in production) and times N requests of each page after a warm-up:
+   the bare reference, the floor (the cheapest signed-in page, the password form), the
+   profile, home, the big team page and the diagnostics results,
+7. prints a table (median, p90, ratios to the floor and to the bare reference) and writes
+   ``bench/results/latest.json``,
+8. stops the servers and removes the data folder.
 
 Run it with ``make bench`` (or ``.venv/bin/python bench/run.py --help``).
 """
@@ -46,6 +51,8 @@ RESULTS = ROOT / "bench" / "results"
 LOGIN_EMAIL = "coordinator@example.org"
 PASSWORD = "icommit-demo"
 BIG_TEAM = "Bench Team 01"
+#: the bare-framework reference (bench/bare.py), served by a second gunicorn in the same run
+BARE_PAGES = {"bare": "/bare/", "bare template": "/bare/template/", "bare query": "/bare/query/"}
 
 
 def parse_args() -> argparse.Namespace:
@@ -81,7 +88,8 @@ def environment(data_dir: Path, port: int) -> dict[str, str]:
         # Demo mode: DEBUG is off as in production, yet keys are generated and the demo loads.
         ICOMMIT_DEMO="1",
         ICOMMIT_FAST_HASHER="1",
-        ICOMMIT_MFA_REQUIRED="0",
+        # as in production: a signed-in session passes a second factor before it sees a page
+        ICOMMIT_MFA_REQUIRED="1",
         ICOMMIT_DATA_DIR=str(data_dir),
         ICOMMIT_BASE_URL=f"http://127.0.0.1:{port}",
         ICOMMIT_DEMO_PASSWORD=PASSWORD,
@@ -204,9 +212,16 @@ def build_data(args: argparse.Namespace) -> dict[str, Any]:
         TeamOrganisation.objects.bulk_create(participations)
         TeamMembership.objects.bulk_create(members)
 
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    # the coordinator's authenticator: the bench computes its codes to pass the second factor
+    TOTPDevice.objects.filter(user=coordinator).delete()
+    device = TOTPDevice.objects.create(user=coordinator, name="bench", confirmed=True)
+
     big = Team.objects.get(name=BIG_TEAM)
     round_id = build_diagnostics(big, coordinator)
     return {
+        "totp_key": device.key,
         "round_id": round_id,
         "organisations": Organisation.objects.count(),
         "users": User.objects.count(),
@@ -271,15 +286,22 @@ def build_diagnostics(team: Any, coordinator: Any, respondents: int = 60) -> int
 
 
 def count_queries(paths: dict[str, str]) -> dict[str, int]:
-    """Database queries per page, measured in-process with the test client."""
+    """Database queries per page, measured in-process with the test client (signed in, second
+    factor verified)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from icommit.accounts.models import User
 
     client = Client()
-    client.force_login(User.objects.get(email=LOGIN_EMAIL))
+    user = User.objects.get(email=LOGIN_EMAIL)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
+    session.save()
     counts = {}
     for name, path in paths.items():
         client.get(path)  # warm caches (content types, templates)
@@ -295,10 +317,10 @@ def count_queries(paths: dict[str, str]) -> dict[str, int]:
 
 
 def start_server(
-    env: dict[str, str], port: int, workers: int, log: Path
+    env: dict[str, str], port: int, workers: int, log: Path, app: str = "icommit.wsgi:application"
 ) -> subprocess.Popen[bytes]:
     command = [
-        sys.executable, "-m", "gunicorn", "icommit.wsgi:application",
+        sys.executable, "-m", "gunicorn", app,
         "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers),
         "--worker-class", "sync",
@@ -376,18 +398,33 @@ def wait_until_healthy(browser: Browser, server: subprocess.Popen[bytes], log: P
     )
 
 
-def log_in(browser: Browser) -> None:
-    status, page, _ = browser.request("/accounts/login/")
+def _csrf_token(browser: Browser, path: str) -> str:
+    status, page, _ = browser.request(path)
     match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     token = match.group(1).decode() if match else browser.cookie("csrftoken")
     if status != 200 or not token:
-        raise SystemExit(f"bench: the login page answered {status} without a CSRF token")
+        raise SystemExit(f"bench: {path} answered {status} without a CSRF token")
+    return token
+
+
+def log_in(browser: Browser, totp_key: str) -> None:
+    """Password, then the second factor with a code computed from the bench device's key."""
+    from django_otp.oath import totp
+
+    token = _csrf_token(browser, "/accounts/login/")
     status, _, _ = browser.request(
         "/accounts/login/",
         {"username": LOGIN_EMAIL, "password": PASSWORD, "csrfmiddlewaretoken": token, "next": ""},
     )
     if status != 302:
         raise SystemExit(f"bench: logging in as {LOGIN_EMAIL} answered {status}, not a redirect")
+    token = _csrf_token(browser, "/accounts/mfa/")
+    code = f"{totp(bytes.fromhex(totp_key)):06d}"
+    status, _, _ = browser.request(
+        "/accounts/mfa/", {"code": code, "csrfmiddlewaretoken": token, "next": "/"}
+    )
+    if status != 302:
+        raise SystemExit(f"bench: the second factor answered {status}, not a redirect")
 
 
 def time_page(browser: Browser, path: str, warmup: int, n: int) -> dict[str, Any]:
@@ -441,6 +478,7 @@ def main() -> None:
     started = time.perf_counter()
     print(f"bench: building city-scale data in {data_dir} ...", flush=True)
     data = build_data(args)
+    totp_key = data.pop("totp_key")
     print(
         f"bench: {data['organisations']} organisations, {data['users']} people, "
         f"{data['teams']} teams, {data['team_memberships']} team memberships "
@@ -448,7 +486,8 @@ def main() -> None:
         flush=True,
     )
     pages = {
-        "floor": "/accounts/profile/",
+        "floor": "/accounts/password/",
+        "profile": "/accounts/profile/",
         "home": "/",
         "team": f"/teams/{data['big_team_id']}/",
         "results": f"/teams/{data['big_team_id']}/diagnostics/{data['round_id']}/results/",
@@ -460,32 +499,60 @@ def main() -> None:
     connections.close_all()
 
     log = data_dir / "gunicorn.log"
+    bare_port = free_port()
+    bare_log = data_dir / "gunicorn-bare.log"
     server = start_server(env, port, args.workers, log)
+    bare_server = start_server(
+        {**env, "DJANGO_SETTINGS_MODULE": "bench.bare"},
+        bare_port,
+        args.workers,
+        bare_log,
+        app="bench.bare:application",
+    )
     results: dict[str, dict[str, Any]] = {}
     try:
+        bare = Browser(f"http://127.0.0.1:{bare_port}")
+        wait_until_healthy(bare, bare_server, bare_log)
         browser = Browser(f"http://127.0.0.1:{port}")
         wait_until_healthy(browser, server, log)
-        log_in(browser)
+        log_in(browser, totp_key)
+        # the reference first and once more last, so a machine getting busier shows
+        results["bare"] = time_page(bare, BARE_PAGES["bare"], args.warmup, args.requests)
         for name, path in pages.items():
             results[name] = time_page(browser, path, args.warmup, args.requests)
             results[name]["queries"] = queries[name]
+        for name, path in BARE_PAGES.items():
+            if name != "bare":
+                results[name] = time_page(bare, path, args.warmup, args.requests)
+        again = time_page(bare, BARE_PAGES["bare"], args.warmup, args.requests)
+        results["bare"]["median_ms_again"] = again["median_ms"]
+        for name in BARE_PAGES:
+            results[name]["queries"] = 1 if name == "bare query" else 0
     finally:
         stop_server(server)
+        stop_server(bare_server)
         if not args.keep:
             shutil.rmtree(data_dir, ignore_errors=True)
 
     floor = results["floor"]["median_ms"]
+    reference = results["bare"]["median_ms"]
     for row in results.values():
         row["ratio_to_floor"] = round(row["median_ms"] / floor, 2) if floor else None
+        row["ratio_to_bare"] = round(row["median_ms"] / reference, 2) if reference else None
 
     print()
-    print(f"{'page':<7} {'path':<22} {'median ms':>10} {'p90 ms':>8} {'x floor':>8} "
-          f"{'queries':>8} {'KiB':>6}")  # fmt: skip
+    print(f"{'page':<12} {'path':<24} {'median ms':>10} {'p90 ms':>8} {'x bare':>7} "
+          f"{'x floor':>8} {'queries':>8} {'KiB':>6}")  # fmt: skip
     for name, row in results.items():
         print(
-            f"{name:<7} {row['path']:<22} {row['median_ms']:>10.1f} {row['p90_ms']:>8.1f} "
-            f"{row['ratio_to_floor']:>8.2f} {row['queries']:>8} {row['bytes'] / 1024:>6.1f}"
+            f"{name:<12} {row['path']:<24} {row['median_ms']:>10.1f} {row['p90_ms']:>8.1f} "
+            f"{row['ratio_to_bare']:>7.2f} {row['ratio_to_floor']:>8.2f} {row['queries']:>8} "
+            f"{row['bytes'] / 1024:>6.1f}"
         )
+    print(
+        f"\nbare reference again at the end: {results['bare']['median_ms_again']:.1f} ms "
+        f"(first {reference:.1f} ms)"
+    )
     report = {
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "commit": git_commit(),
@@ -499,6 +566,8 @@ def main() -> None:
             "database": "sqlite (WAL)",
             "mode": "ICOMMIT_DEMO=1 (DEBUG off), fast password hasher",
             "server": f"gunicorn, {args.workers} sync worker(s), loopback",
+            "reference": "bench/bare.py: Django, no middleware, no database, same server",
+            "mfa": "required; the session passed a TOTP code",
             "requests_per_page": args.requests,
             "warmup_per_page": args.warmup,
             "user": LOGIN_EMAIL,
