@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from icommit.access import Action, can
 from icommit.access.roles import PlatformRole
@@ -43,3 +44,17 @@ def test_other_platform_roles_are_not_granted_this_way(world: World) -> None:
         user_role_set(
             actor=world.admin, user=world.member, role=PlatformRole.ADMINISTRATOR, held=True
         )
+
+
+def test_the_accounts_page_allows_and_stops_team_set_up(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    admin = client_for(world.admin)
+    url = reverse("accounts:user_team_founder", args=[world.member.pk])
+    assert url in admin.get(reverse("accounts:users")).content.decode()
+    assert admin.post(url, {"held": "1"}).status_code == 302
+    assert can(_fresh(world.member), Action.TEAM_CREATE)
+    page = admin.get(reverse("accounts:users")).content.decode()
+    assert "Stop Max Member setting up teams" in page
+    assert admin.post(url, {"held": "0"}).status_code == 302
+    assert not can(_fresh(world.member), Action.TEAM_CREATE)
+    assert client_for(world.coordinator).post(url, {"held": "1"}).status_code in (403, 404)
+    assert not can(_fresh(world.member), Action.TEAM_CREATE)

@@ -178,6 +178,7 @@ URLS: dict[str, dict[str, Rule]] = {
     "accounts:user_deactivate": {"POST": _r(A.USER_MANAGE)},
     "accounts:user_reactivate": {"POST": _r(A.USER_MANAGE)},
     "accounts:user_mfa_reset": {"POST": _r(A.USER_MANAGE)},
+    "accounts:user_team_founder": {"POST": _r(A.USER_MANAGE)},
     "stakeholders:list": {"GET": SIGNED},
     "stakeholders:create": {"GET": _r(A.ORGANISATION_CREATE), "POST": _r(A.ORGANISATION_CREATE)},
     "stakeholders:detail": {"GET": _r(A.ORGANISATION_VIEW, "org")},

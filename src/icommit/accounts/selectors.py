@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from icommit.access import Action, require, visible
-from icommit.accounts.models import ApiToken, User
+from icommit.access.roles import PlatformRole
+from icommit.accounts.models import ApiToken, PlatformRoleGrant, User
 from icommit.core.exceptions import NotFound
 
 
@@ -27,7 +28,14 @@ def token_get(*, user: User, pk: Any) -> ApiToken:
 def user_list(*, user: User, query: str = "") -> QuerySet[User]:
     """All accounts with their platform roles (administrators only)."""
     require(user, Action.USER_MANAGE)
-    qs = visible(user, Action.USER_MANAGE, User.objects.prefetch_related("role_grants"))
+    founders = PlatformRoleGrant.objects.filter(
+        user=OuterRef("pk"), role=PlatformRole.TEAM_FOUNDER.value
+    )
+    qs = visible(
+        user,
+        Action.USER_MANAGE,
+        User.objects.prefetch_related("role_grants").annotate(is_team_founder=Exists(founders)),
+    )
     if query:
         qs = qs.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
     return qs.order_by("full_name")

@@ -24,4 +24,5 @@ urlpatterns = [
     path("users/<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
     path("users/<int:pk>/reactivate/", views.user_reactivate, name="user_reactivate"),
     path("users/<int:pk>/mfa-reset/", views.user_mfa_reset, name="user_mfa_reset"),
+    path("users/<int:pk>/team-founder/", views.user_team_founder, name="user_team_founder"),
 ]
