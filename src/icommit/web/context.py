@@ -1,6 +1,8 @@
 """Template context shared by every page: demo flag and the navigation a user may use.
 
-The entries come from the apps (``web.registry.nav_item``); the kit names none of them.
+The entries come from the apps (``web.registry.nav_item``); the kit names none of them. The
+navigation is worked out when a template first shows it, so a fragment (an htmx answer, a
+panel) that has no navigation loads no access facts for it; it is never kept beyond the request.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from icommit.access.facts import facts_for
 from icommit.core.http import Person
@@ -40,6 +43,6 @@ def platform(request: HttpRequest) -> dict[str, Any]:
     return {
         "IS_DEMO": settings.DEMO,
         "MFA_REQUIRED": settings.MFA_REQUIRED,
-        "nav_items": navigation(getattr(request, "user", None)),
+        "nav_items": SimpleLazyObject(lambda: navigation(getattr(request, "user", None))),
         "nav_current": _current(request),
     }
