@@ -45,6 +45,13 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 10_000
 
 _axe = Axe()
+# axe's default rule set (WCAG A/AA and best practices), none disabled. ``region`` (all content
+# inside a landmark) is a best-practice rule; it is named here so that it stays on even if the
+# defaults change, and test_accessibility proves it runs.
+AXE_OPTIONS: dict[str, Any] = {
+    "resultTypes": ["violations"],
+    "rules": {"region": {"enabled": True}},
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -92,6 +99,13 @@ class BrowserErrors:
         return [e for e in self.seen if not any(p.search(e) for p in self.allowed)]
 
 
+@pytest.fixture(autouse=True)
+def demo_banner(settings: Any) -> None:
+    """Every browser test sees the pages as a demo installation shows them, with the demo
+    banner, so axe's ``region`` rule checks the banner on every page visited."""
+    settings.DEMO = True
+
+
 @pytest.fixture
 def browser_errors() -> BrowserErrors:
     return BrowserErrors()
@@ -136,7 +150,7 @@ def check_a11y(page: Page) -> None:
         # page that arrives, not the one being torn down
         page.wait_for_load_state("load")
         try:
-            results = _axe.run(page)
+            results = _axe.run(page, options=AXE_OPTIONS)
             break
         except Error:
             if attempt == 2:
