@@ -19,3 +19,4 @@ registry.nav_item("home", _("Home"), "web:home", "home", order=0)
 registry.nav_item("audit", _("Audit log"), "web:audit", "shield-check", 90, _may_read_audit)
 registry.nav_section("web", "home")
 registry.nav_section("web:audit", "audit")
+registry.nav_section("web:confirm", "")  # a confirmation belongs to the page it came from
