@@ -115,6 +115,8 @@ def test_a_member_answers_on_a_phone_and_the_coordinator_reads_the_results(
     expect(page.get_by_text("The round is closed; the results are ready.")).to_be_visible()
     page.get_by_role("link", name="See the results").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Results of Spring diagnostics")
+    expect(page.get_by_role("heading", name="Summary")).to_be_visible()
+    page.get_by_text("How answers are kept confidential").click()
     expect(
         page.get_by_text(re.compile("Confidentiality rule: no value resting on fewer than 5"))
     ).to_be_visible()
@@ -123,7 +125,10 @@ def test_a_member_answers_on_a_phone_and_the_coordinator_reads_the_results(
     expect(scores.get_by_role("row", name=re.compile("Purpose and shared goals"))).to_contain_text(
         "hidden"
     )
-    expect(page.locator("svg[role=img]")).to_have_count(2)
+    # one chart per dimension, each folded into its dimension's section
+    charts = page.locator("details.diag-dimension svg[role=img]")
+    assert charts.count() >= 10
+    expect(page.locator("svg[role=img]")).to_have_count(charts.count())
     check_a11y(page)
 
     page.get_by_role("link", name="Discuss them in a team meeting").click()
@@ -133,7 +138,7 @@ def test_a_member_answers_on_a_phone_and_the_coordinator_reads_the_results(
     check_a11y(page)
     page.go_back()
 
-    page.get_by_role("link", name=re.compile("Add to the plan")).first.click()
+    page.get_by_role("link", name=re.compile("Put it into the plan")).first.click()
     check_a11y(page)
     page.get_by_role("button", name="Create the goal").click()
     expect(page.get_by_text("Added to the team's plan.")).to_be_visible()

@@ -7,6 +7,7 @@ a group hidden on one is hidden on all.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +68,28 @@ class DomainView:
     row: Any
     band_label: str
     advice: list[Advice] = field(default_factory=list)
+    #: (column, score) for every group the report may name: shown groups, and the two sides
+    #: even when hidden (sectors that are hidden are never named)
+    groups: list[tuple[Column, Any]] = field(default_factory=list)
+    #: this dimension's own chart: one bar per shown group, this round and the previous one
+    chart: str = ""
+    #: the same for the PDF, this round only (the previous values are in the table beside it;
+    #: WeasyPrint lays out every label of sixteen charts, and half the labels halve that time)
+    pdf_chart: str = ""
+
+    @property
+    def comparison(self) -> str:
+        """Why security and non-security can or cannot be compared here: "shown", "hidden"
+        (a side has fewer than the minimum, or would reveal a smaller group), "none" (a side
+        had nobody scored in this dimension, or nothing is shown)."""
+        if self.row is None:
+            return "none"
+        if self.row.divergence is not None:
+            return "shown"
+        sides = [self.row.by_group.get(k) for k in SIDES]
+        if any(s is not None and not s.shown and s.suppressed != "empty" for s in sides):
+            return "hidden"
+        return "none"
 
 
 @dataclass(frozen=True)
@@ -78,8 +101,6 @@ class Report:
     columns: list[Column]
     domains: list[DomainView]
     band_labels: dict[str, str]
-    heat_map: str
-    bar_chart: str
     planned: dict[str, list[Any]]
     #: The round closed with fewer answers from counted invitees than its minimum: it has no
     #: results at all (its answer sets were deleted at closing).
@@ -139,6 +160,60 @@ class Report:
     @property
     def with_advice(self) -> list[DomainView]:
         return [d for d in self.domains if d.advice and d.row.team is not None]
+
+    # --- the one-screen summary: orderings of what the rows already hold, nothing new ------
+
+    @property
+    def scored(self) -> list[DomainView]:
+        """Dimensions with a shown team score, lowest first."""
+        shown = [d for d in self.domains if d.row is not None and d.row.team is not None]
+        return sorted(shown, key=lambda d: (d.row.team, d.title))
+
+    @property
+    def top_gaps(self) -> list[DomainView]:
+        """The gaps, lowest score first; without gaps, the three lowest scores."""
+        gaps = [d for d in self.scored if d.row.gap]
+        return gaps[:5] if gaps else self.scored[:3]
+
+    @property
+    def top_divergences(self) -> list[DomainView]:
+        return sorted(self.divergences, key=lambda d: -abs(d.row.divergence))[:5]
+
+    @property
+    def comparison(self) -> str:
+        """The team-wide comparison: "shown" (some divergence above the threshold), "none"
+        (compared, none above it), "unavailable" (no side to compare),
+        "hidden" (no dimension could be compared)."""
+        states = {d.comparison for d in self.domains}
+        if self.divergences:
+            return "shown"
+        if "shown" in states:
+            return "none"
+        return "hidden" if "hidden" in states else "unavailable"
+
+    @property
+    def comparison_hidden(self) -> int:
+        """How many dimensions cannot be compared because a side is hidden."""
+        return sum(1 for d in self.domains if d.comparison == "hidden")
+
+    @property
+    def improved(self) -> list[DomainView]:
+        up = [d for d in self.domains if d.row is not None and (d.row.change or 0) > 0]
+        return sorted(up, key=lambda d: -d.row.change)[:3]
+
+    @property
+    def declined(self) -> list[DomainView]:
+        down = [d for d in self.domains if d.row is not None and (d.row.change or 0) < 0]
+        return sorted(down, key=lambda d: d.row.change)[:3]
+
+    @property
+    def compared(self) -> bool:
+        return any(d.row is not None and d.row.change is not None for d in self.domains)
+
+    @property
+    def next_steps(self) -> list[Advice]:
+        """The first recommendation of each of the three lowest-scoring dimensions."""
+        return [d.advice[0] for d in self.scored if d.advice][:3]
 
 
 def _results_of(round: Round, previous: Results | None = None) -> Results:
@@ -308,51 +383,16 @@ def round_report(*, user: User, round: Round, lang: str) -> Report:
     columns = [
         Column(g.key, _group_label(g.key), g.n, g.shown, g.suppressed) for g in results.groups
     ]
-    titles = [d.title for d in domains]
-    shown_cols = [c for c in columns if c.shown]
-    # with nothing to show there is nothing to draw (a chart needs a column and a value)
-    heat = (
-        ""
-        if not shown_cols
-        else charts.heat_map(
-            title=_("Scores by dimension and group"),
-            rows=titles,
-            columns=[c.label for c in shown_cols],
-            values=[
-                [d.row.by_group[c.key].value if d.row else None for c in shown_cols]
-                for d in domains
-            ],
-            bands=list(results.bands),
-            band_labels=band_labels,
-            chart_id="diagnostics-heat-map",
+    by_key = {c.key: c for c in columns}
+    domains = [
+        dataclasses.replace(
+            d,
+            groups=_named(d, by_key),
+            chart=_domain_chart(d, by_key, previous is not None, scoring),
+            pdf_chart=_domain_chart(d, by_key, False, scoring, suffix="-pdf"),
         )
-    )
-    series = [charts.Series(_("Team"), [d.row.team if d.row else None for d in domains])]
-    for key in ("security", "non_security"):
-        if any(c.key == key for c in shown_cols):
-            series.append(
-                charts.Series(
-                    _group_label(key),
-                    [d.row.by_group[key].value if d.row else None for d in domains],
-                )
-            )
-    if previous is not None:
-        series.append(
-            charts.Series(
-                _("Team, previous round"), [d.row.previous if d.row else None for d in domains]
-            )
-        )
-    bars = (
-        ""
-        if not results.shown
-        else charts.bar_chart(
-            title=_("Team score per dimension"),
-            categories=titles,
-            series=series,
-            threshold_lines=[b.below for b in scoring.bands if b.below is not None],
-            chart_id="diagnostics-bar-chart",
-        )
-    )
+        for d in domains
+    ]
     return Report(
         round=round,
         title=tr(definition.title, lang),
@@ -361,10 +401,43 @@ def round_report(*, user: User, round: Round, lang: str) -> Report:
         columns=columns,
         domains=domains,
         band_labels=band_labels,
-        heat_map=heat,
-        bar_chart=bars,
         planned=planned,
         withheld=not round.has_results,
+    )
+
+
+def _named(domain: DomainView, columns: dict[str, Column]) -> list[tuple[Column, Any]]:
+    if domain.row is None:
+        return []
+    return [
+        (columns[s.group], s)
+        for s in domain.row.scores
+        if s.group in columns and (columns[s.group].shown or s.group in SIDES)
+    ]
+
+
+def _domain_chart(
+    domain: DomainView,
+    columns: dict[str, Column],
+    with_previous: bool,
+    scoring: Any,
+    suffix: str = "",
+) -> str:
+    """One dimension's bars: every group shown in it, this round beside the previous one."""
+    if domain.row is None:
+        return ""
+    shown = [s for s in domain.row.scores if s.shown and s.group in columns]
+    if not shown:
+        return ""
+    series = [charts.Series(_("This round"), [s.value for s in shown])]
+    if with_previous:
+        series.append(charts.Series(_("Previous round"), [s.previous for s in shown]))
+    return charts.bar_chart(
+        title=_("%(dimension)s: score per group") % {"dimension": domain.title},
+        categories=[columns[s.group].label for s in shown],
+        series=series,
+        threshold_lines=[b.below for b in scoring.bands if b.below is not None],
+        chart_id=f"diagnostics-chart-{domain.key}{suffix}",
     )
 
 

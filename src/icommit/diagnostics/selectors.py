@@ -42,11 +42,17 @@ def diagnostics_team_get(*, user: User, pk: Any, action: Action = Action.DIAGNOS
 def round_list(*, user: User, team: Team) -> QuerySet[Round]:
     """The team's rounds, newest first, with their invitation and answer counts (totals only)."""
     qs = Round.objects.filter(team=team).select_related("version__instrument", "opened_by")
-    return visible(user, Action.DIAGNOSTICS_VIEW, qs).annotate(
-        invited=Count("participations", distinct=True),
-        counted=Count("participations", filter=Q(participations__counted=True), distinct=True),
-        answered=Count("participations", filter=Q(participations__submitted=True), distinct=True),
-    )
+    return (
+        visible(user, Action.DIAGNOSTICS_VIEW, qs)
+        .annotate(
+            invited=Count("participations", distinct=True),
+            counted=Count("participations", filter=Q(participations__counted=True), distinct=True),
+            answered=Count(
+                "participations", filter=Q(participations__submitted=True), distinct=True
+            ),
+        )
+        .order_by("-opened_at", "-pk")
+    )  # Meta.ordering is dropped from a query with aggregates
 
 
 def round_counts(*, user: User, round: Round) -> dict[str, int]:
@@ -117,6 +123,20 @@ def open_round_for(*, user: User, team: Team) -> Round | None:
     ).filter(participations__user_id=user.pk, participations__submitted=False):
         return round
     return None
+
+
+def open_round_of(*, user: User, team: Team) -> Round | None:
+    """The team's round that is open now, if any (a team has at most one at a time)."""
+    day = today()
+    return (
+        visible(
+            user,
+            Action.DIAGNOSTICS_VIEW,
+            Round.objects.filter(team=team, closed_at__isnull=True, closes_on__gte=day),
+        )
+        .order_by("-opened_at", "-pk")
+        .first()
+    )
 
 
 def rounds_to_answer(*, user: User) -> list[Round]:
