@@ -3,11 +3,13 @@ accounts entry, MFA gate and language choice of the pages."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from icommit.access import Action, can, facts
@@ -20,13 +22,16 @@ from icommit.api import registry as api
 from icommit.web import registry as web
 
 
-def platform_role_facts(user: User) -> dict[str, Any]:
-    """The platform roles granted to the user."""
-    roles = PlatformRoleGrant.objects.filter(user=user).values_list("role", flat=True)
-    return {"platform_roles": frozenset(roles)}
+def platform_role_rows(user: User) -> QuerySet[PlatformRoleGrant, tuple[int, str]]:
+    """The platform roles granted to the user, as (grant, role) rows of the facts query."""
+    return PlatformRoleGrant.objects.filter(user=user).values_list("pk", "role")
 
 
-facts.provide(platform_role_facts)
+def platform_role_facts(rows: Sequence[tuple[int, str]]) -> dict[str, Any]:
+    return {"platform_roles": frozenset(role for _, role in rows)}
+
+
+facts.provide_rows(platform_role_rows, platform_role_facts)
 api.router("/", "icommit.accounts.api.router")
 api.token_check(token_authenticate)
 

@@ -4,8 +4,10 @@ its home and profile panels (membership requests and stale role profiles need at
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import Case, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,20 +26,25 @@ from icommit.stakeholders.selectors import (
 from icommit.web import registry as web
 
 
-def organisation_facts(user: User) -> dict[str, Any]:
-    """The organisations of the user's confirmed, unended memberships (not archived ones)."""
-    rows = list(
+def organisation_rows(user: User) -> QuerySet[OrganisationMembership, tuple[int, str]]:
+    """The organisations of the user's confirmed, unended memberships (not archived ones), as
+    (organisation, "admin" or "member") rows of the facts query."""
+    kind = Case(When(is_org_admin=True, then=Value("admin")), default=Value("member"))
+    return (
         OrganisationMembership.objects.active()
         .filter(user=user, organisation__archived_at__isnull=True)
-        .values_list("organisation_id", "is_org_admin")
+        .values_list("organisation_id", kind)
     )
+
+
+def organisation_facts(rows: Sequence[tuple[int, str]]) -> dict[str, Any]:
     return {
         "org_ids": frozenset(o for o, _ in rows),
-        "org_admin_ids": frozenset(o for o, admin in rows if admin),
+        "org_admin_ids": frozenset(o for o, kind in rows if kind == "admin"),
     }
 
 
-facts.provide(organisation_facts)
+facts.provide_rows(organisation_rows, organisation_facts)
 registry.register(OrganisationPolicy, RoleProfilePolicy)
 api.router("/organisations", "icommit.stakeholders.api.router")
 

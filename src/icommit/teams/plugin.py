@@ -3,8 +3,10 @@ and its home and profile panels."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from icommit.access import Action, can, facts, registry
@@ -17,13 +19,17 @@ from icommit.teams.selectors import my_team_memberships
 from icommit.web import registry as web
 
 
-def team_role_facts(user: User) -> dict[str, Any]:
-    """The user's role in each team where the membership is in effect."""
-    rows = TeamMembership.objects.effective().filter(user=user).values_list("team_id", "role")
+def team_role_rows(user: User) -> QuerySet[TeamMembership, tuple[int, str]]:
+    """The user's role in each team where the membership is in effect, as (team, role) rows of
+    the facts query."""
+    return TeamMembership.objects.effective().filter(user=user).values_list("team_id", "role")
+
+
+def team_role_facts(rows: Sequence[tuple[int, str]]) -> dict[str, Any]:
     return {"team_roles": dict(rows)}
 
 
-facts.provide(team_role_facts)
+facts.provide_rows(team_role_rows, team_role_facts)
 registry.register(TeamPolicy)
 api.router("/teams", "icommit.teams.api.router")
 

@@ -27,5 +27,5 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
         for person in PEOPLE:
-            roles = [r for r in (person.platform_role, person.team_role) if r] or ["member"]
+            roles = [str(r) for r in (person.platform_role, person.team_role) if r] or ["member"]
             self.stdout.write(f"  {person.email:<28} {', '.join(roles)}")
