@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -12,8 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from icommit.access import Action, can, require
-from icommit.core.exceptions import IcommitError
-from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.core.jobs import job_start_response
 from icommit.stakeholders.selectors import organisation_get
@@ -27,13 +27,18 @@ from icommit.teams.forms import (
     TeamCreateForm,
     TeamForm,
 )
-from icommit.teams.models import Team
+from icommit.teams.models import Team, TeamMembership
 from icommit.web import registry
 from icommit.web.history import render_history
 from icommit.web.selectors import object_history
+from icommit.web.submit import submit_button, submit_form
 
 #: The invitation form shares the team page with forms of the same field names.
 INVITE_IDS = "invite-%s"
+
+
+def _detail_url(team: Team) -> str:
+    return reverse("teams:detail", args=[team.pk])
 
 
 @require_GET
@@ -64,20 +69,20 @@ def _coordinator_choices(request: AuthedRequest):
 def team_create(request: AuthedRequest) -> HttpResponse:
     require(request.user, Action.TEAM_CREATE)
     choices = _coordinator_choices(request)
-    form = TeamCreateForm(
-        request.POST or None,
-        coordinators=choices,
-        initial={"coordinator": choices.first() if choices.count() == 1 else None},
+    return submit_form(
+        request,
+        partial(
+            TeamCreateForm,
+            coordinators=choices,
+            initial={"coordinator": choices.first() if choices.count() == 1 else None},
+        ),
+        run=lambda form: services.team_create(actor=request.user, **form.cleaned_data),
+        success=_("Team created. Add the participating organisations next."),
+        redirect_to=_detail_url,
+        template="teams/form.html",
+        context={"title": _("New MSC team")},
+        invalid_status=200,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            team = services.team_create(actor=request.user, **form.cleaned_data)
-        except IcommitError as exc:
-            attach_error(form, exc)
-        else:
-            messages.success(request, _("Team created. Add the participating organisations next."))
-            return redirect("teams:detail", team.pk)
-    return render(request, "teams/form.html", {"form": form, "title": _("New MSC team")})
 
 
 def _team_page_context(request: AuthedRequest, team: Team) -> dict:
@@ -155,27 +160,23 @@ def team_history(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def team_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_EDIT)
-    form = TeamForm(
-        request.POST or None,
-        initial={
-            "name": team.name,
-            "city": team.city,
-            "country": team.country,
-            "scope": team.scope,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.team_update(actor=request.user, team=team, **form.cleaned_data)
-        except IcommitError as exc:
-            attach_error(form, exc)
-        else:
-            messages.success(request, _("Team saved."))
-            return redirect("teams:detail", team.pk)
-    return render(
+    return submit_form(
         request,
-        "teams/form.html",
-        {"form": form, "title": _("Edit %(name)s") % {"name": team.name}, "team": team},
+        partial(
+            TeamForm,
+            initial={
+                "name": team.name,
+                "city": team.city,
+                "country": team.country,
+                "scope": team.scope,
+            },
+        ),
+        run=lambda form: services.team_update(actor=request.user, team=team, **form.cleaned_data),
+        success=_("Team saved."),
+        redirect_to=_detail_url(team),
+        template="teams/form.html",
+        context={"title": _("Edit %(name)s") % {"name": team.name}, "team": team},
+        invalid_status=200,
     )
 
 
@@ -183,40 +184,39 @@ def team_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def team_archive(request: AuthedRequest, pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_ARCHIVE)
-    services.team_archive(actor=request.user, team=team)
-    messages.success(request, _("Team archived."))
-    return redirect("teams:list")
-
-
-def _rerender(request: AuthedRequest, team: Team, **forms: object) -> HttpResponse:
-    context = _team_page_context(request, team)
-    context.update(forms)
-    return render(request, "teams/detail.html", context, status=422)
+    return submit_button(
+        request,
+        run=lambda: services.team_archive(actor=request.user, team=team),
+        success=_("Team archived."),
+        redirect_to="teams:list",
+        back=_detail_url(team),
+    )
 
 
 @require_POST
 @login_required
 def organisation_add(request: AuthedRequest, pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_MANAGE_MEMBERS)
-    form = OrganisationChoiceForm(
-        request.POST,
-        organisations=selectors.addable_organisations(user=request.user),
+
+    def page(form: OrganisationChoiceForm, status: int) -> HttpResponse:
+        context = {**_team_page_context(request, team), "org_form": form}
+        return render(request, "teams/detail.html", context, status=status)
+
+    return submit_form(
+        request,
+        partial(
+            OrganisationChoiceForm,
+            organisations=selectors.addable_organisations(user=request.user),
+        ),
+        run=lambda form: services.team_organisation_add(
+            actor=request.user, team=team, organisation=form.cleaned_data["organisation"]
+        ),
+        success=lambda taking_part: (
+            _("%(org)s now takes part in the team.") % {"org": taking_part.organisation}
+        ),
+        redirect_to=_detail_url(team),
+        page=page,
     )
-    if form.is_valid():
-        try:
-            services.team_organisation_add(
-                actor=request.user, team=team, organisation=form.cleaned_data["organisation"]
-            )
-        except IcommitError as exc:
-            attach_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(org)s now takes part in the team.")
-                % {"org": form.cleaned_data["organisation"]},
-            )
-            return redirect("teams:detail", team.pk)
-    return _rerender(request, team, org_form=form)
 
 
 @require_POST
@@ -224,15 +224,14 @@ def organisation_add(request: AuthedRequest, pk: int) -> HttpResponse:
 def organisation_remove(request: AuthedRequest, pk: int, org_pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_MANAGE_MEMBERS)
     organisation = organisation_get(user=request.user, pk=org_pk)
-    try:
-        services.team_organisation_remove(actor=request.user, team=team, organisation=organisation)
-    except IcommitError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("%(org)s no longer takes part in the team.") % {"org": organisation}
-        )
-    return redirect("teams:detail", team.pk)
+    return submit_button(
+        request,
+        run=lambda: services.team_organisation_remove(
+            actor=request.user, team=team, organisation=organisation
+        ),
+        success=_("%(org)s no longer takes part in the team.") % {"org": organisation},
+        redirect_to=_detail_url(team),
+    )
 
 
 @require_GET
@@ -246,25 +245,25 @@ def member_new(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def member_add(request: AuthedRequest, pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_MANAGE_MEMBERS)
-    form = MemberAddForm(request.POST, candidates=selectors.candidate_members(team=team))
-    if form.is_valid():
-        membership = form.cleaned_data["membership"]
-        try:
-            services.team_member_add(
-                actor=request.user,
-                team=team,
-                user=membership.user,
-                organisation=membership.organisation,
-                role=form.cleaned_data["role"],
-            )
-        except IcommitError as exc:
-            attach_error(form, exc)
-        else:
-            messages.success(
-                request, _("%(person)s was added to the team.") % {"person": membership.user}
-            )
-            return redirect("teams:detail", team.pk)
-    return _new_member_page(request, team, member_form=form, status=422)
+
+    def add(form: MemberAddForm) -> TeamMembership:
+        chosen = form.cleaned_data["membership"]
+        return services.team_member_add(
+            actor=request.user,
+            team=team,
+            user=chosen.user,
+            organisation=chosen.organisation,
+            role=form.cleaned_data["role"],
+        )
+
+    return submit_form(
+        request,
+        partial(MemberAddForm, candidates=selectors.candidate_members(team=team)),
+        run=add,
+        success=lambda added: _("%(person)s was added to the team.") % {"person": added.user},
+        redirect_to=_detail_url(team),
+        page=lambda form, status: _new_member_page(request, team, member_form=form, status=status),
+    )
 
 
 @require_POST
@@ -272,21 +271,19 @@ def member_add(request: AuthedRequest, pk: int) -> HttpResponse:
 def member_role(request: AuthedRequest, pk: int, member_pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_MANAGE_MEMBERS)
     membership = selectors.team_member_get(team=team, pk=member_pk)
+    # one small form per member on the team page: a bad choice is said there, not re-rendered
     form = RoleForm(request.POST)
-    if form.is_valid():
-        try:
-            services.team_member_set_role(
-                actor=request.user, membership=membership, role=form.cleaned_data["role"]
-            )
-        except IcommitError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request, _("Role of %(person)s changed.") % {"person": membership.user}
-            )
-    else:
+    if not form.is_valid():
         messages.error(request, _("Choose a team role."))
-    return redirect("teams:detail", team.pk)
+        return redirect(_detail_url(team))
+    return submit_button(
+        request,
+        run=lambda: services.team_member_set_role(
+            actor=request.user, membership=membership, role=form.cleaned_data["role"]
+        ),
+        success=_("Role of %(person)s changed.") % {"person": membership.user},
+        redirect_to=_detail_url(team),
+    )
 
 
 @require_POST
@@ -294,33 +291,28 @@ def member_role(request: AuthedRequest, pk: int, member_pk: int) -> HttpResponse
 def member_remove(request: AuthedRequest, pk: int, member_pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_MANAGE_MEMBERS)
     membership = selectors.team_member_get(team=team, pk=member_pk)
-    try:
-        services.team_member_remove(actor=request.user, membership=membership)
-    except IcommitError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("%(person)s left the team.") % {"person": membership.user})
-    return redirect("teams:detail", team.pk)
+    return submit_button(
+        request,
+        run=lambda: services.team_member_remove(actor=request.user, membership=membership),
+        success=_("%(person)s left the team.") % {"person": membership.user},
+        redirect_to=_detail_url(team),
+    )
 
 
 @require_POST
 @login_required
 def invite(request: AuthedRequest, pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_MANAGE_MEMBERS)
-    form = InviteForm(
-        request.POST, organisations=selectors.team_organisations(team=team), auto_id=INVITE_IDS
+    return submit_form(
+        request,
+        partial(
+            InviteForm, organisations=selectors.team_organisations(team=team), auto_id=INVITE_IDS
+        ),
+        run=lambda form: services.team_invite(actor=request.user, team=team, **form.cleaned_data),
+        success=lambda sent: _("Invitation sent to %(email)s.") % {"email": sent[0].email},
+        redirect_to=_detail_url(team),
+        page=lambda form, status: _new_member_page(request, team, invite_form=form, status=status),
     )
-    if form.is_valid():
-        try:
-            services.team_invite(actor=request.user, team=team, **form.cleaned_data)
-        except IcommitError as exc:
-            attach_error(form, exc)
-        else:
-            messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
-            )
-            return redirect("teams:detail", team.pk)
-    return _new_member_page(request, team, invite_form=form, status=422)
 
 
 @require_POST
@@ -328,9 +320,12 @@ def invite(request: AuthedRequest, pk: int) -> HttpResponse:
 def invitation_revoke(request: AuthedRequest, pk: int, invitation_pk: int) -> HttpResponse:
     team = selectors.team_get(user=request.user, pk=pk, action=Action.TEAM_MANAGE_MEMBERS)
     invitation = selectors.invitation_get(team=team, pk=invitation_pk)
-    services.invitation_revoke(actor=request.user, invitation=invitation)
-    messages.success(request, _("Invitation withdrawn."))
-    return redirect("teams:detail", team.pk)
+    return submit_button(
+        request,
+        run=lambda: services.invitation_revoke(actor=request.user, invitation=invitation),
+        success=_("Invitation withdrawn."),
+        redirect_to=_detail_url(team),
+    )
 
 
 @require_POST
@@ -349,30 +344,28 @@ def export_roster(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET_POST
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.invitation_by_token(token)
-    signed_in = request.user.is_authenticated
-    form = None if signed_in else AcceptForm(request.POST or None)
-    if request.method == "POST" and (form is None or form.is_valid()):
-        data = form.cleaned_data if form is not None else {}
-        try:
-            services.invitation_accept(
-                token=token,
-                user=request.user if signed_in else None,  # type: ignore[arg-type]  # signed_in narrows
-                full_name=data.get("full_name", ""),
-                password=data.get("password", ""),
-            )
-        except IcommitError as exc:
-            if form is None:
-                messages.error(request, exc.message)
-            else:
-                attach_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Welcome to %(team)s. Your organisation's administrator "
-                    "will confirm your membership."
-                )
-                % {"team": invitation.team},
-            )
-            return redirect("web:home" if signed_in else "accounts:login")
-    return render(request, "teams/accept.html", {"invitation": invitation, "form": form})
+    welcome = _(
+        "Welcome to %(team)s. Your organisation's administrator will confirm your membership."
+    ) % {"team": invitation.team}
+    if request.user.is_authenticated:
+        # a signed-in person has nothing to fill in: accepting is a button
+        if request.method != "POST":
+            return render(request, "teams/accept.html", {"invitation": invitation, "form": None})
+        user = request.user
+        return submit_button(
+            request,
+            run=lambda: services.invitation_accept(token=token, user=user),
+            success=welcome,
+            redirect_to="web:home",
+            back=request.path,
+        )
+    return submit_form(
+        request,
+        AcceptForm,
+        run=lambda form: services.invitation_accept(token=token, user=None, **form.cleaned_data),
+        success=welcome,
+        redirect_to="accounts:login",
+        template="teams/accept.html",
+        context={"invitation": invitation},
+        invalid_status=200,
+    )
