@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -13,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from icommit.access import Action, can
-from icommit.core.exceptions import Forbidden, IcommitError, NotFound, ValidationFailed
-from icommit.core.forms import attach_error
+from icommit.core.exceptions import Forbidden, NotFound
 from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.phases import selectors, services
 from icommit.phases.forms import ADAPT_FORMS, MoveForm, TaskStateForm
@@ -23,6 +23,7 @@ from icommit.plans.services import goal_create
 from icommit.plans.sources import SourceRef
 from icommit.teams.models import Team
 from icommit.teams.selectors import team_get
+from icommit.web.submit import submit_button, submit_form
 
 
 def _task_auto_id(task_id: str) -> str:
@@ -107,22 +108,20 @@ def _detail_url(team: Team, anchor: str = "") -> str:
 @login_required
 def task_update(request: AuthedRequest, team_pk: int, task_id: str) -> HttpResponse:
     team = team_get(user=request.user, pk=team_pk, action=Action.PHASES_EDIT)
-    form = TaskStateForm(request.POST, auto_id=_task_auto_id(task_id))
     on_page = any(t.id == task_id for t in selectors.team_phase(team=team, history=False).tasks)
     if not on_page:
         messages.error(request, _("This task is not one of the current phase."))
         return redirect(_detail_url(team))
-    if form.is_valid():
-        try:
-            services.phase_task_update(
-                actor=request.user, team=team, task_id=task_id, **form.cleaned_data
-            )
-        except IcommitError as exc:
-            attach_error(form, exc)
-        else:
-            messages.success(request, _("Task saved."))
-            return redirect(_detail_url(team, "task-" + task_id.replace(".", "-")))
-    return _page(request, team, task_form=(task_id, form), status=422)
+    return submit_form(
+        request,
+        partial(TaskStateForm, auto_id=_task_auto_id(task_id)),
+        run=lambda form: services.phase_task_update(
+            actor=request.user, team=team, task_id=task_id, **form.cleaned_data
+        ),
+        success=_("Task saved."),
+        redirect_to=_detail_url(team, "task-" + task_id.replace(".", "-")),
+        page=lambda form, status: _page(request, team, task_form=(task_id, form), status=status),
+    )
 
 
 @require_POST
@@ -130,25 +129,27 @@ def task_update(request: AuthedRequest, team_pk: int, task_id: str) -> HttpRespo
 def move(request: AuthedRequest, team_pk: int) -> HttpResponse:
     team = team_get(user=request.user, pk=team_pk, action=Action.PHASES_MOVE)
     direction = request.POST.get("direction", "")
-    form = MoveForm(request.POST, auto_id=_MOVE_IDS.get(direction, "move-%s"))
-    if not form.is_valid() or direction not in _MOVE_IDS:
+    if direction not in _MOVE_IDS:  # a hidden field: nothing the page could show to correct
         messages.error(request, _("The move was not understood. Reload the page and try again."))
         return redirect(_detail_url(team))
-    try:
-        services.phase_move(actor=request.user, team=team, **form.cleaned_data)
-    except ValidationFailed as exc:
-        attach_error(form, exc)
-        return _page(request, team, move_form=form, status=422)
-    except IcommitError as exc:
-        messages.error(request, exc.message)
-        return redirect(_detail_url(team))
-    tp = selectors.team_phase(team=team, history=False)
-    messages.success(
+
+    def moved(_move: object) -> str:
+        tp = selectors.team_phase(team=team, history=False)
+        return _("The team is now in phase %(number)s: %(title)s.") % {
+            "number": tp.phase.number,
+            "title": tp.phase.title,
+        }
+
+    return submit_form(
         request,
-        _("The team is now in phase %(number)s: %(title)s.")
-        % {"number": tp.phase.number, "title": tp.phase.title},
+        partial(MoveForm, auto_id=_MOVE_IDS[direction]),
+        run=lambda form: services.phase_move(actor=request.user, team=team, **form.cleaned_data),
+        success=moved,
+        redirect_to=_detail_url(team),
+        page=lambda form, status: _page(request, team, move_form=form, status=status),
+        # the phase changed under the page (or there is none further): show the page afresh
+        conflict_to=_detail_url(team),
     )
-    return redirect(_detail_url(team))
 
 
 @require_GET_POST
@@ -159,44 +160,43 @@ def adapt(request: AuthedRequest, team_pk: int) -> HttpResponse:
     phases = [(p.key, p.title) for p in tp.phases]
     tasks = selectors.task_choices(tp.model)
     options = {"add": {"phases": phases}, "drop": {"tasks": tasks}, "reword": {"tasks": tasks}}
-    forms = {
-        op: cls(auto_id=f"{op}-%s", **options[op])  # type: ignore[arg-type]  # per-form options
+    factories = {
+        op: partial(cls, auto_id=f"{op}-%s", **options[op])  # type: ignore[arg-type]  # per-form options
         for op, cls in ADAPT_FORMS.items()
     }
-    status = 200
-    if request.method == "POST":
-        op = request.POST.get("op", "")
-        if op not in ADAPT_FORMS:
-            messages.error(request, _("Choose what to change."))
-            return redirect("phases:adapt", team_pk=team.pk)
-        form = ADAPT_FORMS[op](request.POST, auto_id=f"{op}-%s", **options[op])  # type: ignore[arg-type]  # as above
-        forms[op] = form
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            note = data.pop("note")
-            try:
-                services.phase_model_derive(
-                    actor=request.user, team=team, changes=[{"op": op, **data}], note=note
-                )
-            except IcommitError as exc:
-                attach_error(form, exc)
-            else:
-                messages.success(
-                    request, _("The team now follows its own adapted version of the model.")
-                )
-                return redirect("phases:adapt", team_pk=team.pk)
-        status = 422
-    return render(
-        request,
-        "phases/adapt.html",
-        {
+
+    def page(shown: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
+        forms = {op: make() for op, make in factories.items()} | (shown or {})
+        context = {
             "team": team,
             "tp": tp,
             "version_label": selectors.version_label(tp.version, tp.model),
             "versions": selectors.version_rows(team=team),
             "forms": forms,
-        },
-        status=status,
+        }
+        return render(request, "phases/adapt.html", context, status=status)
+
+    if request.method != "POST":
+        return page()
+    op = request.POST.get("op", "")
+    if op not in ADAPT_FORMS:
+        messages.error(request, _("Choose what to change."))
+        return redirect("phases:adapt", team_pk=team.pk)
+
+    def derive(form: Any) -> object:
+        data = dict(form.cleaned_data)
+        note = data.pop("note")
+        return services.phase_model_derive(
+            actor=request.user, team=team, changes=[{"op": op, **data}], note=note
+        )
+
+    return submit_form(
+        request,
+        factories[op],
+        run=derive,
+        success=_("The team now follows its own adapted version of the model."),
+        redirect_to=reverse("phases:adapt", kwargs={"team_pk": team.pk}),
+        page=lambda form, status: page({op: form}, status),
     )
 
 
@@ -210,8 +210,9 @@ def goal_from_task(request: AuthedRequest, team_pk: int, task_id: str) -> HttpRe
     if found is None:
         raise NotFound()
     phase, task = found
-    try:
-        goal = goal_create(
+    return submit_button(
+        request,
+        run=lambda: goal_create(
             actor=request.user,
             team=team,
             title=task.title,
@@ -219,9 +220,8 @@ def goal_from_task(request: AuthedRequest, team_pk: int, task_id: str) -> HttpRe
             % {"evidence": task.evidence_hint},
             phase_key=phase.key,
             source=SourceRef(kind="phase_task", id=task.id, label=task.title),
-        )
-    except IcommitError as exc:
-        messages.error(request, exc.message)
-        return redirect(_detail_url(team, "task-" + task.slug))
-    messages.success(request, _("Goal created from the phase task. Add its actions next."))
-    return redirect(reverse("plans:goal", kwargs={"team_pk": team.pk, "pk": goal.pk}))
+        ),
+        success=_("Goal created from the phase task. Add its actions next."),
+        redirect_to=lambda goal: reverse("plans:goal", kwargs={"team_pk": team.pk, "pk": goal.pk}),
+        back=_detail_url(team, "task-" + task.slug),
+    )
