@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from icommit.access import Action, can
-from icommit.core.exceptions import Conflict, IcommitError, ValidationFailed
-from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.core.jobs import job_start_response
 from icommit.plans import exports, selectors, services
@@ -38,6 +36,7 @@ from icommit.plans.risks import grid
 from icommit.plans.timeline import mark_overdue, timeline
 from icommit.teams.models import Team
 from icommit.teams.selectors import team_organisations
+from icommit.web.submit import answer_or_back, submit_form
 
 
 def _owner_kwargs(team: Team) -> dict[str, Any]:
@@ -106,17 +105,17 @@ def _export_args(request: AuthedRequest, team_pk: int) -> tuple[Team, list[Goal]
 def plan_pdf(request: AuthedRequest, team_pk: int) -> HttpResponse:
     """Start the PDF of the plan, as filtered, as a background job; show its progress page."""
     team = selectors.plan_team_get(user=request.user, pk=team_pk)
-    try:
-        filters = exports.plan_filters(team=team, data=request.POST)
-    except ValidationFailed as exc:
-        messages.error(request, exc.message)
-        return redirect("plans:plan", team.pk)
-    return job_start_response(
+    back = reverse("plans:plan", args=[team.pk])
+    return answer_or_back(
         request,
-        kind=exports.PDF_KIND,
-        params={"team": team.pk, **filters},
-        team_id=team.pk,
-        back=reverse("plans:plan", args=[team.pk]),
+        lambda: job_start_response(
+            request,
+            kind=exports.PDF_KIND,
+            params={"team": team.pk, **exports.plan_filters(team=team, data=request.POST)},
+            team_id=team.pk,
+            back=back,
+        ),
+        back=back,
     )
 
 
@@ -134,16 +133,20 @@ def plan_csv(request: AuthedRequest, team_pk: int) -> HttpResponse:
 @login_required
 def goal_create(request: AuthedRequest, team_pk: int) -> HttpResponse:
     team = selectors.plan_team_get(user=request.user, pk=team_pk, action=Action.PLAN_EDIT)
-    form = GoalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            goal = services.goal_create(actor=request.user, team=team, **form.cleaned_data)
-        except IcommitError as exc:
-            attach_error(form, exc)
-        else:
-            messages.success(request, _("Goal saved. Add its actions next."))
-            return redirect("plans:goal", team_pk=team.pk, pk=goal.pk)
-    return render(request, "plans/form.html", {"team": team, "form": form, "title": _("New goal")})
+    return submit_form(
+        request,
+        GoalForm,
+        run=lambda form: services.goal_create(actor=request.user, team=team, **form.cleaned_data),
+        success=_("Goal saved. Add its actions next."),
+        redirect_to=_goal_url,
+        template="plans/form.html",
+        context={"team": team, "title": _("New goal")},
+        invalid_status=200,
+    )
+
+
+def _goal_url(goal: Goal) -> str:
+    return reverse("plans:goal", kwargs={"team_pk": goal.team_id, "pk": goal.pk})
 
 
 def _goal_context(request: AuthedRequest, team: Team, goal: Goal, **forms: Any) -> dict[str, Any]:
@@ -198,24 +201,15 @@ def goal_edit(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
             "achievement",
         ]
     }
-    form = GoalEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.goal_update(actor=request.user, goal=goal, **form.cleaned_data)
-        except IcommitError as exc:
-            attach_error(form, exc)
-        else:
-            messages.success(request, _("Goal saved."))
-            return redirect("plans:goal", team_pk=team.pk, pk=goal.pk)
-    return render(
+    return submit_form(
         request,
-        "plans/form.html",
-        {
-            "team": team,
-            "form": form,
-            "title": _("Edit goal"),
-            "back": goal,
-        },
+        partial(GoalEditForm, initial=initial),
+        run=lambda form: services.goal_update(actor=request.user, goal=goal, **form.cleaned_data),
+        success=_("Goal saved."),
+        redirect_to=_goal_url(goal),
+        template="plans/form.html",
+        context={"team": team, "title": _("Edit goal"), "back": goal},
+        invalid_status=200,
     )
 
 
@@ -227,23 +221,25 @@ def goal_edit(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
 def action_create(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
     team = selectors.plan_team_get(user=request.user, pk=team_pk, action=Action.PLAN_EDIT)
     goal = selectors.goal_get(user=request.user, team=team, pk=pk)
-    form = ActionForm(request.POST, auto_id="new-action-%s", **_owner_kwargs(team))
-    if form.is_valid():
-        try:
-            services.action_create(
-                actor=request.user,
-                goal=goal,
-                title=form.cleaned_data["title"],
-                due_date=form.cleaned_data["due_date"],
-                **form.owners(),
-            )
-        except IcommitError as exc:
-            attach_error(form, exc)
-        else:
-            messages.success(request, _("Action added."))
-            return redirect("plans:goal", team_pk=team.pk, pk=goal.pk)
-    context = _goal_context(request, team, goal, action_form=form)
-    return render(request, "plans/goal.html", context, status=422)
+    return submit_form(
+        request,
+        partial(ActionForm, auto_id="new-action-%s", **_owner_kwargs(team)),
+        run=lambda form: services.action_create(
+            actor=request.user,
+            goal=goal,
+            title=form.cleaned_data["title"],
+            due_date=form.cleaned_data["due_date"],
+            **form.owners(),
+        ),
+        success=_("Action added."),
+        redirect_to=_goal_url(goal),
+        page=lambda form, status: render(
+            request,
+            "plans/goal.html",
+            _goal_context(request, team, goal, action_form=form),
+            status=status,
+        ),
+    )
 
 
 @require_GET_POST
@@ -253,43 +249,43 @@ def action_edit(request: AuthedRequest, team_pk: int, action_pk: int) -> HttpRes
     action = selectors.action_get(user=request.user, team=team, pk=action_pk)
     people = selectors.owner_people(team=team)
     person = next((m for m in people if m.user_id == action.owner_user_id), None)
-    form = ActionForm(
-        request.POST or None,
-        initial={
-            "title": action.title,
-            "owner_organisation": action.owner_organisation_id,
-            "owner_person": person.pk if person else None,
-            "due_date": action.due_date,
-        },
-        **_owner_kwargs(team),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_update(
-                actor=request.user,
-                action=action,
-                title=form.cleaned_data["title"],
-                due_date=form.cleaned_data["due_date"],
-                **form.owners(),
-            )
-        except IcommitError as exc:
-            attach_error(form, exc)
-        else:
-            messages.success(request, _("Action saved."))
-            return redirect("plans:goal", team_pk=team.pk, pk=action.goal_id)
-    return render(
+    return submit_form(
         request,
-        "plans/form.html",
-        {"team": team, "form": form, "title": _("Edit action"), "back": action.goal},
+        partial(
+            ActionForm,
+            initial={
+                "title": action.title,
+                "owner_organisation": action.owner_organisation_id,
+                "owner_person": person.pk if person else None,
+                "due_date": action.due_date,
+            },
+            **_owner_kwargs(team),
+        ),
+        run=lambda form: services.action_update(
+            actor=request.user,
+            action=action,
+            title=form.cleaned_data["title"],
+            due_date=form.cleaned_data["due_date"],
+            **form.owners(),
+        ),
+        success=_("Action saved."),
+        redirect_to=_action_goal_url(action),
+        template="plans/form.html",
+        context={"team": team, "title": _("Edit action"), "back": action.goal},
+        invalid_status=200,
     )
+
+
+def _action_goal_url(action: PlanAction) -> str:
+    return reverse("plans:goal", kwargs={"team_pk": action.team_id, "pk": action.goal_id})
 
 
 def _action_rerender(
-    request: AuthedRequest, team: Team, action: PlanAction, **forms: Any
+    request: AuthedRequest, team: Team, action: PlanAction, status: int, **forms: Any
 ) -> HttpResponse:
     goal = selectors.goal_get(user=request.user, team=team, pk=action.goal_id)
     context = _goal_context(request, team, goal, failed_pk=action.pk, **forms)
-    return render(request, "plans/goal.html", context, status=422)
+    return render(request, "plans/goal.html", context, status=status)
 
 
 @require_POST
@@ -299,18 +295,18 @@ def action_status(request: AuthedRequest, team_pk: int, action_pk: int) -> HttpR
     action = selectors.action_get(
         user=request.user, team=team, pk=action_pk, action=Action.PLAN_ACTION_UPDATE
     )
-    form = ActionStatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.action_set_status(
-                actor=request.user, action=action, status=form.cleaned_data["status"]
-            )
-        except (ValidationFailed, Conflict) as exc:  # refusals go on to the error pages
-            attach_error(form, exc)
-        else:
-            messages.success(request, _("Status saved."))
-            return redirect("plans:goal", team_pk=team.pk, pk=action.goal_id)
-    return _action_rerender(request, team, action, failed_status_form=form)
+    return submit_form(
+        request,
+        ActionStatusForm,
+        run=lambda form: services.action_set_status(
+            actor=request.user, action=action, status=form.cleaned_data["status"]
+        ),
+        success=_("Status saved."),
+        redirect_to=_action_goal_url(action),
+        page=lambda form, status: _action_rerender(
+            request, team, action, status, failed_status_form=form
+        ),
+    )
 
 
 @require_POST
@@ -320,18 +316,18 @@ def action_note(request: AuthedRequest, team_pk: int, action_pk: int) -> HttpRes
     action = selectors.action_get(
         user=request.user, team=team, pk=action_pk, action=Action.PLAN_ACTION_UPDATE
     )
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.action_note_add(
-                actor=request.user, action=action, text=form.cleaned_data["text"]
-            )
-        except (ValidationFailed, Conflict) as exc:  # refusals go on to the error pages
-            attach_error(form, exc)
-        else:
-            messages.success(request, _("Progress note added."))
-            return redirect("plans:goal", team_pk=team.pk, pk=action.goal_id)
-    return _action_rerender(request, team, action, failed_note_form=form)
+    return submit_form(
+        request,
+        NoteForm,
+        run=lambda form: services.action_note_add(
+            actor=request.user, action=action, text=form.cleaned_data["text"]
+        ),
+        success=_("Progress note added."),
+        redirect_to=_action_goal_url(action),
+        page=lambda form, status: _action_rerender(
+            request, team, action, status, failed_note_form=form
+        ),
+    )
 
 
 # --- risks ------------------------------------------------------------------------------------
@@ -358,13 +354,17 @@ def risk_list(request: AuthedRequest, team_pk: int) -> HttpResponse:
     )
 
 
-def _risk_form(request: AuthedRequest, team: Team, initial: dict[str, Any]) -> RiskForm:
-    return RiskForm(
-        request.POST or None,
+def _risk_form(request: AuthedRequest, team: Team, initial: dict[str, Any]) -> partial[RiskForm]:
+    return partial(
+        RiskForm,
         initial=initial,
         actions=selectors.action_list(user=request.user, team=team),
         **_owner_kwargs(team),
     )
+
+
+def _risks_url(team: Team) -> str:
+    return reverse("plans:risks", kwargs={"team_pk": team.pk})
 
 
 def _risk_args(form: RiskForm) -> dict[str, Any]:
@@ -392,24 +392,20 @@ def risk_create(request: AuthedRequest, team_pk: int) -> HttpResponse:
             "description": suggestion.description_in(),
             "suggestion_key": suggestion.key,
         }
-    form = _risk_form(request, team, initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.risk_create(
-                actor=request.user,
-                team=team,
-                suggestion_key=form.cleaned_data["suggestion_key"],
-                **_risk_args(form),
-            )
-        except IcommitError as exc:
-            attach_error(form, exc)
-        else:
-            messages.success(request, _("Risk saved."))
-            return redirect("plans:risks", team_pk=team.pk)
-    return render(
+    return submit_form(
         request,
-        "plans/form.html",
-        {"team": team, "form": form, "title": _("New risk"), "back_risks": True},
+        _risk_form(request, team, initial),
+        run=lambda form: services.risk_create(
+            actor=request.user,
+            team=team,
+            suggestion_key=form.cleaned_data["suggestion_key"],
+            **_risk_args(form),
+        ),
+        success=_("Risk saved."),
+        redirect_to=_risks_url(team),
+        template="plans/form.html",
+        context={"team": team, "title": _("New risk"), "back_risks": True},
+        invalid_status=200,
     )
 
 
@@ -420,31 +416,24 @@ def risk_edit(request: AuthedRequest, team_pk: int, risk_pk: int) -> HttpRespons
     risk: Risk = selectors.risk_get(user=request.user, team=team, pk=risk_pk)
     people = selectors.owner_people(team=team)
     person = next((m for m in people if m.user_id == risk.owner_user_id), None)
-    form = _risk_form(
+    initial = {
+        "title": risk.title,
+        "description": risk.description,
+        "likelihood": risk.likelihood,
+        "impact": risk.impact,
+        "owner_organisation": risk.owner_organisation_id,
+        "owner_person": person.pk if person else None,
+        "mitigations": [a.pk for a in risk.mitigations.all()],
+        "review_date": risk.review_date,
+        "suggestion_key": risk.suggestion_key,
+    }
+    return submit_form(
         request,
-        team,
-        {
-            "title": risk.title,
-            "description": risk.description,
-            "likelihood": risk.likelihood,
-            "impact": risk.impact,
-            "owner_organisation": risk.owner_organisation_id,
-            "owner_person": person.pk if person else None,
-            "mitigations": [a.pk for a in risk.mitigations.all()],
-            "review_date": risk.review_date,
-            "suggestion_key": risk.suggestion_key,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.risk_update(actor=request.user, risk=risk, **_risk_args(form))
-        except IcommitError as exc:
-            attach_error(form, exc)
-        else:
-            messages.success(request, _("Risk saved."))
-            return redirect("plans:risks", team_pk=team.pk)
-    return render(
-        request,
-        "plans/form.html",
-        {"team": team, "form": form, "title": _("Edit risk"), "back_risks": True},
+        _risk_form(request, team, initial),
+        run=lambda form: services.risk_update(actor=request.user, risk=risk, **_risk_args(form)),
+        success=_("Risk saved."),
+        redirect_to=_risks_url(team),
+        template="plans/form.html",
+        context={"team": team, "title": _("Edit risk"), "back_risks": True},
+        invalid_status=200,
     )
