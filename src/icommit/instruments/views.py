@@ -5,20 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from icommit.access import Action, can, require
-from icommit.core.exceptions import Conflict, IcommitError
+from icommit.core.exceptions import IcommitError
 from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.instruments import selectors, services
 from icommit.instruments.engine import tr
+from icommit.instruments.models import InstrumentVersion
+from icommit.web.submit import answer_or_back, submit_form
 
 
 @require_GET
@@ -110,16 +112,18 @@ def version_detail(request: AuthedRequest, key: str, number: int) -> HttpRespons
 @login_required
 def version_xlsform(request: AuthedRequest, key: str, number: int) -> HttpResponse:
     version = selectors.version_get(user=request.user, key=key, number=number)
-    try:
-        data = services.version_xlsform(actor=request.user, version=version)
-    except Conflict as exc:
-        messages.error(request, exc.message)
-        return redirect("instruments:version", key, number)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    def download() -> HttpResponse:
+        response = HttpResponse(
+            services.version_xlsform(actor=request.user, version=version),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{key}-v{number}.xlsx"'
+        return response
+
+    return answer_or_back(
+        request, download, back=reverse("instruments:version", args=[key, number])
     )
-    response["Content-Disposition"] = f'attachment; filename="{key}-v{number}.xlsx"'
-    return response
 
 
 class ImportForm(forms.Form):
@@ -131,38 +135,46 @@ class ImportForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.problems: list[str] = []
+
+
+def _place_error(form: ImportForm, error: IcommitError) -> None:
+    """The file's problems are listed above the form, with their count; other errors go on it."""
+    details = error.details if isinstance(error.details, dict) else {}
+    form.problems = [str(p) for p in details.get("problems", [])]
+    if not form.problems:
+        attach_error(form, error)
+
 
 @require_GET_POST
 @login_required
 def instrument_import(request: AuthedRequest) -> HttpResponse:
     require(request.user, Action.INSTRUMENT_IMPORT)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    problems: list[str] = []
-    if request.method == "POST" and form.is_valid():
+
+    def publish(form: ImportForm) -> InstrumentVersion:
         upload = form.cleaned_data["file"]
-        try:
-            # one byte more than allowed is enough for the service to refuse the size
-            data = upload.read(services.MAX_IMPORT_BYTES + 1)
-            version = services.instrument_import(
-                actor=request.user, filename=upload.name, data=data
-            )
-        except IcommitError as exc:
-            if exc.status in (403, 404):
-                raise
-            details = exc.details if isinstance(exc.details, dict) else {}
-            problems = list(details.get("problems", []))
-            if not problems:  # the problems are listed above the form, with their count
-                attach_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Version %(number)s of %(key)s is published.")
-                % {"number": version.number, "key": version.instrument.key},
-            )
-            return redirect("instruments:version", version.instrument.key, version.number)
-    return render(
+        # one byte more than allowed is enough for the service to refuse the size
+        data = upload.read(services.MAX_IMPORT_BYTES + 1)
+        return services.instrument_import(actor=request.user, filename=upload.name, data=data)
+
+    return submit_form(
         request,
-        "instruments/import.html",
-        {"form": form, "problems": problems},
-        status=422 if request.method == "POST" else 200,
+        ImportForm,
+        run=publish,
+        success=lambda version: (
+            _("Version %(number)s of %(key)s is published.")
+            % {"number": version.number, "key": version.instrument.key}
+        ),
+        redirect_to=lambda version: reverse(
+            "instruments:version", args=[version.instrument.key, version.number]
+        ),
+        page=lambda form, status: render(
+            request,
+            "instruments/import.html",
+            {"form": form, "problems": form.problems},
+            status=status,
+        ),
+        place_error=_place_error,
     )
