@@ -18,8 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from icommit.access import Action, can, require
-from icommit.core.exceptions import Conflict, IcommitError, ValidationFailed
-from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.core.jobs import job_start_response
 from icommit.diagnostics import exports, reports, selectors, services
@@ -28,10 +26,12 @@ from icommit.instruments.engine import tr
 from icommit.instruments.models import Kind
 from icommit.instruments.selectors import latest_versions
 from icommit.plans.forms import ActionFromSourceForm, GoalFromSourceForm
+from icommit.plans.models import Goal
 from icommit.plans.selectors import goal_get, goal_list
 from icommit.stakeholders.selectors import organisation_get
 from icommit.teams.models import Team
 from icommit.teams.selectors import team_organisations
+from icommit.web.submit import PAGE_ERRORS, answer_or_back, submit_button, submit_form
 
 
 def _context(request: AuthedRequest, team: Team, **extra: Any) -> dict[str, Any]:
@@ -98,38 +98,32 @@ def round_open(request: AuthedRequest, team_pk: int) -> HttpResponse:
         for pk, v in versions.items()
     ]
     day = services.today()
-    form = RoundForm(
-        request.POST or None,
-        versions=labels,
-        initial={
-            "title": _("Team diagnostics %(date)s") % {"date": day.strftime("%m/%Y")},
-            "closes_on": day + datetime.timedelta(days=21),
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            opened = services.round_open(
-                actor=request.user,
-                team=team,
-                version=versions[data["version"]],
-                title=data["title"],
-                closes_on=data["closes_on"],
-            )
-        except (ValidationFailed, IcommitError) as exc:
-            if exc.status in (403, 404):
-                raise
-            attach_error(form, exc)
-        else:
-            messages.success(request, _("The round is open."))
-            return redirect("diagnostics:round", team.pk, opened.pk)
-    status = 422 if request.method == "POST" else 200
-    return render(
+    return submit_form(
         request,
-        "diagnostics/round_open.html",
-        _context(request, team, form=form, preview=preview),
-        status=status,
+        functools.partial(
+            RoundForm,
+            versions=labels,
+            initial={
+                "title": _("Team diagnostics %(date)s") % {"date": day.strftime("%m/%Y")},
+                "closes_on": day + datetime.timedelta(days=21),
+            },
+        ),
+        run=lambda form: services.round_open(
+            actor=request.user,
+            team=team,
+            version=versions[form.cleaned_data["version"]],
+            title=form.cleaned_data["title"],
+            closes_on=form.cleaned_data["closes_on"],
+        ),
+        success=_("The round is open."),
+        redirect_to=_round_url,
+        template="diagnostics/round_open.html",
+        context=_context(request, team, preview=preview),
     )
+
+
+def _round_url(shown: Any) -> str:
+    return reverse("diagnostics:round", args=[shown.team_id, shown.pk])
 
 
 @require_GET
@@ -169,18 +163,6 @@ def _manage(request: AuthedRequest, team_pk: int, pk: int) -> Any:
     )
 
 
-def _done(request: AuthedRequest, shown: Any, work: Any, success: str) -> HttpResponse:
-    try:
-        work()
-    except IcommitError as exc:
-        if exc.status in (403, 404):
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-    return redirect("diagnostics:round", shown.team_id, shown.pk)
-
-
 def _round_action(work: Any, success: Any) -> Any:
     """A coordinator's button on the round page: run the service, say how it went, go back."""
 
@@ -188,7 +170,12 @@ def _round_action(work: Any, success: Any) -> Any:
     @login_required
     def view(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
         shown = _manage(request, team_pk, pk)
-        return _done(request, shown, lambda: work(actor=request.user, round=shown), str(success))
+        return submit_button(
+            request,
+            run=lambda: work(actor=request.user, round=shown),
+            success=success,
+            redirect_to=_round_url(shown),
+        )
 
     return view
 
@@ -232,14 +219,12 @@ def respond(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
                 return redirect("diagnostics:round", team.pk, shown.pk)
             answers = services.response_save(actor=request.user, round=shown, answers=posted)
             saved = True
-        except IcommitError as exc:
-            if exc.status in (403, 404):
-                raise
+        except PAGE_ERRORS as exc:
             answers = {**answers, **posted}
             errors = exc.details if isinstance(exc.details, dict) else {}
             if not errors:
                 errors = {"": [exc.message]}
-            status = 409 if exc.status == 409 else 422
+            status = exc.status
         if request.htmx:
             return render(
                 request,
@@ -288,11 +273,11 @@ def _closed_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     def wrapped(
         request: AuthedRequest, team_pk: int, pk: int, *args: Any, **kwargs: Any
     ) -> HttpResponse:
-        try:
-            return view(request, team_pk, pk, *args, **kwargs)
-        except Conflict as exc:
-            messages.error(request, exc.message)
-            return redirect("diagnostics:round", team_pk, pk)
+        return answer_or_back(
+            request,
+            lambda: view(request, team_pk, pk, *args, **kwargs),
+            back=reverse("diagnostics:round", args=[team_pk, pk]),
+        )
 
     return wrapped
 
@@ -367,61 +352,59 @@ def recommendation_plan(
     goals = [(g.pk, g.title) for g in goal_list(user=request.user, team=team)]
     organisations = [(o.pk, o.name) for o in team_organisations(team=team)]
     kind = request.POST.get("kind") if request.method == "POST" else None
-    goal_form = GoalFromSourceForm(
-        request.POST if kind == "goal" else None,
+    goal_form = functools.partial(
+        GoalFromSourceForm,
         prefix="goal",
         initial={"title": advice.goal_title[:200], "description": advice.text},
     )
-    action_form = ActionFromSourceForm(
-        request.POST if kind == "action" else None,
+    action_form = functools.partial(
+        ActionFromSourceForm,
         prefix="action",
         goals=goals,
         organisations=organisations,
         initial={"title": advice.action_title[:200]},
     )
-    form = goal_form if kind == "goal" else action_form if kind == "action" else None
-    if form is not None and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            if kind == "goal":
-                created = services.recommendation_goal_create(
-                    actor=request.user, round=shown, advice=advice, **data
-                )
-                target = ("plans:goal", team.pk, created.pk)
-            else:
-                organisation = data.pop("owner_organisation")
-                goal = goal_get(user=request.user, team=team, pk=data.pop("goal"))
-                services.recommendation_action_create(
-                    actor=request.user,
-                    round=shown,
-                    advice=advice,
-                    goal=goal,
-                    owner_organisation=(
-                        organisation_get(user=request.user, pk=organisation)
-                        if organisation
-                        else None
-                    ),
-                    **data,
-                )
-                target = ("plans:goal", team.pk, goal.pk)
-        except IcommitError as exc:
-            if exc.status in (403, 404):
-                raise
-            attach_error(form, exc)
-        else:
-            messages.success(request, _("Added to the team's plan."))
-            return redirect(*target)
-    return render(
-        request,
-        "diagnostics/recommendation_plan.html",
-        _context(
+
+    def page(bound: Any = None, status: int = 200) -> HttpResponse:
+        context = _context(
             request,
             team,
             round=shown,
             advice=advice,
-            goal_form=goal_form,
-            action_form=action_form,
+            goal_form=bound if kind == "goal" else goal_form(),
+            action_form=bound if kind == "action" else action_form(),
             has_goals=bool(goals),
-        ),
-        status=422 if form is not None else 200,
+        )
+        return render(request, "diagnostics/recommendation_plan.html", context, status=status)
+
+    def add_goal(form: Any) -> Goal:
+        return services.recommendation_goal_create(
+            actor=request.user, round=shown, advice=advice, **form.cleaned_data
+        )
+
+    def add_action(form: Any) -> Goal:
+        data = dict(form.cleaned_data)
+        organisation = data.pop("owner_organisation")
+        goal = goal_get(user=request.user, team=team, pk=data.pop("goal"))
+        services.recommendation_action_create(
+            actor=request.user,
+            round=shown,
+            advice=advice,
+            goal=goal,
+            owner_organisation=(
+                organisation_get(user=request.user, pk=organisation) if organisation else None
+            ),
+            **data,
+        )
+        return goal
+
+    if kind not in ("goal", "action"):
+        return page()
+    return submit_form(
+        request,
+        goal_form if kind == "goal" else action_form,
+        run=add_goal if kind == "goal" else add_action,
+        success=_("Added to the team's plan."),
+        redirect_to=lambda goal: reverse("plans:goal", args=[team.pk, goal.pk]),
+        page=page,
     )
