@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 
-from icommit.access.roles import PlatformRole
 from icommit.accounts import mfa as mfa_service
 from icommit.accounts import selectors, services
 from icommit.accounts import tokens as token_service
@@ -36,10 +35,9 @@ from icommit.accounts.middleware import mark_reauth, mfa_verified, recently_reau
 from icommit.accounts.models import User
 from icommit.accounts.services import user_end_sessions
 from icommit.core import audit
-from icommit.core.exceptions import IcommitError
-from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.web import registry
+from icommit.web.submit import submit_button, submit_form
 
 
 class LoginView(auth_views.LoginView):
@@ -248,21 +246,22 @@ NEW_TOKEN = "icommit_new_token"  # noqa: S105 (a session key, not a secret)
 @login_required
 @reauth_required
 def token_list(request: AuthedRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None)
     # The clear token lives in the session only until the page after the redirect shows it.
     created = request.session.pop(NEW_TOKEN, None) if request.method == "GET" else None
-    if request.method == "POST" and form.is_valid():
-        try:
-            _token, clear = token_service.token_create(actor=request.user, **form.cleaned_data)
-        except IcommitError as exc:
-            attach_error(form, exc)
-        else:
-            request.session[NEW_TOKEN] = clear
-            return redirect("accounts:tokens")
-    return render(
+
+    def create(form: TokenForm) -> None:
+        _token, clear = token_service.token_create(actor=request.user, **form.cleaned_data)
+        request.session[NEW_TOKEN] = clear
+
+    return submit_form(
         request,
-        "accounts/tokens.html",
-        {"form": form, "created": created, "tokens": selectors.token_list(user=request.user)[:50]},
+        TokenForm,
+        run=create,
+        success=None,  # the page after the redirect shows the token itself
+        redirect_to="accounts:tokens",
+        template="accounts/tokens.html",
+        context={"created": created, "tokens": selectors.token_list(user=request.user)[:50]},
+        invalid_status=200,
     )
 
 
@@ -270,13 +269,12 @@ def token_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     token = selectors.token_get(user=request.user, pk=pk)
-    try:
-        token_service.token_revoke(actor=request.user, token=token)
-    except IcommitError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Token revoked."))
-    return redirect("accounts:tokens")
+    return submit_button(
+        request,
+        run=lambda: token_service.token_revoke(actor=request.user, token=token),
+        success=_("Token revoked."),
+        redirect_to="accounts:tokens",
+    )
 
 
 # --- account administration (platform administrators) --------------------------------------
@@ -304,46 +302,34 @@ def _managed_user(request: AuthedRequest, pk: int) -> User:
 @login_required
 def user_deactivate(request: AuthedRequest, pk: int) -> HttpResponse:
     user = _managed_user(request, pk)
-    try:
-        services.user_deactivate(actor=request.user, user=user)
-    except IcommitError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("%(user)s can no longer log in.") % {"user": user})
-    return redirect("accounts:users")
+    return submit_button(
+        request,
+        run=lambda: services.user_deactivate(actor=request.user, user=user),
+        success=_("%(user)s can no longer log in.") % {"user": user},
+        redirect_to="accounts:users",
+    )
 
 
 @require_POST
 @login_required
 def user_reactivate(request: AuthedRequest, pk: int) -> HttpResponse:
     user = _managed_user(request, pk)
-    services.user_reactivate(actor=request.user, user=user)
-    messages.success(request, _("%(user)s can log in again.") % {"user": user})
-    return redirect("accounts:users")
+    return submit_button(
+        request,
+        run=lambda: services.user_reactivate(actor=request.user, user=user),
+        success=_("%(user)s can log in again.") % {"user": user},
+        redirect_to="accounts:users",
+    )
 
 
 @require_POST
 @login_required
 def user_mfa_reset(request: AuthedRequest, pk: int) -> HttpResponse:
     user = _managed_user(request, pk)
-    mfa_service.mfa_reset(actor=request.user, user=user)
-    messages.success(
+    return submit_button(
         request,
-        _("Two-factor authentication of %(user)s was reset; they were told by email.")
+        run=lambda: mfa_service.mfa_reset(actor=request.user, user=user),
+        success=_("Two-factor authentication of %(user)s was reset; they were told by email.")
         % {"user": user},
+        redirect_to="accounts:users",
     )
-    return redirect("accounts:users")
-
-
-@require_POST
-@login_required
-def user_team_founder(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Allow a person to set up teams, or stop allowing it (administrators)."""
-    user = _managed_user(request, pk)
-    held = request.POST.get("held") == "1"
-    services.user_role_set(actor=request.user, user=user, role=PlatformRole.TEAM_FOUNDER, held=held)
-    if held:
-        messages.success(request, _("%(user)s may now set up teams.") % {"user": user})
-    else:
-        messages.success(request, _("%(user)s may no longer set up teams.") % {"user": user})
-    return redirect("accounts:users")
