@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 
+from icommit.access.roles import PlatformRole
 from icommit.accounts import mfa as mfa_service
 from icommit.accounts import selectors, services
 from icommit.accounts import tokens as token_service
@@ -333,3 +334,17 @@ def user_mfa_reset(request: AuthedRequest, pk: int) -> HttpResponse:
         % {"user": user},
         redirect_to="accounts:users",
     )
+
+
+@require_POST
+@login_required
+def user_team_founder(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Allow a person to set up teams, or stop allowing it (administrators)."""
+    user = _managed_user(request, pk)
+    held = request.POST.get("held") == "1"
+    services.user_role_set(actor=request.user, user=user, role=PlatformRole.TEAM_FOUNDER, held=held)
+    if held:
+        messages.success(request, _("%(user)s may now set up teams.") % {"user": user})
+    else:
+        messages.success(request, _("%(user)s may no longer set up teams.") % {"user": user})
+    return redirect("accounts:users")
