@@ -16,8 +16,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from icommit.demo import builder
+from icommit.sharing import exports
 from icommit.sharing import selectors as sharing_selectors
-from icommit.stakeholders.models import RoleProfile
+from icommit.stakeholders.models import Organisation, RoleProfile
+from icommit.stakeholders.sectors import Sector
+from icommit.teams.models import TeamOrganisation
+from tests import jobs
+from tests.factories import OrganisationFactory
 from tests.stakeholders.conftest import Circle
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -187,3 +193,159 @@ def test_the_case_work_decision_for_one_flow_agrees_with_the_matrix(known: Circl
                     cell[category].row,
                     cell[category].downgraded,
                 )
+
+
+# --- the page's compact grid, the per-organisation view and the filter ------------------------
+
+
+def test_every_organisation_gets_a_short_code_numbered_within_its_sector(known: Circle) -> None:
+    w = known.world
+    zeta = OrganisationFactory(name="Zeta Police", sector=Sector.POLICE)
+    TeamOrganisation.objects.create(team=w.team, organisation=zeta)
+    result = sharing_selectors.transparency_matrix(team=w.team)
+    codes = exports.organisation_codes(result.participants)
+    by_name = {p.organisation.name: codes[p.organisation.pk] for p in result.participants}
+    assert by_name["Clinic"] == "HLTH" and by_name["Exit NGO"] == "EXIT"
+    assert (by_name["Police"], by_name["Zeta Police"]) == ("POL1", "POL2")
+    assert len(set(codes.values())) == len(codes)
+
+
+def test_the_grid_cells_show_symbols_with_every_category_in_words(
+    known: Circle, client_for
+) -> None:  # type: ignore[no-untyped-def]
+    w = known.world
+    response = client_for(w.member).get(reverse("transparency:matrix", args=[w.team.pk]))
+    html = response.content.decode()
+    # a symbol per rule with the number of categories, and the whole cell as text
+    assert '<span class="mark mark-consent" aria-hidden="true">◐<small>1</small>*</span>' in html
+    assert "From Clinic to Police: with consent: Health; not agreed: Identity," in html
+    assert (
+        'class="table-wrap matrix-scroll" role="region" aria-labelledby="matrix-grid-label"' in html
+    )
+    assert html.count('<th scope="row"><span class="org-code">') == 6  # a row for every one
+
+
+def test_one_organisations_view_lists_what_it_may_share_and_receive(
+    known: Circle, client_for
+) -> None:  # type: ignore[no-untyped-def]
+    w = known.world
+    url = reverse("transparency:matrix", args=[w.team.pk])
+    response = client_for(w.member).get(url, {"organisation": known.exit.pk})
+    focus = response.context["focus"]
+    outgoing = {o.organisation.name: c for o, c in focus.outgoing_split[0]}
+    incoming = {o.organisation.name: c for o, c in focus.incoming_split[0]}
+    assert set(outgoing) == {"Police"} and set(incoming) == {"Police"}
+    assert [(m.key, m.categories) for m in outgoing["Police"].agreed] == [
+        ("consent", ["Identity"]),
+        ("legal_basis", ["Risk assessment reference"]),
+    ]
+    # two equally specific rows for police → exit NGO: the stricter one applies
+    assert [(m.key, m.categories) for m in incoming["Police"].agreed] == [
+        ("legal_basis", ["Risk assessment reference"])
+    ]
+    assert [o.organisation.name for o in focus.outgoing_split[1]] == [
+        "Clinic",
+        "Housing Co",
+        "Municipality",
+        "Youth Office",
+    ]
+    assert sorted(focus.unmet) == ["Housing placement", "Religious or ideological counselling"]
+    html = response.content.decode()
+    assert "What Exit NGO may share with whom" in html
+    assert "What the others may share with Exit NGO" in html
+    assert "Nothing agreed with: Clinic, Housing Co, Municipality, Youth Office" in html
+
+
+def test_the_filter_keeps_the_flows_that_matter(known: Circle, client_for) -> None:  # type: ignore[no-untyped-def]
+    w = known.world
+    url = reverse("transparency:matrix", args=[w.team.pk])
+    client = client_for(w.member)
+    conditional = client.get(url, {"show": "conditional", "organisation": w.police.pk})
+    outgoing = {o.organisation.name: c for o, c in conditional.context["focus"].outgoing_split[0]}
+    # police → exit NGO: risk on a legal basis stays; what is not agreed is left out
+    assert [(m.key, m.categories) for m in outgoing["Exit NGO"].marks] == [
+        ("legal_basis", ["Risk assessment reference"])
+    ]
+    cells = [c for _sender, row in conditional.context["grid"] for c in row if c is not None]
+    assert {m.key for c in cells for m in c.marks} <= {"consent", "legal_basis"}
+    agreed = client.get(url, {"show": "agreed"})
+    cells = [c for _sender, row in agreed.context["grid"] for c in row if c is not None]
+    assert "none" not in {m.key for c in cells for m in c.marks}
+    assert {m.key for c in cells for m in c.marks} >= {"always", "consent", "legal_basis"}
+    unmet = client.get(url, {"show": "unmet"})
+    assert {s.code for s in unmet.context["supplies"]} == {
+        "evaluation",
+        "housing",
+        "ideological_counselling",
+        "school_contact",
+    }
+    assert "matrix-grid-label" not in unmet.content.decode()
+    # an organisation outside the team is refused by the form, not shown
+    stranger = client.get(url, {"organisation": w.other_team.pk * 1000})
+    assert stranger.status_code == 200 and stranger.context["focus"] is None
+
+
+# --- the PDF loses no organisation ------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_sized(circle: Circle) -> Circle:
+    """The team with the fourteen organisations of the demo, long names included."""
+    w = circle.world
+    for _key, name, sector in builder.ORGANISATIONS:
+        org = OrganisationFactory(name=name, sector=sector)
+        TeamOrganisation.objects.create(team=w.team, organisation=org)
+    police = Organisation.objects.get(name="Demo City Police – Prevention Unit")
+    circle.row(
+        from_sector="health",
+        to_organisation_id=police.pk,
+        category="health",
+        rule="always",
+        legal_source="Law",
+    )
+    circle.row(
+        from_sector="school", to_sector="youth_welfare", category="situation", rule="consent"
+    )
+    circle.row(
+        from_sector="probation",
+        to_sector="exit_counselling",
+        category="risk",
+        rule="legal_basis",
+        legal_source="Law",
+    )
+    return circle
+
+
+def test_the_pdf_names_every_organisation_as_sender_and_as_receiver(
+    demo_sized: Circle, client_for
+) -> None:  # type: ignore[no-untyped-def]
+    w = demo_sized.world
+    client = client_for(w.member)
+    job = jobs.start(client, reverse("transparency:matrix_pdf", args=[w.team.pk]))
+    data, _disposition = jobs.download(client, job)
+    text = jobs.pdf_text(data)
+    if text is None:
+        pytest.skip("pdftotext is not installed")
+    text = text.replace("\u2010 ", "")  # a word hyphenated at the end of a line
+    names = sorted(
+        p.organisation.name for p in sharing_selectors.transparency_matrix(team=w.team).participants
+    )
+    assert len(names) == 20
+    senders = [(name, text.find(f"What {name} may share")) for name in names]
+    assert all(at >= 0 for _name, at in senders), [n for n, at in senders if at < 0]
+    starts = sorted(at for _name, at in senders)
+    sections = {
+        name: text[at : next((s for s in starts if s > at), text.find("Needs and offers", at))]
+        for name, at in senders
+    }
+    flat = {name: " ".join(section.split()) for name, section in sections.items()}
+    for sender, section in flat.items():
+        missing = [n for n in names if n != sender and _squash(n) not in _squash(section)]
+        assert not missing, f"{sender}'s section leaves out {missing}"
+    # a receiver with something agreed has its rule and category: "always" became consent
+    assert "Health *" in flat["Clinic"] and "Health *" in flat["Demo City Clinic for Psychiatry"]
+
+
+def _squash(text: str) -> str:
+    """Text without spaces, so that a name broken across lines of a cell still matches."""
+    return "".join(text.split())

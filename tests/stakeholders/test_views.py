@@ -246,7 +246,8 @@ def test_the_matrix_shows_flows_flags_unmet_needs_and_why(circle: Circle, client
     assert "Role profiles to look at" in html
     assert "Exit NGO</a>:" in html and "no role profile yet" in html
     assert "unmet" in html  # housing is needed by both profiles and offered by no one
-    assert '<th scope="col">Clinic</th>' in html
+    assert '<th scope="col" title="Clinic"><span aria-hidden="true">HLTH</span>' in html
+    assert "From Clinic to Police: with consent: Health" in html  # the cell's text alternative
     pair = client_for(w.observer).get(
         url, {"category": "health", "from": circle.health.pk, "to": w.police.pk}
     )
@@ -343,6 +344,22 @@ def test_query_counts_stay_flat_as_the_team_grows(circle: Circle, client_for, na
     _grow(circle, 12)
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
+    assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
+
+
+def test_one_organisations_view_of_the_matrix_keeps_flat_query_counts(
+    circle: Circle, client_for
+) -> None:  # type: ignore[no-untyped-def]
+    w = circle.world
+    client = client_for(w.coordinator)
+    url = reverse("transparency:matrix", args=[w.team.pk])
+    query = {"organisation": w.police.pk, "show": "conditional"}
+    _grow(circle, 2)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url, query).context["focus"] is not None
+    _grow(circle, 12)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url, query).context["focus"] is not None
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
 
 

@@ -98,7 +98,26 @@ class ProtocolRowForm(Form):
 
 
 class MatrixFilterForm(Form):
+    """The matrix filter: one data category, one organisation to look at, which flows to show.
+
+    The organisations are set once the matrix is known (``set_organisations``), before the form
+    is validated; ``category_asked`` reads the category before that, to compute the matrix.
+    """
+
     category = forms.ChoiceField(label=_("Data category"), required=False)
+    organisation = forms.TypedChoiceField(
+        label=_("Look at one organisation"), required=False, coerce=int, empty_value=None
+    )
+    show = forms.ChoiceField(
+        label=_("Flows shown"),
+        required=False,
+        choices=[
+            ("", _("All flows")),
+            ("agreed", _("Agreed flows only")),
+            ("conditional", _("Only flows with consent or a legal basis")),
+            ("unmet", _("Unmet needs only")),
+        ],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -106,3 +125,16 @@ class MatrixFilterForm(Form):
             ("", _("All categories")),
             *_category_choices(),
         ]
+        self.set_organisations(())
+
+    def set_organisations(self, organisations: Iterable[Organisation]) -> None:
+        cast(forms.ChoiceField, self.fields["organisation"]).choices = [
+            ("", _("— all organisations —")),
+            *((o.pk, o.name) for o in organisations),
+        ]
+
+    def category_asked(self) -> str:
+        """The category in the data if it is a known one, else "" (all)."""
+        value = self.data.get("category", "") if self.is_bound else ""
+        field = cast(forms.ChoiceField, self.fields["category"])
+        return value if value and field.valid_value(value) else ""

@@ -144,6 +144,12 @@ class Participant:
     profile: RoleProfile | None
     status: str
     member: Member
+    #: A short code for the compact grid (set by ``exports.matrix_context``).
+    code: str = ""
+
+    @property
+    def sector_label(self) -> str:
+        return str(Sector(self.organisation.sector).label)
 
     @property
     def version(self) -> RoleProfileVersion | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +22,7 @@ from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.core.jobs import job_start_response
 from icommit.sharing import selectors, services
-from icommit.sharing.exports import PDF_KIND, matrix_category, matrix_context
+from icommit.sharing.exports import PDF_KIND, matrix_category, matrix_context, organisation_view
 from icommit.sharing.forms import MatrixFilterForm, ProtocolRowForm
 from icommit.teams.selectors import team_get, team_organisations
 
@@ -115,8 +116,9 @@ def _matrix_for(request: AuthedRequest, team_pk: int) -> tuple[Any, MatrixFilter
     """The team, the filter form, the computed matrix and the one category shown (or "")."""
     team = team_get(user=request.user, pk=team_pk, action=Action.TEAM_TRANSPARENCY_VIEW)
     form = MatrixFilterForm(request.GET or None)
-    category = form.cleaned_data.get("category", "") if form.is_valid() else ""
+    category = form.category_asked()
     result = selectors.transparency_matrix(team=team, categories=[category] if category else None)
+    form.set_organisations(p.organisation for p in result.participants)
     return team, form, result, category
 
 
@@ -142,6 +144,9 @@ def _selected_pair(request: AuthedRequest, matrix: Any) -> dict[str, Any] | None
 @login_required
 def matrix(request: AuthedRequest, team_pk: int) -> HttpResponse:
     team, form, result, category = _matrix_for(request, team_pk)
+    valid = form.is_valid()
+    show = form.cleaned_data.get("show", "") if valid else ""
+    organisation = form.cleaned_data.get("organisation") if valid else None
     query = request.GET.copy()
     for key in ("from", "to"):
         query.pop(key, None)
@@ -149,10 +154,12 @@ def matrix(request: AuthedRequest, team_pk: int) -> HttpResponse:
         request,
         "sharing/matrix.html",
         {
-            **matrix_context(team, result, category),
+            **matrix_context(team, result, category, show),
             "filter_form": form,
+            "focus": organisation_view(result, organisation, show) if organisation else None,
             "pair": _selected_pair(request, result),
             "filter_query": query.urlencode(),
+            "category_query": urlencode({"category": category}) if category else "",
         },
     )
 
