@@ -15,13 +15,6 @@ from tests.diagnostics.conftest import ClientFor, Crew, answers_at, text_of
 
 HTMX = {"HX-Request": "true"}
 
-# Reproduced: today the second POST answers 409 with "You have already answered this round;
-# answers cannot be changed." The guard belongs in views.respond (the patch is described in the
-# issue 11 report); strict, so the mark has to go when it lands.
-pytestmark = pytest.mark.xfail(
-    reason="late POST guard in views.respond not landed yet (issue 11 item 4)", strict=True
-)
-
 
 def _url(name: str, round: Round) -> str:
     return reverse(f"diagnostics:{name}", args=(round.team_id, round.pk))

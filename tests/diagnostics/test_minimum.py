@@ -331,3 +331,16 @@ def test_the_team_history_never_shows_who_took_part_or_when(
     # the platform audit log (administrators, data-protection officer) still has the record
     audit = text_of(client_for(crew.world.admin).get(reverse("web:audit")).content.decode())
     assert "diagnostics.round.participated" in audit
+
+
+def test_the_opening_page_says_at_once_that_a_round_is_already_open(
+    crew: Crew, client_for: ClientFor
+) -> None:
+    round = open_round(crew.coordinator, crew.team, title="Autumn")
+    client = client_for(crew.coordinator)
+    url = reverse("diagnostics:round_open", args=(crew.team.pk,))
+    body = client.get(url).content.decode()
+    page = text_of(body)
+    assert "The team already has an open round, “Autumn”" in page
+    assert reverse("diagnostics:round", args=(crew.team.pk, round.pk)) in body
+    assert 'name="title"' not in body  # no form to fill in before being told

@@ -118,7 +118,13 @@ def round_open(request: AuthedRequest, team_pk: int) -> HttpResponse:
         success=_("The round is open."),
         redirect_to=_round_url,
         template="diagnostics/round_open.html",
-        context=_context(request, team, preview=preview),
+        # a team runs one round at a time: said at the top, before any form is filled in
+        context=_context(
+            request,
+            team,
+            preview=preview,
+            open_round=selectors.open_round_of(user=request.user, team=team),
+        ),
     )
 
 
@@ -210,6 +216,8 @@ def respond(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
         answers: dict[str, Any] = {}
     else:
         answers = services.draft_answers(actor=request.user, round=shown)
+    if request.method == "POST" and mine.submitted:
+        return _already_answered(request, shown)
     if request.method == "POST":
         posted = answers_from_post(definition, request.POST, audience=audience)
         try:
@@ -220,6 +228,10 @@ def respond(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
             answers = services.response_save(actor=request.user, round=shown, answers=posted)
             saved = True
         except PAGE_ERRORS as exc:
+            # a second request that read the invitation before the first one committed
+            again = selectors.participation_of(user=request.user, round=shown)
+            if again is not None and again.submitted:
+                return _already_answered(request, shown)
             answers = {**answers, **posted}
             errors = exc.details if isinstance(exc.details, dict) else {}
             if not errors:
@@ -240,8 +252,12 @@ def respond(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
     sections = questionnaire(
         definition, answers, audience=audience, lang=get_language() or "en", errors=errors
     )
-    answered = sum(1 for s in sections for i in s["items"] if i["value"] is not None)
-    total = sum(len(s["items"]) for s in sections)
+    for section in sections:
+        asked = [i for i in section["items"] if i["type"] != "note"]
+        section["answered"] = sum(1 for i in asked if i["value"] not in (None, "", []))
+        section["total"] = len(asked)
+    answered = sum(s["answered"] for s in sections)
+    total = sum(s["total"] for s in sections)
     return render(
         request,
         "diagnostics/respond.html",
@@ -261,6 +277,14 @@ def respond(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
         ),
         status=status,
     )
+
+
+def _already_answered(request: AuthedRequest, round: Any) -> HttpResponse:
+    """A late autosave or a second submit after the answers are in: answered quietly, with no
+    error (a double click, a queued autosave, a second tab)."""
+    if request.htmx:
+        return render(request, "diagnostics/respond.html#save-status", {"already": True})
+    return redirect("diagnostics:round", round.team_id, round.pk)
 
 
 # --- results ----------------------------------------------------------------------------------
