@@ -258,6 +258,8 @@ CONTENT_SECURITY_POLICY = {
 # --- languages ----------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
+#: English dates as written in Europe ("4 December 2026, 14:05"), not Django's US style.
+FORMAT_MODULE_PATH = ["icommit.formats"]
 LOCALE_PATHS = [SRC_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
