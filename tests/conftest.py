@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
+from django.utils import translation
 
 from icommit.access.roles import PlatformRole, TeamRole
 from icommit.accounts.models import User
@@ -34,6 +37,14 @@ class World:
     outsider: User
     admin: User
     other_coordinator: User
+
+
+@pytest.fixture(autouse=True)
+def language_reset() -> Iterator[None]:
+    """A test that switches the language (a page remembers a person's choice) must not leave it
+    switched for the next test in the same worker."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
