@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import itertools
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass
 
@@ -22,8 +21,6 @@ from icommit.core.pdf import render_pdf
 from icommit.diagnostics import reports
 from tests.conftest import World
 from tests.diagnostics.conftest import answered_round
-
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext")
 
 MM = 72 / 25.4
 RIGHT_MARGIN = 15 * MM  # print.css: @page margin 18mm 15mm 20mm

@@ -275,8 +275,7 @@ def test_the_pdf_is_prepared_in_the_background_and_is_audited(circle: Circle, cl
             "transparency.matrix.pdf",
         )
     text = jobs.pdf_text(data)
-    if text is not None:
-        assert "Clinic" in text and "Police" in text
+    assert "Clinic" in text and "Police" in text
 
 
 def test_the_pdf_shows_the_category_chosen_and_refuses_an_unknown_one(

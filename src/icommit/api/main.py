@@ -3,7 +3,10 @@ the routers the apps registered (``api.registry``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -21,6 +24,15 @@ class Docs(Swagger):
     inside the operation's toggle button, a link nested in a button."""
 
     template = "api/docs.html"
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        """The page, with Swagger UI's settings handed over by ``json_script`` (escaped for a
+        ``<script>`` element) instead of ninja's pre-encoded string marked safe."""
+        settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
+        # the browser session authenticates with CSRF (SessionAuth(csrf=True) below), so "try
+        # it out" sends the token
+        context = {"swagger_settings": settings, "api": api, "add_csrf": True}
+        return render(request, self.template, context)
 
 
 api = NinjaAPI(

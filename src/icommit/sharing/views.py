@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,13 +19,13 @@ from icommit.access import Action, can
 from icommit.core import audit
 from icommit.core.csvsafe import csv_bytes
 from icommit.core.exceptions import IcommitError
-from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.core.jobs import job_start_response
 from icommit.sharing import selectors, services
 from icommit.sharing.exports import PDF_KIND, matrix_category, matrix_context, organisation_view
 from icommit.sharing.forms import MatrixFilterForm, ProtocolRowForm
 from icommit.teams.selectors import team_get, team_organisations
+from icommit.web.submit import submit_button, submit_form
 
 # --- a team's sharing protocol and transparency matrix ----------------------------------------
 
@@ -50,14 +51,18 @@ def protocol(request: AuthedRequest, team_pk: int) -> HttpResponse:
     )
 
 
-def _row_form_page(
-    request: AuthedRequest, team: Any, form: ProtocolRowForm, title: str, status: int = 200
+def _row_form(
+    request: AuthedRequest, team: Any, title: str, run: Any, success: str, initial: Any = None
 ) -> HttpResponse:
-    return render(
+    """A protocol row's form page: adding and changing differ only in the service and words."""
+    return submit_form(
         request,
-        "sharing/protocol_row_form.html",
-        {"team": team, "form": form, "title": title},
-        status=status,
+        partial(ProtocolRowForm, organisations=team_organisations(team=team), initial=initial),
+        run=run,
+        success=success,
+        redirect_to=reverse("transparency:protocol", args=[team.pk]),
+        template="sharing/protocol_row_form.html",
+        context={"team": team, "title": title},
     )
 
 
@@ -65,18 +70,15 @@ def _row_form_page(
 @login_required
 def protocol_row_add(request: AuthedRequest, team_pk: int) -> HttpResponse:
     team = team_get(user=request.user, pk=team_pk, action=Action.TEAM_PROTOCOL_EDIT)
-    form = ProtocolRowForm(request.POST or None, organisations=team_organisations(team=team))
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.protocol_row_create(actor=request.user, team=team, values=form.values())
-            except IcommitError as exc:
-                attach_error(form, exc)
-            else:
-                messages.success(request, _("Row added to the sharing protocol."))
-                return redirect("transparency:protocol", team.pk)
-        return _row_form_page(request, team, form, _("Add a protocol row"), status=422)
-    return _row_form_page(request, team, form, _("Add a protocol row"))
+    return _row_form(
+        request,
+        team,
+        _("Add a protocol row"),
+        lambda form: services.protocol_row_create(
+            actor=request.user, team=team, values=form.values()
+        ),
+        _("Row added to the sharing protocol."),
+    )
 
 
 @require_GET_POST
@@ -84,22 +86,16 @@ def protocol_row_add(request: AuthedRequest, team_pk: int) -> HttpResponse:
 def protocol_row_edit(request: AuthedRequest, team_pk: int, row_pk: int) -> HttpResponse:
     team = team_get(user=request.user, pk=team_pk, action=Action.TEAM_PROTOCOL_EDIT)
     row = selectors.protocol_row_get(team=team, pk=row_pk)
-    form = ProtocolRowForm(
-        request.POST or None,
-        organisations=team_organisations(team=team),
+    return _row_form(
+        request,
+        team,
+        _("Change a protocol row"),
+        lambda form: services.protocol_row_update(
+            actor=request.user, row=row, values=form.values()
+        ),
+        _("Protocol row saved."),
         initial=ProtocolRowForm.initial_for(row),
     )
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.protocol_row_update(actor=request.user, row=row, values=form.values())
-            except IcommitError as exc:
-                attach_error(form, exc)
-            else:
-                messages.success(request, _("Protocol row saved."))
-                return redirect("transparency:protocol", team.pk)
-        return _row_form_page(request, team, form, _("Change a protocol row"), status=422)
-    return _row_form_page(request, team, form, _("Change a protocol row"))
 
 
 @require_POST
@@ -107,9 +103,12 @@ def protocol_row_edit(request: AuthedRequest, team_pk: int, row_pk: int) -> Http
 def protocol_row_delete(request: AuthedRequest, team_pk: int, row_pk: int) -> HttpResponse:
     team = team_get(user=request.user, pk=team_pk, action=Action.TEAM_PROTOCOL_EDIT)
     row = selectors.protocol_row_get(team=team, pk=row_pk)
-    services.protocol_row_delete(actor=request.user, row=row)
-    messages.success(request, _("Row removed from the sharing protocol."))
-    return redirect("transparency:protocol", team.pk)
+    return submit_button(
+        request,
+        run=lambda: services.protocol_row_delete(actor=request.user, row=row),
+        success=_("Row removed from the sharing protocol."),
+        redirect_to=reverse("transparency:protocol", args=[team.pk]),
+    )
 
 
 def _matrix_for(request: AuthedRequest, team_pk: int) -> tuple[Any, MatrixFilterForm, Any, str]:
