@@ -249,12 +249,19 @@ def respond(request: AuthedRequest, team_pk: int, pk: int) -> HttpResponse:
                 # htmx swaps only 2xx answers; the fragment itself says what was refused
                 status=200,
             )
+    # "save and add another entry" of a group: one more empty entry block for that group
+    more = {request.POST.get("add_entry", "")} if request.method == "POST" else set()
     sections = questionnaire(
-        definition, answers, audience=audience, lang=get_language() or "en", errors=errors
+        definition,
+        answers,
+        audience=audience,
+        lang=get_language() or "en",
+        errors=errors,
+        more_entries=more,
     )
     for section in sections:
         asked = [i for i in section["items"] if i["type"] != "note"]
-        section["answered"] = sum(1 for i in asked if i["value"] not in (None, "", []))
+        section["answered"] = sum(1 for i in asked if i["answered"])
         section["total"] = len(asked)
     answered = sum(s["answered"] for s in sections)
     total = sum(s["total"] for s in sections)
