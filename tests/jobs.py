@@ -52,3 +52,12 @@ def pdf_text(data: bytes) -> str:
     assert tool is not None, "pdftotext is missing: `make system-packages` installs poppler-utils"
     done = subprocess.run([tool, "-", "-"], input=data, capture_output=True, check=True)
     return " ".join(done.stdout.decode().split())
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    """The text of each page of a PDF, in order (pdftotext separates pages with a form feed)."""
+    tool = shutil.which("pdftotext")
+    assert tool is not None, "pdftotext is missing: `make system-packages` installs poppler-utils"
+    done = subprocess.run([tool, "-", "-"], input=data, capture_output=True, check=True)
+    pages = done.stdout.decode().split("\f")
+    return [" ".join(page.split()) for page in pages if page.strip()]

@@ -544,3 +544,32 @@ def test_an_unknown_organisation_id_from_outside_is_rejected(plan: Plan, client_
     )
     assert response.status_code == 422
     assert not PlanAction.objects.filter(title="Sneaky").exists()
+
+
+def test_no_goal_heading_is_left_alone_at_the_foot_of_a_pdf_page(plan: Plan, client_for) -> None:  # type: ignore[no-untyped-def]
+    # Goals of different lengths, so that some heading falls near the foot of a page.
+    for number in range(1, 15):
+        goal = services.goal_create(
+            actor=plan.world.coordinator,
+            team=plan.world.team,
+            title=f"Goal heading {number:02d}",
+            why="Why this goal matters to the team, in a sentence long enough to wrap once.",
+            target_date=days(30 + number),
+            phase_key="setup",
+        )
+        for step in range(1, (number % 5) + 2):
+            services.action_create(
+                actor=plan.world.coordinator,
+                goal=goal,
+                title=f"Step {number:02d}-{step}",
+                owner_organisation=plan.world.police,
+                due_date=days(step),
+            )
+    client = client_for(plan.world.member)
+    job = jobs.start(client, reverse("plans:export_pdf", args=[plan.world.team.pk]))
+    pages = jobs.pdf_pages(jobs.download(client, job)[0])
+    assert len(pages) > 2
+    for number in range(1, 15):
+        heading = f"Goal heading {number:02d}"
+        page = next(text for text in pages if heading in text)  # its section, before the timeline
+        assert f"Step {number:02d}-1" in page, f"{heading} is alone at the foot of its page"

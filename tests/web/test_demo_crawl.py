@@ -2,7 +2,8 @@
 
 From the home page, the team list and the organisation list, every GET link and GET form shown
 is followed, one object per URL pattern, and the team and organisation pages it reaches are
-read the same way: no 403 or 404 (nor any other error). Every POST form shown (destructive
+read the same way: no 403 or 404 (nor any other error), and no select that offers Django's
+"---------" instead of words. Every POST form shown (destructive
 buttons included) is checked against the access matrix and the policy instead of being sent.
 """
 
@@ -115,6 +116,8 @@ def crawl(user: User) -> Iterator[str]:
             yield f"GET {url} (from {came_from}): {response.status_code}"
             continue
         name = _name(url)
+        if response.status_code == 200 and b">---------<" in response.content:
+            yield f"GET {url} (from {came_from}): a select offers Django's dashes, not words"
         if response.status_code != 200 or name not in READ:
             continue
         page = _Page(url)

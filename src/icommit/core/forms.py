@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 
 from icommit.core import text
 from icommit.core.exceptions import IcommitError
@@ -30,11 +31,15 @@ class Form(forms.Form):
     Every CharField gets the check for control characters and bidirectional overrides and a
     length limit (the declared one, else ``SHORT`` for one line and ``LONG`` for a textarea),
     counted after line ends are normalised; cleaned text has LF line ends.
+
+    A select's empty choice reads as words ("Choose …" when an answer is needed, "None"
+    otherwise) instead of Django's dashes, unless the form names it itself.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            _name_empty_choice(field)
             if not isinstance(field, forms.CharField):
                 continue
             multiline = isinstance(field.widget, forms.Textarea)
@@ -50,6 +55,28 @@ class Form(forms.Form):
             if isinstance(value, str) and isinstance(self.fields.get(name), forms.CharField):
                 cleaned[name] = text.normalise(value)
         return cleaned
+
+
+#: Django's label for the empty choice of a select, which a form replaces with words.
+_DASHES = "---------"
+
+
+def _empty_label(field: forms.Field) -> str:
+    return str(_("Choose …") if field.required else _("None"))
+
+
+def _name_empty_choice(field: forms.Field) -> None:
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == _DASHES:
+            field.empty_label = _empty_label(field)
+        return
+    if isinstance(field, forms.ChoiceField) and not callable(field.choices):
+        choices = list(field.choices)
+        if any(value == "" and label == _DASHES for value, label in choices):
+            field.choices = [
+                (value, _empty_label(field) if value == "" and label == _DASHES else label)
+                for value, label in choices
+            ]
 
 
 class _TextRule:
