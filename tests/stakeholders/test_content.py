@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 
 from icommit.core.content import CONTENT_DIR, ContentError
-from icommit.stakeholders.content import LEGAL_MARKERS, content, load_content
+from icommit.stakeholders.content import LEGAL_MARKERS, V1_SECTORS, content, load_content
 from icommit.stakeholders.sectors import Sector
 
 
 def test_every_sector_has_a_template_in_english_and_german() -> None:
     shipped = load_content()
-    assert set(shipped.templates) == set(Sector.values)
+    assert set(shipped.templates) == set(V1_SECTORS)
+    assert set(V1_SECTORS) < set(Sector.values)  # sectors added later have version 2 only
     for template in shipped.templates.values():
         for language in ("en", "de"):
             draft = template.draft(language)
@@ -48,7 +49,10 @@ def test_a_secrecy_bound_template_names_its_source() -> None:
 
 @pytest.fixture
 def copy(tmp_path: Path) -> Path:
-    shutil.copytree(CONTENT_DIR / "sectors", tmp_path / "sectors")
+    # Version 1 only: version 2 has its own tests (test_content_v2.py).
+    shutil.copytree(
+        CONTENT_DIR / "sectors", tmp_path / "sectors", ignore=shutil.ignore_patterns("v2")
+    )
     shutil.copy(CONTENT_DIR / "data_categories.yaml", tmp_path / "data_categories.yaml")
     return tmp_path
 
@@ -131,9 +135,25 @@ def test_the_system_check_reports_every_problem(copy: Path, monkeypatch) -> None
     from icommit.stakeholders import checks
     from icommit.stakeholders import content as module
 
-    assert checks.transparency_content() == []
+    assert [e for e in checks.transparency_content() if e.id == "icommit.E050"] == []
     (copy / "sectors" / "housing.yaml").unlink()
     monkeypatch.setattr(module, "CONTENT_DIR", copy)
     errors = checks.transparency_content()
     assert [e.id for e in errors] == ["icommit.E050"]
     assert "no template for the sector 'housing'" in errors[0].msg
+
+
+def test_a_half_present_version_2_is_a_warning_not_an_error(copy: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from icommit.stakeholders import checks
+    from icommit.stakeholders import content as module
+
+    shutil.rmtree(copy / "sectors" / "v2", ignore_errors=True)
+    shutil.rmtree(copy / "data_categories", ignore_errors=True)
+    (copy / "sectors" / "v2").mkdir()
+    (copy / "sectors" / "v2" / "duties.yaml").write_text("version: 2\n")
+    monkeypatch.setattr(module, "CONTENT_DIR", copy)
+    monkeypatch.setattr(checks, "v2_vocabulary_files", module.v2_vocabulary_files)
+    assert module.load_content().v2 is None
+    warnings = checks.transparency_content()
+    assert [w.id for w in warnings] == ["icommit.W051"]
+    assert "secrecy.yaml" in warnings[0].msg

@@ -33,6 +33,9 @@ class Sector(models.TextChoices):
     RELIGIOUS_COMMUNITY = "religious_community", _("Religious community")
     CIVIL_SOCIETY = "civil_society", _("Civil society and community work")
     RESEARCH = "research", _("Research and evaluation")
+    WOMENS_SERVICES = "womens_services", _("Women's and domestic-violence services")
+    MENS_WORK = "mens_work", _("Boys' and men's work")
+    LGBTIQ_SERVICES = "lgbtiq_services", _("LGBTIQ* services")
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,9 @@ DEFAULTS: dict[str, SectorDefaults] = {
     Sector.RELIGIOUS_COMMUNITY: SectorDefaults(False, False),
     Sector.CIVIL_SOCIETY: SectorDefaults(False, False),
     Sector.RESEARCH: SectorDefaults(False, False),
+    Sector.WOMENS_SERVICES: SectorDefaults(False, False),
+    Sector.MENS_WORK: SectorDefaults(False, False),
+    Sector.LGBTIQ_SERVICES: SectorDefaults(False, False),
 }
 
 
