@@ -40,7 +40,7 @@ def test_progress_shows_phase_readiness_tasks_and_history(world: World, client_f
         ],
         "met": False,
     }
-    assert len(data["tasks"]) == 9 and data["tasks"][0]["id"] == "setup.chair"
+    assert len(data["tasks"]) == 16 and data["tasks"][0]["id"] == "setup.chair"
     assert data["history"][0]["from_key"] == "exploration" and data["history"][0]["gate_met"]
     assert data["model_version"]["shipped"] and data["model_version"]["revision"] == 0
     assert data["next_phase_key"] == "operation"
@@ -48,7 +48,7 @@ def test_progress_shows_phase_readiness_tasks_and_history(world: World, client_f
 
 def test_the_model_version_comes_with_its_definition(world: World, client_for) -> None:
     data = client_for(world.observer).get(_url(world, "/model")).json()
-    assert data["key"] == "msc-default" and data["version"] == 1
+    assert data["key"] == "msc-default" and data["version"] == 2
     assert len(data["content_hash"]) == 64
     phases = data["definition"]["phases"]
     assert [p["key"] for p in phases][:2] == ["exploration", "setup"]

@@ -14,6 +14,7 @@ from icommit.methodology.definition import PHASE_KEYS, PhaseModel
 from icommit.phases.models import PhaseModelVersion
 
 V1 = Path("phase_models/msc-default/v1.yaml")
+V2 = Path("phase_models/msc-default/v2.yaml")
 
 
 def _edit(root: Path, relative: Path | str, old: str, new: str) -> int:
@@ -37,9 +38,13 @@ def test_the_shipped_content_loads() -> None:
     model = loaded.latest()
     assert model.key == "msc-default"
     assert tuple(model.phase_keys) == PHASE_KEYS
-    assert all(5 <= len(p.tasks) <= 9 for p in model.phases)
-    assert len(model.phase("setup").tasks) == 9
+    assert model.version == 2
+    assert all(5 <= len(p.tasks) <= 16 for p in model.phases)
+    assert len(model.phase("setup").tasks) == 16
     assert "setup.sharing-protocol" in model.task_ids()
+    assert {"setup.steering-group", "setup.data-protection", "setup.baseline-diagnostics"} <= set(
+        model.task_ids()
+    )
     assert content.phase_keys() == list(PHASE_KEYS)
 
 
@@ -126,7 +131,7 @@ def test_a_catalogue_entry_without_german_breaks_every_file_that_needs_it(
     line = _edit(
         content_copy,
         "catalogue.yaml",
-        "      de: Zusammenarbeit im MSC-Team\n",
+        "      de: Zusammenarbeit im Multi-Stakeholder-Team\n",
         "",
     )
     problems = _problems(content_copy)
@@ -167,12 +172,12 @@ def test_the_definition_survives_a_round_trip_with_the_same_hash() -> None:
 
 
 def test_a_new_shipped_version_becomes_the_default(content_copy: Path) -> None:
-    source = content_copy / V1
-    text = source.read_text(encoding="utf-8").replace("version: 1\n", "version: 2\n", 1)
-    (content_copy / "phase_models/msc-default/v2.yaml").write_text(text, encoding="utf-8")
+    source = content_copy / V2
+    text = source.read_text(encoding="utf-8").replace("version: 2\n", "version: 3\n", 1)
+    (content_copy / "phase_models/msc-default/v3.yaml").write_text(text, encoding="utf-8")
     loaded = content.load(content_copy)
-    assert loaded.latest().version == 2
-    assert set(loaded.models) == {("msc-default", 1), ("msc-default", 2)}
+    assert loaded.latest().version == 3
+    assert set(loaded.models) == {("msc-default", v) for v in (1, 2, 3)}
 
 
 def test_a_version_must_match_its_file_name(content_copy: Path) -> None:

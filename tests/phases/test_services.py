@@ -46,7 +46,7 @@ def test_the_first_change_stores_the_shipped_version_once_and_audits(world: Worl
     assert state.state == "in_progress"
     shipped = PhaseModelVersion.objects.get()
     model = default_model()
-    assert (shipped.key, shipped.version, shipped.team_id) == ("msc-default", 1, None)
+    assert (shipped.key, shipped.version, shipped.team_id) == ("msc-default", 2, None)
     assert shipped.content_hash == model.content_hash
     assert shipped.definition == model.to_dict()
     assert _actions()[-3:] == ["phases.start", "phases.task_update", "phases.task_update"]
@@ -342,10 +342,10 @@ def test_phase_summary_says_where_each_team_stands(team_in_setup: World) -> None
         "key": "setup",
         "title": "Set-up",
         "tasks_done": 4,
-        "tasks_total": 9,
+        "tasks_total": 16,
         "readiness": 50,
         "gate_met": False,
-        "model_version": "MSC phase model, version 1, as shipped",
+        "model_version": "MSC phase model, version 2, as shipped",
         "adapted": False,
     }
     assert selectors.phase_summary(world.team, "de")["title"] == "Aufbau"

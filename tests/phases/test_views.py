@@ -30,7 +30,7 @@ def test_the_phase_page_shows_phase_tasks_readiness_help_and_version(
     assert "Readiness for the gate: 0 %" in page
     assert "Why a city works in an MSC team" in page  # a training module by title
     assert "Organisations and their sectors" in page  # a tool by title
-    assert "MSC phase model, version 1, as shipped" in page
+    assert "MSC phase model, version 2, as shipped" in page
     # a member sees no forms
     assert "Update this task" not in page and "Move the team on" not in page
     assert "Create a goal from this task" not in page
