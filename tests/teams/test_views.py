@@ -221,3 +221,30 @@ def test_new_team_shows_only_to_those_who_may_set_up_teams(world: World, client_
     grant(world.member, PlatformRole.TEAM_FOUNDER)
     assert new_team in client_for(world.member).get(reverse("teams:list")).content.decode()
     assert new_team in client_for(world.admin).get(reverse("teams:list")).content.decode()
+
+
+def test_a_team_may_work_on_forms_of_extremism_beyond_right_wing_and_islamist(
+    world: World,
+    client_for,  # type: ignore[no-untyped-def]
+) -> None:
+    client = client_for(world.coordinator)
+    form = client.get(reverse("teams:edit", args=[world.team.pk])).content.decode()
+    assert "Forms of extremism the team works on" in form
+    assert ">Misogynist violence<" in form and ">Mixed or unclear ideology<" in form
+    response = client.post(
+        reverse("teams:edit", args=[world.team.pk]),
+        {"name": "Alpha MSC", "city": "C", "country": "DE", "scope": "misogynist"},
+    )
+    assert response.status_code == 302
+    world.team.refresh_from_db()
+    assert world.team.scope == "misogynist"
+    page = client.get(reverse("teams:detail", args=[world.team.pk])).content.decode()
+    assert "<dt>Works on</dt><dd>Misogynist violence</dd>" in page
+    refused = client.post(
+        reverse("teams:edit", args=[world.team.pk]),
+        {"name": "Alpha MSC", "city": "C", "country": "DE", "scope": "hooligans"},
+    )
+    assert refused.status_code in (200, 422)
+    assert "Select a valid choice" in refused.content.decode()
+    world.team.refresh_from_db()
+    assert world.team.scope == "misogynist"

@@ -14,7 +14,14 @@ class TeamForm(Form):
     country = forms.CharField(
         label=_("Country"), max_length=2, help_text=_("Two-letter code, e.g. DE")
     )
-    scope = forms.ChoiceField(label=_("Scope"), choices=Scope.choices)
+    scope = forms.ChoiceField(
+        label=_("Forms of extremism the team works on"),
+        choices=Scope.choices,
+        help_text=_(
+            "The team's scope. It fills in the starting draft of the charter and can be "
+            "changed later."
+        ),
+    )
 
 
 class MembershipChoiceField(forms.ModelChoiceField):

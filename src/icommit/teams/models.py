@@ -16,16 +16,30 @@ from icommit.stakeholders.models import Organisation, OrganisationMembership
 
 
 class Scope(models.TextChoices):
+    """Which forms of violent extremism the team works on (its scope)."""
+
     VRWE = "vrwe", _("Violent right-wing extremism")
     VIE = "vie", _("Violent Islamist extremism")
-    BOTH = "both", _("Both")
+    BOTH = "both", _("Violent right-wing and Islamist extremism")
+    ALL_FORMS = (
+        "all_forms",
+        _("All forms of violent extremism, including mixed or unclear ideology"),
+    )
+    MIXED_UNCLEAR = "mixed_unclear", _("Mixed or unclear ideology")
+    MISOGYNIST = "misogynist", _("Misogynist violence")
+    ANTI_GOVERNMENT = "anti_government", _("Anti-government extremism")
 
 
 class Team(models.Model):
     name = models.CharField(_("name"), max_length=200)
     city = models.CharField(_("city"), max_length=120)
     country = models.CharField(_("country"), max_length=2)
-    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.BOTH)
+    scope = models.CharField(
+        _("forms of extremism the team works on"),
+        max_length=20,
+        choices=Scope.choices,
+        default=Scope.BOTH,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

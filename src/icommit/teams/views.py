@@ -100,7 +100,6 @@ def _team_page_context(request: AuthedRequest, team: Team) -> dict:
         if can(request.user, Action.TEAM_HISTORY, team)
         else "",
         "role_form": RoleForm(),
-        "team_links": registry.team_links(),
     }
     # what other apps show about the team at the top (its phase, for one)
     context["team_panels"] = registry.fill(
