@@ -3,17 +3,47 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import yaml
 
 from icommit.access.roles import TeamRole
 from icommit.accounts.models import User
-from icommit.charters import services
+from icommit.charters import services, starting
 from icommit.charters.models import CharterVersion, Meeting
+from icommit.stakeholders.content import SectorDuty
 from icommit.stakeholders.models import Organisation
 from icommit.stakeholders.sectors import Sector
 from tests.conftest import World
 from tests.factories import OrganisationFactory, UserFactory, team_member
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixture_duties(path: Path = FIXTURES / "sector-duties.yaml") -> starting.LegalDuties:
+    """The duty vocabulary and per-country template duties a fixture file describes."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return starting.LegalDuties(
+        codes=frozenset(data["codes"]),
+        by_country={
+            country: tuple(
+                SectorDuty(d["sector"], d["id"], d["duty"], d["applies"]) for d in duties
+            )
+            for country, duties in data["countries"].items()
+        },
+    )
+
+
+@pytest.fixture(autouse=True)
+def sector_duties(monkeypatch: pytest.MonkeyPatch) -> Iterator[starting.LegalDuties]:
+    """The starting drafts checked against the fixture's sector duties, loaded afresh."""
+    duties = fixture_duties()
+    monkeypatch.setattr(starting, "shipped_duties", lambda: duties)
+    starting.starting_drafts.cache_clear()
+    yield duties
+    starting.starting_drafts.cache_clear()
 
 
 @pytest.fixture

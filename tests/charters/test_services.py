@@ -18,7 +18,7 @@ from icommit.charters.models import (
     MinutesVersion,
 )
 from icommit.charters.selectors import charter_confirmation_status, minutes_detail
-from icommit.charters.starting import load, starting_draft
+from icommit.charters.starting import load, starting_drafts
 from icommit.core.content import ContentError
 from icommit.core.exceptions import Conflict, Forbidden, ValidationFailed
 from icommit.core.models import AuditEvent
@@ -30,15 +30,15 @@ from tests.factories import UserFactory, team_member
 # --- the starting draft ------------------------------------------------------------------------
 
 
-def test_the_shipped_starting_draft_has_every_section_in_both_languages() -> None:
-    draft = starting_draft()
-    assert draft.version >= 1
+def test_the_shipped_starting_draft_version_1_stays_as_published() -> None:
+    draft = starting_drafts()[1]
+    assert draft.version == 1
     assert set(draft.sections) == set(services.SECTIONS)
     assert set(draft.scopes) == {"vrwe", "vie", "both"}
-    for text in draft.sections.values():
-        assert text["en"] and text["de"]
-    assert "data-protection officer" in draft.sections["confidentiality"]["en"]
-    assert "Datenschutzbeauftragten" in draft.sections["confidentiality"]["de"]
+    for variants in draft.sections.values():
+        assert variants["all"]["en"] and variants["all"]["de"]
+    assert "data-protection officer" in draft.sections["confidentiality"]["all"]["en"]
+    assert "Datenschutzbeauftragten" in draft.sections["confidentiality"]["all"]["de"]
 
 
 def test_a_missing_translation_names_the_file_line_and_field(tmp_path: Path) -> None:
@@ -80,7 +80,8 @@ def test_a_first_draft_starts_from_the_starting_text_with_the_team_filled_in(wor
     assert draft.status == CharterStatus.DRAFT and draft.number is None
     assert "Wir sind Alpha MSC" in draft.purpose_scope
     assert "{team}" not in draft.purpose_scope and "{city}" not in draft.purpose_scope
-    assert "Datenschutzbeauftragten" in draft.confidentiality
+    assert "Rechtsabteilung Ihrer Organisation" in draft.confidentiality
+    assert "Datenschutzbeauftragten" not in draft.confidentiality
     english = CharterVersion.objects.get(pk=draft.pk)
     services.charter_draft_discard(actor=world.coordinator, draft=english)
     draft = services.charter_draft_start(actor=world.coordinator, team=world.team, language="en")

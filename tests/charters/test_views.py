@@ -185,9 +185,9 @@ def test_a_pdf_longer_than_the_page_limit_fails_with_the_limit_and_writes_nothin
     world: World, client_for, published_charter: CharterVersion
 ) -> None:  # type: ignore[no-untyped-def]
     client = client_for(world.observer)
-    job = jobs.start(client, _url("version_pdf", world, number=1))  # the charter has 3 pages
+    job = jobs.start(client, _url("version_pdf", world, number=1))  # the charter has 4 pages
     assert (job.status, job.result_path) == ("failed", "")
-    assert job.message.startswith("The PDF would have 3 pages, more than the limit of 2;")
+    assert job.message.startswith("The PDF would have 4 pages, more than the limit of 2;")
     assert not (Path(settings.MEDIA_ROOT) / "jobs" / str(job.pk)).exists()
     page = client.get(reverse("web:job", args=[job.pk])).content.decode()
     assert "The file could not be prepared." in page and "the limit of 2" in page

@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from icommit.access import Action, can, require
-from icommit.charters import exports, selectors, services
+from icommit.charters import exports, selectors, services, starting
 from icommit.charters.forms import (
     CharterDraftForm,
     CorrectionForm,
     MeetingForms,
 )
-from icommit.charters.models import SECTIONS, Meeting, MinutesVersion
+from icommit.charters.models import SECTIONS, Meeting, MinutesVersion, section_label
 from icommit.core.exceptions import IcommitError
 from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
@@ -128,6 +128,23 @@ def confirm(request: AuthedRequest, team_pk: int, number: int) -> HttpResponse:
     return redirect("charters:charter", team.pk)
 
 
+def _starting_context(request: AuthedRequest, team: Team) -> dict[str, Any]:
+    """Which country's starting text a first charter gets, and what a newer one changes."""
+    language = get_language()
+    first = selectors.charter_versions(user=request.user, team=team).order_by("number").first()
+    update = starting.starting_update(
+        team=team,
+        first={name: getattr(first, name) for name in SECTIONS} if first else None,
+        language=language,
+    )
+    labels = dict(zip(SECTIONS, (section_label(name) for name in SECTIONS), strict=True))
+    return {
+        "starting_country": starting.starting_country(team=team, language=language),
+        "starting_update": update,
+        "starting_sections": [(labels[c.name], c) for c in update.sections] if update else [],
+    }
+
+
 @require_GET_POST
 @login_required
 def draft(request: AuthedRequest, team_pk: int) -> HttpResponse:
@@ -135,6 +152,7 @@ def draft(request: AuthedRequest, team_pk: int) -> HttpResponse:
     current = selectors.charter_draft(user=request.user, team=team)
     context = _charter_context(request, team)
     context.update(draft=current, current=selectors.charter_current(user=request.user, team=team))
+    context.update(_starting_context(request, team))
     if current is None:
         return render(request, "charters/draft.html", context)
     initial = {name: getattr(current, name) for name in (*SECTIONS, "change_note")}
