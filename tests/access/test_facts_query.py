@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.db.models import Case, Value, When
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from icommit.access import facts
 from icommit.access.roles import TeamRole
@@ -96,3 +97,79 @@ def test_a_single_row_provider_runs_without_a_union(
     assert "UNION" not in ctx.captured_queries[0]["sql"].upper()
     assert found.team_roles == {world.team.pk: TeamRole.MEMBER.value}
     assert found.platform_roles == frozenset()
+
+
+def test_the_query_is_built_once_per_process_and_run_for_every_user(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ORM builds the facts query twice, for two stand-in ids, the first time it is needed;
+    every request after that runs the kept SQL with its own user's id and reads the rows anew."""
+    people = [world.coordinator, world.member, world.observer, world.outsider, world.admin]
+    monkeypatch.setattr(facts, "_PROVIDERS", [])
+    monkeypatch.setattr(
+        facts,
+        "_ROW_PROVIDERS",
+        [
+            (_platform_rows, _platform_fold),
+            (_organisation_rows, _organisation_fold),
+            (_team_rows, _team_fold),
+        ],
+    )
+    monkeypatch.setattr(facts, "_COMPILED", {})
+    built: list[Any] = []
+    combined = facts._combined
+    monkeypatch.setattr(facts, "_combined", lambda user: built.append(user.pk) or combined(user))
+    for user in people * 2:
+        fresh = _fresh(user)
+        with CaptureQueriesContext(connection) as ctx:
+            found = facts.facts_for(fresh)
+        assert len(ctx.captured_queries) == 1
+        assert found == _from_the_orm(user, combined)
+    assert built == list(facts._STAND_INS)  # built once, for the stand-ins only
+    # a right taken away counts at once: the kept query reads the rows of every request
+    TeamMembership.objects.filter(user=world.coordinator).update(ended_at=timezone.now())
+    assert facts.facts_for(_fresh(world.coordinator)).team_roles == {}
+
+
+def _from_the_orm(user: User, combined: Any) -> facts.Facts:
+    """The facts as the ORM query (``combined``) finds them, built for this user."""
+    found: dict[str, Any] = {}
+    rows: list[list[tuple[int, str]]] = [[] for _ in facts._ROW_PROVIDERS]
+    for number, text, index in combined(user):
+        rows[index].append((number, text))
+    for (_, fold), own in zip(facts._ROW_PROVIDERS, rows, strict=True):
+        found.update(fold(own))
+    return facts.Facts(user_id=user.pk, active=True, **found)
+
+
+def _recent_team_rows(user: User) -> Any:
+    """Rows that depend on the time as well as the user: no SQL can be kept for them."""
+    return (
+        TeamMembership.objects.effective()
+        .filter(user=user, added_at__lte=timezone.now())
+        .values_list("team_id", "role")
+    )
+
+
+def test_a_query_that_depends_on_more_than_the_user_is_built_every_time(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(facts, "_PROVIDERS", [])
+    monkeypatch.setattr(facts, "_ROW_PROVIDERS", [(_recent_team_rows, _team_fold)])
+    monkeypatch.setattr(facts, "_COMPILED", {})
+    for user, role in [(world.coordinator, TeamRole.COORDINATOR), (world.member, TeamRole.MEMBER)]:
+        assert facts.facts_for(_fresh(user)).team_roles == {world.team.pk: role.value}
+    assert list(facts._COMPILED.values()) == [None]
+
+
+def test_other_providers_never_find_the_sql_kept_for_the_first(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(facts, "_PROVIDERS", [])
+    monkeypatch.setattr(facts, "_COMPILED", {})
+    monkeypatch.setattr(facts, "_ROW_PROVIDERS", [(_team_rows, _team_fold)])
+    assert facts.facts_for(_fresh(world.member)).team_roles == {world.team.pk: "member"}
+    monkeypatch.setattr(facts, "_ROW_PROVIDERS", [(_organisation_rows, _organisation_fold)])
+    found = facts.facts_for(_fresh(world.member))
+    assert found.org_ids == {world.police.pk}
+    assert found.team_roles == {}

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from icommit.access.roles import TeamRole
-from icommit.stakeholders.models import Organisation, OrganisationMembership
+from icommit.stakeholders.models import Organisation
 
 
 class Scope(models.TextChoices):
@@ -78,11 +78,23 @@ class TeamMembershipQuerySet(models.QuerySet["TeamMembership"]):
         return self.filter(ended_at__isnull=True, team__archived_at__isnull=True)
 
     def effective(self) -> TeamMembershipQuerySet:
-        """Memberships that give rights now: active, for a confirmed organisation membership."""
-        confirmed = OrganisationMembership.objects.active().filter(
-            user_id=OuterRef("user_id"), organisation_id=OuterRef("organisation_id")
+        """Memberships that give rights now: active, of an active user, for a live organisation
+        in which the user's membership is confirmed and not ended.
+
+        One join (team membership, user, the user's membership in the organisation the team
+        membership is for, organisation) instead of a correlated subquery: the same rows, as
+        an open organisation membership is unique per organisation and user
+        (``one_open_membership_per_organisation``), so the join adds no duplicates. All its
+        conditions stand in one ``filter`` so that they apply to the same joined row.
+        """
+        return self.filter(
+            ended_at__isnull=True,
+            user__is_active=True,
+            organisation__archived_at__isnull=True,
+            user__org_memberships__organisation=F("organisation"),
+            user__org_memberships__confirmed_at__isnull=False,
+            user__org_memberships__ended_at__isnull=True,
         )
-        return self.filter(ended_at__isnull=True, user__is_active=True).filter(Exists(confirmed))
 
 
 class TeamMembership(models.Model):
