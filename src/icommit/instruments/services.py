@@ -42,6 +42,7 @@ from icommit.instruments.models import (
     ResponseScore,
 )
 from icommit.methodology.content import default_model, module_ids
+from icommit.methodology.definition import PHASE_KEYS
 
 #: Largest file an administrator may import (YAML or XLSForm).
 MAX_IMPORT_BYTES = 2_000_000
@@ -71,6 +72,9 @@ def unknown_references(definition: Any) -> list[str]:
         for module in rec.modules:
             if module not in modules:
                 problems.append(f"recommendations[{n}].modules: no training module {module!r}")
+        for phase in rec.phases:
+            if phase not in PHASE_KEYS:
+                problems.append(f"recommendations[{n}].phases: no phase {phase!r}")
     return problems
 
 

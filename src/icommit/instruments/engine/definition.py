@@ -24,6 +24,9 @@ AUDIENCES = ("all", "non_security", "security")
 RESPONDENT_AUDIENCES = ("security", "non_security")
 RATIONALE = ("required", "optional", "none")
 METHODS = ("mean", "sum")
+#: How a scale's answers are reported: "score" (scored into dimensions, as always) or "counts"
+#: (events and facts: how many chose each option, per group; never averaged or scored).
+REPORTS = ("score", "counts")
 TEXT_MAX_LENGTH = 2000
 #: The fewest answer sets a group's results may rest on: the default of ``min_respondents``
 #: and its floor (decision 0009: a coordinator plus puppets or colleagues who know their own
@@ -105,6 +108,12 @@ class Scale:
     key: str
     choices: tuple[Choice, ...]
     missing: tuple[Choice, ...] = ()
+    report: str = "score"
+
+    @property
+    def counts(self) -> bool:
+        """Answers on this scale are reported as counts per option, never scored."""
+        return self.report == "counts"
 
     @property
     def options(self) -> tuple[Choice, ...]:
@@ -151,11 +160,25 @@ class Scoring:
 
 @dataclass(frozen=True)
 class Recommendation:
+    """Advice for a dimension in a band (``domain`` + ``band``), or for one item: its mean on
+    0-100 below ``below`` (score scales), or at least ``at_least`` answer sets choosing one of
+    ``answers`` (counts scales). ``phases``: shown only to a team in one of these phases (all
+    phases when empty)."""
+
     domain: str
     band: str
     text: Text
     phase_tasks: tuple[str, ...] = ()
     modules: tuple[str, ...] = ()
+    item: str | None = None
+    below: float | None = None
+    answers: tuple[Value, ...] = ()
+    at_least: int | None = None
+    phases: tuple[str, ...] = ()
+
+    @property
+    def on_item(self) -> bool:
+        return self.item is not None
 
 
 @dataclass(frozen=True)
@@ -203,11 +226,14 @@ class Item:
     # group
     repeat: bool = True
     items: tuple[Item, ...] = ()
+    #: Set by the loader when the item's scale reports counts (derived, so not in the dict).
+    counts: bool = False
 
     @property
     def scored(self) -> bool:
-        """Only items that name a domain count towards domain scores and the total."""
-        return self.domain is not None and self.type in CHOICE_TYPES
+        """Only items that name a domain count towards domain scores and the total; items on a
+        counts scale never do (their domain only places them in the results)."""
+        return self.domain is not None and self.type in CHOICE_TYPES and not self.counts
 
     def sub_item(self, key: str) -> Item:
         for sub in self.items:
@@ -360,6 +386,7 @@ def definition_to_dict(defn: Definition) -> dict[str, Any]:
             key: {
                 "choices": [_choice_dict(c) for c in s.choices],
                 **({"missing": [_choice_dict(c) for c in s.missing]} if s.missing else {}),
+                **({"report": s.report} if s.report != "score" else {}),
             }
             for key, s in defn.scales.items()
         }
@@ -388,9 +415,17 @@ def definition_to_dict(defn: Definition) -> dict[str, Any]:
     if defn.recommendations:
         d["recommendations"] = []
         for r in defn.recommendations:
-            rd: dict[str, Any] = {"domain": r.domain, "band": r.band, "text": _text(r.text)}
+            rd: dict[str, Any]
+            if r.item is not None:
+                rd = {"item": r.item, "text": _text(r.text)}
+                _put(rd, "below", _opt_num(r.below))
+                _put(rd, "answers", list(r.answers), [])
+                _put(rd, "at_least", r.at_least)
+            else:
+                rd = {"domain": r.domain, "band": r.band, "text": _text(r.text)}
             _put(rd, "phase_tasks", list(r.phase_tasks), [])
             _put(rd, "modules", list(r.modules), [])
+            _put(rd, "phases", list(r.phases), [])
             d["recommendations"].append(rd)
     d["sections"] = []
     for s in defn.sections:

@@ -24,6 +24,7 @@ from .definition import (
     METHODS,
     MIN_RESPONDENTS,
     RATIONALE,
+    REPORTS,
     TEXT_MAX_LENGTH,
     Band,
     Choice,
@@ -476,11 +477,13 @@ class _Builder:
                 self.add(node, name, path, f"scale names must match {SCALE_KEY.pattern}")
                 continue
             self.scale_names.add(name)
-            if not self.mapping(body, node, name, path, ("choices", "missing"), ("choices",)):
+            allowed = ("choices", "missing", "report")
+            if not self.mapping(body, node, name, path, allowed, ("choices",)):
                 continue
+            report = self.string(body, "report", path, one_of=REPORTS, default="score")
             choices, missing = self._options(body, path, required=True)
-            if choices is not None and missing is not None:
-                self.scales[name] = Scale(key=name, choices=choices, missing=missing)
+            if choices is not None and missing is not None and report is not None:
+                self.scales[name] = Scale(key=name, choices=choices, missing=missing, report=report)
         return self.scales
 
     def _options(
@@ -674,16 +677,40 @@ class _Builder:
             self.add(tree, "recommendations", "recommendations", "need a scoring section")
         band_keys = self.band_keys
         out: list[Recommendation] = []
-        allowed = ("domain", "band", "text", "phase_tasks", "modules")
+        common = ("text", "phase_tasks", "modules", "phases")
         for i, r in enumerate(lst):
             path = f"recommendations[{i}]"
-            if not self.mapping(r, lst, i, path, allowed, ("domain", "band")):
+            on_item = isinstance(r, Mapping) and "item" in r
+            if on_item:
+                allowed = ("item", "below", "answers", "at_least", *common)
+                required: tuple[str, ...] = ("item",)
+            else:
+                allowed = ("domain", "band", *common)
+                required = ("domain", "band")
+            if not self.mapping(r, lst, i, path, allowed, required):
                 continue
-            domain = self.string(r, "domain", path)
-            band = self.string(r, "band", path)
             text = self.text(r, "text", path)
             tasks = self.strings(r, "phase_tasks", path)
             modules = self.strings(r, "modules", path)
+            phases = self.strings(r, "phases", path)
+            if on_item:
+                fields = self._item_recommendation(r, path)
+                if fields is None or text is None:
+                    continue
+                out.append(
+                    Recommendation(
+                        domain="",
+                        band="",
+                        text=text,
+                        phase_tasks=tasks,
+                        modules=modules,
+                        phases=phases,
+                        **fields,
+                    )
+                )
+                continue
+            domain = self.string(r, "domain", path)
+            band = self.string(r, "band", path)
             if domain is not None and domain != "total" and domain not in self.domain_keys:
                 self.add(r, "domain", f"{path}.domain", f"unknown domain {domain!r}")
                 continue
@@ -694,10 +721,67 @@ class _Builder:
                 continue
             out.append(
                 Recommendation(
-                    domain=domain, band=band, text=text, phase_tasks=tasks, modules=modules
+                    domain=domain,
+                    band=band,
+                    text=text,
+                    phase_tasks=tasks,
+                    modules=modules,
+                    phases=phases,
                 )
             )
         return out
+
+    def _item_recommendation(self, r: Mapping[str, Any], path: str) -> dict[str, Any] | None:
+        """``item`` + ``below`` (an item on a score scale) or ``item`` + ``answers`` +
+        ``at_least`` (an item on a counts scale), checked against the item's scale."""
+        key = self.string(r, "item", path)
+        if key is None:
+            return None
+        item = self.items_by_key.get(key)
+        if item is None:
+            self.add(r, "item", f"{path}.item", f"unknown item {key!r}")
+            return None
+        scale = self.scales.get(item.scale) if item.scale else None
+        if item.type not in ("likert", "choice") or scale is None:
+            self.add(
+                r, "item", f"{path}.item", f"{key!r} is not a likert or choice item on a scale"
+            )
+            return None
+        if scale.counts:
+            if "below" in r:
+                self.add(r, "below", f"{path}.below", f"{key!r} reports counts: use answers")
+                return None
+            if "answers" not in r or "at_least" not in r:
+                self.add(
+                    r,
+                    None,
+                    f"{path}.answers",
+                    "an item on a counts scale needs answers and at_least",
+                )
+                return None
+            values = r["answers"]
+            if not isinstance(values, list) or not values:
+                self.add(r, "answers", f"{path}.answers", "expected a non-empty list of values")
+                return None
+            ok = True
+            for v in values:
+                if scale.choice(v) is None:
+                    self.add(r, "answers", f"{path}.answers", f"{v!r} is not a choice of {key!r}")
+                    ok = False
+            at_least = self.number(r, "at_least", path, integer=True, lo=1)
+            if not ok or at_least is None:
+                return None
+            return {"item": key, "answers": tuple(values), "at_least": int(at_least)}
+        if "answers" in r or "at_least" in r:
+            self.add(r, "answers", f"{path}.answers", f"{key!r} is scored: use below")
+            return None
+        if "below" not in r:
+            self.add(r, None, f"{path}.below", "is missing (an item on a score scale needs below)")
+            return None
+        below = self.number(r, "below", path, lo=0, hi=100)
+        if below is None:
+            return None
+        return {"item": key, "below": below}
 
     # -- sections and items
 
@@ -798,6 +882,17 @@ class _Builder:
             fields.update(self._group_fields(it, path))
         if len(self.problems) > before or key is None or text is None:
             return None
+        scale_obj = self.scales.get(fields.get("scale") or "")
+        if scale_obj is not None and scale_obj.counts:
+            fields["counts"] = True
+            if typ == "multi":
+                self.add(
+                    it,
+                    "scale",
+                    f"{path}.scale",
+                    "a counts scale takes one answer: use likert or choice",
+                )
+                return None
         item = Item(
             key=key,
             type=typ,
@@ -854,11 +949,12 @@ class _Builder:
                             "choices carry scores but the item names no domain, "
                             "so they would never count",
                         )
-        if domain is None:
+        if domain is None or (scale is not None and scale.counts):
+            # a counts item's domain only places it in the results: nothing is scored
             if reverse:
-                self.add(it, "reverse", f"{path}.reverse", "has no effect without a domain")
+                self.add(it, "reverse", f"{path}.reverse", "has no effect on an unscored item")
             if weight is not None and weight != 1:
-                self.add(it, "weight", f"{path}.weight", "has no effect without a domain")
+                self.add(it, "weight", f"{path}.weight", "has no effect on an unscored item")
         elif scale is not None:
             if any(c.score is None for c in scale.choices):
                 self.add(
