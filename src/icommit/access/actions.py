@@ -26,6 +26,7 @@ class Action(StrEnum):
     TEAM_HISTORY = "team.history"
 
     AUDIT_VIEW = "audit.view"
+    AUDIT_VERIFY = "audit.verify"
     USER_MANAGE = "user.manage"
     JOB_VIEW = "job.view"
 

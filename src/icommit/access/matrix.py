@@ -80,6 +80,7 @@ DECLARED: dict[Action, frozenset[Subject]] = {
     A.TEAM_EXPORT: frozenset({S.TEAM_COORDINATOR}),
     A.TEAM_HISTORY: frozenset({S.TEAM_COORDINATOR, S.ADMINISTRATOR}),
     A.AUDIT_VIEW: frozenset({S.ADMINISTRATOR, S.DPO}),
+    A.AUDIT_VERIFY: frozenset({S.ADMINISTRATOR, S.DPO}),
     A.USER_MANAGE: frozenset({S.ADMINISTRATOR}),
     A.JOB_VIEW: frozenset({S.JOB_OWNER}),
     # phases: members and administrators read a team's phase progress, coordinators change it
@@ -158,7 +159,7 @@ URLS: dict[str, dict[str, Rule]] = {
     "healthz": {"GET": PUB},
     "web:home": {"GET": SIGNED},
     "web:language": {"POST": PUB},
-    "web:audit": {"GET": _r(A.AUDIT_VIEW)},
+    "web:audit": {"GET": _r(A.AUDIT_VIEW), "POST": _r(A.AUDIT_VERIFY)},
     # the confirmation page only shows a signed ticket; the form it posts checks access itself
     "web:confirm": {"GET": SIGNED},
     "web:job": {"GET": _r(A.JOB_VIEW, "job")},
@@ -236,6 +237,9 @@ URLS: dict[str, dict[str, Rule]] = {
     "api:openapi-json": {"GET": PUB},
     "api:openapi-view": {"GET": PUB},
     "api:me": {"GET": SIGNED},
+    "api:audit_events": {"GET": _r(A.AUDIT_VIEW)},
+    "api:audit_chain": {"GET": _r(A.AUDIT_VIEW)},
+    "api:audit_chain_verify": {"POST": _r(A.AUDIT_VERIFY)},
     "api:list_organisations": {"GET": SIGNED},
     "api:create_organisation": {"POST": _r(A.ORGANISATION_CREATE)},
     "api:get_organisation": {"GET": _r(A.ORGANISATION_VIEW, "org")},

@@ -33,6 +33,7 @@ def platform_role_facts(rows: Sequence[tuple[int, str]]) -> dict[str, Any]:
 
 facts.provide_rows(platform_role_rows, platform_role_facts)
 api.router("/", "icommit.accounts.api.router")
+api.router("/audit", "icommit.accounts.audit_api.router")  # the web kit's audit log (it cannot)
 api.token_check(token_authenticate)
 
 

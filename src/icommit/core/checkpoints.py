@@ -18,7 +18,7 @@ import logging
 import os
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -321,6 +321,8 @@ class VerifyResult:
 
     events: int = 0
     checkpoints: int = 0
+    #: The last event the walk reached (the chain was read from #1 up to it).
+    end: int = 0
     problems: list[Problem] = field(default_factory=list)
     #: Problems beyond MAX_PROBLEMS, counted but not kept.
     more_problems: int = 0
@@ -358,21 +360,25 @@ def verify_chain(
     *,
     allow_no_checkpoints: bool = False,
     max_age: datetime.timedelta | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> VerifyResult:
     """Walk the whole chain and its details and check them against the checkpoints.
 
     The checkpoints come from ``checkpoint_dir`` (default CHECKPOINT_DIR). A chain that no
     checkpoint signs is a problem unless ``allow_no_checkpoints``; so are events left unsigned
-    for longer than ``max_age`` (default AUDIT_CHECKPOINT_MAX_AGE_MINUTES).
+    for longer than ``max_age`` (default AUDIT_CHECKPOINT_MAX_AGE_MINUTES). ``progress`` is
+    called with the seq reached after each batch of events.
     """
     result = VerifyResult()
     expected = _load_checkpoints(_directory(checkpoint_dir), result)
     trusted = [checkpoint for group in expected.values() for checkpoint in group]
     newest = max(trusted, key=lambda checkpoint: checkpoint.seq, default=None)
     walk = _Walk(result, expected)
+    walk.progress = progress
     walk.run()
     _check_head(walk, result)
     walk.finish()
+    result.end = walk.seq
     for checkpoints in expected.values():
         for checkpoint in checkpoints:
             if checkpoint.seq > walk.seq:
@@ -489,6 +495,8 @@ class _Walk:
         #: (seq, SHA-256 of the row found, whether the event has a detail) of details that do
         #: not match their event, resolved by ``finish`` into "altered" or "moved".
         self.mismatched: list[tuple[int, str, bool]] = []
+        #: Told the seq reached after each batch (a job's progress bar).
+        self.progress: Callable[[int], None] | None = None
 
     def run(self) -> None:
         for batch in _batches_after(self.seq):
@@ -504,6 +512,8 @@ class _Walk:
                 if self.detail_intact(event, sealed) and sealed is not None:
                     intact.append((event.seq, sealed))
             self.note_erased(intact)
+            if self.progress is not None:
+                self.progress(self.seq)
 
     def step(self, event: AuditEvent) -> None:
         add, n, prev = self.result.add, event.seq, self.seq

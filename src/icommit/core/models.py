@@ -172,3 +172,37 @@ class SubjectKey(models.Model):
 
     def __str__(self) -> str:
         return f"subject key {self.id}"
+
+
+class ChainVerification(models.Model):
+    """The outcome of one verification of the whole audit chain (``core.verification``).
+
+    Written once when a verification ends, by the daily schedule or a person ("Verify now");
+    the audit page shows the newest. ``problem`` is the first finding, in the
+    words of ``checkpoints.verify_chain`` (technical English, for the administrators).
+    """
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("the daily schedule")
+        PERSON = "person", _("a person")
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    #: The last event the walk reached: the chain was checked from #1 up to here.
+    up_to_seq = models.PositiveBigIntegerField(default=0)
+    events = models.PositiveBigIntegerField(default=0)
+    checkpoints = models.PositiveIntegerField(default=0)
+    ok = models.BooleanField()
+    problem_count = models.PositiveIntegerField(default=0)
+    problem = models.CharField(max_length=500, blank=True)
+    erased = models.PositiveBigIntegerField(default=0)
+    trigger = models.CharField(max_length=10, choices=Trigger.choices)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["finished_at"])]
+
+    def __str__(self) -> str:
+        return f"chain verification up to #{self.up_to_seq}: {'ok' if self.ok else 'failed'}"

@@ -26,6 +26,11 @@ SCHEDULES: list[Recurring] = [
     # chain moved.
     Recurring("audit checkpoint", "icommit.core.checkpoints.checkpoint_job", 1),
     Recurring("mail outbox flush", "icommit.core.outbox.outbox_flush", 1),
+    # Once a day the whole chain is walked and checked against the checkpoints; the audit page
+    # shows the outcome (core.verification).
+    Recurring(
+        "audit chain verification", "icommit.core.verification.chain_verify_scheduled", 24 * 60
+    ),
 ]
 
 

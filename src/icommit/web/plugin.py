@@ -1,4 +1,5 @@
-"""The web kit's own entries: the home page and the audit log in the navigation."""
+"""The web kit's own entries: the home page and the audit log in the navigation, and the job
+that verifies the audit chain."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from icommit.access import Action, can
+from icommit.core import jobs
 from icommit.core.http import Person
 from icommit.web import registry
 
@@ -20,3 +22,4 @@ registry.nav_item("audit", _("Audit log"), "web:audit", "shield-check", 90, _may
 registry.nav_section("web", "home")
 registry.nav_section("web:audit", "audit")
 registry.nav_section("web:confirm", "")  # a confirmation belongs to the page it came from
+jobs.register("audit.verify", "icommit.web.audit_jobs.chain_verify_job")

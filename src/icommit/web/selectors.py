@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from icommit.access import Action, get_visible, visible
 from icommit.core.audit import TEAM_CONFIDENTIAL, object_label
 from icommit.core.http import Person
+from icommit.core.jobs import STALE_AFTER
 from icommit.core.models import AuditEvent, Job
 from icommit.web import registry
 
@@ -30,19 +33,25 @@ def home_overview(*, user: Person) -> dict[str, Any]:
 def audit_events(
     *,
     user: Person,
-    actor: str = "",
+    actor: int | None = None,
     action: str = "",
     object_type: str = "",
     object_id: str = "",
     since: datetime.date | None = None,
     until: datetime.date | None = None,
 ) -> QuerySet[AuditEvent]:
-    """Audit events the user may read, filtered, newest first."""
+    """Audit events the user may read, filtered, newest first.
+
+    ``actor`` is a person's id; ``action`` an event name, or its first word and a dot
+    ("team.") for all of that subject's events.
+    """
     qs = visible(user, Action.AUDIT_VIEW, AuditEvent.objects.select_related("actor"))
     if actor:
-        qs = qs.filter(actor__email__icontains=actor)
-    if action:
+        qs = qs.filter(actor_id=actor)
+    if action.endswith("."):
         qs = qs.filter(action__startswith=action)
+    elif action:
+        qs = qs.filter(action=action)
     if object_type:
         qs = qs.filter(object_type=object_type)
     if object_id:
@@ -52,6 +61,31 @@ def audit_events(
     if until:
         qs = qs.filter(at__date__lte=until)
     return qs.order_by("-seq")
+
+
+def audit_filter_choices(*, user: Person) -> dict[str, Any]:
+    """What the audit log's filters offer: the people and the kinds of object that appear in
+    the events the user may read (two queries, however long the log)."""
+    events = visible(user, Action.AUDIT_VIEW, AuditEvent.objects.all()).order_by()
+    people = (
+        get_user_model()
+        .objects.filter(pk__in=events.filter(actor__isnull=False).values("actor_id"))
+        .order_by("full_name", "email")
+        .values_list("pk", "full_name", "email")
+    )
+    object_types = events.exclude(object_type="").values_list("object_type", flat=True).distinct()
+    return {"people": list(people), "object_types": list(object_types)}
+
+
+def audit_verification_under_way(*, user: Person) -> Job | None:
+    """The user's own verification job still queued or running, if any (one query)."""
+    recent = timezone.now() - STALE_AFTER
+    jobs = Job.objects.filter(
+        kind="audit.verify",
+        status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+        created_at__gt=recent,
+    )
+    return visible(user, Action.JOB_VIEW, jobs).order_by("-created_at").first()
 
 
 def job_get(*, user: Person, pk: Any) -> Job:

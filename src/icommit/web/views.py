@@ -12,17 +12,18 @@ from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import activate
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from icommit.access import Action, require
-from icommit.core import audit, jobs
+from icommit.access import Action, can, require
+from icommit.core import audit, jobs, verification
 from icommit.core.exceptions import NotFound, ValidationFailed
 from icommit.core.http import AuthedRequest
-from icommit.web import registry, selectors
+from icommit.web import audit_jobs, registry, selectors
+from icommit.web.audit_forms import AuditFilterForm, object_kind_label
 from icommit.web.confirm import ticket_read
-from icommit.web.forms import AuditFilterForm
 
 log = logging.getLogger(__name__)
 
@@ -59,21 +60,31 @@ def language(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def audit_log(request: AuthedRequest) -> HttpResponse:
+    """The audit log, filtered by readable choices, and the state of its chain; a POST starts a
+    verification of the chain as a background job ("Verify now")."""
+    if request.method == "POST":
+        require(request.user, Action.AUDIT_VERIFY)
+        return jobs.job_start_response(
+            request, kind=audit_jobs.KIND, params={}, back=reverse("web:audit")
+        )
     require(request.user, Action.AUDIT_VIEW)
-    form = AuditFilterForm(request.GET or None)
-    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    form = AuditFilterForm(request.GET or None, **selectors.audit_filter_choices(user=request.user))
+    filters = form.filters()
     events = selectors.audit_events(user=request.user, **filters)
     with transaction.atomic():
         audit.record(
             actor=request.user,
             action="audit.read",
             purpose="audit.log",
-            changes={k: str(v) for k, v in filters.items() if v},
+            changes={key: str(value) for key, value in filters.items()},
         )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page.object_list = rows = list(page.object_list)
+    for event in rows:
+        event.object_kind = object_kind_label(event.object_type)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -81,8 +92,13 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
         "web/audit.html",
         {
             "form": form,
+            "form_errors": form.error_summary() if form.is_bound else [],
+            "filtered": bool(filters),
             "page_obj": page,
             "querystring_prefix": query.urlencode() + "&" if query else "",
+            "chain": verification.chain_status(),
+            "may_verify": can(request.user, Action.AUDIT_VERIFY),
+            "verifying": selectors.audit_verification_under_way(user=request.user),
         },
     )
 

@@ -14,7 +14,9 @@ from icommit.core.models import Job
 
 
 class AuditPolicy(Policy):
-    global_actions = frozenset({Action.AUDIT_VIEW})
+    """Read the audit log and start a verification of its chain."""
+
+    global_actions = frozenset({Action.AUDIT_VIEW, Action.AUDIT_VERIFY})
 
     def can(self, facts: Facts, action: Action, obj: Any = None) -> bool:
         return facts.is_admin or facts.has_role(PlatformRole.DPO)
