@@ -18,12 +18,14 @@ from icommit.access.roles import TeamRole
 from icommit.accounts.models import User
 from icommit.charters import services as charters
 from icommit.charters.models import CharterVersion, Meeting
+from icommit.diagnostics.models import Round
 from icommit.plans import services as plans
 from icommit.plans.models import ActionStatus, PlanAction
 from icommit.stakeholders import services as stakeholders
 from icommit.stakeholders.models import Organisation, RoleProfile
 from icommit.teams.models import Team
 from tests.conftest import World, verified_client
+from tests.diagnostics.conftest import join, open_round, vouch
 from tests.factories import OrganisationFactory, TeamFactory, UserFactory, member_of, team_member
 from tests.stakeholders.conftest import profile_values
 
@@ -246,16 +248,21 @@ def test_overdue_items_come_first_then_the_oldest_and_the_heading_shows_the_tota
     overdue_action(world, world.team, "Recent overdue", due=2)
     stale_profile(world.police, world.member, age_days=365 + 30)  # stale for 30 days
     CharterVersion.objects.update(published_at=timezone.now() - datetime.timedelta(days=20))
+    vouch(world.coordinator, world.member, world.observer)
+    join(world.team, OrganisationFactory(name="Youth Welfare"), 3)  # a round needs 5 answers
+    open_round(world.coordinator, world.team, title="Autumn round")
+    Round.objects.update(opened_at=timezone.now() - datetime.timedelta(days=10))
     page = home(world.member)
     order = [
         page.index("The role profile of Police"),  # overdue for 30 days
         page.index("Recent overdue"),  # overdue for 2 days
         page.index("Version 1 of the charter"),  # waiting for 20 days
+        page.index("asks for your view of the collaboration"),  # open for 10 days
         page.index("The minutes of “Roles”"),  # waiting since today
     ]
     assert order == sorted(order)
     heading = page[page.index('id="attention-heading"') :]
-    assert '<span class="badge badge-warn">4<span class="visually-hidden"> items' in heading
+    assert '<span class="badge badge-warn">5<span class="visually-hidden"> items' in heading
 
 
 def test_nothing_to_do_says_so(world: World) -> None:

@@ -3,7 +3,8 @@
 Version 1 of the charter is published from the starting text and confirmed by every member
 except the housing cooperative's, so the page shows a confirmation still missing. Two team
 meetings have frozen minutes; police recorded dissent on the sharing default, and one decision
-became a goal of the plan. Dates are relative to the day the demo is built.
+became a goal of the plan. The minutes of a third meeting wait for the confirmation of social
+services and the exit NGO. Dates are relative to the day the demo is built.
 """
 
 from __future__ import annotations
@@ -170,6 +171,43 @@ def build(
         ),
     )
     _frozen(coordinator, review, review_people)
+
+    # The latest meeting's minutes are out for confirmation: the coordinator and police have
+    # confirmed, social services and the exit NGO have not (their home pages ask them to).
+    practice_people = [
+        users[e]
+        for e in (
+            "coordinator@example.org",
+            "casemanager@example.org",
+            "socialworker@example.org",
+            "police@example.org",
+        )
+    ]
+    practice = services.meeting_create(
+        actor=coordinator,
+        team=team,
+        data=services.MinutesIn(
+            held_on=day(-6),
+            title="Practice: hearing the client's view before a conference decides",
+            agenda="1. How the client's view reaches the conference\n2. Who asks, and when",
+            minutes=(
+                "The exit counselling NGO described how it asks clients what they want from "
+                "the support before a case conference, and how it brings their words to the "
+                "table. Police and social services asked for the client's view to be recorded "
+                "in the same place in every case, so that no conference decides without it."
+            ),
+            attendee_ids=[p.pk for p in practice_people],
+            decisions=(
+                services.DecisionIn(
+                    "Before a case conference decides, the case manager records the client's "
+                    "own view and goals, in the client's words where possible."
+                ),
+            ),
+        ),
+    )
+    services.meeting_circulate(actor=coordinator, meeting=practice)
+    for person in practice_people[:1] + practice_people[3:]:
+        services.meeting_confirm(actor=person, meeting=practice)
 
     session = minutes_detail(meeting=review).decisions[1].decision
     services.decision_goal_create(

@@ -105,6 +105,13 @@ def build(
         notes=(("coordinator", "Police and probation reviewed; social services still open."),),
     )
     action(legal, "Add the legal source to each protocol row", "police", 10, person="police")
+    action(
+        legal,
+        "Check the overview against the social data rules of social services",
+        "social",
+        -4,
+        person="social",
+    )
     action(legal, "Confirm the protocol version in the team meeting", "municipality", 30)
 
     share = goal(
