@@ -9,14 +9,18 @@ In one process this script
 3. counts the database queries of each page in-process with Django's test client,
 4. starts gunicorn (one sync worker) on a free loopback port against that folder,
 5. starts a second gunicorn, configured the same, serving the bare-framework reference
-   (``bench/bare.py``: Django with no middleware, no database, no template),
+   (``bench/bare.py``: Django alone; a fixed page, and a minimal signed-in page with Django's
+   session and authentication middleware, the fair reference for the floor),
 6. logs in as coordinator@example.org through the login form and the second factor (a TOTP
    code, MFA required as in production) and times N requests of each page after a warm-up:
    the bare reference, the floor (the cheapest signed-in page, the password form), the
    profile, home, the big team page and the diagnostics results,
 7. prints a table (median, p90, ratios to the floor and to the bare reference) and writes
    ``bench/results/latest.json``,
-8. stops the servers and removes the data folder.
+8. checks the budgets (``QUERY_BUDGETS``; the floor within ``FLOOR_BUDGET`` times the signed-in
+   bare reference, both timed in turns so that both see the same machine) and exits with 1 if
+   one is exceeded,
+9. stops the servers and removes the data folder.
 
 Run it with ``make bench`` (or ``.venv/bin/python bench/run.py --help``).
 """
@@ -53,6 +57,13 @@ PASSWORD = "icommit-demo"
 BIG_TEAM = "Bench Team 01"
 #: the bare-framework reference (bench/bare.py), served by a second gunicorn in the same run
 BARE_PAGES = {"bare": "/bare/", "bare template": "/bare/template/", "bare query": "/bare/query/"}
+#: the signed-in bare page: Django's session and authentication middleware and a template
+BARE_AUTH = "/bare/auth/"
+#: queries per page at most (they do not grow with the data); the floor's four are the session,
+#: the user, the second factor's device and the access facts (issue 11)
+QUERY_BUDGETS = {"floor": 4, "profile": 7, "home": 14, "team": 11, "results": 12, "bare auth": 2}
+#: the floor's median at most this many times the signed-in bare reference's (issue 11)
+FLOOR_BUDGET = 4.0
 
 
 def parse_args() -> argparse.Namespace:
@@ -65,6 +76,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--team-size", type=int, default=50)
     parser.add_argument("--workers", type=int, default=1, help="gunicorn sync workers")
     parser.add_argument("--keep", action="store_true", help="keep the data folder afterwards")
+    parser.add_argument(
+        "--no-time-budget",
+        action="store_true",
+        help="report the floor's time ratio but do not fail on it (query budgets still count)",
+    )
     parser.add_argument(
         "--output", type=Path, default=RESULTS / "latest.json", help="where to write the results"
     )
@@ -242,8 +258,8 @@ def build_diagnostics(team: Any, coordinator: Any, respondents: int = 60) -> int
     from icommit.demo.diagnostics import SECOND, answers_for
     from icommit.diagnostics import services
     from icommit.diagnostics.models import Participation, RoundResponse
-    from icommit.instruments.engine import score
-    from icommit.instruments.models import InstrumentVersion, Response, ResponseScore
+    from icommit.instruments.models import InstrumentVersion
+    from icommit.instruments.services import response_store
     from icommit.stakeholders.models import OrganisationMembership
 
     version = InstrumentVersion.objects.get(instrument__key="msc-diagnostics", number=1)
@@ -262,19 +278,14 @@ def build_diagnostics(team: Any, coordinator: Any, respondents: int = 60) -> int
             title="Bench diagnostics",
             closes_on=services.today(),
         )
-        # the answer sets below stand for the invitees' (the bench writes them directly)
+        # the answer sets below stand for the invitees' (stored as the services store them)
         Participation.objects.filter(round=round).update(submitted=True)
         for i in range(respondents):
             security = i % 3 == 0
             audience = "security" if security else "non_security"
             answers = answers_for(version.parsed, security=security, levels=SECOND, seed=i)
-            result = score(version.parsed, answers, audience=audience)
-            response = Response.objects.create(version=version, answers=answers, submitted=True)
-            ResponseScore.objects.bulk_create(
-                ResponseScore(response=response, domain=k, score=d.score)
-                for k, d in result.domains.items()
-                if d.status == "scored" and d.score is not None
-            )
+            # checked, scored and stored by the one writer of answer sets, as every app does
+            response = response_store(version=version, answers=answers, audience=audience)
             RoundResponse.objects.create(
                 round=round,
                 response=response,
@@ -311,6 +322,12 @@ def count_queries(paths: dict[str, str]) -> dict[str, int]:
             raise SystemExit(f"bench: {path} answered {response.status_code} in-process")
         counts[name] = len(ctx.captured_queries)
     return counts
+
+
+def count_bare_queries(browser: Browser) -> int:
+    """Queries of the signed-in bare page, as the reference server counts them on request."""
+    with browser.opener.open(browser.base + BARE_AUTH + "?count=1", timeout=30) as response:
+        return int(response.headers["X-Bare-Queries"])
 
 
 # --- server and client ------------------------------------------------------------------------
@@ -354,8 +371,9 @@ class Browser:
         def redirect_request(self, *args: Any, **kwargs: Any) -> None:
             return None
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, server: subprocess.Popen[bytes] | None = None) -> None:
         self.base = base
+        self.server = server
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.jar), self._NoRedirect()
@@ -428,16 +446,59 @@ def log_in(browser: Browser, totp_key: str) -> None:
 
 
 def time_page(browser: Browser, path: str, warmup: int, n: int) -> dict[str, Any]:
-    size = 0
+    return time_pages([(browser, path)], warmup, n)[0]
+
+
+def time_pages(pages: list[tuple[Browser, str]], warmup: int, n: int) -> list[dict[str, Any]]:
+    """Time pages in turns (one request of each, then the next round), so that pages compared
+    with each other see the same machine, however busy it gets during the run. Pages in turns
+    must be served by different servers: each server's CPU time is counted for its page."""
+    if len({id(browser.server) for browser, _ in pages}) != len(pages):
+        raise ValueError("pages timed in turns need a server each")
     for _ in range(warmup):
-        browser.request(path)
-    samples = []
+        for browser, path in pages:
+            browser.request(path)
+    samples: list[list[float]] = [[] for _ in pages]
+    sizes = [0 for _ in pages]
+    time.sleep(0.05)  # the workers finish the warm-up's last request
+    cpu_before = [server_cpu_ns(browser.server) for browser, _ in pages]
     for _ in range(n):
-        status, content, seconds = browser.request(path)
-        if status != 200:
-            raise SystemExit(f"bench: {path} answered {status}")
-        samples.append(seconds * 1000)
-        size = len(content)
+        for i, (browser, path) in enumerate(pages):
+            status, content, seconds = browser.request(path)
+            if status != 200:
+                raise SystemExit(f"bench: {path} answered {status}")
+            samples[i].append(seconds * 1000)
+            sizes[i] = len(content)
+    time.sleep(0.05)
+    cpu_after = [server_cpu_ns(browser.server) for browser, _ in pages]
+    results = []
+    for (_, path), own, size, before, after in zip(
+        pages, samples, sizes, cpu_before, cpu_after, strict=True
+    ):
+        row = summary(path, own, size)
+        cpu = None if before is None or after is None else (after - before) / n / 1e6
+        row["server_cpu_ms"] = round(cpu, 2) if cpu is not None else None
+        results.append(row)
+    return results
+
+
+def server_cpu_ns(server: subprocess.Popen[bytes] | None) -> int | None:
+    """CPU time so far of a gunicorn's workers, in nanoseconds (Linux: ``/proc``), or None.
+
+    Unlike the wall-clock time the client measures, this hardly depends on how busy the
+    machine is: time spent waiting for a core does not count.
+    """
+    if server is None:
+        return None
+    try:
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        return sum(int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) for pid in children)
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def summary(path: str, samples: list[float], size: int) -> dict[str, Any]:
+    n = len(samples)
     ordered = sorted(samples)
     p90 = ordered[min(len(ordered) - 1, max(0, round(0.9 * len(ordered)) - 1))]
     return {
@@ -449,6 +510,23 @@ def time_page(browser: Browser, path: str, warmup: int, n: int) -> dict[str, Any
         "max_ms": round(ordered[-1], 2),
         "bytes": size,
     }
+
+
+def check_budgets(results: dict[str, dict[str, Any]], *, time_budget: bool) -> list[str]:
+    """The budgets a run exceeds, as sentences (none: the run keeps them)."""
+    failures = [
+        f"{name}: {results[name]['queries']} queries, budget {budget}"
+        for name, budget in QUERY_BUDGETS.items()
+        if name in results and results[name]["queries"] > budget
+    ]
+    floor = results["floor"]["median_ms"]
+    reference = results["bare auth"]["median_ms"]
+    if time_budget and floor > FLOOR_BUDGET * reference:
+        failures.append(
+            f"floor: {floor:.1f} ms is {floor / reference:.2f}× the signed-in bare reference "
+            f"({reference:.1f} ms), budget {FLOOR_BUDGET:g}×"
+        )
+    return failures
 
 
 def git_commit() -> str:
@@ -501,25 +579,35 @@ def main() -> None:
     log = data_dir / "gunicorn.log"
     bare_port = free_port()
     bare_log = data_dir / "gunicorn-bare.log"
+    bare_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.bare"}
+    subprocess.run(
+        [sys.executable, "-m", "django", "migrate", "--verbosity", "0"],
+        env=bare_env, cwd=ROOT, check=True,
+    )  # fmt: skip
     server = start_server(env, port, args.workers, log)
     bare_server = start_server(
-        {**env, "DJANGO_SETTINGS_MODULE": "bench.bare"},
-        bare_port,
-        args.workers,
-        bare_log,
-        app="bench.bare:application",
+        bare_env, bare_port, args.workers, bare_log, app="bench.bare:application"
     )
     results: dict[str, dict[str, Any]] = {}
     try:
-        bare = Browser(f"http://127.0.0.1:{bare_port}")
+        bare = Browser(f"http://127.0.0.1:{bare_port}", bare_server)  # no session cookie
         wait_until_healthy(bare, bare_server, bare_log)
-        browser = Browser(f"http://127.0.0.1:{port}")
+        bare_auth = Browser(f"http://127.0.0.1:{bare_port}", bare_server)
+        if bare_auth.request("/bare/login/")[0] != 302:
+            raise SystemExit("bench: signing in to the bare reference failed")
+        browser = Browser(f"http://127.0.0.1:{port}", server)
         wait_until_healthy(browser, server, log)
         log_in(browser, totp_key)
         # the reference first and once more last, so a machine getting busier shows
         results["bare"] = time_page(bare, BARE_PAGES["bare"], args.warmup, args.requests)
+        # the floor and the signed-in reference in turns: their ratio is the budget
+        results["floor"], results["bare auth"] = time_pages(
+            [(browser, pages["floor"]), (bare_auth, BARE_AUTH)], args.warmup, args.requests
+        )
         for name, path in pages.items():
-            results[name] = time_page(browser, path, args.warmup, args.requests)
+            if name != "floor":
+                results[name] = time_page(browser, path, args.warmup, args.requests)
+        for name in pages:
             results[name]["queries"] = queries[name]
         for name, path in BARE_PAGES.items():
             if name != "bare":
@@ -528,6 +616,7 @@ def main() -> None:
         results["bare"]["median_ms_again"] = again["median_ms"]
         for name in BARE_PAGES:
             results[name]["queries"] = 1 if name == "bare query" else 0
+        results["bare auth"]["queries"] = count_bare_queries(bare_auth)
     finally:
         stop_server(server)
         stop_server(bare_server)
@@ -536,23 +625,34 @@ def main() -> None:
 
     floor = results["floor"]["median_ms"]
     reference = results["bare"]["median_ms"]
+    signed_in = results["bare auth"]["median_ms"]
     for row in results.values():
         row["ratio_to_floor"] = round(row["median_ms"] / floor, 2) if floor else None
         row["ratio_to_bare"] = round(row["median_ms"] / reference, 2) if reference else None
+        row["ratio_to_bare_auth"] = round(row["median_ms"] / signed_in, 2) if signed_in else None
 
     print()
-    print(f"{'page':<12} {'path':<24} {'median ms':>10} {'p90 ms':>8} {'x bare':>7} "
-          f"{'x floor':>8} {'queries':>8} {'KiB':>6}")  # fmt: skip
+    print(f"{'page':<13} {'path':<28} {'median ms':>10} {'p90 ms':>8} {'x bare':>7} "
+          f"{'x b.auth':>8} {'x floor':>8} {'cpu ms':>7} {'queries':>8} {'KiB':>6}")  # fmt: skip
     for name, row in results.items():
+        cpu = row.get("server_cpu_ms")
         print(
-            f"{name:<12} {row['path']:<24} {row['median_ms']:>10.1f} {row['p90_ms']:>8.1f} "
-            f"{row['ratio_to_bare']:>7.2f} {row['ratio_to_floor']:>8.2f} {row['queries']:>8} "
-            f"{row['bytes'] / 1024:>6.1f}"
+            f"{name:<13} {row['path'][:28]:<28} {row['median_ms']:>10.1f} {row['p90_ms']:>8.1f} "
+            f"{row['ratio_to_bare']:>7.2f} {row['ratio_to_bare_auth']:>8.2f} "
+            f"{row['ratio_to_floor']:>8.2f} {'-' if cpu is None else f'{cpu:.2f}':>7} "
+            f"{row['queries']:>8} {row['bytes'] / 1024:>6.1f}"
         )
     print(
         f"\nbare reference again at the end: {results['bare']['median_ms_again']:.1f} ms "
-        f"(first {reference:.1f} ms)"
+        f"(first {reference:.1f} ms); load average {os.getloadavg()[0]:.1f}"
     )
+    floor_cpu, bare_auth_cpu = (results[k].get("server_cpu_ms") for k in ("floor", "bare auth"))
+    if floor_cpu and bare_auth_cpu:
+        print(
+            f"server CPU per request: floor {floor_cpu:.2f} ms, signed-in bare reference "
+            f"{bare_auth_cpu:.2f} ms ({floor_cpu / bare_auth_cpu:.2f}×)"
+        )
+    failures = check_budgets(results, time_budget=not args.no_time_budget)
     report = {
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "commit": git_commit(),
@@ -566,7 +666,10 @@ def main() -> None:
             "database": "sqlite (WAL)",
             "mode": "ICOMMIT_DEMO=1 (DEBUG off), fast password hasher",
             "server": f"gunicorn, {args.workers} sync worker(s), loopback",
-            "reference": "bench/bare.py: Django, no middleware, no database, same server",
+            "reference": (
+                "bench/bare.py, same server: /bare/ a fixed page; /bare/auth/ signed in with "
+                "Django's session, CSRF and authentication middleware and a template"
+            ),
             "mfa": "required; the session passed a TOTP code",
             "requests_per_page": args.requests,
             "warmup_per_page": args.warmup,
@@ -574,11 +677,24 @@ def main() -> None:
         },
         "data": data,
         "pages": results,
+        "budgets": {
+            "queries": QUERY_BUDGETS,
+            "floor_to_bare_auth": FLOOR_BUDGET,
+            "time_checked": not args.no_time_budget,
+            "exceeded": failures,
+        },
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     shown = args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output
     print(f"\nbench: wrote {shown}")
+    if failures:
+        print("bench: budgets exceeded:\n  " + "\n  ".join(failures), file=sys.stderr)
+        raise SystemExit(1)
+    print(
+        f"bench: within the budgets (queries; floor {floor / signed_in:.2f}× the signed-in bare "
+        f"reference, budget {FLOOR_BUDGET:g}×{'' if not args.no_time_budget else ', not checked'})"
+    )
 
 
 if __name__ == "__main__":
