@@ -177,3 +177,17 @@ def test_new_team_shows_to_administrators_and_team_founders_only(settings) -> No
         "admin@example.org",
         "coordinator@example.org",
     }
+
+
+@pytest.mark.django_db
+def test_the_demo_social_worker_finds_their_own_work_on_the_home_page(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.DEMO = True
+    build_demo()
+    social_worker = User.objects.get(email="socialworker@example.org")
+    page = verified_client(social_worker).get(reverse("web:home")).content.decode()
+    attention = page[page.index('id="attention-heading"') : page.index("</section>")]
+    assert "Check the overview against the social data rules" in attention  # overdue action
+    assert "Practice: hearing the client" in attention  # minutes to confirm
+    police = User.objects.get(email="police@example.org")
+    page = verified_client(police).get(reverse("web:home")).content.decode()
+    assert "Practice: hearing the client" not in page  # police confirmed them
