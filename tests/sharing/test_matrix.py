@@ -333,7 +333,12 @@ def test_the_pdf_names_every_organisation_as_sender_and_as_receiver(
     assert all(at >= 0 for _name, at in senders), [n for n, at in senders if at < 0]
     starts = sorted(at for _name, at in senders)
     sections = {
-        name: text[at : next((s for s in starts if s > at), text.find("Needs and offers", at))]
+        name: text[
+            at : next(
+                (s for s in starts if s > at),
+                text.find("Legal duties and secrecy, per organisation", at),
+            )
+        ]
         for name, at in senders
     }
     flat = {name: " ".join(section.split()) for name, section in sections.items()}

@@ -18,7 +18,7 @@ from icommit.stakeholders.sectors import Sector
 from icommit.teams.models import TeamOrganisation
 from tests.conftest import World
 from tests.factories import OrganisationFactory, UserFactory, member_of
-from tests.stakeholders.v2content import v2_content  # noqa: F401 (a fixture)
+from tests.stakeholders.v2content import v1_content, v2_content  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(autouse=True)

@@ -51,7 +51,7 @@ def _profile_post(**overrides: str) -> dict[str, str]:
 
 
 def test_an_organisation_without_a_profile_offers_to_start_from_the_template(
-    world: World, client_for
+    world: World, client_for, v1_content
 ) -> None:  # type: ignore[no-untyped-def]
     detail = client_for(world.member).get(reverse("stakeholders:detail", args=[world.police.pk]))
     page = detail.content.decode()
@@ -72,7 +72,9 @@ def test_an_organisation_without_a_profile_offers_to_start_from_the_template(
     assert "This draft comes from the template for your sector" in edit.content.decode()
 
 
-def test_the_template_draft_comes_in_the_users_language(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_the_template_draft_comes_in_the_users_language(
+    world: World, client_for, v1_content
+) -> None:  # type: ignore[no-untyped-def]
     client = client_for(world.member)
     client.cookies["django_language"] = "de"
     edit = client.get(

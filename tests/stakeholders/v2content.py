@@ -114,3 +114,15 @@ def v2_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     monkeypatch.setattr(content_module, "CONTENT_DIR", root)
     yield root
     content_module.content.cache_clear()
+
+
+@pytest.fixture
+def v1_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Make ``content()`` serve version 1 only, as before version 2 was shipped."""
+    root = tmp_path / "content-v1"
+    shutil.copytree(CONTENT_DIR / "sectors", root / "sectors", ignore=shutil.ignore_patterns("v2"))
+    shutil.copy(CONTENT_DIR / "data_categories.yaml", root / "data_categories.yaml")
+    content_module.content.cache_clear()
+    monkeypatch.setattr(content_module, "CONTENT_DIR", root)
+    yield root
+    content_module.content.cache_clear()

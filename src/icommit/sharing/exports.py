@@ -27,6 +27,7 @@ from icommit.sharing import selectors
 from icommit.sharing.decision import Decision, SharingRule
 from icommit.sharing.forms import MatrixFilterForm
 from icommit.stakeholders.sectors import Sector
+from icommit.stakeholders.selectors import DutyRow, SecrecyRow, duty_rows, secrecy_rows
 from icommit.teams.selectors import team_get
 
 PDF_KIND = "transparency.matrix.pdf"
@@ -182,6 +183,9 @@ class OrganisationView:
     outgoing: list[Cell]
     incoming: list[Cell]
     unmet: list[str]
+    #: Its legal duties, each separately with whom it informs (version-2 profiles; issue 12).
+    duties: list[DutyRow] = field(default_factory=list)
+    secrecy: list[SecrecyRow] = field(default_factory=list)
 
     @staticmethod
     def _split(cells: list[Cell], *, outgoing: bool) -> tuple[list[tuple[Any, Cell]], list[Any]]:
@@ -210,7 +214,32 @@ def organisation_view(result: Any, organisation_pk: int, show: str = "") -> Orga
         outgoing=[_cell(result, focus, other, show) for other in others],
         incoming=[_cell(result, other, focus, show) for other in others],
         unmet=[s.label for s in result.supplies if focus.organisation in s.unmet_for],
+        duties=duty_rows(focus.version),
+        secrecy=secrecy_rows(focus.version),
     )
+
+
+@dataclass
+class Obligations:
+    """One organisation's legal duties and secrecy as its role profile states them."""
+
+    participant: Any
+    duties: list[DutyRow]
+    secrecy: list[SecrecyRow]
+
+    @property
+    def shape(self) -> int:
+        """1 for a version-1 profile (three flags), 2 for distinct duties, 0 for none."""
+        version = self.participant.version
+        return version.content_version if version is not None else 0
+
+
+def obligations(result: Any) -> list[Obligations]:
+    """Per participant, its duties each with whom it informs: never one "duty to report" flag
+    that could be read as "informs the police"."""
+    return [
+        Obligations(p, duty_rows(p.version), secrecy_rows(p.version)) for p in result.participants
+    ]
 
 
 def legend() -> list[tuple[str, str, str]]:
@@ -288,6 +317,7 @@ def matrix_pdf(job: Job, report: Report) -> tuple[str, str, bytes]:
         {
             **matrix_context(team, result, category),
             "sections": pdf_sections(result),
+            "obligations": obligations(result),
             "rows": selectors.sharing_protocol_rows(team=team),
         },
     )

@@ -166,15 +166,44 @@ class ProfileItem(Schema):
     text: ShortText = ""
 
 
+class DutyIn(Schema):
+    #: A code of content/sectors/v2/duties.yaml, e.g. "child_protection_assessment".
+    code: Line
+    applies: bool
+    #: The statute it rests on; required when it applies.
+    statute: ShortText = ""
+    note: ShortText = ""
+
+
+class SecrecyRoleIn(Schema):
+    #: The profession or office within the organisation, e.g. "Social workers".
+    role: Line
+    #: A code of content/sectors/v2/secrecy.yaml, e.g. "professional" or "none".
+    kind: Line
+    #: The statute it rests on; required unless the kind is "none".
+    statute: ShortText = ""
+    note: ShortText = ""
+
+
 class ProfileIn(Schema):
+    """A role profile in version 1 (the three duty flags and ``secrecy``) or version 2.
+
+    Version 2 (send ``content_version: 2``, ``duties`` and ``secrecy_roles``) states each legal
+    duty separately and secrecy per profession or office; its duty flags and ``secrecy`` are
+    ignored (``secrecy`` is derived from the roles).
+    """
+
+    content_version: int | None = None
     mandate: LongText
+    duties: list[DutyIn] | None = None
+    secrecy_roles: list[SecrecyRoleIn] | None = None
     duty_to_report: bool = False
     duty_to_report_note: ShortText = ""
     duty_to_prosecute: bool = False
     duty_to_prosecute_note: ShortText = ""
     duty_of_care: bool = False
     duty_of_care_note: ShortText = ""
-    secrecy: Secrecy
+    secrecy: Secrecy | None = None
     secrecy_source: ShortText = ""
     methods: LongText = ""
     needs: list[ProfileItem] = []
@@ -185,14 +214,33 @@ class ProfileIn(Schema):
     based_on: int | None = None
 
 
+class DutyOut(Schema):
+    code: str
+    applies: bool
+    statute: str
+    note: str
+
+
+class SecrecyRoleOut(Schema):
+    role: str
+    kind: str
+    statute: str
+    note: str
+
+
 class ProfileVersionOut(Schema):
     number: int
+    #: 1: the three duty flags and one secrecy flag; 2: ``duties`` and ``secrecy_roles``
+    #: (the flags are null, ``secrecy`` is derived from the roles).
+    content_version: int
     mandate: str
-    duty_to_report: bool
+    duties: list[DutyOut]
+    secrecy_roles: list[SecrecyRoleOut]
+    duty_to_report: bool | None
     duty_to_report_note: str
-    duty_to_prosecute: bool
+    duty_to_prosecute: bool | None
     duty_to_prosecute_note: str
-    duty_of_care: bool
+    duty_of_care: bool | None
     duty_of_care_note: str
     secrecy: str
     secrecy_source: str

@@ -121,22 +121,40 @@ class RoleProfile(models.Model):
         return str(_("Role profile of %(org)s") % {"org": self.organisation})
 
 
+#: Secrecy kinds (content/sectors/v2/secrecy.yaml) that do not make the organisation count as
+#: bound in the sharing decision: official secrecy of public officials does not by itself stop
+#: a transfer between authorities that the law allows. Any other kind, known or not, binds.
+NOT_BINDING = frozenset({"none", "official"})
+
+
 class RoleProfileVersion(models.Model):
-    """One immutable version of a role profile."""
+    """One immutable version of a role profile.
+
+    ``content_version`` says which shape it has. Version 1: three duty flags with notes and one
+    secrecy flag for the whole organisation. Version 2 (issue 12): ``duties`` lists distinct
+    duties ({"code": a code of content/sectors/v2/duties.yaml, "applies": bool, "statute",
+    "note"}) and ``secrecy_roles`` secrecy per profession or office within the organisation
+    ({"role", "kind": a code of secrecy.yaml, "statute", "note"}); its three duty flags are
+    None, and ``secrecy``/``secrecy_source`` are derived from the roles for the sharing decision.
+    Versions never change, so a version-1 profile keeps its flags until someone saves a new one.
+    """
 
     profile = models.ForeignKey(RoleProfile, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
+    content_version = models.PositiveSmallIntegerField(default=1)
     mandate = models.TextField(_("mandate"), max_length=LONG)
-    duty_to_report = models.BooleanField(_("duty to report"))
+    duty_to_report = models.BooleanField(_("duty to report"), null=True)
     duty_to_report_note = models.TextField(
         _("about the duty to report"), blank=True, max_length=SHORT
     )
-    duty_to_prosecute = models.BooleanField(_("duty to prosecute"))
+    duty_to_prosecute = models.BooleanField(_("duty to prosecute"), null=True)
     duty_to_prosecute_note = models.TextField(
         _("about the duty to prosecute"), blank=True, max_length=SHORT
     )
-    duty_of_care = models.BooleanField(_("duty of care"))
+    duty_of_care = models.BooleanField(_("duty of care"), null=True)
     duty_of_care_note = models.TextField(_("about the duty of care"), blank=True, max_length=SHORT)
+    duties = models.JSONField(_("legal duties"), default=list, blank=True)
+    secrecy_roles = models.JSONField(_("secrecy per role"), default=list, blank=True)
     secrecy = models.CharField(_("professional secrecy"), max_length=10, choices=Secrecy.choices)
     secrecy_source = models.TextField(
         _("legal source of the secrecy"), blank=True, max_length=SHORT

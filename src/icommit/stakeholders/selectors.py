@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from icommit.access import Action, get_visible, visible
 from icommit.accounts.models import User
+from icommit.core.content import translated
 from icommit.core.exceptions import NotFound
 from icommit.stakeholders.content import content
 from icommit.stakeholders.models import (
@@ -146,10 +149,119 @@ def role_profile_versions(*, organisation: Organisation) -> QuerySet[RoleProfile
 
 
 def kind_label(code: str) -> str:
-    found = content().kinds.get(code)
+    found = content().item_kinds.get(code)
     return found.label_in(get_language()) if found else code
 
 
 def labelled_items(items: list[dict[str, str]]) -> list[tuple[str, str]]:
     """Needs or offers of a profile version as (kind label, details)."""
     return [(kind_label(i.get("code", "")), i.get("text", "")) for i in items]
+
+
+# --- role profiles, version 2 (issue 12) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DutyRow:
+    """One duty of a version-2 profile as pages and exports show it."""
+
+    code: str
+    label: str
+    informs: str  # to whom the information goes
+    is_permission: bool
+    applies: bool
+    statute: str
+    note: str
+
+
+@dataclass(frozen=True)
+class SecrecyRow:
+    role: str
+    kind: str
+    label: str
+    statute: str
+    note: str
+
+
+def duty_rows(version: RoleProfileVersion | None) -> list[DutyRow]:
+    """The distinct duties of a version-2 profile version, labelled in the current language."""
+    if version is None or version.content_version < 2:
+        return []
+    language = get_language()
+    vocabulary = content().v2.duties if content().v2 is not None else {}
+    rows = []
+    for duty in version.duties:
+        code = str(duty.get("code", ""))
+        known = vocabulary.get(code)
+        rows.append(
+            DutyRow(
+                code=code,
+                label=known.label_in(language) if known else code,
+                informs=known.informs_in(language) if known else "",
+                is_permission=bool(known and known.is_permission),
+                applies=bool(duty.get("applies")),
+                statute=str(duty.get("statute", "")),
+                note=str(duty.get("note", "")),
+            )
+        )
+    return rows
+
+
+def secrecy_rows(version: RoleProfileVersion | None) -> list[SecrecyRow]:
+    """Secrecy per profession or office of a version-2 profile version."""
+    if version is None or version.content_version < 2:
+        return []
+    language = get_language()
+    kinds = content().v2.secrecy if content().v2 is not None else {}
+    return [
+        SecrecyRow(
+            role=str(r.get("role", "")),
+            kind=str(r.get("kind", "")),
+            label=kinds[r["kind"]].label_in(language) if r.get("kind") in kinds else "",
+            statute=str(r.get("statute", "")),
+            note=str(r.get("note", "")),
+        )
+        for r in version.secrecy_roles
+    ]
+
+
+@dataclass(frozen=True)
+class TemplateUpdate:
+    """A newer sector template than the one the current profile version has the shape of."""
+
+    version: int
+    sector: str
+    changes: str  # what the template's authors say changed
+    fields: list[str]  # labels of the profile fields whose content would change
+
+
+def template_update(*, organisation: Organisation, version: RoleProfileVersion | None) -> Any:
+    """The version-2 template an organisation whose profile came from version 1 may move to.
+
+    None when the profile already has the version-2 shape, has no version yet (the form starts
+    from version 2 anyway) or no version-2 template exists for the sector.
+    """
+    v2 = content().v2
+    if version is None or version.content_version >= 2 or v2 is None:
+        return None
+    template = v2.templates.get(organisation.sector)
+    if template is None:
+        return None
+    language = get_language()
+    draft = template.draft(language)
+    fields = [str(_("Legal duties")), str(_("Secrecy per profession or office"))]
+    for name, label in (
+        ("mandate", _("Mandate")),
+        ("methods", _("Methods and tools")),
+        ("needs", _("Needs from the others")),
+        ("offers", _("Offers")),
+        ("availability", _("Availability")),
+    ):
+        if getattr(version, name) != draft[name]:
+            fields.append(str(label))
+    return TemplateUpdate(
+        version=template.version,
+        sector=organisation.sector,
+        changes=translated(template.changes, language),
+        fields=fields,
+    )

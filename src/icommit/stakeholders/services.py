@@ -27,6 +27,7 @@ from icommit.core.text import clean as clean_text
 from icommit.core.text import normalise
 from icommit.stakeholders.content import content
 from icommit.stakeholders.models import (
+    NOT_BINDING,
     Organisation,
     OrganisationMembership,
     RoleProfile,
@@ -275,8 +276,21 @@ PROFILE_FIELDS = [
     "contact",
     "availability",
 ]
+#: The fields of a version-2 profile (issue 12): distinct duties and secrecy per role.
+PROFILE_FIELDS_V2 = [
+    "mandate",
+    "duties",
+    "secrecy_roles",
+    "methods",
+    "needs",
+    "offers",
+    "contact",
+    "availability",
+]
 _LONG_TEXT = 5000
 _ITEM_TEXT = 500
+_STATUTE = 300
+_MAX_ROWS = 30
 
 
 def _text(name: str, value: str, *, required: bool = False, limit: int = _LONG_TEXT) -> str:
@@ -292,7 +306,7 @@ def _text(name: str, value: str, *, required: bool = False, limit: int = _LONG_T
 
 
 def _items(name: str, items: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
-    kinds = content().kinds
+    kinds = content().item_kinds
     cleaned: list[dict[str, str]] = []
     seen: set[str] = set()
     for item in items:
@@ -313,7 +327,119 @@ def _items(name: str, items: Iterable[Mapping[str, Any]]) -> list[dict[str, str]
     return cleaned
 
 
+def _rows(name: str, rows: Any) -> list[Mapping[str, Any]]:
+    if not isinstance(rows, list | tuple) or not all(isinstance(r, Mapping) for r in rows):
+        raise ValidationFailed.field(name, _("Give a list of entries."))
+    if len(rows) > _MAX_ROWS:
+        raise ValidationFailed.field(
+            name, _("Give at most %(limit)d entries.") % {"limit": _MAX_ROWS}
+        )
+    return list(rows)
+
+
+def _duties(rows: Any) -> list[dict[str, Any]]:
+    """Version-2 duties: codes of the vocabulary, each once, a statute where one applies."""
+    v2 = content().v2
+    if v2 is None:
+        raise ValidationFailed.field(
+            "duties", _("Version 2 of the role-profile templates is not available yet.")
+        )
+    cleaned: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for index, row in enumerate(_rows("duties", rows)):
+        where = f"duties[{index}]"
+        code = str(row.get("code") or "").strip()
+        applies = row.get("applies")
+        statute = _text(f"{where}.statute", str(row.get("statute") or ""), limit=_STATUTE)
+        note = _text(f"{where}.note", str(row.get("note") or ""), limit=_ITEM_TEXT * 2)
+        if not code and not statute and not note:
+            continue
+        if code not in v2.duties:
+            raise ValidationFailed.field(f"{where}.code", _("Choose a duty from the list."))
+        if code in seen:
+            raise ValidationFailed.field(
+                f"{where}.code",
+                _("“%(duty)s” appears twice; say it once.")
+                % {"duty": v2.duties[code].label_in(get_language())},
+            )
+        seen.add(code)
+        if not isinstance(applies, bool):
+            raise ValidationFailed.field(
+                f"{where}.applies", _("Say whether this duty applies to you.")
+            )
+        if applies and not statute:
+            raise ValidationFailed.field(
+                f"{where}.statute", _("Name the statute this duty rests on.")
+            )
+        cleaned.append({"code": code, "applies": applies, "statute": statute, "note": note})
+    return cleaned
+
+
+def _secrecy_roles(rows: Any) -> list[dict[str, str]]:
+    """Version-2 secrecy per profession or office; a statute wherever the secrecy binds."""
+    v2 = content().v2
+    if v2 is None:
+        raise ValidationFailed.field(
+            "secrecy_roles", _("Version 2 of the role-profile templates is not available yet.")
+        )
+    cleaned: list[dict[str, str]] = []
+    for index, row in enumerate(_rows("secrecy_roles", rows)):
+        where = f"secrecy_roles[{index}]"
+        role = _text(f"{where}.role", str(row.get("role") or ""), limit=200)
+        kind = str(row.get("kind") or "").strip()
+        statute = _text(f"{where}.statute", str(row.get("statute") or ""), limit=_STATUTE)
+        note = _text(f"{where}.note", str(row.get("note") or ""), limit=_ITEM_TEXT * 2)
+        if not role and not kind and not statute and not note:
+            continue
+        if not role:
+            raise ValidationFailed.field(
+                f"{where}.role", _("Name the profession or office, e.g. “Social workers”.")
+            )
+        if kind not in v2.secrecy:
+            raise ValidationFailed.field(f"{where}.kind", _("Choose a kind of secrecy."))
+        if kind != "none" and not statute:
+            raise ValidationFailed.field(
+                f"{where}.statute", _("Name the statute this secrecy rests on.")
+            )
+        cleaned.append({"role": role, "kind": kind, "statute": statute, "note": note})
+    return cleaned
+
+
+def _profile_values_v2(values: Mapping[str, Any]) -> dict[str, Any]:
+    roles = _secrecy_roles(values.get("secrecy_roles") or [])
+    binding = [r for r in roles if r["kind"] not in NOT_BINDING]
+    return {
+        "content_version": 2,
+        "mandate": _text("mandate", values.get("mandate", ""), required=True),
+        "duty_to_report": None,
+        "duty_to_report_note": "",
+        "duty_to_prosecute": None,
+        "duty_to_prosecute_note": "",
+        "duty_of_care": None,
+        "duty_of_care_note": "",
+        "duties": _duties(values.get("duties") or []),
+        "secrecy_roles": roles,
+        # Derived for the sharing decision, which asks one question of the organisation.
+        "secrecy": Secrecy.BOUND if binding else Secrecy.NONE,
+        "secrecy_source": "; ".join(f"{r['role']}: {r['statute']}" for r in binding)[:1000],
+        "methods": _text("methods", values.get("methods", "")),
+        "needs": _items("needs", values.get("needs") or []),
+        "offers": _items("offers", values.get("offers") or []),
+        "contact": _text("contact", values.get("contact", ""), required=True, limit=1000),
+        "availability": _text("availability", values.get("availability", ""), limit=1000),
+    }
+
+
+def is_v2(values: Mapping[str, Any]) -> bool:
+    """Whether profile values have the version-2 shape (distinct duties, secrecy per role)."""
+    if values.get("content_version") is not None:
+        return values.get("content_version") == 2
+    return values.get("duties") is not None or values.get("secrecy_roles") is not None
+
+
 def _profile_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    if is_v2(values):
+        return _profile_values_v2(values)
     secrecy = values.get("secrecy")
     if secrecy not in Secrecy.values:
         raise ValidationFailed.field("secrecy", _("Say whether professional secrecy binds you."))
@@ -323,6 +449,7 @@ def _profile_values(values: Mapping[str, Any]) -> dict[str, Any]:
             "secrecy_source", _("Name the law that binds you to professional secrecy.")
         )
     return {
+        "content_version": 1,
         "mandate": _text("mandate", values.get("mandate", ""), required=True),
         "duty_to_report": bool(values.get("duty_to_report")),
         "duty_to_report_note": _text("duty_to_report_note", values.get("duty_to_report_note", "")),
@@ -342,6 +469,10 @@ def _profile_values(values: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _moves_to_v2(current: RoleProfileVersion, cleaned: Mapping[str, Any]) -> bool:
+    return current.content_version < 2 and cleaned["content_version"] == 2
+
+
 @transaction.atomic
 def role_profile_save(
     *,
@@ -353,8 +484,11 @@ def role_profile_save(
 ) -> RoleProfileVersion:
     """Save the organisation's role profile as a new version, confirmed by the one who saves.
 
-    ``values`` holds the fields of ``PROFILE_FIELDS``; ``based_on`` is the version number the
-    author started from (0 for none), so that a newer version saved meanwhile is not overwritten.
+    ``values`` holds the fields of ``PROFILE_FIELDS`` (version 1) or of ``PROFILE_FIELDS_V2``
+    (version 2: ``duties`` and ``secrecy_roles``; see ``is_v2``); ``based_on`` is the version
+    number the author started from (0 for none), so that a newer version saved meanwhile is not
+    overwritten. ``template`` names the sector template the version was started from: a first
+    version, or a version-2 version started from the template over a version-1 profile.
     """
     require(actor, Action.ORGANISATION_PROFILE_EDIT, organisation)
     cleaned = _profile_values(values)
@@ -373,7 +507,8 @@ def role_profile_save(
             )
             % {"number": number}
         )
-    before = snapshot(current, PROFILE_FIELDS) if current else {}
+    fields = ["content_version", *PROFILE_FIELDS, "duties", "secrecy_roles"]
+    before = snapshot(current, fields) if current else {}
     changed = sorted(k for k, v in cleaned.items() if before.get(k) != v)
     if current is not None and not changed:
         raise ValidationFailed(
@@ -383,7 +518,7 @@ def role_profile_save(
     version = RoleProfileVersion(
         profile=head,
         number=number + 1,
-        template=template if current is None else "",
+        template=template if current is None or _moves_to_v2(current, cleaned) else "",
         created_by=actor,
         **cleaned,
     )
@@ -395,7 +530,12 @@ def role_profile_save(
         actor=actor,
         action="organisation.profile_save",
         obj=organisation,
-        changes={"version": version.number, "changed": changed, "template": version.template},
+        changes={
+            "version": version.number,
+            "changed": changed,
+            "template": version.template,
+            "content_version": version.content_version,
+        },
     )
     return version
 

@@ -17,19 +17,26 @@ from django.views.decorators.http import require_GET, require_POST
 
 from icommit.access import Action, can, require
 from icommit.accounts.services import user_get_or_create
+from icommit.core.content import translated
 from icommit.core.exceptions import IcommitError
 from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.stakeholders import selectors, services
 from icommit.stakeholders.content import content
 from icommit.stakeholders.forms import (
+    DutyFormSet,
     FlagsForm,
     MemberAddForm,
     OrganisationFilterForm,
     OrganisationForm,
     ProfileForm,
+    ProfileFormV2,
     ProfileItemFormSet,
+    SecrecyRoleFormSet,
+    duty_initial,
+    profile_duties,
     profile_items,
+    profile_secrecy_roles,
 )
 from icommit.web.history import render_history
 from icommit.web.selectors import object_history
@@ -95,6 +102,11 @@ def organisation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             ),
             "offers": selectors.labelled_items(
                 profile.current.offers if profile and profile.current else []
+            ),
+            "duty_rows": selectors.duty_rows(profile.current if profile else None),
+            "secrecy_rows": selectors.secrecy_rows(profile.current if profile else None),
+            "template_update": selectors.template_update(
+                organisation=org, version=profile.current if profile else None
             ),
             "members": selectors.organisation_members(organisation=org)
             if manage or appoint
@@ -264,14 +276,40 @@ def member_end(request: AuthedRequest, pk: int, membership_pk: int) -> HttpRespo
 # --- role profiles ----------------------------------------------------------------------------
 
 
-def _profile_initial(org: Any, profile: Any) -> tuple[dict[str, Any], bool]:
-    """The form's starting values: the current version, or the sector template as a draft."""
+def _profile_initial(org: Any, profile: Any, *, start_v2: bool) -> tuple[dict[str, Any], str]:
+    """The form's starting values and where they come from ("version", "template", "upgrade").
+
+    An existing profile is edited in its own shape; a version-1 profile moves to version 2 only
+    when its organisation asks (``start_v2``), and then from the template, never silently.
+    A first profile starts from the version-2 template of the sector, or version 1 while there
+    is none.
+    """
     version = profile.current if profile is not None else None
-    if version is not None:
-        values = {name: getattr(version, name) for name in services.PROFILE_FIELDS}
-        return {**values, "based_on": version.number, "template": ""}, False
-    draft = content().templates[org.sector].draft(get_language())
-    return {**draft, "based_on": 0, "template": org.sector}, True
+    v2 = content().v2
+    v2_template = v2.templates.get(org.sector) if v2 is not None else None
+    if version is not None and not (start_v2 and version.content_version < 2 and v2_template):
+        fields = (
+            services.PROFILE_FIELDS_V2
+            if version.content_version >= 2
+            else (services.PROFILE_FIELDS)
+        )
+        values = {name: getattr(version, name) for name in fields}
+        values["content_version"] = version.content_version
+        return {**values, "based_on": version.number, "template": ""}, "version"
+    if v2_template is not None:
+        draft = v2_template.draft(get_language())
+        if version is not None:
+            draft["contact"] = version.contact  # the people stay; the template does not know them
+        source = "upgrade" if version is not None else "template"
+    elif org.sector in content().templates:
+        draft = content().templates[org.sector].draft(get_language())
+        draft["content_version"] = 1
+        source = "template"
+    else:
+        draft = {"content_version": 1, "needs": [], "offers": [], "secrecy": ""}
+        source = "template"
+    number = version.number if version is not None else 0
+    return {**draft, "based_on": number, "template": org.sector}, source
 
 
 @require_GET_POST
@@ -281,19 +319,35 @@ def profile_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         user=request.user, pk=pk, action=Action.ORGANISATION_PROFILE_EDIT
     )
     profile = selectors.role_profile_of(organisation=org)
-    initial, from_template = _profile_initial(org, profile)
+    start_v2 = request.GET.get("start") == "v2"
+    initial, source = _profile_initial(org, profile, start_v2=start_v2)
     data = request.POST if request.method == "POST" else None
-    form = ProfileForm(data, initial=initial)
+    shape = initial.get("content_version", 1)
+    if data is not None:
+        shape = 2 if data.get("content_version") == "2" and content().v2 is not None else 1
+        if shape != initial.get("content_version", 1):
+            initial, source = _profile_initial(org, profile, start_v2=shape == 2)
+    v2 = shape == 2
+    form = (ProfileFormV2 if v2 else ProfileForm)(data, initial=initial)
     needs = ProfileItemFormSet(data, prefix="needs", initial=initial.pop("needs"))
     offers = ProfileItemFormSet(data, prefix="offers", initial=initial.pop("offers"))
+    duties = secrecy_roles = None
+    if v2:
+        duties = DutyFormSet(data, prefix="duties", initial=duty_initial(initial["duties"]))
+        secrecy_roles = SecrecyRoleFormSet(data, prefix="secrecy", initial=initial["secrecy_roles"])
+    sets = [f for f in (form, needs, offers, duties, secrecy_roles) if f is not None]
     status = 200
     if request.method == "POST":
-        if form.is_valid() and needs.is_valid() and offers.is_valid():
+        if all(f.is_valid() for f in sets):
             values = {
                 **form.cleaned_data,
+                "content_version": shape,
                 "needs": profile_items(needs),
                 "offers": profile_items(offers),
             }
+            if duties is not None and secrecy_roles is not None:
+                values["duties"] = profile_duties(duties)
+                values["secrecy_roles"] = profile_secrecy_roles(secrecy_roles)
             try:
                 services.role_profile_save(
                     actor=request.user,
@@ -308,17 +362,33 @@ def profile_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Role profile saved as a new version."))
                 return redirect(reverse("stakeholders:detail", args=[org.pk]) + "#profile")
         status = 422
+    v2_content = content().v2
+    template = v2_content.templates.get(org.sector) if v2 and v2_content is not None else None
     return render(
         request,
         "stakeholders/profile_form.html",
         {
             "org": org,
             "form": form,
+            "v2": v2,
+            "duties": duties,
+            "secrecy_roles": secrecy_roles,
+            "duty_vocabulary": [
+                (
+                    d.label_in(get_language()),
+                    translated(d.description, get_language()),
+                    d.informs_in(get_language()),
+                    d.is_permission,
+                )
+                for d in (v2_content.duties.values() if v2_content and v2 else [])
+            ],
+            "template_country": template.country if template is not None else "",
             "item_sets": [
                 (needs, _("What you need from the others"), _("Need")),
                 (offers, _("What you offer"), _("Offer")),
             ],
-            "from_template": from_template,
+            "from_template": source != "version",
+            "upgrade": source == "upgrade",
             "version": profile.current if profile is not None else None,
         },
         status=status,
@@ -359,7 +429,13 @@ def profile_versions(request: AuthedRequest, pk: int) -> HttpResponse:
             "org": org,
             "page_obj": page,
             "versions": [
-                (v, selectors.labelled_items(v.needs), selectors.labelled_items(v.offers))
+                (
+                    v,
+                    selectors.labelled_items(v.needs),
+                    selectors.labelled_items(v.offers),
+                    selectors.duty_rows(v),
+                    selectors.secrecy_rows(v),
+                )
                 for v in page
             ],
             "querystring_prefix": "",
