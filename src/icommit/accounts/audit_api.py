@@ -11,7 +11,7 @@ import datetime
 
 from django.db import transaction
 from django.urls import reverse
-from ninja import Query, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from icommit.access import Action, require
@@ -25,15 +25,6 @@ from icommit.web import audit_jobs, selectors
 from icommit.web.audit_forms import AuditFilterForm, object_kind_label
 
 router = Router(tags=["audit"])
-
-
-class AuditFilterIn(Schema):
-    actor: int | None = None
-    action: str = ""
-    object_type: str = ""
-    object_id: str = ""
-    since: str = ""
-    until: str = ""
 
 
 class AuditEventOut(Schema):
@@ -105,12 +96,28 @@ def _verification(row: ChainVerification | None) -> VerificationOut | None:
 
 @router.get("/events", response={200: list[AuditEventOut], **READ_ERRORS})
 @paginate
-def audit_events(request: AuthedRequest, filters: Query[AuditFilterIn]):  # type: ignore[no-untyped-def]
+def audit_events(  # type: ignore[no-untyped-def]
+    request: AuthedRequest,
+    actor: int | None = None,
+    action: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    since: str = "",
+    until: str = "",
+):
     """Audit events you may read, newest first; filtered by person (id), kind of event (a
     registered name, or its first word and a dot), kind of object, object id and dates
     (YYYY-MM-DD, inclusive). Reading is itself recorded in the audit log."""
     require(request.user, Action.AUDIT_VIEW)
-    data = {key: value for key, value in filters.dict().items() if value not in ("", None)}
+    given = {
+        "actor": actor,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "since": since,
+        "until": until,
+    }
+    data = {key: value for key, value in given.items() if value not in ("", None)}
     form = AuditFilterForm(data, **selectors.audit_filter_choices(user=request.user))
     if not form.is_valid():
         raise ValidationFailed(details={k: [str(m) for m in v] for k, v in form.errors.items()})
