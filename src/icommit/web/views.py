@@ -84,7 +84,7 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     page.object_list = rows = list(page.object_list)
     for event in rows:
-        event.object_kind = object_kind_label(event.object_type)  # type: ignore[attr-defined]
+        event.object_kind = object_kind_label(event.object_type)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
