@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.checks import Error, Warning, register
+from django.core.checks import CheckMessage, Error, Warning, register
 
 from icommit.core.content import ContentError
 from icommit.stakeholders.content import load_content, v2_vocabulary_files
 
 
 @register()
-def transparency_content(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+def transparency_content(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     try:
         load_content()
     except ContentError as exc:

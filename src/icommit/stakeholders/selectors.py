@@ -188,7 +188,8 @@ def duty_rows(version: RoleProfileVersion | None) -> list[DutyRow]:
     if version is None or version.content_version < 2:
         return []
     language = get_language()
-    vocabulary = content().v2.duties if content().v2 is not None else {}
+    v2 = content().v2
+    vocabulary = v2.duties if v2 is not None else {}
     rows = []
     for duty in version.duties:
         code = str(duty.get("code", ""))
@@ -212,7 +213,8 @@ def secrecy_rows(version: RoleProfileVersion | None) -> list[SecrecyRow]:
     if version is None or version.content_version < 2:
         return []
     language = get_language()
-    kinds = content().v2.secrecy if content().v2 is not None else {}
+    v2 = content().v2
+    kinds = v2.secrecy if v2 is not None else {}
     return [
         SecrecyRow(
             role=str(r.get("role", "")),
