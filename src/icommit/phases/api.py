@@ -1,4 +1,5 @@
-"""API: a team's phase progress, the model version it follows, task states, moves, adaptations."""
+"""API: a team's phase progress, the model version it follows, task states, moves, adaptations,
+and moving the team to a newer version of its model."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import datetime
 from dataclasses import asdict
 from typing import Any, Literal
 
+from django.utils.translation import gettext as _
 from ninja import Path, Router, Schema, Status
 
 from icommit.access import Action
 from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS, Line, ShortText
+from icommit.core.exceptions import NotFound
 from icommit.core.http import AuthedRequest
 from icommit.phases import selectors, services
 from icommit.phases.models import Direction, TaskStatus
@@ -110,6 +113,51 @@ class ChangeIn(Schema):
 class DeriveIn(Schema):
     changes: list[ChangeIn]
     note: ShortText
+
+
+class TaskChangeOut(Schema):
+    id: str
+    title: str
+    before_title: str
+    evidence_hint: str
+    before_evidence: str
+    in_gate: bool
+    gate_changed: bool
+    text_changed: bool
+    state_label: str
+
+
+class PhaseChangesOut(Schema):
+    key: str
+    number: int
+    title: str
+    #: "past" (a gate the team passed), "current" or "future".
+    position: str
+    added: list[TaskChangeOut]
+    removed: list[TaskChangeOut]
+    changed: list[TaskChangeOut]
+    new_gate_tasks: list[str]
+
+
+class UpgradeOut(Schema):
+    current_label: str
+    target_label: str
+    target_version: int
+    target_changes: str
+    #: Send it back with the move: the move is refused if the team's version changed since.
+    expected_hash: str
+    phase_key: str
+    phase_title: str
+    counts: dict[str, int]
+    phases: list[PhaseChangesOut]
+    skipped: list[str]
+    carried: int
+
+
+class UpgradeIn(Schema):
+    #: Optional guard: the content hash of the version the caller believes the team follows.
+    expected_hash: Line = ""
+    note: ShortText = ""
 
 
 def _version(version: Any) -> dict[str, Any]:
@@ -220,3 +268,25 @@ def derive_phase_model(request: AuthedRequest, team_id: Path[int], payload: Deri
         note=payload.note,
     )
     return Status(201, {**_version(version), "definition": version.definition})
+
+
+@router.get("/model/upgrade", response={200: UpgradeOut, **READ_ERRORS})
+def get_phase_model_upgrade(request: AuthedRequest, team_id: Path[int]):
+    """What moving the team to the newest shipped version of its model changes, phase by phase
+    (404 when the team already follows it)."""
+    team = team_get(user=request.user, pk=team_id, action=Action.PHASES_VIEW)
+    preview = selectors.upgrade_preview(team=team)
+    if preview is None:
+        raise NotFound(_("The team already follows the newest version of the model."))
+    return {**asdict(preview), "counts": preview.counts}
+
+
+@router.post("/model/upgrade", response={201: ProgressOut, **WRITE_ERRORS})
+def upgrade_phase_model(request: AuthedRequest, team_id: Path[int], payload: UpgradeIn):
+    """Move the team to the newest shipped version of its model (coordinators). The team keeps
+    its phase, its passed gates and its task states; its adaptations carry over where they can."""
+    team = team_get(user=request.user, pk=team_id, action=Action.PHASES_VIEW)
+    services.phase_model_upgrade(
+        actor=request.user, team=team, expected_hash=payload.expected_hash, note=payload.note
+    )
+    return Status(201, _progress(selectors.team_phase(team=team)))

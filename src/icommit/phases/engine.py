@@ -1,5 +1,6 @@
 """The rules of the phase model as pure functions: gate readiness, task counts, neighbouring
-phases, and a team's local adaptations of a model. No database, no clock, no request.
+phases, a team's local adaptations of a model, what changed between two versions, and a team's
+adaptations carried onto a newer version. No database, no clock, no request.
 
 Invariant: readiness counts only the gate's tasks; a task marked not applicable leaves the
 denominator, and the gate is met only when every gate task is done or not applicable.
@@ -232,3 +233,212 @@ def apply_changes(
         else:
             raise ValidationFailed.field("op", _("Unknown kind of change."))
     return replace(model, phases=tuple(phases)), applied
+
+
+# --- moving to a newer version ----------------------------------------------------------------
+
+#: How a task differs between two versions of a model.
+TASK_ADDED, TASK_REMOVED, TASK_CHANGED = "added", "removed", "changed"
+
+
+@dataclass(frozen=True)
+class TaskDiff:
+    """One task that differs between two versions, in one phase."""
+
+    kind: str
+    task: Task
+    #: For a changed task: its text in the older version.
+    before: Task | None = None
+    #: Whether the task is required for the phase's gate (in the newer version; for a removed
+    #: task, in the older one), and whether that changed.
+    in_gate: bool = False
+    gate_changed: bool = False
+    text_changed: bool = False
+
+
+@dataclass(frozen=True)
+class PhaseDiff:
+    key: str
+    tasks: tuple[TaskDiff, ...]
+
+    def of(self, kind: str) -> list[TaskDiff]:
+        return [d for d in self.tasks if d.kind == kind]
+
+    @property
+    def added(self) -> list[TaskDiff]:
+        return self.of(TASK_ADDED)
+
+    @property
+    def removed(self) -> list[TaskDiff]:
+        return self.of(TASK_REMOVED)
+
+    @property
+    def changed(self) -> list[TaskDiff]:
+        return self.of(TASK_CHANGED)
+
+    @property
+    def new_gate_tasks(self) -> list[Task]:
+        """Tasks the newer gate requires that the older gate did not."""
+        return [
+            d.task
+            for d in self.tasks
+            if d.in_gate and d.kind != TASK_REMOVED and (d.gate_changed or d.kind == TASK_ADDED)
+        ]
+
+
+def compare(old: PhaseModel, new: PhaseModel) -> list[PhaseDiff]:
+    """What changed from ``old`` to ``new``, phase by phase, by task id (phase keys are stable).
+
+    A task whose id moved to another phase counts as removed from one and added to the other.
+    """
+    diffs: list[PhaseDiff] = []
+    for key in new.phase_keys:
+        after = new.phase(key)
+        before = old.phase(key) if key in old.phase_keys else None
+        old_tasks = {t.id: t for t in before.tasks} if before else {}
+        old_gate = set(before.gate.tasks) if before else set()
+        items: list[TaskDiff] = []
+        for task in after.tasks:
+            in_gate = task.id in after.gate.tasks
+            previous = old_tasks.get(task.id)
+            if previous is None:
+                items.append(TaskDiff(TASK_ADDED, task, in_gate=in_gate))
+                continue
+            text_changed = (previous.title, previous.evidence) != (task.title, task.evidence)
+            gate_changed = in_gate != (task.id in old_gate)
+            if text_changed or gate_changed:
+                items.append(
+                    TaskDiff(
+                        TASK_CHANGED,
+                        task,
+                        before=previous,
+                        in_gate=in_gate,
+                        gate_changed=gate_changed,
+                        text_changed=text_changed,
+                    )
+                )
+        kept = {t.id for t in after.tasks}
+        for task in before.tasks if before else ():
+            if task.id not in kept:
+                items.append(TaskDiff(TASK_REMOVED, task, in_gate=task.id in old_gate))
+        diffs.append(PhaseDiff(key, tuple(items)))
+    return diffs
+
+
+@dataclass(frozen=True)
+class Carried:
+    """A team's adaptations carried onto a newer version: the model, and what was kept."""
+
+    model: PhaseModel
+    #: The adaptations as applied to the newer version (the same form as ``apply_changes``).
+    applied: list[dict[str, Any]]
+    #: Adaptations that no longer apply, each with the reason ("gone": its task is not in the
+    #: newer version; "needed": dropping it would leave a gate or a phase empty).
+    skipped: list[dict[str, Any]]
+
+
+def _changed_part(recorded: Any, shipped: Mapping[str, str] | None) -> dict[str, str] | None:
+    """A team's reworded text, or None where the team left the shipped text as it was."""
+    text = str(recorded or "")
+    if not text or (shipped is not None and text == shipped.get("en")):
+        return None
+    return dict.fromkeys(LANGUAGES, text)
+
+
+def carry_adaptations(
+    target: PhaseModel, history: Sequence[tuple[PhaseModel, Sequence[Mapping[str, Any]]]]
+) -> Carried:
+    """Apply a team's recorded adaptations, oldest first, to a newer shipped version.
+
+    ``history`` holds, for each of the team's derived versions, the model it was derived from
+    and the changes as applied then. Tasks the team added keep their ids (so their states carry
+    over); a rewording keeps only the parts the team changed; a change whose task the newer
+    version no longer has is skipped, never guessed.
+    """
+    phases = list(target.phases)
+    applied: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
+
+    def locate(task_id: str) -> tuple[int, Task] | None:
+        for index, phase in enumerate(phases):
+            task = phase.task(task_id)
+            if task is not None:
+                return index, task
+        return None
+
+    for parent, changes in history:
+        for change in changes:
+            op = change.get("op")
+            task_id = str(change.get("task", ""))
+            if op == ADD:
+                key = change.get("phase")
+                index = next((i for i, p in enumerate(phases) if p.key == key), None)
+                if index is None or locate(task_id) is not None:
+                    skipped.append({**change, "reason": "gone"})
+                    continue
+                text = str(change.get("title", ""))
+                task = Task(
+                    id=task_id,
+                    title=dict.fromkeys(LANGUAGES, text),
+                    evidence=dict.fromkeys(LANGUAGES, str(change.get("evidence", ""))),
+                    origin="added",
+                )
+                phase = phases[index]
+                gate = phase.gate
+                if change.get("gate"):
+                    gate = replace(gate, tasks=(*gate.tasks, task_id))
+                phases[index] = replace(phase, tasks=(*phase.tasks, task), gate=gate)
+                applied.append(dict(change))
+                continue
+            found = locate(task_id)
+            if found is None:
+                if op != DROP:  # a dropped task the newer version lacks is gone anyway
+                    skipped.append({**change, "reason": "gone"})
+                continue
+            index, task = found
+            phase = phases[index]
+            if op == DROP:
+                if len(phase.tasks) == 1 or phase.gate.tasks == (task_id,):
+                    skipped.append({**change, "reason": "needed"})
+                    continue
+                phases[index] = replace(
+                    phase,
+                    tasks=tuple(t for t in phase.tasks if t.id != task_id),
+                    gate=replace(
+                        phase.gate, tasks=tuple(t for t in phase.gate.tasks if t != task_id)
+                    ),
+                )
+                applied.append(dict(change))
+            elif op == REWORD:
+                old_phase = parent.phase_of_task(task_id)
+                old = old_phase.task(task_id) if old_phase else None
+                title = _changed_part(change.get("title"), old.title if old else None)
+                evidence = _changed_part(change.get("evidence"), old.evidence if old else None)
+                if title is None and evidence is None:
+                    continue  # the team's wording is the shipped one: nothing to carry
+                new = replace(
+                    task,
+                    title=title or task.title,
+                    evidence=evidence or task.evidence,
+                    origin=task.origin or "reworded",
+                )
+                phases[index] = _replace_task(phase, new)
+                applied.append(dict(change))
+            elif op == GATE:
+                required = bool(change.get("required"))
+                in_gate = task_id in phase.gate.tasks
+                if required == in_gate:
+                    continue  # the newer version already has it so
+                if not required and phase.gate.tasks == (task_id,):
+                    skipped.append({**change, "reason": "needed"})
+                    continue
+                tasks = (
+                    tuple(t.id for t in phase.tasks if t.id in phase.gate.tasks or t.id == task_id)
+                    if required
+                    else tuple(t for t in phase.gate.tasks if t != task_id)
+                )
+                phases[index] = replace(phase, gate=replace(phase.gate, tasks=tasks))
+                applied.append(dict(change))
+            else:
+                skipped.append({**change, "reason": "gone"})
+    return Carried(replace(target, phases=tuple(phases)), applied, skipped)

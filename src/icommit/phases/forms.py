@@ -110,3 +110,17 @@ ADAPT_FORMS: dict[str, type[forms.Form]] = {
     "drop": DropTaskForm,
     "reword": RewordTaskForm,
 }
+
+
+class UpgradeForm(Form):
+    """Confirm moving the team to a newer version of the model (the page shows what changes)."""
+
+    #: The content hash of the version the page showed, so a stale page cannot move the team.
+    expected_hash = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    note = forms.CharField(
+        label=_("Note for the team (optional)"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example, who agreed to the move and when."),
+    )

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from icommit.methodology.content import catalogue, default_model
+from icommit.methodology.content import content as shipped_content
 from icommit.methodology.definition import Phase, PhaseModel, Text, text_in
 from icommit.phases import engine
 from icommit.phases.models import (
@@ -375,3 +376,184 @@ def task_in_model(*, team: Team, task_id: str) -> tuple[Phase, TaskView] | None:
         replace(phase, tasks=(task,)), {task_id: state} if state else {}, _lang(None)
     )
     return phase, view[0]
+
+
+# --- moving to a newer version ----------------------------------------------------------------
+
+
+def adaptation_history(version: PhaseModelVersion) -> list[tuple[PhaseModel, list[Any]]]:
+    """The team's derived versions behind ``version``, oldest first: (parent model, changes)."""
+    chain: list[tuple[PhaseModel, list[Any]]] = []
+    row: PhaseModelVersion | None = version
+    while row is not None and row.team_id is not None:
+        parent = row.parent
+        if parent is None:
+            break
+        chain.append((parent.model(), list(row.changes or [])))
+        row = parent
+    chain.reverse()
+    return chain
+
+
+def newest_shipped(key: str) -> PhaseModel | None:
+    """The newest shipped version of a model, or None if icommit ships no model by that key."""
+    try:
+        return shipped_content().latest(key)
+    except KeyError:
+        return None
+
+
+@dataclass(frozen=True)
+class TaskChange:
+    id: str
+    title: str
+    #: The title and evidence hint in the version the team follows now, where they read
+    #: differently in the reader's language (changed tasks only; "" where they read the same).
+    before_title: str
+    evidence_hint: str
+    before_evidence: str
+    in_gate: bool
+    gate_changed: bool
+    text_changed: bool
+    #: The team's state of the task (it carries over by id), as a label.
+    state_label: str
+
+
+@dataclass(frozen=True)
+class PhaseChanges:
+    key: str
+    number: int
+    title: str
+    #: "past" (a gate the team passed), "current" or "future".
+    position: str
+    added: list[TaskChange]
+    removed: list[TaskChange]
+    changed: list[TaskChange]
+    #: Tasks the gate of this phase newly requires.
+    new_gate_tasks: list[str]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+
+@dataclass(frozen=True)
+class UpgradePreview:
+    """What moving the team to the newest shipped version would change."""
+
+    current_label: str
+    target_label: str
+    target_version: int
+    #: The newer version's own account of what changed, in the reader's language.
+    target_changes: str
+    #: The content hash of the version the team follows now (a guard against a stale page).
+    expected_hash: str
+    phase_key: str
+    phase_title: str
+    phases: list[PhaseChanges]
+    #: The team's adaptations that no longer apply, in words.
+    skipped: list[str]
+    #: How many of the team's adaptations carry over.
+    carried: int
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "added": sum(len(p.added) for p in self.phases),
+            "removed": sum(len(p.removed) for p in self.phases),
+            "changed": sum(len(p.changed) for p in self.phases),
+        }
+
+
+def newer_version(tp: TeamPhase) -> int | None:
+    """The number of a newer shipped version of the model the team follows, if there is one."""
+    target = newest_shipped(tp.version.key)
+    if target is None or target.version <= tp.version.version:
+        return None
+    return target.version
+
+
+def _describe_skipped(change: dict[str, Any]) -> str:
+    task = str(change.get("task", ""))
+    if change.get("reason") == "needed":
+        return _(
+            "Your change to the task %(task)s is not carried over: the newer version needs the "
+            "task in its gate."
+        ) % {"task": task}
+    return _(
+        "Your change to the task %(task)s is not carried over: the newer version no longer has "
+        "this task."
+    ) % {"task": task}
+
+
+def upgrade_preview(*, team: Team, language: str | None = None) -> UpgradePreview | None:
+    """What changes if the team moves to the newest shipped version; None if it follows it."""
+    language = _lang(language)
+    tp = team_phase(team=team, language=language, history=False)
+    target = newest_shipped(tp.version.key)
+    if target is None or target.version <= tp.version.version:
+        return None
+    history = adaptation_history(tp.version) if tp.version.team_id else []
+    carried = engine.carry_adaptations(target, history) if history else None
+    new_model = carried.model if carried else target
+    states = dict(TaskState.objects.filter(team=team).values_list("task_id", "state"))
+    labels = dict(TaskStatus.choices)
+    current_index = tp.model.phase_keys.index(tp.phase.key)
+
+    def differs(before: Text | None, after: Text) -> str:
+        old = text_in(before, language) if before is not None else ""
+        return old if old != text_in(after, language) else ""
+
+    def change(diff: engine.TaskDiff) -> TaskChange:
+        before = diff.before
+        return TaskChange(
+            id=diff.task.id,
+            title=text_in(diff.task.title, language),
+            before_title=differs(before.title, diff.task.title) if before else "",
+            evidence_hint=text_in(diff.task.evidence, language),
+            before_evidence=differs(before.evidence, diff.task.evidence) if before else "",
+            in_gate=diff.in_gate,
+            gate_changed=diff.gate_changed,
+            text_changed=diff.text_changed,
+            state_label=str(labels[states.get(diff.task.id, TaskStatus.OPEN.value)]),
+        )
+
+    phases = []
+    for number, diff in enumerate(engine.compare(tp.model, new_model), start=1):
+        index = new_model.phase_keys.index(diff.key)
+        position = (
+            "past" if index < current_index else "current" if index == current_index else "future"
+        )
+        phases.append(
+            PhaseChanges(
+                key=diff.key,
+                number=number,
+                title=text_in(new_model.phase(diff.key).title, language),
+                position=position,
+                added=[change(d) for d in diff.added],
+                removed=[change(d) for d in diff.removed],
+                changed=[change(d) for d in diff.changed],
+                new_gate_tasks=[text_in(t.title, language) for t in diff.new_gate_tasks],
+            )
+        )
+    target_row = _unsaved_shipped(target)
+    if carried is not None:
+        target_row.revision = 1  # named as adapted; the real number is given when it is stored
+    return UpgradePreview(
+        current_label=version_label(tp.version, tp.model, language),
+        target_label=version_label(target_row, target, language)
+        if carried is None
+        else _("%(title)s, version %(version)s, with your team's adaptations")
+        % {
+            "title": text_in(target.title, language),
+            "version": target.version,
+        },
+        target_version=target.version,
+        target_changes=text_in(target.changes, language),
+        expected_hash=tp.version.content_hash,
+        phase_key=tp.phase.key,
+        phase_title=tp.phase.title,
+        phases=phases,
+        skipped=[_describe_skipped(c) for c in carried.skipped] if carried else [],
+        carried=len(carried.applied) if carried else 0,
+    )

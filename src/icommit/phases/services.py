@@ -1,4 +1,5 @@
-"""Writes on a team's phase progress: task states, moves between phases, derived model versions.
+"""Writes on a team's phase progress: task states, moves between phases, derived model versions,
+and moving a team to a newer shipped version of its model.
 
 Every write locks the team's progress row first, so two coordinators acting at once queue
 instead of moving the team twice. A shipped model version is stored, with its content hash,
@@ -30,6 +31,7 @@ from icommit.phases.models import (
     TaskState,
     TaskStatus,
 )
+from icommit.phases.selectors import adaptation_history, newest_shipped
 from icommit.teams.models import Team
 
 #: Limit on evidence, reasons and notes a coordinator writes.
@@ -268,6 +270,71 @@ def phase_model_derive(
             "version": str(version),
             "hash": version.content_hash,
             "changes": applied,
+            "note": note,
+        },
+    )
+    return version
+
+
+@transaction.atomic
+def phase_model_upgrade(
+    *, actor: User, team: Team, expected_hash: str = "", note: str = ""
+) -> PhaseModelVersion:
+    """Move the team to the newest shipped version of the model it follows.
+
+    The team stays in its phase and keeps its history: no move is made, no gate it passed is
+    checked again, and task states carry over by task id. A team that adapted the model keeps
+    its adaptations where the newer version still has their tasks (``engine.carry_adaptations``).
+    """
+    require(actor, Action.PHASES_ADAPT, team)
+    note = _text(note, "note")
+    progress = _progress_locked(actor=actor, team=team)
+    current = progress.model_version
+    if expected_hash and expected_hash != current.content_hash:
+        raise Conflict(_("The team's model version has changed in the meantime. Reload the page."))
+    target = newest_shipped(current.key)
+    if target is None or target.version <= current.version:
+        raise Conflict(_("The team already follows the newest version of the model."))
+    if progress.phase_key not in target.phase_keys:  # phase keys are stable; never guess
+        raise Conflict(_("The newer version has no phase the team is in."))
+    shipped = shipped_version_store(target)
+    history = adaptation_history(current)
+    carried = engine.carry_adaptations(target, history) if history else None
+    if carried is None:
+        version = shipped
+    else:
+        last = PhaseModelVersion.objects.filter(team=team).aggregate(n=Max("revision"))["n"] or 0
+        version = PhaseModelVersion.objects.create(
+            key=target.key,
+            version=target.version,
+            revision=last + 1,
+            team=team,
+            parent=shipped,
+            content_hash=carried.model.content_hash,
+            definition=carried.model.to_dict(),
+            changes=carried.applied,
+            note=note,
+            created_by=actor,
+        )
+    diffs = engine.compare(current.model(), version.model())
+    progress.model_version = version
+    progress.save(update_fields=["model_version", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="phases.upgrade",
+        obj=version,
+        team_id=team.pk,
+        changes={
+            "from": str(current),
+            "to": str(version),
+            "from_hash": current.content_hash,
+            "hash": version.content_hash,
+            "phase": progress.phase_key,
+            "added": [d.task.id for p in diffs for d in p.added],
+            "removed": [d.task.id for p in diffs for d in p.removed],
+            "changed": [d.task.id for p in diffs for d in p.changed],
+            "carried": carried.applied if carried else [],
+            "skipped": carried.skipped if carried else [],
             "note": note,
         },
     )

@@ -9,4 +9,5 @@ urlpatterns = [
     path("tasks/<str:task_id>/goal/", views.goal_from_task, name="goal_from_task"),
     path("move/", views.move, name="move"),
     path("adapt/", views.adapt, name="adapt"),
+    path("upgrade/", views.upgrade, name="upgrade"),
 ]

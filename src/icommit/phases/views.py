@@ -17,7 +17,7 @@ from icommit.access import Action, can
 from icommit.core.exceptions import Forbidden, NotFound
 from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.phases import selectors, services
-from icommit.phases.forms import ADAPT_FORMS, MoveForm, TaskStateForm
+from icommit.phases.forms import ADAPT_FORMS, MoveForm, TaskStateForm, UpgradeForm
 from icommit.phases.models import Direction
 from icommit.plans.services import goal_create
 from icommit.plans.sources import SourceRef
@@ -83,6 +83,7 @@ def _page(
         "forward_form": move_forms.get(Direction.FORWARD),
         "back_form": move_forms.get(Direction.BACK),
         "version_label": selectors.version_label(tp.version, tp.model),
+        "newer_version": selectors.newer_version(tp),
     }
     return render(request, "phases/detail.html", context, status=status)
 
@@ -197,6 +198,56 @@ def adapt(request: AuthedRequest, team_pk: int) -> HttpResponse:
         success=_("The team now follows its own adapted version of the model."),
         redirect_to=reverse("phases:adapt", kwargs={"team_pk": team.pk}),
         page=lambda form, status: page({op: form}, status),
+    )
+
+
+@require_GET_POST
+@login_required
+def upgrade(request: AuthedRequest, team_pk: int) -> HttpResponse:
+    """What a newer version of the model changes, and (coordinators) moving the team to it."""
+    team = team_get(user=request.user, pk=team_pk, action=Action.PHASES_VIEW)
+    can_upgrade = can(request.user, Action.PHASES_ADAPT, team)
+    if request.method == "POST" and not can_upgrade:
+        raise Forbidden()
+    preview = selectors.upgrade_preview(team=team)
+    if preview is None:
+        if request.method == "POST":
+            messages.info(request, _("The team already follows the newest version of the model."))
+            return redirect(_detail_url(team, "version-heading"))
+        raise NotFound(_("There is no newer version of the model the team follows."))
+    factory = partial(UpgradeForm, auto_id="upgrade-%s")
+
+    def page(form: UpgradeForm | None = None, status: int = 200) -> HttpResponse:
+        context = {
+            "team": team,
+            "preview": preview,
+            "form": (form or factory(initial={"expected_hash": preview.expected_hash}))
+            if can_upgrade
+            else None,
+        }
+        return render(request, "phases/upgrade.html", context, status=status)
+
+    if request.method != "POST":
+        return page()
+
+    def moved(_version: object) -> str:
+        tp = selectors.team_phase(team=team, history=False)
+        return _("The team now follows %(label)s. It stays in phase %(phase)s.") % {
+            "label": selectors.version_label(tp.version, tp.model),
+            "phase": preview.phase_title,
+        }
+
+    return submit_form(
+        request,
+        factory,
+        run=lambda form: services.phase_model_upgrade(
+            actor=request.user, team=team, **form.cleaned_data
+        ),
+        success=moved,
+        redirect_to=_detail_url(team, "version-heading"),
+        page=lambda form, status: page(form, status),
+        # the team's version changed under the page: show the page afresh
+        conflict_to=reverse("phases:upgrade", kwargs={"team_pk": team.pk}),
     )
 
 
