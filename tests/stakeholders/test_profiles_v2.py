@@ -260,7 +260,8 @@ def test_the_profile_page_shows_each_duty_with_whom_it_informs(world: World, cli
     versions = client_for(world.outsider).get(
         reverse("stakeholders:profile_versions", args=[world.police.pk])
     )
-    assert "Informs: the public prosecutor" in versions.content.decode()
+    assert "Informs: the family court where needed" in versions.content.decode()
+    assert "Informs: the public prosecutor" not in text  # a duty that does not apply informs no one
 
 
 def test_the_api_takes_and_gives_the_version_2_shape(world: World, client_for) -> None:  # type: ignore[no-untyped-def]

@@ -193,7 +193,7 @@ class DutyForm(Form):
     note = forms.CharField(
         label=_("What it means in practice"),
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
 
@@ -227,7 +227,7 @@ class SecrecyRoleForm(Form):
     note = forms.CharField(
         label=_("Note"),
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
 
