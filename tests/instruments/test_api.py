@@ -30,7 +30,9 @@ def _error(response: Any, status: int, code: str) -> dict[str, Any]:
 def test_signed_in_users_list_the_published_versions(world: World, client_for: ClientFor) -> None:
     response = client_for(world.outsider).get(BASE)
     assert response.status_code == 200
-    [shipped] = [v for v in response.json() if v["key"] == "msc-diagnostics"]
+    listed = [v for v in response.json() if v["key"] == "msc-diagnostics"]
+    assert sorted(v["number"] for v in listed) == [1, 2]  # version 1 stays beside version 2
+    [shipped] = [v for v in listed if v["number"] == 1]
     version = InstrumentVersion.objects.get(instrument__key="msc-diagnostics", number=1)
     assert shipped == {
         "key": "msc-diagnostics",

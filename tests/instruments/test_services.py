@@ -124,7 +124,9 @@ def _stored() -> tuple[int, int, int, int]:
 
 def test_the_shipped_instrument_is_published_after_migrate(db: None) -> None:
     version = InstrumentVersion.objects.get(instrument__key="msc-diagnostics", number=1)
-    [path] = [p for p in shipped.shipped_files() if p.parent.name == "msc-diagnostics"]
+    [path] = [
+        p for p in shipped.shipped_files() if p.parent.name == "msc-diagnostics" and p.stem == "v1"
+    ]
     definition = shipped.load_shipped(path)
     assert version.content_hash == content_hash(definition)
     assert len(version.content_hash) == 64
