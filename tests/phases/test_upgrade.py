@@ -291,8 +291,8 @@ def test_confirming_moves_the_team_and_says_it_stays_in_its_phase(
     )
     assert "Phase 3 of 5: Operation" in page
     assert _progress(world).model_version.version == 2
-    # nothing newer now: the page is gone, a second post says so
-    assert client.get(_url(world)).status_code == 404
+    # nothing newer now: the page says so, and a second post too
+    assert "This is the newest version" in client.get(_url(world)).content.decode()
     again = client.post(_url(world), {"expected_hash": expected}, follow=True)
     assert "already follows the newest version" in again.content.decode()
 
@@ -336,7 +336,7 @@ def test_the_api_shows_the_differences_and_moves_the_team(
 ) -> None:
     world = v1_in_operation
     data = client_for(world.observer).get(_api(world)).json()
-    assert data["target_version"] == 2 and data["phase_key"] == "operation"
+    assert data["available"] and data["target_version"] == 2 and data["phase_key"] == "operation"
     assert data["counts"] == {"added": 13, "removed": 0, "changed": data["counts"]["changed"]}
     setup = next(p for p in data["phases"] if p["key"] == "setup")
     assert setup["position"] == "past"
@@ -350,4 +350,6 @@ def test_the_api_shows_the_differences_and_moves_the_team(
     assert body["phase_key"] == "operation" and body["model_version"]["version"] == 2
     assert len(body["history"]) == 2
     assert _post(client_for(world.coordinator), _api(world), {}).status_code == 409
-    assert client_for(world.observer).get(_api(world)).status_code == 404
+    after = client_for(world.observer).get(_api(world))
+    assert after.status_code == 200 and after.json()["available"] is False
+    assert after.json()["current_label"] == "MSC phase model, version 2, as shipped"

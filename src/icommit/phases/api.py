@@ -7,12 +7,10 @@ import datetime
 from dataclasses import asdict
 from typing import Any, Literal
 
-from django.utils.translation import gettext as _
 from ninja import Path, Router, Schema, Status
 
 from icommit.access import Action
 from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS, Line, ShortText
-from icommit.core.exceptions import NotFound
 from icommit.core.http import AuthedRequest
 from icommit.phases import selectors, services
 from icommit.phases.models import Direction, TaskStatus
@@ -140,18 +138,20 @@ class PhaseChangesOut(Schema):
 
 
 class UpgradeOut(Schema):
+    #: Whether a newer shipped version exists; when not, only ``current_label`` is filled in.
+    available: bool
     current_label: str
-    target_label: str
-    target_version: int
-    target_changes: str
+    target_label: str = ""
+    target_version: int | None = None
+    target_changes: str = ""
     #: Send it back with the move: the move is refused if the team's version changed since.
-    expected_hash: str
-    phase_key: str
-    phase_title: str
-    counts: dict[str, int]
-    phases: list[PhaseChangesOut]
-    skipped: list[str]
-    carried: int
+    expected_hash: str = ""
+    phase_key: str = ""
+    phase_title: str = ""
+    counts: dict[str, int] = {}
+    phases: list[PhaseChangesOut] = []
+    skipped: list[str] = []
+    carried: int = 0
 
 
 class UpgradeIn(Schema):
@@ -273,12 +273,13 @@ def derive_phase_model(request: AuthedRequest, team_id: Path[int], payload: Deri
 @router.get("/model/upgrade", response={200: UpgradeOut, **READ_ERRORS})
 def get_phase_model_upgrade(request: AuthedRequest, team_id: Path[int]):
     """What moving the team to the newest shipped version of its model changes, phase by phase
-    (404 when the team already follows it)."""
+    (``available`` is false when the team already follows it)."""
     team = team_get(user=request.user, pk=team_id, action=Action.PHASES_VIEW)
     preview = selectors.upgrade_preview(team=team)
     if preview is None:
-        raise NotFound(_("The team already follows the newest version of the model."))
-    return {**asdict(preview), "counts": preview.counts}
+        tp = selectors.team_phase(team=team, history=False)
+        return {"available": False, "current_label": selectors.version_label(tp.version, tp.model)}
+    return {**asdict(preview), "counts": preview.counts, "available": True}
 
 
 @router.post("/model/upgrade", response={201: ProgressOut, **WRITE_ERRORS})

@@ -1,8 +1,9 @@
 """Phase progress of a team: members and administrators read it, coordinators change it.
 
 The object of every ``phases.*`` action is the team itself (a team's progress, task states,
-moves and derived model versions all hang off it). Observers read only; archived teams are
-read-only for everyone.
+moves and derived model versions all hang off it). ``PHASES_ADAPT`` covers both deriving the
+team's own version and moving the team to a newer shipped version (the what-changed page is
+read with ``PHASES_VIEW``). Observers read only; archived teams are read-only for everyone.
 """
 
 from __future__ import annotations

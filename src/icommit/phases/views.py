@@ -214,7 +214,9 @@ def upgrade(request: AuthedRequest, team_pk: int) -> HttpResponse:
         if request.method == "POST":
             messages.info(request, _("The team already follows the newest version of the model."))
             return redirect(_detail_url(team, "version-heading"))
-        raise NotFound(_("There is no newer version of the model the team follows."))
+        tp = selectors.team_phase(team=team, history=False)
+        context = {"team": team, "current_label": selectors.version_label(tp.version, tp.model)}
+        return render(request, "phases/upgrade.html", context)
     factory = partial(UpgradeForm, auto_id="upgrade-%s")
 
     def page(form: UpgradeForm | None = None, status: int = 200) -> HttpResponse:
