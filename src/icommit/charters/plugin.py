@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from icommit.access import Action, registry
 from icommit.accounts.models import User
 from icommit.api import registry as api
+from icommit.charters import checks  # noqa: F401 (registers the system check)
 from icommit.charters.models import PLAN_SOURCE_KIND
 from icommit.charters.policies import CharterPolicy
 from icommit.charters.selectors import charters_to_confirm, minutes_to_confirm
