@@ -215,6 +215,9 @@ def test_administrators_and_the_dpo_read_the_log_and_verify_it(
     verification = ChainVerification.objects.get()
     assert verification.started_by == user and verification.trigger == "person"
     assert AuditEvent.objects.filter(action="audit.chain.failed", actor=user).exists()
+    progress = client.get(reverse("web:job", args=[job.pk])).content.decode()
+    assert "<h1>Verifying the audit log</h1>" in progress and "Preparing your file" not in progress
+    assert f'href="{URL}"' in progress  # back to the log, which shows the outcome
 
 
 @pytest.mark.parametrize("who", ["member", "coordinator", "outsider"])
