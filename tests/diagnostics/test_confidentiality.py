@@ -14,11 +14,20 @@ from django.db import connection, models, transaction
 
 from icommit.core.models import AuditDetail, AuditEvent
 from icommit.diagnostics import services
-from icommit.diagnostics.models import Draft, Participation, Round, RoundResponse
+from icommit.diagnostics.models import (
+    Draft,
+    OptionTally,
+    Participation,
+    Round,
+    RoundResponse,
+    StatementTally,
+)
 from icommit.instruments.models import Response, ResponseScore
 from tests.diagnostics.conftest import Crew, submit
 
 ANSWER_MODELS = (RoundResponse, Response, ResponseScore)
+#: Counts written from the answer sets at closing: per group, never per person or time.
+TALLY_MODELS = (StatementTally, OptionTally)
 
 
 @pytest.fixture
@@ -39,7 +48,7 @@ def _raw_rows(model: type[models.Model]) -> list[tuple[object, ...]]:
         return list(cursor.fetchall())
 
 
-@pytest.mark.parametrize("model", ANSWER_MODELS)
+@pytest.mark.parametrize("model", ANSWER_MODELS + TALLY_MODELS)
 def test_answer_rows_have_no_column_for_a_person_or_a_time(model: type[models.Model]) -> None:
     for f in model._meta.concrete_fields:
         assert not isinstance(f, models.DateField | models.DateTimeField | models.TimeField), f
@@ -84,6 +93,7 @@ def test_participation_records_taking_part_and_nothing_about_the_answers(
         "organisation",
         "is_security",
         "sector",
+        "is_state",
         "counted",
         "invited_at",
         "submitted",

@@ -170,6 +170,7 @@ def test_there_is_no_inviting_later_or_inviting_a_chosen_few() -> None:
         "version",
         "title",
         "closes_on",
+        "grouping",  # which groups the results compare; never who is invited
     ]
 
 

@@ -1,7 +1,7 @@
 """API: a team's diagnostics rounds, one's own answers, and results (aggregates only)."""
 
 import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Path, Router, Schema, Status
 
@@ -41,6 +41,8 @@ class RoundOut(Schema):
     min_respondents: int
     #: false while open, and for a round that closed with too few answers
     has_results: bool
+    #: which groups the results compare: security, justice_social or state
+    grouping: str
 
 
 class RoundDetailOut(RoundOut):
@@ -55,6 +57,8 @@ class RoundIn(Schema):
     instrument: Line = "msc-diagnostics"
     version: int | None = None
     closes_on: datetime.date
+    #: which groups the results compare: security (default), justice_social or state
+    grouping: Literal["security", "justice_social", "state"] = "security"
 
 
 class InviteesOut(Schema):
@@ -93,6 +97,7 @@ def _round(r: Any, counts: dict[str, int] | None = None) -> dict[str, Any]:
         **counts,
         "min_respondents": r.min_respondents,
         "has_results": r.has_results,
+        "grouping": r.grouping,
     }
 
 
@@ -145,6 +150,7 @@ def open_round(request: AuthedRequest, team_id: Path[int], payload: RoundIn):
         version=version,
         title=payload.title,
         closes_on=payload.closes_on,
+        grouping=payload.grouping,
     )
     return Status(201, _detail(request, opened))
 

@@ -23,6 +23,17 @@ from icommit.stakeholders.models import Organisation
 from icommit.teams.models import Team
 
 
+class Grouping(models.TextChoices):
+    """How a round's results compare groups of members, chosen when the round opens."""
+
+    SECURITY = "security", _("Security and non-security members")
+    JUSTICE_SOCIAL = (
+        "justice_social",
+        _("Security, justice social services (probation, prison) and other members"),
+    )
+    STATE = "state", _("State and non-state members")
+
+
 class Round(models.Model):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="diagnostic_rounds")
     version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="+")
@@ -35,6 +46,10 @@ class Round(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    #: Which groups the results compare, fixed at opening.
+    grouping = models.CharField(
+        _("groups compared"), max_length=20, choices=Grouping.choices, default=Grouping.SECURITY
     )
     #: The instrument's minimum of answer sets from counted invitees, fixed at opening.
     min_respondents = models.PositiveSmallIntegerField(default=MIN_RESPONDENTS)
@@ -69,6 +84,7 @@ class Participation(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     is_security = models.BooleanField(default=False)
     sector = models.CharField(max_length=30, blank=True, default="")
+    is_state = models.BooleanField(default=False)
     counted = models.BooleanField(default=False)
     invited_at = models.DateTimeField(default=timezone.now)
     submitted = models.BooleanField(default=False)
@@ -97,6 +113,7 @@ class RoundResponse(models.Model):
     )
     is_security = models.BooleanField()
     sector = models.CharField(max_length=30)
+    is_state = models.BooleanField(default=False)
 
 
 class StatementTally(models.Model):
@@ -106,7 +123,24 @@ class StatementTally(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="tallies")
     is_security = models.BooleanField()
     sector = models.CharField(max_length=30)
+    is_state = models.BooleanField(default=False)
     item = models.TextField()
+    answered = models.PositiveIntegerField()
+
+
+class OptionTally(models.Model):
+    """How many answer sets of one group chose an option of a statement, written when a round
+    closes with results, from its answer sets: for items on a counts scale (events, facts),
+    for the distributions beside the means, for each rating of a paired item (``item.pair``)
+    and for the number of entries of a group item (``item#entries``). ``option`` "" is "no
+    answer", so a statement's counts in a group add up to the group's answer sets."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="option_tallies")
+    is_security = models.BooleanField()
+    sector = models.CharField(max_length=30)
+    is_state = models.BooleanField(default=False)
+    item = models.TextField()
+    option = models.CharField(max_length=60)
     answered = models.PositiveIntegerField()
 
 

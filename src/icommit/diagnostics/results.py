@@ -20,6 +20,19 @@ ALL = "all"
 SECURITY = "security"
 NON_SECURITY = "non_security"
 SIDES = (SECURITY, NON_SECURITY)
+JUSTICE_SOCIAL = "justice_social"
+STATE = "state"
+NON_STATE = "non_state"
+#: The groups a round compares, by the grouping chosen when it opened: each answer set is in
+#: exactly one of them (and, below it, in its sector).
+GROUPINGS: dict[str, tuple[str, ...]] = {
+    "security": SIDES,
+    "justice_social": (SECURITY, JUSTICE_SOCIAL, NON_SECURITY),
+    "state": (STATE, NON_STATE),
+}
+#: Sectors whose members form the justice social services group (probation and prison social
+#: services) in the ``justice_social`` grouping, whatever their security flag.
+JUSTICE_SOCIAL_SECTORS = ("probation", "prison")
 #: The smallest group any value may rest on; an instrument may ask for more, never for less.
 MIN_GROUP = MIN_RESPONDENTS
 
@@ -108,6 +121,8 @@ class Results:
     divergence_threshold: float | None
     groups: tuple[Group, ...]
     rows: tuple[Row, ...]
+    #: The compared groups (two or three), by the round's grouping.
+    sides: tuple[str, ...] = SIDES
 
     @property
     def shown(self) -> bool:
@@ -137,6 +152,15 @@ class Results:
         return out
 
 
+def side_of(grouping: str, *, is_security: bool, sector: str, is_state: bool) -> str:
+    """The compared group an answer set of this kind counts in under the grouping."""
+    if grouping == "state":
+        return STATE if is_state else NON_STATE
+    if grouping == "justice_social" and sector in JUSTICE_SOCIAL_SECTORS:
+        return JUSTICE_SOCIAL
+    return SECURITY if is_security else NON_SECURITY
+
+
 def build_results(
     *,
     domains: Sequence[str],
@@ -148,6 +172,7 @@ def build_results(
     min_group: int = MIN_GROUP,
     uncounted: Mapping[str, int] | None = None,
     statements: Mapping[str, Sequence[Mapping[str, int]]] | None = None,
+    sides: Sequence[str] = SIDES,
 ) -> Results:
     """Build the results of one round, suppressing every value that could identify a few.
 
@@ -161,7 +186,8 @@ def build_results(
     cells = list(cells)
     uncounted = uncounted or {}
     statements = statements or {}
-    keys = _group_keys([*respondents, *(c.group for c in cells), *uncounted])
+    sides = tuple(sides)
+    keys = _group_keys([*respondents, *(c.group for c in cells), *uncounted], sides)
     counts = {k: respondents.get(k, 0) for k in keys}
     _check_counts(counts, "respondents")
     known = {k: uncounted.get(k, 0) for k in keys}
@@ -205,6 +231,7 @@ def build_results(
             min_group=min_group,
             known=known,
             statements=statements.get(domain, ()),
+            sides=sides,
         )
         for domain in domains
     )
@@ -215,6 +242,7 @@ def build_results(
         divergence_threshold=divergence_threshold,
         groups=groups,
         rows=rows,
+        sides=sides,
     )
 
 
@@ -238,6 +266,7 @@ def _row(
     min_group: int,
     known: Mapping[str, int],
     statements: Sequence[Mapping[str, int]],
+    sides: Sequence[str] = SIDES,
 ) -> Row:
     counts = {k: cells[k].n if k in cells else 0 for k in keys}
     _check_counts(counts, f"domain {domain!r}")
@@ -270,8 +299,15 @@ def _row(
         )
     by_group = {s.group: s for s in scores}
     team = by_group[ALL]
-    sec, non = by_group[SECURITY].value, by_group[NON_SECURITY].value
-    divergence = None if sec is None or non is None else round(sec - non, 1)
+    # two groups: the first minus the second (security minus non-security, as always); three:
+    # the widest gap between two shown groups
+    values = [by_group[k].value for k in sides]
+    shown = [v for v in values if v is not None]
+    if len(sides) == 2:
+        a, b = values
+        divergence = None if a is None or b is None else round(a - b, 1)
+    else:
+        divergence = round(max(shown) - min(shown), 1) if len(shown) >= 2 else None
     return Row(
         domain=domain,
         scores=tuple(scores),
@@ -343,24 +379,24 @@ def _check_counts(counts: Mapping[str, int], what: str) -> None:
             raise ValueError(f"{what}: subgroups of {key!r} add up to more than {n}")
 
 
-def _group_keys(seen: Iterable[str]) -> list[str]:
+def _group_keys(seen: Iterable[str], sides: Sequence[str] = SIDES) -> list[str]:
     sectors = set()
     for key in seen:
-        if key in (ALL, *SIDES):
+        if key in (ALL, *sides):
             continue
         side, _, sector = key.partition("/")
-        if side not in SIDES or not sector or "/" in sector:
+        if side not in sides or not sector or "/" in sector:
             raise ValueError(f"unknown group {key!r}")
         sectors.add(key)
-    # Security sectors first, then non-security, each by code: a stable column order.
-    ordered = sorted(sectors, key=lambda k: (SIDES.index(_parent(k) or ""), k))
-    return [ALL, *SIDES, *ordered]
+    # Sectors by their group's order (security first), then by code: a stable column order.
+    ordered = sorted(sectors, key=lambda k: (list(sides).index(_parent(k) or ""), k))
+    return [ALL, *sides, *ordered]
 
 
 def _parent(key: str) -> str | None:
     if key == ALL:
         return None
-    if key in SIDES:
+    if "/" not in key:
         return ALL
     return key.partition("/")[0]
 
@@ -368,7 +404,7 @@ def _parent(key: str) -> str | None:
 def _kind(key: str) -> GroupKind:
     if key == ALL:
         return "all"
-    return "side" if key in SIDES else "sector"
+    return "sector" if "/" in key else "side"
 
 
 def _checked_bands(bands: Bands) -> tuple[tuple[str, float | None], ...]:

@@ -8,7 +8,7 @@ round is open, nothing here says who or which organisation has answered: only ho
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -18,11 +18,13 @@ from icommit.accounts.models import User
 from icommit.core.exceptions import Conflict, Forbidden
 from icommit.diagnostics.models import (
     PLAN_SOURCE_KIND,
+    OptionTally,
     Participation,
     Round,
     RoundResponse,
     StatementTally,
 )
+from icommit.diagnostics.results import side_of
 from icommit.diagnostics.services import VOUCHED_DAYS, invitees, minimum_of, today
 from icommit.instruments.models import ResponseScore
 from icommit.plans import selectors as plan_selectors
@@ -203,52 +205,67 @@ class Aggregates:
     scored: dict[tuple[str, str], tuple[int, float]]
     uncounted: dict[str, int]
     answered: dict[str, dict[str, int]]  # statement key -> group -> answer sets answering it
+    #: statement key -> option -> group -> answer sets that chose it ("" is no answer)
+    options: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
 
 
-def _groups(is_security: bool, sector: str) -> tuple[str, str, str]:
-    side = "security" if is_security else "non_security"
+def _groups(grouping: str, is_security: bool, sector: str, is_state: bool) -> tuple[str, ...]:
+    side = side_of(grouping, is_security=is_security, sector=sector, is_state=is_state)
     return "all", side, f"{side}/{sector}"
 
 
 def round_aggregates(round: Round) -> Aggregates:
-    """Counts and sums per group, domain and statement, in four queries whatever the number of
-    answers."""
+    """Counts and sums per group, domain, statement and option, in five queries whatever the
+    number of answers; groups by the round's grouping."""
+    grouping = round.grouping
+
+    def groups(is_security: bool, sector: str, is_state: bool) -> tuple[str, ...]:
+        return _groups(grouping, is_security, sector, is_state)
+
     uncounted: dict[str, int] = defaultdict(int)
     for row in (
         Participation.objects.filter(round=round, submitted=True, counted=False)
-        .values("is_security", "sector")
+        .values("is_security", "sector", "is_state")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        for group in _groups(row["is_security"], row["sector"]):
+        for group in groups(row["is_security"], row["sector"], row["is_state"]):
             uncounted[group] += row["n"]
     answered: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for tally in StatementTally.objects.filter(round=round).values_list(
-        "is_security", "sector", "item", "answered"
+        "is_security", "sector", "is_state", "item", "answered"
     ):
-        is_security, sector, item, n = tally
-        for group in _groups(is_security, sector):
+        is_security, sector, is_state, item, n = tally
+        for group in groups(is_security, sector, is_state):
             answered[item][group] += n
+    options: dict[str, dict[str, dict[str, int]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(int))
+    )
+    for option_tally in OptionTally.objects.filter(round=round).values_list(
+        "is_security", "sector", "is_state", "item", "option", "answered"
+    ):
+        is_security, sector, is_state, item, option, n = option_tally
+        for group in groups(is_security, sector, is_state):
+            options[item][option][group] += n
     respondents: dict[str, int] = defaultdict(int)
     for row in (
         RoundResponse.objects.filter(round=round)
-        .values("is_security", "sector")
+        .values("is_security", "sector", "is_state")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        for group in _groups(row["is_security"], row["sector"]):
+        for group in groups(row["is_security"], row["sector"], row["is_state"]):
             respondents[group] += row["n"]
     scored: dict[tuple[str, str], tuple[int, float]] = {}
+    prefix = "response__round_response__"
     for row in (
         ResponseScore.objects.filter(response__round_response__round=round)
-        .values(
-            "domain", "response__round_response__is_security", "response__round_response__sector"
-        )
+        .values("domain", f"{prefix}is_security", f"{prefix}sector", f"{prefix}is_state")
         .annotate(n=Count("id"), total=Sum("score"))
         .order_by()
     ):
-        for group in _groups(
-            row["response__round_response__is_security"], row["response__round_response__sector"]
+        for group in groups(
+            row[f"{prefix}is_security"], row[f"{prefix}sector"], row[f"{prefix}is_state"]
         ):
             n, total = scored.get((group, row["domain"]), (0, 0.0))
             scored[(group, row["domain"])] = (n + row["n"], total + float(row["total"]))
@@ -257,6 +274,10 @@ def round_aggregates(round: Round) -> Aggregates:
         scored,
         dict(uncounted),
         {item: dict(groups) for item, groups in answered.items()},
+        {
+            item: {option: dict(by_group) for option, by_group in found.items()}
+            for item, found in options.items()
+        },
     )
 
 

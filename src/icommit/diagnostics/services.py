@@ -34,6 +34,8 @@ from icommit.core.outbox import mail_enqueue
 from icommit.diagnostics.models import (
     PLAN_SOURCE_KIND,
     Draft,
+    Grouping,
+    OptionTally,
     Participation,
     Round,
     RoundResponse,
@@ -95,6 +97,7 @@ class Invitee:
     is_security: bool
     sector: str
     counted: bool
+    is_state: bool = False
 
 
 def invitees(*, team: Team, opener: User, at: datetime.datetime) -> list[Invitee]:
@@ -126,6 +129,7 @@ def invitees(*, team: Team, opener: User, at: datetime.datetime) -> list[Invitee
             is_security=m.organisation.is_security,
             sector=m.organisation.sector,
             counted=bool(m.vouched),  # type: ignore[attr-defined]  # annotated above
+            is_state=m.organisation.is_state,
         )
     return list(found.values())
 
@@ -156,8 +160,12 @@ def round_open(
     version: InstrumentVersion,
     title: str,
     closes_on: datetime.date,
+    grouping: str = Grouping.SECURITY,
 ) -> Round:
     """Open a diagnostics round in the team and invite its members (observers excepted).
+
+    ``grouping``: which groups the results compare (``models.Grouping``), fixed now with
+    everyone's group.
 
     The invitations are fixed now: who joins the team later is not invited, and a change of
     role or organisation flags later changes neither the list nor anyone's group. There is no
@@ -172,6 +180,8 @@ def round_open(
         raise ValidationFailed.field("title", _("Keep the title under 200 characters."))
     if version.instrument.kind != Kind.DIAGNOSTICS:
         raise ValidationFailed.field("version", _("Choose a team diagnostics instrument."))
+    if grouping not in Grouping.values:
+        raise ValidationFailed.field("grouping", _("Choose which groups to compare."))
     day = today()
     if closes_on < day:
         raise ValidationFailed.field("closes_on", _("The closing date cannot be in the past."))
@@ -198,13 +208,19 @@ def round_open(
         opened_by=actor,
         opened_at=opened_at,
         min_respondents=minimum,
+        grouping=grouping,
     )
     audit.record(
         actor=actor,
         action="diagnostics.round.opened",
         obj=round,
         team_id=team.pk,
-        changes={"title": title, "version": str(version), "closes_on": closes_on.isoformat()},
+        changes={
+            "title": title,
+            "version": str(version),
+            "closes_on": closes_on.isoformat(),
+            "grouping": grouping,
+        },
     )
     Participation.objects.bulk_create(
         [
@@ -214,6 +230,7 @@ def round_open(
                 organisation_id=p.organisation_id,
                 is_security=p.is_security,
                 sector=p.sector,
+                is_state=p.is_state,
                 counted=p.counted,
                 invited_at=opened_at,
             )
@@ -292,20 +309,63 @@ def round_remind(*, actor: User, round: Round) -> int:
     return len(people)
 
 
-def _tallies(round: Round, kept: list[tuple[bool, str, dict[str, Any]]]) -> None:
-    """Count, per group and statement, the answer sets with a real answer to it."""
+Kept = tuple[bool, str, bool, dict[str, Any]]
+
+
+def _option_counts(definition: Any, answers: dict[str, Any]) -> list[tuple[str, str]]:
+    """(statement, option) pairs one answer set adds to the option tallies: every top-level
+    choice item (likert, choice; "" when unanswered), each rating of a paired item, and the
+    number of entries of a group item."""
+    out: list[tuple[str, str]] = []
+    for item in definition.items():
+        value = answers.get(item.key)
+        if item.type in ("likert", "choice"):
+            out.append((item.key, "" if value in (None, "") else str(value)))
+        elif item.type == "paired":
+            current = value if isinstance(value, dict) else {}
+            for pair in item.pairs:
+                got = current.get(pair.key)
+                out.append((f"{item.key}.{pair.key}", "" if got in (None, "") else str(got)))
+        elif item.type == "group":
+            entries = len(value) if isinstance(value, list) else 0
+            out.append((f"{item.key}#entries", str(entries)))
+    return out
+
+
+def _tallies(round: Round, kept: list[Kept]) -> None:
+    """Count, per group and statement, the answer sets with a real answer to it, and per
+    statement and option the answer sets that chose it."""
     definition = round.version.parsed
     statements = [item for item in definition.items() if item.scored]
-    counts: Counter[tuple[bool, str, str]] = Counter()
-    for is_security, sector, answers in kept:
+    counts: Counter[tuple[bool, str, bool, str]] = Counter()
+    options: Counter[tuple[bool, str, bool, str, str]] = Counter()
+    for is_security, sector, is_state, answers in kept:
         for item in statements:
             # "don't know" and gaps have no score, so they are no answer to count
             if item_score(definition, item, answers.get(item.key)) is not None:
-                counts[(is_security, sector, item.key)] += 1
+                counts[(is_security, sector, is_state, item.key)] += 1
+        for key, option in _option_counts(definition, answers):
+            options[(is_security, sector, is_state, key, option)] += 1
     StatementTally.objects.bulk_create(
         [
-            StatementTally(round=round, is_security=sec, sector=sector, item=key, answered=n)
-            for (sec, sector, key), n in sorted(counts.items())
+            StatementTally(
+                round=round, is_security=sec, sector=sector, is_state=state, item=key, answered=n
+            )
+            for (sec, sector, state, key), n in sorted(counts.items())
+        ]
+    )
+    OptionTally.objects.bulk_create(
+        [
+            OptionTally(
+                round=round,
+                is_security=sec,
+                sector=sector,
+                is_state=state,
+                item=key,
+                option=option[:60],
+                answered=n,
+            )
+            for (sec, sector, state, key, option), n in sorted(options.items())
         ]
     )
 
@@ -324,11 +384,18 @@ def _reshuffle(round: Round) -> None:
     fresh = instrument_services.responses_rewrite(ids=[r.response_id for r in rows])
     for r, response in zip(rows, fresh, strict=True):
         RoundResponse.objects.create(
-            round=round, response=response, is_security=r.is_security, sector=r.sector
+            round=round,
+            response=response,
+            is_security=r.is_security,
+            sector=r.sector,
+            is_state=r.is_state,
         )
     _tallies(
         round,
-        [(r.is_security, r.sector, dict(f.answers)) for r, f in zip(rows, fresh, strict=True)],
+        [
+            (r.is_security, r.sector, r.is_state, dict(f.answers))
+            for r, f in zip(rows, fresh, strict=True)
+        ],
     )
 
 
@@ -502,6 +569,7 @@ def response_submit(*, actor: User, round: Round, answers: dict[str, Any] | None
         response=response,
         is_security=participation.is_security,
         sector=participation.sector,
+        is_state=participation.is_state,
     )
     if draft is not None:
         draft.delete()

@@ -22,6 +22,7 @@ from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.core.jobs import job_start_response
 from icommit.diagnostics import exports, reports, selectors, services
 from icommit.diagnostics.forms import answers_from_post, progress, questionnaire
+from icommit.diagnostics.models import Grouping
 from icommit.instruments.engine import tr
 from icommit.instruments.models import Kind
 from icommit.instruments.selectors import latest_versions
@@ -68,6 +69,17 @@ class RoundForm(forms.Form):
         label=gettext_lazy("Closes at the end of"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    grouping = forms.ChoiceField(
+        label=gettext_lazy("Groups the results compare"),
+        choices=Grouping.choices,
+        initial=Grouping.SECURITY,
+        required=False,  # left out: security / non-security, as before
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy(
+            "Fixed when the round opens. Justice social services are members from probation "
+            "and prison organisations. Every group is shown only from the minimum of answers."
+        ),
+    )
 
     def __init__(self, *args: Any, versions: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -106,6 +118,7 @@ def round_open(request: AuthedRequest, team_pk: int) -> HttpResponse:
             initial={
                 "title": _("Team diagnostics %(date)s") % {"date": day.strftime("%m/%Y")},
                 "closes_on": day + datetime.timedelta(days=21),
+                "grouping": Grouping.SECURITY,
             },
         ),
         run=lambda form: services.round_open(
@@ -114,6 +127,7 @@ def round_open(request: AuthedRequest, team_pk: int) -> HttpResponse:
             version=versions[form.cleaned_data["version"]],
             title=form.cleaned_data["title"],
             closes_on=form.cleaned_data["closes_on"],
+            grouping=form.cleaned_data.get("grouping") or Grouping.SECURITY,
         ),
         success=_("The round is open."),
         redirect_to=_round_url,

@@ -192,8 +192,9 @@ def version_xlsform(*, actor: Any, version: InstrumentVersion) -> bytes:
     from pyxform.xls2xform import convert
 
     require(actor, Action.INSTRUMENT_VIEW, version)
-    data = export_xlsform(version.parsed)
     try:
+        # counts scales, item-level recommendations and phases have no XLSForm columns yet
+        data = export_xlsform(version.parsed)
         convert(xlsform=data, file_type=".xlsx", warnings=[])
     except (PyXFormError, ValueError, KeyError) as exc:
         raise Conflict(

@@ -12,6 +12,7 @@ from icommit.instruments.engine import (
     content_hash,
     definition_from_dict,
     definition_to_dict,
+    export_xlsform,
     load_yaml,
     score,
 )
@@ -120,3 +121,12 @@ def test_the_loader_refuses_what_does_not_exist_or_does_not_fit(
     with pytest.raises(DefinitionError) as caught:
         load_yaml(text.replace(old, new, 1), source="v2.yaml")
     assert message in str(caught.value)
+
+
+def test_xlsform_export_refuses_what_it_cannot_carry_yet() -> None:
+    definition = load_yaml(fixture_text(), source="v2.yaml")
+    with pytest.raises(DefinitionError) as caught:
+        export_xlsform(definition)
+    message = str(caught.value)
+    assert "scales.freq12.report" in message and "recommendations[1]" in message
+    assert "recommendations[0]" not in message

@@ -944,6 +944,18 @@ def export_xlsform(defn: Definition) -> bytes:
     # a typed text cell and never a formula (issue 9, point 3).
     from icommit.core.xlsx import XlsxBook  # deferred: only exports need openpyxl
 
+    v2 = [f"scales.{k}.report" for k, s in defn.scales.items() if s.counts] + [
+        f"recommendations[{i}]"
+        for i, r in enumerate(defn.recommendations)
+        if r.item is not None or r.phases
+    ]
+    if v2:
+        raise DefinitionError(
+            [
+                Problem("xlsform", None, where, "XLSForm cannot carry this yet; use the YAML file")
+                for where in v2
+            ]
+        )
     langs = defn.languages
     book = XlsxBook()
     survey = book.sheet("survey")
