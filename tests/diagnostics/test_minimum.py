@@ -38,7 +38,6 @@ from tests.diagnostics.conftest import (
     close_by_date,
     join,
     open_round,
-    shipped,
     submit,
     text_of,
     vouch,
@@ -223,7 +222,13 @@ def test_the_opening_page_says_how_many_count_before_a_round_can_be_opened(
         url,
         {
             "title": "Spring",
-            "version": str(shipped().pk),
+            # the form offers the newest published version
+            "version": str(
+                InstrumentVersion.objects.filter(instrument__key="msc-diagnostics")
+                .order_by("-number")
+                .values_list("pk", flat=True)
+                .first()
+            ),
             "closes_on": (services.today() + datetime.timedelta(days=7)).isoformat(),
         },
     )
