@@ -555,7 +555,12 @@ def main() -> None:
 
     started = time.perf_counter()
     print(f"bench: building city-scale data in {data_dir} ...", flush=True)
-    data = build_data(args)
+    try:
+        data = build_data(args)
+    except BaseException:
+        if not args.keep:  # a failed build leaves no folder behind
+            shutil.rmtree(data_dir, ignore_errors=True)
+        raise
     totp_key = data.pop("totp_key")
     print(
         f"bench: {data['organisations']} organisations, {data['users']} people, "
