@@ -28,8 +28,12 @@ EXPLORATION = {
     "office take part as observers.",
     "exploration.non-security-voice": "Exit counselling, youth welfare and social services "
     "commented on the draft structure before the first meeting.",
-    "exploration.legal-situation": "Legal overview (to be confirmed by the operator's "
-    "data-protection officer); adviser: the city's data-protection officer.",
+    "exploration.legal-situation": "Legal overview (German law, marked country-specific; "
+    "checked by the legal services of police, social services and the exit NGO).",
+    "exploration.gender-pathways": "Section on gender in the problem analysis, after talks "
+    "with the women's counselling centre and the boys' work project.",
+    "exploration.exit-programmes": "List of the Land's exit programmes for right-wing and "
+    "Islamist extremism, with contacts and how they take on cases.",
     "exploration.mandate": "Decision of the mayor's office, item 7 of the leadership meeting.",
 }
 
@@ -48,6 +52,19 @@ SETUP = {
     "setup.dissent-rules": "Section 6 of the charter: dissent is recorded by organisation; "
     "escalation to the steering group.",
     "setup.meeting-rhythm": "Case conferences every second Tuesday, team meetings every quarter.",
+    "setup.steering-group": "Steering group of the heads of the police station, social "
+    "services, youth office and exit NGO; terms of reference and minutes of its first meeting.",
+    "setup.scope": "Scope and exclusions in section 1 of the charter: cases in police-led "
+    "high-risk management stay there; hand-over rules agreed with two exit programmes.",
+    "setup.data-protection": "Data-protection impact assessment dated and joint-controller "
+    "agreement signed by the participating organisations.",
+    "setup.client-information": "Client information in plain language (German, English, "
+    "Arabic, Turkish) with the complaint route to the city's data-protection officer.",
+    "setup.incident-procedures": "Procedure for critical incidents and learning reviews, "
+    "agreed in the team meeting.",
+    "setup.risk-register": "Risk register with six risks, each with an owner.",
+    "setup.baseline-diagnostics": "Baseline round of the team diagnostics held before the "
+    "first referrals.",
     "setup.charter": "Charter version 1, confirmed by every member.",
 }
 
