@@ -112,7 +112,13 @@ def test_event_and_fact_scales_report_counts_with_the_same_labels_in_both_langua
     scales = raw(2)["scales"]
     assert {k for k, s in scales.items() if s.get("report") == "counts"} == COUNTS_SCALES
     assert scales["agree5"].get("report", "score") == "score"
-    assert scales["agree5"] == raw(1)["scales"]["agree5"]
+    # the agreement scale keeps version 1's values; its labels now read the same in both languages
+    v1_values = [c["value"] for c in raw(1)["scales"]["agree5"]["choices"]]
+    assert [c["value"] for c in scales["agree5"]["choices"]] == v1_values
+    labels = {c["value"]: c["label"] for c in scales["agree5"]["choices"]}
+    assert (labels[2]["en"], labels[2]["de"]) == ("Somewhat disagree", "Stimme eher nicht zu")
+    assert (labels[3]["en"], labels[3]["de"]) == ("Neither agree nor disagree", "Weder noch")
+    assert (labels[4]["en"], labels[4]["de"]) == ("Somewhat agree", "Stimme eher zu")
 
     def labels(scale: str) -> list[tuple[Any, str, str]]:
         s = scales[scale]
@@ -326,7 +332,7 @@ def test_no_operator_dpo_confirmation_and_german_law_is_marked_country_specific(
         assert "Datenschutzbeauftragten des Betreibers" not in text
         if "StPO" in text or "StGB" in text:
             assert "In Deutschland" in text or "in Deutschland" in text
-            assert "je nach Land verschieden" in text
+            assert "länderspezifisch: Prüfen Sie dies mit der Rechtsabteilung" in text
 
 
 # ---------------------------------------------------------------- words
