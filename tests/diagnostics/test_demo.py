@@ -49,6 +49,13 @@ def test_the_demo_team_has_two_closed_rounds_with_a_gap_a_divergence_and_a_chang
     sharing = results.row("sharing")
     assert sharing is not None and sharing.divergence is not None and sharing.divergence > 15
     assert {"all", "security", "non_security"} <= {s.group for s in sharing.scores if s.shown}
+    # events and facts are answered too, and shown as counts per option
+    counted = [i for d in report.domains for i in d.counted_items if i.kind == "counts"]
+    assert counted
+    assert any(
+        sum(sum(row.counts) for row in item.parts[0].rows if not row.missing) > 0
+        for item in counted
+    )
     changes = {row.domain: row.change for row in results.rows if row.change is not None}
     assert changes["roles"] >= 15 and changes["purpose"] > 0
     # the rounds were run through the services, so the audit log tells the same story

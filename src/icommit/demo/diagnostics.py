@@ -59,7 +59,8 @@ NON_SECURITY_PART = {
 
 
 def answers_for(definition: Any, *, security: bool, levels: dict[str, Any], seed: int) -> dict:
-    """Answers around the given levels, reverse-worded statements answered the other way."""
+    """Answers around the given levels, reverse-worded statements answered the other way;
+    questions counted rather than scored (events, facts) get one of their options."""
     rng = random.Random(seed)  # noqa: S311 (made-up demo answers, nothing secret)
     answers: dict[str, Any] = {}
     audience = "security" if security else "non_security"
@@ -67,6 +68,12 @@ def answers_for(definition: Any, *, security: bool, levels: dict[str, Any], seed
         if section.audience not in ("all", audience):
             continue
         for item in section.items:
+            if item.counts and item.scale in definition.scales:
+                # events and facts: mostly the first real options, now and then another
+                choices = [c.value for c in definition.scales[item.scale].choices]
+                weights = [4, 2, 1, 1][: len(choices)]
+                answers[item.key] = rng.choices(choices, weights=weights)[0]
+                continue
             if item.type != "likert" or not item.domain:
                 continue
             if rng.random() < 0.05:
