@@ -191,3 +191,24 @@ def test_the_demo_social_worker_finds_their_own_work_on_the_home_page(settings) 
     police = User.objects.get(email="police@example.org")
     page = verified_client(police).get(reverse("web:home")).content.decode()
     assert "Practice: hearing the client" not in page  # police confirmed them
+
+
+@pytest.mark.django_db
+def test_demo_profiles_come_from_the_version_2_templates_except_the_stale_one(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.DEMO = True
+    build_demo()
+    current = {
+        org.name: org.role_profile.current
+        for org in Organisation.objects.select_related("role_profile__current")
+        if hasattr(org, "role_profile") and org.role_profile.current is not None
+    }
+    housing = next(v for name, v in current.items() if "Housing" in name)
+    assert housing.content_version == 1
+    others = [v for name, v in current.items() if "Housing" not in name]
+    assert others and all(v.content_version == 2 and v.duties for v in others)
+    police = next(v for name, v in current.items() if "Police" in name)
+    assert "legality_principle" in {d["code"] for d in police.duties}
+    member = User.objects.get(email="housing@example.org")
+    org = housing.profile.organisation
+    page = verified_client(member).get(reverse("stakeholders:detail", args=[org.pk]))
+    assert "A newer template (version 2) is available." in page.content.decode()

@@ -1,7 +1,9 @@
 """Demo City's role profiles and the sharing protocol of the Demo City MSC, built through services.
 
-Every organisation gets a profile started from its sector template and adapted; the housing
-cooperative's profile was last confirmed long ago, so the matrix flags it; nobody in the team
+Every organisation gets a profile started from its sector template (version 2, with distinct
+duties and secrecy per profession) and adapted; the housing cooperative's profile is from the
+version 1 template and was last confirmed long ago, so the matrix flags it and its page offers
+version 2; nobody in the team
 offers religious or ideological counselling or evaluation, so those needs show as unmet.
 """
 
@@ -72,8 +74,12 @@ def _author(org: Organisation) -> User:
     return membership.user
 
 
-def _profile(org: Organisation, adaptation: dict[str, Any]) -> None:
-    values = content().templates[org.sector].draft("en")
+def _profile(org: Organisation, adaptation: dict[str, Any], *, version: int = 2) -> None:
+    shipped = content()
+    if version == 2 and shipped.v2 is not None and org.sector in shipped.v2.templates:
+        values = shipped.v2.templates[org.sector].draft("en")
+    else:
+        values = shipped.templates[org.sector].draft("en")
     values["contact"] = adaptation["contact"]
     for key in ("mandate", "methods"):
         values[key] += adaptation.get(key, "")
@@ -106,13 +112,16 @@ def _protocol(team: Team, orgs: dict[str, Organisation], coordinator: User) -> N
          "Police law: passing on information to prevent danger", ""),
         (org("police"), {"sector": "exit_counselling"}, "ideology", "never", "",
          "Assessments of the scene stay with the police."),
-        ({"sector": "health"}, {"sector": "police"}, "health", "always",
-         "Danger to others", "Agreed for acute crises only."),
+        ({"sector": "health"}, {"sector": "police"}, "health", "legal_basis",
+         "Present danger to life or limb of others (§ 34 StGB), recorded with a reason",
+         "Only what is needed to avert the danger; the clinic informs the client afterwards "
+         "unless that endangers someone."),
         (org("health"), org("exit"), "health", "consent", "", ""),
         ({"sector": "social_services"}, {"sector": "youth_welfare"}, "family", "legal_basis",
          "Protective mandate for children (§8a SGB VIII)", ""),
-        (org("school"), org("youth"), "situation", "always",
-         "School law: cooperation with youth welfare", ""),
+        (org("school"), org("youth"), "situation", "legal_basis",
+         "§ 4 KKG: weighty signs that a pupil's welfare is at risk, after talking with the "
+         "family first where that does not endanger the pupil", ""),
         (org("youth"), org("school"), "plan", "consent", "",
          "Only the parts of the plan the school carries out."),
         (org("probation"), org("exit"), "offence", "legal_basis",
@@ -126,7 +135,8 @@ def _protocol(team: Team, orgs: dict[str, Organisation], coordinator: User) -> N
         (org("prosecution"), {"sector": "exit_counselling"}, "offence", "legal_basis",
          "Decision to drop proceedings with a condition", ""),
         (org("exit"), {"sector": "prosecution"}, "ideology", "never", "",
-         "What is said in counselling never goes to prosecution."),
+         "The exit NGO does not pass on what is said in counselling to prosecution. This "
+         "binds the team, not the law: files can still be seized (§§ 94, 97 StPO)."),
         (org("police"), {"sector": "social_services"}, "identity", "legal_basis",
          "Danger to a child's welfare", ""),
     ]  # fmt: skip
@@ -152,7 +162,9 @@ def build(
 ) -> None:
     """Profiles for every demo organisation and the Demo City MSC's sharing protocol."""
     for key, org in orgs.items():
-        _profile(org, ADAPTATIONS[key])
+        # the housing cooperative's profile is old: from the version 1 template, unconfirmed for
+        # more than a year, so its page offers the version 2 template and asks for a check
+        _profile(org, ADAPTATIONS[key], version=1 if key == "housing" else 2)
     _make_stale(orgs["housing"])
     services.role_profile_confirm(
         actor=users["socialworker@example.org"], organisation=orgs["social"], version=1
