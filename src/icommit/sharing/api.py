@@ -140,7 +140,7 @@ def delete_protocol_row(request: AuthedRequest, team_id: Path[int], row_id: int)
 def get_transparency_matrix(request: AuthedRequest, team_id: Path[int], category: str = ""):
     """What may flow between the team's organisations, per data category, and unmet needs."""
     team = team_get(user=request.user, pk=team_id, action=Action.TEAM_TRANSPARENCY_VIEW)
-    if category and category not in content().categories:
+    if category and category not in content().data_categories:
         raise ValidationFailed.field("category", _("Unknown data category."))
     result = selectors.transparency_matrix(team=team, categories=[category] if category else None)
     return selectors.matrix_data(result)

@@ -38,7 +38,7 @@ def _rule_choices() -> list[tuple[str, str]]:
 
 def _category_choices() -> list[tuple[str, str]]:
     language = get_language()
-    return [(c.code, c.label_in(language)) for c in content().categories.values()]
+    return [(c.code, c.label_in(language)) for c in content().data_categories.values()]
 
 
 class ProtocolRowForm(Form):

@@ -62,7 +62,7 @@ def sharing_protocol(*, team: Team) -> SharingProtocol | None:
 
 
 def category_label(code: str) -> str:
-    found = content().categories.get(code)
+    found = content().data_categories.get(code)
     return found.label_in(get_language()) if found else code
 
 
@@ -242,7 +242,7 @@ def transparency_matrix(
             )
         )
     stored = list(protocol_rows(team=team))
-    chosen = categories if categories is not None else list(content().categories)
+    chosen = categories if categories is not None else list(content().data_categories)
     matrix = build_matrix([p.member for p in participants], [as_rule(r) for r in stored], chosen)
     return Transparency(
         team=team,

@@ -69,7 +69,7 @@ def _row_values(team: Team, values: Mapping[str, Any]) -> dict[str, Any]:
     if from_org is not None and from_org == to_org:
         raise ValidationFailed.field("to", _("Information does not flow to its own organisation."))
     category = values.get("category")
-    if category not in content().categories:
+    if category not in content().data_categories:
         raise ValidationFailed.field("category", _("Choose a data category from the list."))
     try:
         rule = SharingRule(str(values.get("rule")))

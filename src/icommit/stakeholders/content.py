@@ -295,6 +295,12 @@ class Content:
     v2: V2Content | None = None
 
     @property
+    def data_categories(self) -> dict[str, DataCategory]:
+        """The data categories in use: version 2 once shipped (it keeps every v1 code, so rows
+        recorded under version 1 keep their category), else version 1."""
+        return dict(self.v2.categories) if self.v2 is not None else self.categories
+
+    @property
     def item_kinds(self) -> dict[str, Kind]:
         """The needs-and-offers vocabulary profiles are checked against (v2 keeps all v1 codes)."""
         return self.v2.kinds if self.v2 is not None else self.kinds

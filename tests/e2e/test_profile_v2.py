@@ -14,14 +14,10 @@ from playwright.sync_api import Page, expect
 
 from icommit.stakeholders.models import RoleProfileVersion
 from tests.conftest import World
-from tests.e2e import conftest as e2e
 from tests.e2e.conftest import check_a11y, label, login
+from tests.stakeholders.v2content import v2_content  # noqa: F401 (the fixture content, version 2)
 
-# The browser fixtures of tests/e2e, for this one browser test beside the profile tests.
-playwright, browser, browser_errors = e2e.playwright, e2e.browser, e2e.browser_errors
-page, demo_banner = e2e.page, e2e.demo_banner
-
-pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("v2_content")]
+pytestmark = [pytest.mark.usefixtures("v2_content")]
 
 WIDTHS = [{"width": 1280, "height": 900}, {"width": 390, "height": 844}]
 OVERFLOW_JS = """() => {
