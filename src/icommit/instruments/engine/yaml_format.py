@@ -681,6 +681,7 @@ class _Builder:
         for i, r in enumerate(lst):
             path = f"recommendations[{i}]"
             on_item = isinstance(r, Mapping) and "item" in r
+            allowed: tuple[str, ...]
             if on_item:
                 allowed = ("item", "below", "answers", "at_least", *common)
                 required: tuple[str, ...] = ("item",)
