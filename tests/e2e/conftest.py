@@ -61,19 +61,46 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
+class _Shared:
+    """One Playwright and one browser per test process.
+
+    Browser tests that live beside their app's tests import these fixtures by name, which makes
+    pytest hold one session fixture per importing module; Playwright's sync API refuses a second
+    instance in the same process. So every holder shares the first one, and the last to finish
+    closes it.
+    """
+
+    playwright: Playwright | None = None
+    browser: Browser | None = None
+    holders = 0
+
+
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as p:
-        yield p
+    if _Shared.playwright is None:
+        _Shared.playwright = sync_playwright().start()
+    _Shared.holders += 1
+    try:
+        yield _Shared.playwright
+    finally:
+        _Shared.holders -= 1
+        if _Shared.holders == 0:
+            if _Shared.browser is not None:
+                _Shared.browser.close()
+                _Shared.browser = None
+            if _Shared.playwright is not None:
+                _Shared.playwright.stop()
+                _Shared.playwright = None
 
 
 @pytest.fixture(scope="session")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(
-        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-    )
-    yield browser
-    browser.close()
+def browser(playwright: Playwright) -> Browser:
+    """Closed with the shared Playwright, when its last holder finishes."""
+    if _Shared.browser is None:
+        _Shared.browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+    return _Shared.browser
 
 
 @dataclass
