@@ -38,7 +38,8 @@ def test_the_results_lead_with_a_summary_and_fold_the_dimensions(
     first.locator("summary").click()
     expect(first.locator("svg")).to_be_visible()
     height = page.evaluate("document.documentElement.scrollHeight")
-    assert height < (4500 if size is DESK else 8000), height
+    # the opened dimension carries its chart and the team's answers per statement (a table)
+    assert height < (5000 if size is DESK else 8000), height
     assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
     check_a11y(page)
 

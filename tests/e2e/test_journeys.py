@@ -244,7 +244,7 @@ def test_confirmed_member_creates_a_team(page: Page, live_server: Any, world: Wo
     page.get_by_label(label("Name")).fill("Gamma MSC")
     page.get_by_label(label("City")).fill("Leipzig")
     page.get_by_label(label("Country")).fill("DE")
-    scope = page.get_by_label(label("Scope"))
+    scope = page.get_by_label(label("Forms of extremism the team works on"))
     scope.select_option(index=1)
     coordinator = page.get_by_label(label("Coordinator"))
     options = coordinator.locator("option:not([value=''])")
@@ -471,11 +471,9 @@ def test_audit_log_as_platform_admin(page: Page, live_server: Any, world: World)
     login(page, live_server, world.admin.email)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit log").click()
     expect(main_heading(page)).to_have_text("Audit log")
-    expect(page.get_by_role("cell", name="user.language").first).to_be_visible()
+    expect(page.get_by_role("cell", name="Changed the language").first).to_be_visible()
     check_a11y(page)
-    page.get_by_role("form", name="Filter the audit log").get_by_role(
-        "button", name="Filter"
-    ).click()
+    page.get_by_role("form", name="Find events").get_by_role("button", name="Filter").click()
     page.wait_for_load_state()
     check_a11y(page)
 
