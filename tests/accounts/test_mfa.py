@@ -14,7 +14,7 @@ from icommit.core.exceptions import Forbidden
 from icommit.core.models import AuditEvent
 from icommit.core.outbox import outbox_flush
 from tests.conftest import World
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, UserFactory
 
 
 def code_for(device: TOTPDevice, offset: int = 0) -> str:
@@ -110,3 +110,12 @@ def test_a_wrong_code_is_refused_and_slows_further_tries(world: World, client: C
     device.refresh_from_db()
     assert device.throttling_failure_count == 1
     assert not device.confirmed
+
+
+@pytest.mark.django_db
+def test_the_qr_code_marked_safe_escapes_its_title() -> None:
+    """qr_svg marks segno's SVG safe: that holds only while segno escapes the title it is given."""
+    device = mfa.enrolment_device(user=UserFactory())
+    svg = mfa.qr_svg(device, '<script>alert("x")</script> & co')
+    assert "<script>" not in svg
+    assert "&lt;script&gt;" in svg and "&amp; co" in svg

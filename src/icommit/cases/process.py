@@ -21,7 +21,6 @@ from typing import Any
 
 from icommit.core.content import (
     CONTENT_DIR,
-    LANGUAGES,
     Checker,
     load_yaml,
     relative,
@@ -145,18 +144,6 @@ class Process:
         return {stage: frozenset(c.code for c in codes) for stage, codes in self.exit_codes.items()}
 
 
-def _texts(check: Checker, node: Any, where: str) -> dict[str, str] | None:
-    """A code's or a stage's text given as ``en``/``de`` keys directly on the node."""
-    if not isinstance(node, dict):
-        check.add(node, where, "expected a mapping")
-        return None
-    missing = [lang for lang in LANGUAGES if not str(node.get(lang) or "").strip()]
-    if missing:
-        check.add(node, where, f"the text is missing in: {', '.join(missing)}")
-        return None
-    return {lang: str(node[lang]).strip() for lang in LANGUAGES}
-
-
 def _key(check: Checker, node: Any, name: str, where: str, seen: set[str]) -> str | None:
     value = check.require(node, name, str, where)
     if value is None:
@@ -235,7 +222,7 @@ def load(path: Path = PATH) -> Process:
         codes = []
         for index, node in enumerate(entries):
             code = _key(check, node, "code", f"{where}[{index}]", seen)
-            text = _texts(check, node, f"{where}[{index}]")
+            text = check.text(node, "text", f"{where}[{index}]")
             if code and text:
                 codes.append(Code(code, text))
         exit_codes[stage.value] = tuple(codes)
@@ -259,7 +246,7 @@ def load(path: Path = PATH) -> Process:
         where = f"transitions_ahead[{index}]"
         key = _key(check, node, "key", where, seen_ahead)
         months = _count(check, node, "months", where)
-        text = _texts(check, node, where)
+        text = check.text(node, "text", where)
         if key and text:
             ahead.append(Ahead(key, months, text))
 

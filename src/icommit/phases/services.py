@@ -228,6 +228,39 @@ def phase_move(
     return move
 
 
+def _next_revision(team: Team) -> int:
+    """The revision number of the team's next own model version."""
+    last = PhaseModelVersion.objects.filter(team=team).aggregate(n=Max("revision"))["n"]
+    return (last or 0) + 1
+
+
+def _team_version_create(
+    *,
+    actor: User,
+    team: Team,
+    parent: PhaseModelVersion,
+    key: str,
+    number: int,
+    revision: int,
+    model: PhaseModel,
+    applied: list[dict[str, Any]],
+    note: str,
+) -> PhaseModelVersion:
+    """Store the team's own model version (a shipped one with the team's changes applied)."""
+    return PhaseModelVersion.objects.create(
+        key=key,
+        version=number,
+        revision=revision,
+        team=team,
+        parent=parent,
+        content_hash=model.content_hash,
+        definition=model.to_dict(),
+        changes=applied,
+        note=note,
+        created_by=actor,
+    )
+
+
 @transaction.atomic
 def phase_model_derive(
     *,
@@ -243,20 +276,18 @@ def phase_model_derive(
         raise ValidationFailed.field("note", _("Say why the team adapts the model."))
     progress = _progress_locked(actor=actor, team=team)
     parent = progress.model_version
-    last = PhaseModelVersion.objects.filter(team=team).aggregate(n=Max("revision"))["n"] or 0
-    revision = last + 1
+    revision = _next_revision(team)
     model, applied = engine.apply_changes(parent.model(), changes, revision=revision)
-    version = PhaseModelVersion.objects.create(
-        key=parent.key,
-        version=parent.version,
-        revision=revision,
+    version = _team_version_create(
+        actor=actor,
         team=team,
         parent=parent,
-        content_hash=model.content_hash,
-        definition=model.to_dict(),
-        changes=applied,
+        key=parent.key,
+        number=parent.version,
+        revision=revision,
+        model=model,
+        applied=applied,
         note=note,
-        created_by=actor,
     )
     progress.model_version = version
     progress.save(update_fields=["model_version", "updated_at"])
@@ -303,18 +334,16 @@ def phase_model_upgrade(
     if carried is None:
         version = shipped
     else:
-        last = PhaseModelVersion.objects.filter(team=team).aggregate(n=Max("revision"))["n"] or 0
-        version = PhaseModelVersion.objects.create(
-            key=target.key,
-            version=target.version,
-            revision=last + 1,
+        version = _team_version_create(
+            actor=actor,
             team=team,
             parent=shipped,
-            content_hash=carried.model.content_hash,
-            definition=carried.model.to_dict(),
-            changes=carried.applied,
+            key=target.key,
+            number=target.version,
+            revision=_next_revision(team),
+            model=carried.model,
+            applied=carried.applied,
             note=note,
-            created_by=actor,
         )
     diffs = engine.compare(current.model(), version.model())
     progress.model_version = version

@@ -192,14 +192,8 @@ class DutyCode:
         return self.kind == "permission"
 
 
-@dataclass(frozen=True)
-class SecrecyKind:
-    code: str
-    label: dict[str, str]
-    description: dict[str, str]
-
-    def label_in(self, language: str) -> str:
-        return translated(self.label, language)
+#: A kind of secrecy (professional, official, social data …): the same shape as a need or offer.
+SecrecyKind = Kind
 
 
 @dataclass(frozen=True)
@@ -359,20 +353,25 @@ def _load_file(path: Path) -> tuple[Checker, Any]:
     return check, data
 
 
+def _kinds_of(check: Checker, data: Any) -> dict[str, Kind]:
+    """The ``kinds`` list of a vocabulary file: code, label and description each."""
+    kinds: dict[str, Kind] = {}
+    _header(check, data, {*_HEADER, "kinds"})
+    entries = check.require(data, "kinds", list, "") or []
+    seen: set[str] = set()
+    for index, node in enumerate(entries):
+        where = f"kinds[{index}]"
+        code = _code(check, node, where, seen)
+        label = check.text(node, "label", where)
+        description = check.text(node, "description", where)
+        if code and label and description:
+            kinds[code] = Kind(code, label, description)
+    return kinds
+
+
 def _load_kinds(path: Path, problems: list[Problem]) -> dict[str, Kind]:
     check, data = _load_file(path)
-    kinds: dict[str, Kind] = {}
-    if data is not None:
-        _header(check, data, {*_HEADER, "kinds"})
-        entries = check.require(data, "kinds", list, "") or []
-        seen: set[str] = set()
-        for index, node in enumerate(entries):
-            where = f"kinds[{index}]"
-            code = _code(check, node, where, seen)
-            label = check.text(node, "label", where)
-            description = check.text(node, "description", where)
-            if code and label and description:
-                kinds[code] = Kind(code, label, description)
+    kinds = _kinds_of(check, data) if data is not None else {}
     problems.extend(check.problems)
     return kinds
 
@@ -550,15 +549,7 @@ def _load_secrecy_kinds(path: Path, problems: list[Problem]) -> dict[str, Secrec
     check, data = _load_file(path)
     kinds: dict[str, SecrecyKind] = {}
     if data is not None:
-        _header(check, data, {*_HEADER, "kinds"})
-        seen: set[str] = set()
-        for index, node in enumerate(check.require(data, "kinds", list, "") or []):
-            where = f"kinds[{index}]"
-            code = _code(check, node, where, seen)
-            label = check.text(node, "label", where)
-            description = check.text(node, "description", where)
-            if code and label and description:
-                kinds[code] = SecrecyKind(code, label, description)
+        kinds = _kinds_of(check, data)
         if kinds and SECRECY_NONE not in kinds:
             check.add(data, "kinds", f"the kind {SECRECY_NONE!r} is missing")
     problems.extend(check.problems)

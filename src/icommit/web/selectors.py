@@ -6,10 +6,12 @@ import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from icommit.access import Action, get_visible, visible
+from icommit.core import audit
 from icommit.core.audit import TEAM_CONFIDENTIAL, object_label
 from icommit.core.http import Person
 from icommit.core.jobs import STALE_AFTER
@@ -61,6 +63,19 @@ def audit_events(
     if until:
         qs = qs.filter(at__date__lte=until)
     return qs.order_by("-seq")
+
+
+def audit_read(*, user: Person, purpose: str, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
+    """The audit events the user may read with these filters; reading the log is itself
+    recorded (``audit.read``, with the purpose — the page or the API — and the filters)."""
+    with transaction.atomic():
+        audit.record(
+            actor=user,
+            action="audit.read",
+            purpose=purpose,
+            changes={key: str(value) for key, value in filters.items()},
+        )
+    return audit_events(user=user, **filters)
 
 
 def audit_filter_choices(*, user: Person) -> dict[str, Any]:
