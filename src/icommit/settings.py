@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "icommit.plans",
     "icommit.instruments",
     "icommit.diagnostics",
+    "icommit.cases",
     "icommit.api",
     "icommit.web",
     "icommit.demo",

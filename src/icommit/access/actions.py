@@ -72,3 +72,16 @@ class Action(StrEnum):
     # the bases a share rests on (a consent, a recorded legal basis)
     BASIS_RECORD = "basis.record"
     BASIS_WITHDRAW = "basis.withdraw"
+
+    # cases: referrals, cases, participants, consent and case sharing (cases/policies.py)
+    CASE_LIST = "case.list"
+    CASE_FIND = "case.find"
+    CASE_REFER = "case.refer"
+    CASE_TRIAGE = "case.triage"
+    CASE_REFERRAL_STATUS = "case.referral_status"
+    CASE_VIEW = "case.view"
+    CASE_WORK = "case.work"
+    CASE_MANAGE = "case.manage"
+    CASE_IDENTITY_SEARCH = "case.identity_search"
+    CASE_ACCESS_LOG = "case.access_log"
+    CASE_PRIVACY = "case.privacy"

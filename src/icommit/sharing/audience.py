@@ -131,8 +131,15 @@ def share(
     purpose: str,
     basis: Basis | None = None,
     ends_at: datetime.datetime | None = None,
+    exception: bool = False,
+    extra: dict[str, Any] | None = None,
 ) -> AudienceRow:
-    """Share ``item`` with ``organisation`` if the team's protocol allows it, and record why."""
+    """Share ``item`` with ``organisation`` if the team's protocol allows it, and record why.
+
+    ``exception``: a recorded legal exception (imminent danger) that does not ask the protocol;
+    it needs a legal basis and is written with the rule "with a recorded legal basis".
+    ``extra``: further fields of the concrete audience model (e.g. the app's decision record).
+    """
     require(actor, Action.SHARED_SHARE, item)
     model = audience_model(type(item))
     team = item.team
@@ -153,6 +160,50 @@ def share(
         raise ValidationFailed.field("ends_at", _("The end must lie in the future."))
     if model.objects.live().of(item).filter(organisation=organisation).exists():
         raise Conflict(_("The item is already shared with this organisation."))
+    if exception:
+        if basis is None or basis.kind != BasisKind.LEGAL_BASIS:
+            raise ValidationFailed.field(
+                "basis", _("A legal exception needs a recorded legal basis; choose it.")
+            )
+        rule, row_id, row_source = SharingRule.LEGAL_BASIS, None, ""
+    else:
+        rule, row_id, row_source = _protocol_rule(team, item, organisation, basis)
+    if basis is not None:
+        if basis.team_id != team.pk or basis.organisation_id != item.origin_organisation_id:
+            raise ValidationFailed.field(
+                "basis", _("Choose a basis your organisation recorded in this team.")
+            )
+        if basis.withdrawn_at is not None:
+            raise ValidationFailed.field("basis", _("This basis has been withdrawn."))
+    head = SharingProtocol.objects.filter(team=team).first()
+    row = model.objects.create(
+        **{ITEM_FIELD: item},
+        **(extra or {}),
+        organisation=organisation,
+        rule=rule.value,
+        protocol_version=head.version if head is not None else 0,
+        protocol_row_id=row_id,
+        legal_source=(basis.legal_source if basis is not None and basis.legal_source else "")
+        or row_source,
+        basis=basis,
+        purpose=purpose,
+        decided_by=actor,
+        ends_at=ends_at,
+    )
+    audit.record(
+        actor=actor,
+        action="sharing.item.shared",
+        obj=item,
+        team_id=team.pk,
+        changes=_row_changes(row),
+    )
+    return row
+
+
+def _protocol_rule(
+    team: Team, item: SharedItem, organisation: Organisation, basis: Basis | None
+) -> tuple[SharingRule, int | None, str]:
+    """The protocol's rule for this flow, refusing what it does not allow."""
     decision = sharing_decision(
         team=team,
         sender=item.origin_organisation,
@@ -178,35 +229,7 @@ def share(
             if needed == BasisKind.CONSENT
             else _("The protocol allows this only with a recorded legal basis; choose it."),
         )
-    if basis is not None:
-        if basis.team_id != team.pk or basis.organisation_id != item.origin_organisation_id:
-            raise ValidationFailed.field(
-                "basis", _("Choose a basis your organisation recorded in this team.")
-            )
-        if basis.withdrawn_at is not None:
-            raise ValidationFailed.field("basis", _("This basis has been withdrawn."))
-    head = SharingProtocol.objects.filter(team=team).first()
-    row = model.objects.create(
-        **{ITEM_FIELD: item},
-        organisation=organisation,
-        rule=decision.rule.value,
-        protocol_version=head.version if head is not None else 0,
-        protocol_row_id=decision.row.id,
-        legal_source=(basis.legal_source if basis is not None and basis.legal_source else "")
-        or decision.row.legal_source,
-        basis=basis,
-        purpose=purpose,
-        decided_by=actor,
-        ends_at=ends_at,
-    )
-    audit.record(
-        actor=actor,
-        action="sharing.item.shared",
-        obj=item,
-        team_id=team.pk,
-        changes=_row_changes(row),
-    )
-    return row
+    return decision.rule, decision.row.id, decision.row.legal_source
 
 
 def _row_changes(row: AudienceRow) -> dict[str, Any]:

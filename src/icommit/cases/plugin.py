@@ -1,0 +1,12 @@
+"""What cases plugs in: its policy, its shared items (notes, identity) and their policies."""
+
+from __future__ import annotations
+
+from icommit.access import registry
+from icommit.cases.models import CaseNote, ClientIdentity, IdentityAudience, NoteAudience
+from icommit.cases.policies import CasePolicy
+from icommit.sharing import items
+
+registry.register(CasePolicy)
+items.register(CaseNote, NoteAudience)
+items.register(ClientIdentity, IdentityAudience)
