@@ -18,6 +18,8 @@ urlpatterns = [
     path("teams/<int:team_pk>/plan/", include("icommit.plans.urls")),
     path("teams/<int:team_pk>/transparency/", include("icommit.sharing.urls")),
     path("teams/<int:team_pk>/diagnostics/", include("icommit.diagnostics.urls")),
+    path("teams/<int:team_pk>/cases/", include("icommit.cases.urls")),
+    path("privacy/", include("icommit.cases.urls_privacy")),
     path("instruments/", include("icommit.instruments.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),

@@ -1,15 +1,68 @@
-"""What cases plugs in: its policy, its shared items (notes, identity) and their policies."""
+"""What cases plugs in: its policy, its shared items (notes, identity) and their policies, the
+API router, the team link, the navigation section and the home page's attention items."""
 
 from __future__ import annotations
 
-from icommit.access import registry
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from icommit.access import Action, registry, visible
+from icommit.accounts.models import User
 from icommit.api import registry as api
-from icommit.cases.models import CaseNote, ClientIdentity, IdentityAudience, NoteAudience
+from icommit.cases.models import (
+    Case,
+    CaseNote,
+    ClientIdentity,
+    IdentityAudience,
+    MatchNotice,
+    NoteAudience,
+)
 from icommit.cases.policies import CasePolicy
+from icommit.cases.selectors import danger_to_confirm
 from icommit.sharing import items
+from icommit.web import registry as web
 
 registry.register(CasePolicy)
 items.register(CaseNote, NoteAudience)
 items.register(ClientIdentity, IdentityAudience)
 # the cases API (cases/api.py, helper on the API): mounted under /api/v1/teams/{team_id}/cases
 api.router("/teams/{team_id}/cases", "icommit.cases.api.router")
+
+_ITEM = "cases/_home_attention.html"
+
+
+def home_cases(*, user: User, context: dict[str, Any], obj: Any = None) -> None:
+    """What waits for a case manager: match notices, referrals to triage, overdue reviews of
+    the cases they manage, imminent-danger shares waiting for their confirmation.
+
+    Four queries whatever the number of cases; every read goes through the case policy.
+    """
+    if not context.get("confirmed_teams"):
+        return
+    items_ = context.setdefault("attention_items", [])
+    today = timezone.localdate()
+
+    def add(kind: str, rank: int, since: Any, **values: Any) -> None:
+        items_.append({"template": _ITEM, "urgency": (rank, since), "kind": kind, **values})
+        context["attention_count"] += 1
+
+    managed = visible(user, Action.CASE_MANAGE, Case.objects.all())
+    for notice in MatchNotice.objects.filter(case__in=managed, seen_at__isnull=True).select_related(
+        "case", "case__team"
+    ):
+        add("notice", 1, timezone.localdate(notice.created_at), case=notice.case)
+    triage = visible(user, Action.CASE_TRIAGE, Case.objects.select_related("team"))
+    for case in triage.order_by("referred_at"):
+        add("triage", 1, timezone.localdate(case.referred_at), case=case)
+    overdue = managed.filter(case_manager=user, next_review__lt=today).select_related("team")
+    for case in overdue.order_by("next_review"):
+        add("review", 0, case.next_review, case=case)
+    for decision in danger_to_confirm(user=user).select_related("case__team"):
+        add("danger", 0, timezone.localdate(decision.decided_at), case=decision.case)
+
+
+web.panel("home.attention", "", home_cases, order=25)
+web.team_link(_("Cases"), "cases:list", 45, action=Action.CASE_LIST)
+web.nav_section("cases", "teams")
