@@ -399,3 +399,107 @@ def test_restriction_granted_by_the_dpo_blocks_sharing(cw: CaseWorld) -> None:
     assert response.status_code == 302
     case.client.refresh_from_db()
     assert case.client.restricted_at is None
+
+
+# --- statute, identity, forms to print, access log ------------------------------------------------
+
+
+def test_share_on_a_statute_from_the_country_content(cw: CaseWorld) -> None:
+    case = cw.working()
+    note = cw.note(case, secrecy="professional")
+    client = verified_client(cw.counsellor)
+    page = client.get(_url("share", case, "note", note.pk)).content.decode()
+    assert 'value="de_kkg_4"' in page  # exit counselling may name § 4 KKG for the situation
+    assert 'value="de_sgb8_65_1"' not in page  # youth welfare's own provision is not offered
+    assert "Country-specific: check with your organisation" in page
+    response = client.post(
+        _url("share", case, "note", note.pk),
+        _share_data(cw, cw.youth, basis="statute", statute_code="de_kkg_4"),
+    )
+    assert response.status_code == 302
+    decision = ShareDecision.objects.get()
+    assert "§ 4 KKG" in decision.statute
+    assert _visible_to(cw.youth_worker, note)
+
+
+def test_a_statute_basis_without_a_provision_is_refused(cw: CaseWorld) -> None:
+    case = cw.working()
+    note = cw.note(case)
+    response = verified_client(cw.counsellor).post(
+        _url("share", case, "note", note.pk), _share_data(cw, cw.youth, basis="statute")
+    )
+    assert response.status_code == 422
+    assert "Name the statutory provision this share rests on." in response.content.decode()
+    assert not ShareDecision.objects.exists()
+
+
+def test_share_the_identity_with_consent(cw: CaseWorld) -> None:
+    from icommit.cases import selectors
+
+    case = cw.working()
+    identity = services.identity_set(actor=cw.manager, case=case, name="Max Muster")
+    consent = services.consent_record(
+        actor=cw.manager,
+        case=case,
+        kind="sharing",
+        organisation=cw.exit,
+        purpose="Joint support",
+        given_by="client",
+        form="written",
+        given_on=datetime.date.today(),
+        recipients=[cw.youth],
+        categories=["identity"],
+    )
+    assert selectors.identity_for(user=cw.youth_worker, case=case) is None
+    client = verified_client(cw.manager)
+    assert client.get(_url("share", case, "identity", identity.pk)).status_code == 200
+    response = client.post(
+        _url("share", case, "identity", identity.pk),
+        _share_data(cw, cw.youth, basis="consent", consent=str(consent.pk)),
+    )
+    assert response.status_code == 302
+    assert selectors.identity_for(user=cw.youth_worker, case=case) is not None
+    assert (
+        verified_client(cw.youth_worker)
+        .post(_url("share", case, "identity", identity.pk), _share_data(cw, cw.housing))
+        .status_code
+        == 403
+    )
+
+
+@pytest.mark.parametrize("audience", ["adult", "minor", "easy"])
+def test_the_consent_forms_are_filled_with_the_pseudonym(cw: CaseWorld, audience: str) -> None:
+    case = cw.working()
+    response = verified_client(cw.counsellor).get(_url("consent_template", case, audience))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert case.client.pseudonym in html
+    assert "{client_pseudonym}" not in html
+    assert (
+        verified_client(cw.counsellor).get(_url("consent_template", case, "x")).status_code == 404
+    )
+
+
+def test_opening_a_note_and_its_document_is_logged(cw: CaseWorld) -> None:
+    from icommit.cases.models import AccessEntry
+
+    case = cw.working()
+    note = cw.note(case)
+    verified_client(cw.manager).get(_url("note", case, note.pk))
+    entry = AccessEntry.objects.get(what="note")
+    assert (entry.user, entry.item_id) == (cw.manager, note.pk)
+    assert verified_client(cw.manager).get(_url("note_document", case, note.pk)).status_code == 404
+
+
+def test_the_case_page_lists_consents_apart_and_a_record_link(cw: CaseWorld) -> None:
+    case = cw.working()
+    _release(cw, case, cw.police)
+    html = verified_client(cw.counsellor).get(_url("case", case)).content.decode()
+    for title in (
+        "Agreement to take part in support",
+        "Release from confidentiality",
+        "Consent to share (GDPR legal basis)",
+    ):
+        assert title.lower() in html.lower()
+    assert _url("note_add", case) in html
+    assert _url("ledger", case) in html

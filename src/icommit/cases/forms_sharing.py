@@ -237,12 +237,16 @@ class ShareForm(Form):
     purpose = forms.CharField(label=_("Purpose"), max_length=TITLE)
     basis = forms.ChoiceField(label=_("Legal basis"), widget=forms.RadioSelect)
     consent = forms.ChoiceField(label=_("Consent or release on file"), required=False)
-    statute_code = forms.ChoiceField(label=_("Statutory provision"), required=False)
+    statute_code = forms.ChoiceField(
+        label=_("Statutory provision"),
+        required=False,
+        help_text=_("Country-specific: check with your organisation's legal service."),
+    )
     statute = forms.CharField(
         label=_("Another statutory provision"),
         max_length=300,
         required=False,
-        help_text=_("Country-specific: check with your organisation's legal service."),
+        help_text=_("Name the provision, e.g. “§ 4 KKG”, if it is not in the list."),
     )
     reason = forms.CharField(
         label=_("Written reason"),
@@ -294,6 +298,9 @@ class ShareForm(Form):
         else:
             del self.fields["statute_code"]
             self.fields["statute"].label = _("Statutory provision")
+            self.fields["statute"].help_text = _(
+                "Country-specific: check with your organisation's legal service."
+            )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -292,8 +292,10 @@ class Recipient:
     agreed: bool
 
 
-def _statutes(case: Case) -> list[tuple[str, str]]:
-    """The statutory provisions of the team's country content, as (code, label) choices."""
+def _statutes(case: Case, sender: Organisation, category: str) -> list[tuple[str, str]]:
+    """The statutory provisions of the team's country content that the sending organisation's
+    sector may use for this category, as (code, label) choices (imminent danger has its own
+    path)."""
     if case_content is None:
         return []
     language = get_language() or "en"
@@ -302,7 +304,9 @@ def _statutes(case: Case) -> list[tuple[str, str]]:
     except Exception:  # the content is being written: fall back to free text
         return []
     return [
-        (b.code, f"{b.statute} — {b.label_in(language)}") for b in bases if not b.imminent_danger
+        (b.code, b.label_in(language))
+        for b in bases
+        if not b.imminent_danger and b.usable_by(sender.sector) and b.covers(category)
     ]
 
 
@@ -348,7 +352,7 @@ def share(
         for c in selectors.consents_for(case=case)
         if c.organisation_id == origin.pk and c.active and c.kind != ConsentKind.PARTICIPATION
     ]
-    statutes = _statutes(case)
+    statutes = _statutes(case, origin, item.category)
     statute_labels = dict(statutes)
 
     def decide(form: forms_sharing.ShareForm) -> ShareDecision:
