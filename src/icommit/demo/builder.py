@@ -111,6 +111,7 @@ EXTENSIONS: list[str] = [
     "icommit.demo.charters:build",
     "icommit.demo.phases:build",
     "icommit.demo.diagnostics:build",
+    "icommit.demo.cases:build",
 ]
 
 
