@@ -503,3 +503,10 @@ def test_the_case_page_lists_consents_apart_and_a_record_link(cw: CaseWorld) -> 
         assert title.lower() in html.lower()
     assert _url("note_add", case) in html
     assert _url("ledger", case) in html
+
+
+def test_the_dpo_finds_the_review_in_the_navigation(cw: CaseWorld) -> None:
+    queue = reverse("privacy:queue")
+    home = reverse("web:home")
+    assert f'href="{queue}"' in verified_client(cw.dpo).get(home).content.decode()
+    assert f'href="{queue}"' not in verified_client(cw.manager).get(home).content.decode()

@@ -66,3 +66,21 @@ def home_cases(*, user: User, context: dict[str, Any], obj: Any = None) -> None:
 web.panel("home.attention", "", home_cases, order=25)
 web.team_link(_("Cases"), "cases:list", 45, action=Action.CASE_LIST)
 web.nav_section("cases", "teams")
+
+
+# --- the data-protection officer's review (views_sharing, urls_privacy; part B) ---------------
+
+
+def _may_review_privacy(user: Any, facts: Any) -> bool:
+    return registry.can(user, Action.CASE_PRIVACY)
+
+
+web.nav_item(
+    "privacy",
+    _("Data-protection review"),
+    "privacy:queue",
+    "shield-exclamation",
+    85,
+    _may_review_privacy,
+)
+web.nav_section("privacy", "privacy")
