@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from icommit.accounts.models import User
 from icommit.cases import selectors
@@ -23,6 +24,7 @@ from icommit.cases.process import Stage
 from icommit.core.models import AuditEvent
 from icommit.demo.cases import build
 from icommit.teams.models import Team
+from tests.conftest import verified_client
 
 
 def _team() -> Team:
@@ -118,3 +120,26 @@ def test_loading_the_demo_twice_adds_no_case(demo: Team) -> None:
     build(team=demo, orgs={}, users={}, second_team=demo)
     after = (Case.objects.count(), CaseNote.objects.count(), ShareDecision.objects.count())
     assert after == before
+
+
+def test_the_case_page_reads_differently_for_police_and_the_case_manager(demo: Team) -> None:
+    case = Case.objects.get(team=demo, stage=Stage.PLAN_ACTIVE.value, family_only=False)
+    url = reverse("cases:case", args=[demo.pk, case.pk])
+    pages = {}
+    for email in ("police@example.org", "casemanager@example.org"):
+        response = verified_client(_user(email)).get(url)
+        assert response.status_code == 200
+        pages[email] = response.content.decode()
+    police, manager = pages["police@example.org"], pages["casemanager@example.org"]
+    assert case.client.pseudonym in police and case.client.pseudonym in manager
+    assert "Jonas Beispiel" in manager and "Jonas Beispiel" not in police
+    assert "What he says about the group" in manager
+    assert "What he says about the group" not in police
+    assert "Group contacts known to the police" in police
+    assert "Group contacts known to the police" not in manager
+    assert (
+        "Intervention plan: agreed steps" in police and "Intervention plan: agreed steps" in manager
+    )
+    # the coordinator finds no such case
+    response = verified_client(_user("coordinator@example.org")).get(url)
+    assert response.status_code == 404

@@ -957,7 +957,7 @@ def _case_conference(d: _Demo) -> Case:
         ],
     )
     d.move(case, Stage.INFORMATION_GATHERING)
-    planning = d.note(
+    d.note(
         case,
         "prison",
         "prison",
@@ -968,27 +968,11 @@ def _case_conference(d: _Demo) -> Case:
         "plan",
         kind="contribution",
     )
-    # prison to probation is "always" in the protocol, but the prison's staff include people
-    # bound by professional secrecy, so towards a security actor it needs consent
-    to_team = d.consent(
-        case,
-        "prison",
-        "prison",
-        "sharing",
-        "Preparing release with the probation service and the exit counsellor",
-        days_ago=30,
-        recipients=["exit", "probation"],
-        categories=["plan"],
-    )
-    d.share(
-        case,
-        "prison",
-        planning,
-        ["exit", "probation"],
-        "Preparing release with the probation service and the exit counsellor",
-        "consent",
-        consent=to_team,
-    )
+    # The prison's planning stays with the prison for now: it comes from a security actor, so
+    # it leaves only on a statute, a protocol row that allows it or imminent danger (never on
+    # consent), and towards probation the protocol's "always" counts as "with consent" because
+    # the prison's staff include people bound by professional secrecy. The conference is where
+    # the prison reports on it.
     contacts = d.note(
         case,
         "police",
