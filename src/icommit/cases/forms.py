@@ -19,7 +19,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 Choices = list[tuple[Any, Any]]
 
 
-def _blank(choices: Any, label: Any = "") -> Choices:
+CHOOSE = _("Choose …")
+
+
+def _blank(choices: Any, label: Any = CHOOSE) -> Choices:
     return [("", label), *choices]
 
 
@@ -137,7 +140,11 @@ class TriageForm(Form):
                 help_text=guidance,
             )
             self.fields[f"why_{key}"] = forms.CharField(
-                label=_("Why"), required=False, max_length=500
+                label=_("Why"),
+                required=False,
+                max_length=500,
+                # many "Why" fields: each one's accessible name says which question it explains
+                widget=forms.TextInput(attrs={"aria-label": f"{_('Why')}: {question}"}),
             )
             self.questions.append((key, self[name], self[f"why_{key}"]))
         self.fields["lead_organisation"].choices = _blank(organisations)  # type: ignore[attr-defined]
