@@ -16,6 +16,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -141,6 +142,12 @@ def clean_upload(upload: UploadedFile | None) -> Upload | None:
     return Upload(data=data, name=name[:200], content_type=content_type)
 
 
+def capitalised(choices: Iterable[tuple[str, Any]]) -> list[tuple[str, str]]:
+    """Choices whose labels (lower-case in the models, for use inside sentences) start with a
+    capital letter, as an option of a form reads."""
+    return [(value, capfirst(label)) for value, label in choices]
+
+
 def _org_choices(organisations: Iterable[Organisation]) -> list[tuple[str, str]]:
     return [(str(o.pk), o.name) for o in organisations]
 
@@ -263,7 +270,7 @@ class ShareForm(Form):
         choices=[("yes", _("Yes")), ("no", _("No"))],
     )
     not_informed_reason = forms.CharField(
-        label=_("Why not"),
+        label=_("If not: why not"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         max_length=SHORT,
@@ -286,7 +293,7 @@ class ShareForm(Form):
         super().__init__(*args, **kwargs)
         self.organisation_list = list(organisations)
         field(self, "organisations").choices = _org_choices(self.organisation_list)
-        field(self, "basis").choices = ShareBasis.choices
+        field(self, "basis").choices = capitalised(ShareBasis.choices)
         self.consent_list = list(consents)
         field(self, "consent").choices = [
             ("", _("Choose …")),
@@ -382,9 +389,7 @@ class ShareRequestForm(Form):
 
 
 class ConsentForm(Form):
-    kind = forms.ChoiceField(
-        label=_("What was given"), widget=forms.RadioSelect, choices=ConsentKind.choices
-    )
+    kind = forms.ChoiceField(label=_("What was given"), widget=forms.RadioSelect, choices=[])
     organisation = forms.ChoiceField(label=_("Given to the organisation"))
     professional = forms.CharField(
         label=_("Professional released"),
@@ -407,12 +412,8 @@ class ConsentForm(Form):
         required=False,
     )
     purpose = forms.CharField(label=_("Purpose"), max_length=TITLE)
-    given_by = forms.ChoiceField(
-        label=_("Given by"), widget=forms.RadioSelect, choices=ConsentGiver.choices
-    )
-    form = forms.ChoiceField(
-        label=_("Form"), widget=forms.RadioSelect, choices=ConsentFormChoice.choices
-    )
+    given_by = forms.ChoiceField(label=_("Given by"), widget=forms.RadioSelect, choices=[])
+    form = forms.ChoiceField(label=_("Form"), widget=forms.RadioSelect, choices=[])
     form_reason = forms.CharField(
         label=_("Why another form"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -444,6 +445,9 @@ class ConsentForm(Form):
         self.team_organisation_list = list(team_organisations)
         field(self, "recipients").choices = _org_choices(self.team_organisation_list)
         field(self, "categories").choices = category_choices(identity=True)
+        field(self, "kind").choices = capitalised(ConsentKind.choices)
+        field(self, "given_by").choices = capitalised(ConsentGiver.choices)
+        field(self, "form").choices = capitalised(ConsentFormChoice.choices)
         self.upload: Upload | None = None
 
     def clean_document(self) -> Any:
