@@ -639,7 +639,7 @@ def search_cases(
 # --- one case -------------------------------------------------------------------------------------
 
 
-@router.post("/{uuid:case_id}/triage", response={200: CaseOut, **WRITE_ERRORS})
+@router.post("/{case_id}/triage", response={200: CaseOut, **WRITE_ERRORS})
 def triage_case(
     request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, payload: CaseTriageIn
 ):
@@ -674,7 +674,7 @@ def triage_case(
         )
 
 
-@router.get("/{uuid:case_id}", response={200: CaseDetailOut, **READ_ERRORS})
+@router.get("/{case_id}", response={200: CaseDetailOut, **READ_ERRORS})
 def get_case(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID):
     """The case: header, participating organisations and stage history (organisations taking
     part; the identity and notes have endpoints of their own)."""
@@ -683,7 +683,7 @@ def get_case(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID):
     return case
 
 
-@router.patch("/{uuid:case_id}", response={200: CaseDetailOut, **WRITE_ERRORS})
+@router.patch("/{case_id}", response={200: CaseDetailOut, **WRITE_ERRORS})
 def update_case(
     request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, payload: CaseUpdateIn
 ):
@@ -709,7 +709,7 @@ def update_case(
     return _detail(request, case)
 
 
-@router.post("/{uuid:case_id}/move", response={200: CaseDetailOut, **WRITE_ERRORS})
+@router.post("/{case_id}/move", response={200: CaseDetailOut, **WRITE_ERRORS})
 def move_case(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, payload: CaseMoveIn):
     """Move the case to another stage along the case process (the case's manager); closing
     needs an exit code. A move the process does not allow is a 409."""
@@ -725,7 +725,7 @@ def move_case(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, pa
     return _detail(request, case)
 
 
-@router.post("/{uuid:case_id}/participants", response={201: CaseParticipantOut, **WRITE_ERRORS})
+@router.post("/{case_id}/participants", response={201: CaseParticipantOut, **WRITE_ERRORS})
 def add_participant(
     request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, payload: CaseParticipantIn
 ):
@@ -745,7 +745,7 @@ def add_participant(
 
 
 @router.delete(
-    "/{uuid:case_id}/participants/{organisation_id}",
+    "/{case_id}/participants/{organisation_id}",
     response={200: CaseParticipantRemovedOut, **WRITE_ERRORS},
 )
 def remove_participant(
@@ -768,7 +768,7 @@ def remove_participant(
     return {"shares_ended": ended}
 
 
-@router.post("/{uuid:case_id}/transfer", response={201: CaseTransferOut, **WRITE_ERRORS})
+@router.post("/{case_id}/transfer", response={201: CaseTransferOut, **WRITE_ERRORS})
 def transfer_case(
     request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, payload: CaseTransferIn
 ):
@@ -807,7 +807,7 @@ def transfer_case(
 # --- identity -------------------------------------------------------------------------------------
 
 
-@router.get("/{uuid:case_id}/identity", response={200: CaseIdentityOut, **READ_ERRORS})
+@router.get("/{case_id}/identity", response={200: CaseIdentityOut, **READ_ERRORS})
 def get_identity(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID):
     """Who the client is: only for the organisation that holds it (the lead) and those it was
     shared with; 404 for everyone else, and when none is recorded."""
@@ -819,7 +819,7 @@ def get_identity(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID)
     return identity
 
 
-@router.put("/{uuid:case_id}/identity", response={200: CaseIdentityOut, **WRITE_ERRORS})
+@router.put("/{case_id}/identity", response={200: CaseIdentityOut, **WRITE_ERRORS})
 def set_identity(
     request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, payload: CaseIdentityIn
 ):
@@ -842,7 +842,7 @@ def set_identity(
 # --- notes ----------------------------------------------------------------------------------------
 
 
-@router.get("/{uuid:case_id}/notes", response={200: list[CaseNoteOut], **READ_ERRORS})
+@router.get("/{case_id}/notes", response={200: list[CaseNoteOut], **READ_ERRORS})
 @paginate
 def list_notes(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID):
     """The case's notes you may read (your organisation's, and those shared with it), oldest
@@ -852,7 +852,7 @@ def list_notes(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID):
     return selectors.notes_for(user=request.user, case=case)
 
 
-@router.post("/{uuid:case_id}/notes", response={201: CaseNoteOut, **WRITE_ERRORS})
+@router.post("/{case_id}/notes", response={201: CaseNoteOut, **WRITE_ERRORS})
 def create_note(
     request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, payload: CaseNoteIn
 ):
@@ -875,7 +875,7 @@ def create_note(
     return Status(201, selectors.note_get(user=request.user, case=case, pk=note.pk))
 
 
-@router.get("/{uuid:case_id}/notes/{uuid:note_id}", response={200: CaseNoteOut, **READ_ERRORS})
+@router.get("/{case_id}/notes/{note_id}", response={200: CaseNoteOut, **READ_ERRORS})
 def get_note(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, note_id: uuid.UUID):
     """One note you may read (404 for a note not shared with your organisation)."""
     case = _case(request, team_id, case_id, Action.CASE_VIEW)
@@ -887,7 +887,7 @@ def get_note(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, not
 # --- sharing decisions and the ledger -------------------------------------------------------------
 
 
-@router.post("/{uuid:case_id}/shares", response={201: CaseDecisionOut, **WRITE_ERRORS})
+@router.post("/{case_id}/shares", response={201: CaseDecisionOut, **WRITE_ERRORS})
 def share_item(
     request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, payload: CaseShareIn
 ):
@@ -928,7 +928,7 @@ def share_item(
 
 
 @router.post(
-    "/{uuid:case_id}/shares/{decision_id}/end", response={200: CaseSharesEndedOut, **WRITE_ERRORS}
+    "/{case_id}/shares/{decision_id}/end", response={200: CaseSharesEndedOut, **WRITE_ERRORS}
 )
 def end_share(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, decision_id: int):
     """End a sharing decision now (the organisation the item comes from)."""
@@ -938,7 +938,7 @@ def end_share(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, de
 
 
 @router.post(
-    "/{uuid:case_id}/shares/{decision_id}/confirm", response={200: CaseDecisionOut, **WRITE_ERRORS}
+    "/{case_id}/shares/{decision_id}/confirm", response={200: CaseDecisionOut, **WRITE_ERRORS}
 )
 def confirm_share(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, decision_id: int):
     """Confirm a share because of imminent danger within 24 hours: a second person of the
@@ -949,7 +949,7 @@ def confirm_share(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID
     return _decision(request, case, decision_id)
 
 
-@router.get("/{uuid:case_id}/ledger", response={200: list[CaseDecisionOut], **READ_ERRORS})
+@router.get("/{case_id}/ledger", response={200: list[CaseDecisionOut], **READ_ERRORS})
 @paginate
 def list_ledger(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID):
     """The sharing ledger, newest first: decisions your organisation took or received."""
@@ -960,14 +960,14 @@ def list_ledger(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID):
 # --- consent and restriction ----------------------------------------------------------------------
 
 
-@router.get("/{uuid:case_id}/consents", response={200: list[CaseConsentOut], **READ_ERRORS})
+@router.get("/{case_id}/consents", response={200: list[CaseConsentOut], **READ_ERRORS})
 def list_consents(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID):
     """The case's agreements, releases and consents, and whether each is in effect."""
     case = _case(request, team_id, case_id, Action.CASE_VIEW)
     return selectors.consents_for(case=case)
 
 
-@router.post("/{uuid:case_id}/consents", response={201: CaseConsentOut, **WRITE_ERRORS})
+@router.post("/{case_id}/consents", response={201: CaseConsentOut, **WRITE_ERRORS})
 def record_consent(
     request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, payload: CaseConsentIn
 ):
@@ -1000,7 +1000,7 @@ def record_consent(
 
 
 @router.post(
-    "/{uuid:case_id}/consents/{uuid:consent_id}/withdraw",
+    "/{case_id}/consents/{consent_id}/withdraw",
     response={200: CaseWithdrawnOut, **WRITE_ERRORS},
 )
 def withdraw_consent(
@@ -1021,9 +1021,7 @@ def withdraw_consent(
     return {"consent": _consent(case, consent_id), "shared_under_it": decisions}
 
 
-@router.post(
-    "/{uuid:case_id}/restriction-requests", response={201: CaseRestrictionOut, **WRITE_ERRORS}
-)
+@router.post("/{case_id}/restriction-requests", response={201: CaseRestrictionOut, **WRITE_ERRORS})
 def request_restriction(
     request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, payload: CaseRestrictionIn
 ):
