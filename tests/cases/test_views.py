@@ -3,6 +3,7 @@ case page, move, participants, edit, transfer, identity, search, access log, tim
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -477,6 +478,18 @@ def test_the_timeline_shows_stage_changes_and_readable_notes(cw: CaseWorld) -> N
     assert note.title not in body
 
 
+def test_the_data_protection_officer_reads_the_access_log(cw: CaseWorld) -> None:
+    case = cw.accepted()
+    assert _get(cw.dpo, "cases:access_log", cw.team.pk, case.pk).status_code == 200
+    assert _get(cw.dpo, "cases:case", cw.team.pk, case.pk).status_code == 403
+
+
+def test_a_search_without_a_name_shows_the_error(cw: CaseWorld) -> None:
+    response = _get(cw.manager, "cases:search", cw.team.pk, birth_date="2005-03-01")
+    assert response.status_code == 422
+    assert "This field is required." in _text(response)
+
+
 # --- the home page -------------------------------------------------------------------------------
 
 
@@ -484,6 +497,19 @@ def test_the_home_page_lists_referrals_waiting_for_the_case_manager(cw: CaseWorl
     case = cw.referral()
     body = _text(verified_client(cw.manager).get(reverse("web:home")))
     assert _href("cases:triage", args=[cw.team.pk, case.pk]) in body
+
+
+def test_the_home_page_lists_an_overdue_review_and_an_unseen_match(cw: CaseWorld) -> None:
+    case = cw.accepted(name="Max Muster", birth_date="2005-03-01")
+    services.case_update(
+        actor=cw.manager, case=case, purpose="p", next_review=datetime.date(2020, 1, 1)
+    )
+    cw.referral(name="Max Muster", birth_date="2005-03-01")
+    body = _text(verified_client(cw.manager).get(reverse("web:home")))
+    assert f"The review of case {case.number}" in body
+    assert f"A new referral may concern the client of case {case.number}" in body
+    body = _text(verified_client(cw.youth_worker).get(reverse("web:home")))
+    assert case.number not in body
 
 
 # --- query counts ------------------------------------------------------------------------------

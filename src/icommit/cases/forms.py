@@ -187,7 +187,15 @@ class MoveForm(Form):
     def __init__(self, *args: Any, targets: Choices, codes: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["target"].choices = targets  # type: ignore[attr-defined]
-        self.fields["code"].choices = _blank(codes)  # type: ignore[attr-defined]
+        if codes:
+            self.fields["code"].choices = _blank(codes)  # type: ignore[attr-defined]
+        else:  # no next stage here needs a reason code
+            del self.fields["code"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        cleaned.setdefault("code", "")
+        return cleaned
 
 
 class ParticipantAddForm(Form):

@@ -45,7 +45,7 @@ from icommit.cases.forms import (
 from icommit.cases.models import Case, ClientIdentity, ClientKind, Relative, TransitionKind
 from icommit.cases.process import NEEDS_CODE, TRANSITIONS, Stage, process
 from icommit.core.content import translated
-from icommit.core.exceptions import NotFound
+from icommit.core.exceptions import Forbidden, NotFound
 from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.teams.models import Team
 from icommit.teams.selectors import (
@@ -690,9 +690,8 @@ def identity(request: AuthedRequest, team_pk: int, case_pk: Any) -> HttpResponse
 
     if request.method != "POST":
         return page({}, 200)
-    if not is_lead:
-        require(user, Action.CASE_MANAGE, case)  # a non-lead never edits: 403
-        raise NotFound()  # pragma: no cover - case.manage implies the lead
+    if not is_lead:  # another organisation reads a shared identity, never edits it
+        raise Forbidden(_("Only the lead organisation records who the client is."))
     if op == "relative":
         return submit_form(
             request,
