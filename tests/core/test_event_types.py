@@ -64,12 +64,28 @@ def _names_given_to_minutes_events(files: list[tuple[str, ast.Module]]) -> set[s
     return found
 
 
+def _names_given_to_cases_record(files: list[tuple[str, ast.Module]]) -> set[str]:
+    """The names cases' services hand their ``_record`` helper (its second argument)."""
+    found: set[str] = set()
+    for path, tree in files:
+        if path != "cases/services.py":
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and _called(node) == "_record" and len(node.args) > 1:
+                name = node.args[1]
+                if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                    found.add(name.value)
+    return found
+
+
 #: Where ``record`` gets a name chosen at run time (file, function) → how to find the names.
 DYNAMIC: dict[tuple[str, str], Callable[[ast.AST, list[tuple[str, ast.Module]]], set[str]]] = {
     # a dict from how the password was set to the action name
     ("accounts/services.py", "user_password_recorded"): lambda fn, files: _constants(fn),
     # the minutes workflow records the names its caller's ``Events`` carry
     ("minutes/services.py", "_record"): lambda fn, files: _names_given_to_minutes_events(files),
+    # cases' services record through one helper that seals details with the client's key
+    ("cases/services.py", "_record"): lambda fn, files: _names_given_to_cases_record(files),
 }
 
 

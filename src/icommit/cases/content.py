@@ -36,6 +36,7 @@ from icommit.core.content import (
     relative,
     translated,
 )
+from icommit.stakeholders.content import content
 from icommit.stakeholders.sectors import Sector
 
 CONSENT_PATH = CONTENT_DIR / "cases" / "consent" / "v1.yaml"
@@ -419,8 +420,6 @@ def _codes(
 
 
 def _category_codes() -> frozenset[str]:
-    from icommit.stakeholders.content import content
-
     return frozenset(content().data_categories)
 
 

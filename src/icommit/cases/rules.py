@@ -8,9 +8,15 @@ the services gather the facts, the truth-table tests call it directly.
 The rules (DOMAIN.md, "Rules icommit enforces in code"):
 
 - Nothing goes to an organisation that does not take part in the case now.
-- A client whose processing is restricted (Art. 18 GDPR): nothing is shared, except on imminent
-  danger (Art. 18(2) GDPR allows processing to protect another person's rights).
 - Imminent danger overrides the protocol and secrecy, but needs a written reason.
+- A client whose processing is restricted (Art. 18 GDPR): nothing is shared, except on a statute
+  with a written reason (to protect another person's rights or for an important public interest,
+  Art. 18(2) GDPR) or because of imminent danger.
+- A statutory duty (e.g. § 138 StGB, § 8a SGB VIII) is not blocked by the protocol: a team's
+  agreement cannot waive the law. It needs a written reason.
+- Items from security actors (police, prosecution, prison, probation: processed under Directive
+  2016/680) never leave on consent, only on a statute, a protocol row (which names its legal
+  source) or imminent danger.
 - Otherwise the protocol decides the minimum: no row or "never" refuses; "with consent" needs a
   consent or release on file that covers the category and the recipient; "with a recorded legal
   basis" needs a statute; "always" needs nothing more.
@@ -19,6 +25,10 @@ The rules (DOMAIN.md, "Rules icommit enforces in code"):
   covering the category and the recipient, or a statute (a recorded legal exception) — towards
   anyone, security actor or not; "always" in the protocol does not lift it.
 - An agreement to take part in support is never a basis for sharing.
+
+Official secrecy (§ 37 BeamtStG, § 203(2) StGB) is not in ``SECRECY_BOUND`` on purpose: it yields
+to any transmission the law allows, and the client cannot release an official from it. An
+"always" row must name its legal source, so such items still leave only on a named basis.
 """
 
 from __future__ import annotations
@@ -51,6 +61,8 @@ class Offer:
     consent_covers: bool = False
     statute: str = ""
     reason: str = ""
+    #: for ``statute``: the law obliges (a duty), not merely allows
+    duty: bool = False
 
 
 def secrecy_bound(secrecy: str) -> bool:
@@ -64,6 +76,7 @@ def share_problem(
     offer: Offer,
     recipient_participates: bool,
     restricted: bool = False,
+    origin_is_security: bool = False,
 ) -> str | None:
     """None if the share is allowed; otherwise why not. ``protocol`` None: no row applies."""
     if not recipient_participates:
@@ -72,10 +85,21 @@ def share_problem(
         if not offer.reason.strip():
             return _("Sharing because of imminent danger needs a written reason.")
         return None
-    if restricted:
+    if offer.basis == Basis.STATUTE and not offer.statute.strip():
+        return _("Name the statutory provision this share rests on.")
+    if restricted and not (offer.basis == Basis.STATUTE and offer.reason.strip()):
         return _(
-            "Processing of this client's data is restricted: nothing may be shared, except "
-            "because of imminent danger."
+            "Processing of this client's data is restricted: share only on a statutory "
+            "provision with a written reason, or because of imminent danger."
+        )
+    if offer.basis == Basis.STATUTE and offer.duty:
+        if not offer.reason.strip():
+            return _("A share under a statutory duty needs a written reason.")
+        return None
+    if offer.basis == Basis.CONSENT and origin_is_security:
+        return _(
+            "This comes from a police, prosecution, prison or probation service: consent is "
+            "not a legal basis for sharing it; name the statute."
         )
     if protocol is None:
         return _(
@@ -95,10 +119,7 @@ def share_problem(
                 "The consent chosen does not cover this data category and this organisation, "
                 "or it was withdrawn or has expired."
             )
-    elif offer.basis == Basis.STATUTE:
-        if not offer.statute.strip():
-            return _("Name the statutory provision this share rests on.")
-    elif offer.basis != Basis.PROTOCOL:
+    elif offer.basis not in (Basis.STATUTE, Basis.PROTOCOL):
         return _("Choose the legal basis of this share.")
     if secrecy_bound(secrecy):
         released = offer.basis == Basis.CONSENT and offer.consent_kind == "release"

@@ -27,6 +27,7 @@ from icommit.access.facts import facts_for
 from icommit.access.roles import TeamRole
 from icommit.accounts.models import User
 from icommit.cases import rules
+from icommit.cases.content import legal_bases
 from icommit.cases.models import (
     MATCH_PURPOSE,
     AccessEntry,
@@ -1083,6 +1084,7 @@ def item_share(
         raise ValidationFailed.field("ends_at", _("The end must lie in the future."))
     participants = participant_ids(case)
     secrecy = getattr(item, "secrecy", "none")
+    duties = {b.statute for b in legal_bases(case.team.country) if b.kind == "duty"}
     for organisation in organisations:
         if organisation.pk == item.origin_organisation_id:
             raise ValidationFailed.field(
@@ -1101,6 +1103,7 @@ def item_share(
             and consent_covers(consent, category=item.category, organisation_id=organisation.pk),
             statute=statute,
             reason=reason,
+            duty=basis == ShareBasis.STATUTE and statute in duties,
         )
         problem = rules.share_problem(
             protocol=flow.rule if flow.row is not None else None,
@@ -1108,6 +1111,7 @@ def item_share(
             offer=offer,
             recipient_participates=organisation.pk in participants,
             restricted=case.client.restricted_at is not None,
+            origin_is_security=item.origin_organisation.is_security,
         )
         if problem is not None:
             raise ValidationFailed.field("organisations", f"{organisation.name}: {problem}")
@@ -1150,7 +1154,8 @@ def item_share(
             purpose=purpose,
             basis=kernel_basis,
             ends_at=ends_at,
-            exception=basis == ShareBasis.DANGER,
+            exception=basis == ShareBasis.DANGER
+            or (basis == ShareBasis.STATUTE and statute in duties),
             extra={"decision": decision},
         )
     _record(
