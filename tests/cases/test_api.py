@@ -13,8 +13,12 @@ import json
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from icommit.accounts.models import User
 from icommit.accounts.tokens import token_create
@@ -701,3 +705,120 @@ def test_a_read_token_reads_but_cannot_write(cw: CaseWorld) -> None:
 def test_without_a_token_nothing_is_answered(cw: CaseWorld) -> None:
     case = cw.working()
     _error(Client().get(_url(cw, case)), 401, "unauthenticated")
+
+
+# --- properties -----------------------------------------------------------------------------------
+
+#: (organisation attribute, a person of it) of the case world; school does not take part.
+_READERS = [
+    ("exit", "counsellor"),
+    ("youth", "youth_worker"),
+    ("police", "officer"),
+    ("housing", "housing_worker"),
+    ("housing", "coordinator"),
+    ("school", "teacher"),
+]
+_RECIPIENTS = ["youth", "police", "housing", "school"]
+
+_note_plan = st.fixed_dictionaries(
+    {
+        "secrecy": st.sampled_from(["none", "professional"]),
+        "category": st.sampled_from(["situation", "family"]),
+        "shares": st.lists(
+            st.tuples(
+                st.lists(st.sampled_from(_RECIPIENTS), min_size=1, max_size=2, unique=True),
+                st.booleans(),  # end the decision again
+            ),
+            max_size=2,
+        ),
+    }
+)
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(plan=st.lists(_note_plan, min_size=1, max_size=3))
+def test_no_answer_holds_a_note_or_identity_the_caller_may_not_read(
+    cw: CaseWorld, plan: list[dict[str, Any]]
+) -> None:
+    """The oracle is not ``visible()``: a note is readable by its own organisation and by the
+    organisations named in a decision the API accepted and that was not ended; the identity
+    only by the lead (exit). Every list, single read and ledger is compared with it."""
+    case = cw.working(name=NAME, birth_date=BIRTH)
+    counsellor = Api(cw.counsellor)
+    audience: dict[str, set[str]] = {}
+    decided: dict[int, set[str]] = {}  # decision -> organisations it concerns
+    for step in plan:
+        note = _ok(
+            counsellor.post(
+                _url(cw, case, "/notes"),
+                {
+                    "title": "T",
+                    "text": "x",
+                    "category": step["category"],
+                    "secrecy": step["secrecy"],
+                },
+            ),
+            201,
+        )
+        readers = audience.setdefault(note["id"], {"exit"})
+        for names, end in step["shares"]:
+            orgs = [getattr(cw, n) for n in names]
+            body = {
+                "item_kind": "note",
+                "item_id": note["id"],
+                "organisation_ids": [o.pk for o in orgs],
+                "purpose": "p",
+                "basis": "protocol",
+                "client_informed": True,
+            }
+            response = counsellor.post(_url(cw, case, "/shares"), body)
+            if response.status_code == 422:
+                continue  # refused as a whole: nobody new reads it
+            decision = _ok(response, 201)
+            decided[decision["id"]] = {"exit", *names}
+            if end:
+                _ok(counsellor.post(_url(cw, case, f"/shares/{decision['id']}/end")))
+            else:
+                readers.update(names)
+    for org, person in _READERS:
+        api = Api(getattr(cw, person))
+        expected = {n for n, r in audience.items() if org in r}
+        notes = api.get(_url(cw, case, "/notes"))
+        if org == "school":  # the referrer opens nothing of the case
+            assert notes.status_code == 403
+            continue
+        assert {n["id"] for n in _items(notes)} == expected, (person, plan)
+        for note_id in audience:
+            status = api.get(_url(cw, case, f"/notes/{note_id}")).status_code
+            assert status == (200 if note_id in expected else 404), (person, note_id)
+        ledger = {d["id"] for d in _items(api.get(_url(cw, case, "/ledger")))}
+        assert ledger == {d for d, orgs in decided.items() if org in orgs}, (person, plan)
+        identity = api.get(_url(cw, case, "/identity")).status_code
+        assert identity == (200 if org == "exit" else 404), person
+        for path in ("", "/notes", "/ledger", "/consents"):
+            text = api.get(_url(cw, case, path)).content.decode()
+            assert org == "exit" or (NAME not in text and BIRTH not in text), (person, path)
+        listed = api.get(_base(cw)).content.decode()
+        assert NAME not in listed and BIRTH not in listed
+
+
+def test_the_case_list_takes_the_same_queries_for_few_and_more_cases(cw: CaseWorld) -> None:
+    manager = Api(cw.manager)
+    for _ in range(2):
+        cw.working()
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            _items(manager.get(_base(cw)))
+        return len(queries)
+
+    count()  # the first request also records the token's use
+    few = count()
+    for _ in range(4):
+        cw.working()
+    assert count() == few
