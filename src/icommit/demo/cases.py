@@ -864,9 +864,10 @@ def _assessment(d: _Demo) -> Case:
             "several_organisations": ("yes", "Exit counselling, police (referrer)."),
             "investigation_open": (
                 "yes",
-                "Consulted the prosecution: exit counselling may be offered; the team collects "
-                "nothing for the investigation. Whatever is shared may still be used in "
-                "criminal proceedings where the law allows it.",
+                "The police in the team checked with the prosecution: joint work does not "
+                "interfere with the investigation. The team leaves the content of the phone "
+                "out. The case serves support; police and prosecution remain bound to pursue "
+                "what they learn, so what is shared with them may be used in proceedings.",
             ),
         },
         participants=[
