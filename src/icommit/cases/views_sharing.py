@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from functools import partial
-from types import ModuleType
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -28,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from icommit.access import Action, can, require
 from icommit.access.facts import facts_for
 from icommit.accounts.models import User
+from icommit.cases import content as case_content
 from icommit.cases import forms_sharing, selectors, services
 from icommit.cases.models import (
     Case,
@@ -51,12 +51,6 @@ from icommit.stakeholders.content import content
 from icommit.stakeholders.models import Organisation
 from icommit.teams.selectors import team_organisations
 from icommit.web.submit import submit_button, submit_form
-
-case_content: ModuleType | None
-try:  # consent templates and legal bases (content being written alongside)
-    from icommit.cases import content as case_content
-except ImportError:  # pragma: no cover
-    case_content = None
 
 # --- labels ---------------------------------------------------------------------------------------
 
@@ -132,13 +126,11 @@ def danger_waiting(user: User, case: Case) -> list[tuple[ShareDecision, bool]]:
 
 def consent_groups(consents: list[Consent]) -> list[tuple[str, str, str, list[Consent]]]:
     """The case's consents kept apart by kind: (kind, title, explanation, consents)."""
-    from icommit.cases.forms_sharing import CONSENT_EXPLANATIONS
-
     return [
         (
             kind.value,
             str(kind.label),
-            str(CONSENT_EXPLANATIONS[kind.value]),
+            str(forms_sharing.CONSENT_EXPLANATIONS[kind.value]),
             [c for c in consents if c.kind == kind.value],
         )
         for kind in ConsentKind
@@ -296,13 +288,8 @@ def _statutes(case: Case, sender: Organisation, category: str) -> list[tuple[str
     """The statutory provisions of the team's country content that the sending organisation's
     sector may use for this category, as (code, label) choices (imminent danger has its own
     path)."""
-    if case_content is None:
-        return []
     language = get_language() or "en"
-    try:
-        bases = case_content.legal_bases(case.team.country or "")
-    except Exception:  # the content is being written: fall back to free text
-        return []
+    bases = case_content.legal_bases(case.team.country or case_content.GENERAL)
     return [
         (b.code, b.label_in(language))
         for b in bases
@@ -609,8 +596,6 @@ def consents(request: AuthedRequest, team_pk: int, case_pk: Any) -> HttpResponse
 
 
 def _template_links(case: Case) -> list[tuple[str, str]]:
-    if case_content is None:
-        return []
     labels = {
         "adult": _("Consent form for adults"),
         "minor": _("Consent form for minors"),
@@ -669,7 +654,7 @@ def consent_template(
     request: AuthedRequest, team_pk: int, case_pk: Any, audience: str
 ) -> HttpResponse:
     case = _case(request, team_pk, case_pk, Action.CASE_VIEW)
-    if case_content is None or audience not in case_content.AUDIENCES:
+    if audience not in case_content.AUDIENCES:
         raise NotFound()
     language = get_language() or "en"
     template = case_content.consent_template(audience, case.team.country or case_content.GENERAL)
