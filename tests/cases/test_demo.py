@@ -108,6 +108,10 @@ def test_police_and_the_case_manager_read_different_notes_of_the_same_case(demo:
     # the name stays with the lead organisation here; police reads only the pseudonym
     assert selectors.identity_for(user=police, case=case) is None
     assert selectors.identity_for(user=manager, case=case) is not None
+    # the case manager cannot pass the police's note on, and asked the police instead
+    asked = selectors.share_requests_to(user=police, case=case)
+    assert [r.note.title for r in asked] == ["Risk assessment reference"]
+    assert not selectors.share_requests_to(user=manager, case=case).exists()
     # the coordinator reads no case by being coordinator
     coordinator = _user("coordinator@example.org")
     assert not selectors.cases_for(user=coordinator, team=demo).exists()

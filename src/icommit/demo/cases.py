@@ -15,7 +15,8 @@ data-protection officer finds an unconfirmed imminent-danger share and a restric
 in the queue. All names are invented placeholders; no case describes a real person or event.
 
 Case (creation order, numbers follow it):
- 1 plan active   adult, police referral; police sees its notes and one plan note (release)
+ 1 plan active   adult, police referral; police sees its notes and one plan note (release);
+                 the case manager asks police to share its risk summary further
  2 closed        goals reached; identity held, so case 14's referral raises a notice here
  3 triage        a re-referral: closed, referred again, taken up by triage
  4 rejected      views alone are not a case
@@ -499,6 +500,13 @@ def _plan_active(d: _Demo) -> Case:
         "consent",
         consent=team_release,
         ends_at=timezone.now() + datetime.timedelta(days=90),
+    )
+    # a recipient never passes on: the case manager asks the police to share it further
+    cs.share_request(
+        actor=d.cm,
+        note=risk,
+        to_organisation=d.orgs["social"],
+        reason="The social worker visits him at home and should know the risk summary",
     )
     return cs.case_update(
         actor=d.cm,
