@@ -30,6 +30,7 @@ class ReferralForm(Form):
     organisation = forms.TypedChoiceField(label=_("Referring organisation"), coerce=int)
     concern = forms.CharField(
         label=_("Your concern"),
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
             "Describe what you observed and what worries you, in your own words, with only "
