@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from icommit.access import Action, registry, visible
 from icommit.accounts.models import User
 from icommit.api import registry as api
+from icommit.cases import checks  # noqa: F401 (registers the content system check)
 from icommit.cases.models import (
     Case,
     CaseNote,

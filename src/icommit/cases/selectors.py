@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from icommit.access import Action, visible
@@ -137,13 +137,24 @@ def consents_for(*, case: Case) -> list[Consent]:
 
 
 def ledger(*, user: User, case: Case) -> QuerySet[ShareDecision]:
-    """What went to whom, when, on which basis: decisions the viewer's organisation took or
-    received (a decision that neither concerns the viewer nor was taken by them stays unseen)."""
+    """What went to whom, when, on which basis: every decision the viewer's organisation took,
+    and the decisions that share something with it now. A share to it that has ended (withdrawn,
+    expired, ended) drops out of its ledger, title and all: it may no longer read the item."""
     orgs = facts_for(user).org_ids
+    received = Q(
+        Exists(
+            NoteAudience.objects.filter(live_q(), decision=OuterRef("pk"), organisation_id__in=orgs)
+        )
+    ) | Q(
+        Exists(
+            IdentityAudience.objects.filter(
+                live_q(), decision=OuterRef("pk"), organisation_id__in=orgs
+            )
+        )
+    )
     return (
         ShareDecision.objects.filter(case=case)
-        .filter(Q(origin_organisation_id__in=orgs) | Q(organisations__in=orgs))
-        .distinct()
+        .filter(Q(origin_organisation_id__in=orgs) | received)
         .select_related("origin_organisation", "decided_by", "confirmed_by", "consent")
         .prefetch_related("organisations")
         .order_by("-decided_at", "-pk")

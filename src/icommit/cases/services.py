@@ -1158,6 +1158,10 @@ def item_share(
             or (basis == ShareBasis.STATUTE and statute in duties),
             extra={"decision": decision},
         )
+    if item_kind == "note":
+        ShareRequest.objects.filter(
+            note_id=item.pk, to_organisation__in=organisations, answered_at__isnull=True
+        ).update(answered_at=timezone.now(), answer="shared")
     _record(
         actor,
         "case.shared",
