@@ -40,7 +40,22 @@ from tests.sharedtestapp.models import Note
 
 S = Subject
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
-VIEW_ACTION = {"org": Action.ORGANISATION_VIEW, "team": Action.TEAM_VIEW, "job": Action.JOB_VIEW}
+VIEW_ACTION = {
+    "org": Action.ORGANISATION_VIEW,
+    "team": Action.TEAM_VIEW,
+    "job": Action.JOB_VIEW,
+    "cases": Action.CASE_LIST,  # the case pages of T
+    "case": Action.CASE_FIND,
+}
+#: Who finds each object (a page that cannot find it answers 404).
+FOUND_BY: dict[str, frozenset[Subject]] = {obj: DECLARED[a] for obj, a in VIEW_ACTION.items()}
+#: R (waiting for triage, referred by F): found by those who triage it, by F for its status,
+#: and by the DPO (who reads every case's access log); no organisation takes part in it yet
+FOUND_BY["referral"] = (
+    DECLARED[Action.CASE_TRIAGE]
+    | DECLARED[Action.CASE_REFERRAL_STATUS]
+    | (DECLARED[Action.CASE_ACCESS_LOG] - DECLARED[Action.CASE_VIEW])
+)
 #: phases: a task of the first phase, where a team without progress starts
 PHASE_TASK = "exploration.problem-analysis"
 
@@ -68,6 +83,8 @@ class MatrixWorld:
     #: sharing: a shared item I of T from O, shared with A (in effect) and with E (its consent
     #: withdrawn); the consent basis O holds
     sharing: dict[str, Any] = field(default_factory=dict)
+    #: cases: case C (accepted, lead L, participant P, referred by F) and referral R (by F)
+    cases: dict[str, Any] = field(default_factory=dict)
 
 
 def build() -> MatrixWorld:
@@ -149,7 +166,179 @@ def build() -> MatrixWorld:
     world.transparency = build_transparency(world)
     world.diagnostics = build_diagnostics(world)
     world.sharing = build_sharing(world)
+    world.cases = build_cases(world)
     return world
+
+
+def build_cases(w: MatrixWorld) -> dict[str, Any]:
+    """cases: C accepted (lead L: exit counselling, its case manager manages C; P: youth welfare
+    takes part; F: a school referred it), with a note N of L (with a document) shared with P
+    under D, the identity shared with P under L's release K, a late imminent-danger share to P,
+    a match notice and a restriction request; R a referral by F waiting for triage; C2 a case
+    of L whose processing is restricted. The police (the other team subjects' organisation)
+    takes no part in C. The four case subjects join T after the diagnostics rounds were opened
+    (not invited) and attended the meeting."""
+    from icommit.cases import services as cases
+    from icommit.cases.models import ClientIdentity, MatchNotice, ShareDecision
+
+    orgs = {
+        "lead": OrganisationFactory(name="Lead organisation", sector=Sector.EXIT_COUNSELLING),
+        "participant": OrganisationFactory(name="Case participant", sector=Sector.YOUTH_WELFARE),
+        "referrer": OrganisationFactory(name="Referring organisation", sector=Sector.SCHOOL),
+    }
+    people = [
+        (S.CASE_LEAD_MEMBER, "lead", TeamRole.MEMBER),
+        (S.CASE_LEAD_MANAGER, "lead", TeamRole.CASE_MANAGER),
+        (S.CASE_PARTICIPANT, "participant", TeamRole.MEMBER),
+        (S.CASE_REFERRER, "referrer", TeamRole.MEMBER),
+    ]
+    for org in orgs.values():
+        TeamOrganisation.objects.create(team=w.team, organisation=org)
+    from icommit.charters.models import Attendee, Meeting
+
+    minutes = Meeting.objects.get(pk=w.charter["meeting"]).current
+    for subject, org_key, role in people:
+        w.users[subject] = UserFactory()
+        member_of(w.users[subject], orgs[org_key])
+        TeamMembership.objects.create(
+            team=w.team, user=w.users[subject], organisation=orgs[org_key], role=role
+        )
+        # they attended the meeting too, as every team subject did (charters)
+        Attendee.objects.create(
+            version=minutes, user=w.users[subject], organisation=orgs[org_key], role=role
+        )
+    referrer, manager = w.users[S.CASE_REFERRER], w.users[S.CASE_LEAD_MANAGER]
+    lead, participant = orgs["lead"], orgs["participant"]
+    # a second person of L, not a subject: shares because of imminent danger (so that both
+    # lead subjects may confirm it) and records C2
+    second = UserFactory()
+    member_of(second, lead)
+    TeamMembership.objects.create(
+        team=w.team, user=second, organisation=lead, role=TeamRole.CASE_MANAGER
+    )
+    referral = {
+        "actor": referrer,
+        "team": w.team,
+        "organisation": orgs["referrer"],
+        "concern": "Shares propaganda in class.",
+        "gender": "male",
+        "age_band": "18_20",
+        "phenomenon": "vrwe",
+        "setting": "community",
+    }
+    with transaction.atomic():
+        for category, rule in (("situation", "always"), ("identity", "consent")):
+            protocol_row_create(
+                actor=w.users[S.TEAM_COORDINATOR],
+                team=w.team,
+                values={
+                    "from_organisation_id": lead.pk,
+                    "to_organisation_id": participant.pk,
+                    "category": category,
+                    "rule": rule,
+                    "legal_source": "Test statute § 2",
+                },
+            )
+        case = cases.referral_create(**referral, name="Max Muster", birth_date="2006-03-01")
+        case = cases.triage_decide(
+            actor=manager,
+            case=case,
+            outcome="accepted",
+            lead_organisation=lead,
+            case_manager=manager,
+            purpose="Support leaving the scene",
+        )
+        cases.participant_add(actor=manager, case=case, organisation=participant, reason="r")
+        waiting = cases.referral_create(**referral)
+        note = cases.note_create(
+            actor=w.users[S.CASE_LEAD_MEMBER],
+            case=case,
+            organisation=lead,
+            title="Conversation",
+            text="Talked about work",
+            category="situation",
+            secrecy="none",
+            document=b"%PDF-1.4 matrix",
+            document_name="plan.pdf",
+            document_type="application/pdf",
+        )
+        decision = cases.item_share(
+            actor=manager,
+            case=case,
+            item=note,
+            organisations=[participant],
+            purpose="Plan support",
+            basis="protocol",
+            client_informed=True,
+        )
+        danger = cases.item_share(
+            actor=second,
+            case=case,
+            item=cases.note_create(
+                actor=second,
+                case=case,
+                organisation=lead,
+                title="Threat",
+                text="Named a target",
+                category="risk",
+                secrecy="none",
+            ),
+            organisations=[participant],
+            purpose="Protect a person",
+            basis="danger",
+            reason="Named a target",
+            client_informed=True,
+        )
+        ShareDecision.objects.filter(pk=danger.pk).update(
+            decided_at=danger.decided_at - datetime.timedelta(hours=30)
+        )
+        consent = cases.consent_record(
+            actor=manager,
+            case=case,
+            kind="release",
+            organisation=lead,
+            professional="Exit counsellor",
+            recipients=[participant],
+            categories=["situation", "identity"],
+            purpose="Coordinate support",
+            given_by="client",
+            form="written",
+            given_on=datetime.date.today(),
+        )
+        identity = ClientIdentity.objects.get(client=case.client)
+        cases.item_share(
+            actor=manager,
+            case=case,
+            item=identity,
+            organisations=[participant],
+            purpose="Home visits",
+            basis="consent",
+            consent=consent,
+            client_informed=True,
+        )
+        notice = MatchNotice.objects.create(case=case)
+        restriction = cases.restriction_request(actor=manager, case=case, reason="Client asks")
+        restricted = cases.triage_decide(
+            actor=second,
+            case=cases.referral_create(**referral),
+            outcome="accepted",
+            lead_organisation=lead,
+            case_manager=second,
+            purpose="Support",
+        )
+        asked = cases.restriction_request(actor=second, case=restricted, reason="Client asks")
+        cases.restriction_decide(actor=w.users[S.DPO], request=asked, grant=True)
+    return {
+        "case": case,
+        "referral": waiting,
+        "note": note,
+        "decision": decision,
+        "danger": danger,
+        "consent": consent,
+        "notice": notice,
+        "restriction": restriction,
+        "restricted": restricted,
+    }
 
 
 def build_sharing(w: MatrixWorld) -> dict[str, Any]:
@@ -331,13 +520,32 @@ def test_policies_answer_as_declared() -> None:
         "open"
     ]  # diagnostics: R, where observers are not invited
     objects |= {"shared": w.sharing["item"], "basis": w.sharing["basis"]}  # sharing: I, O's basis
+    objects["case"] = w.cases["case"]  # cases: C, except the actions on the team T (and global)
+    on_object = {
+        Action.CASE_LIST: w.team,
+        Action.CASE_REFER: w.team,
+        Action.CASE_TRIAGE: w.team,
+        Action.CASE_IDENTITY_SEARCH: w.team,
+        Action.CASE_PRIVACY: None,
+    }
+    wrong = []
     for action in Action:
         kind = action.value.split(".")[0]
-        obj = objects.get(kind)
+        obj = on_object[action] if action in on_object else objects.get(kind)
         for subject in Subject:
             user = w.users.get(subject)
             answer = can(user, action, obj) if user else False
-            assert answer is (subject in DECLARED[action]), (action, subject)
+            if answer is not (subject in DECLARED[action]):
+                wrong.append(f"{action.value} as {subject.value}: policy says {answer}")
+    assert wrong == [], "\n".join(wrong)
+    # cases: triaging the referral R answers as triaging on T; the referrer finds R too
+    referral = w.cases["referral"]
+    for subject in Subject:
+        user = w.users.get(subject)
+        answer = can(user, Action.CASE_TRIAGE, referral) if user else False
+        assert answer is (subject in DECLARED[Action.CASE_TRIAGE]), subject
+        status = can(user, Action.CASE_REFERRAL_STATUS, referral) if user else False
+        assert status is (subject in DECLARED[Action.CASE_REFERRAL_STATUS]), subject
 
 
 # --- every URL as every subject ---------------------------------------------------------------
@@ -401,9 +609,11 @@ def expected(rule: Rule | None, subject: Subject, is_api: bool) -> str:
     if rule.need == Open.SIGNED_IN:
         return "ok"
     assert isinstance(rule.need, Action)
-    if rule.obj is not None and subject not in DECLARED[VIEW_ACTION[rule.obj]]:
+    if rule.obj is not None and subject not in FOUND_BY[rule.obj]:
         return "404"
     if not any(subject in DECLARED[a] for a in (rule.need, *rule.also)):
+        return "403"
+    if rule.only is not None and subject not in rule.only:
         return "403"
     return "ok"
 
@@ -455,6 +665,24 @@ def page_kwargs(w: MatrixWorld, name: str, token_pk: int | None) -> dict[str, An
         }
     if name.startswith("phases:"):
         return {"team_pk": w.team.pk, "task_id": PHASE_TASK}
+    if name.startswith(("cases:", "privacy:")):
+        c = w.cases
+        case = {"cases:triage": c["referral"], "privacy:restriction_lift": c["restricted"]}.get(
+            name, c["case"]
+        )
+        danger = name in ("cases:danger_confirm", "privacy:danger_review")
+        return {
+            "team_pk": w.team.pk,
+            "case_pk": case.pk,
+            "note_pk": c["note"].pk,
+            "kind": "note",
+            "item_pk": c["note"].pk,
+            "decision_pk": c["danger" if danger else "decision"].pk,
+            "consent_pk": c["consent"].pk,
+            "audience": "adult",
+            "notice_pk": c["notice"].pk,
+            "request_pk": c["restriction"].pk,
+        }
     if name.startswith("web:job"):
         return {"pk": w.job.pk}
     if name == "accounts:token_revoke":

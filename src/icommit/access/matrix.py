@@ -18,7 +18,9 @@ class Subject(StrEnum):
     """Who asks, relative to the object of the action (organisation O, team T, job J).
 
     Some subjects are defined by the state of an object: a shared item I of team T that comes
-    from O, shared with one organisation (in effect) and with another (ended).
+    from O, shared with one organisation (in effect) and with another (ended); a case C of T,
+    accepted, led by one organisation, with another taking part and referred by a third (none
+    of them the organisation of the other team subjects, which takes no part in C).
     """
 
     ANONYMOUS = "anonymous"
@@ -39,6 +41,10 @@ class Subject(StrEnum):
     JOB_OWNER = "owner of job J"
     SHARED_AUDIENCE = "member of an organisation I is shared with"
     SHARED_ENDED = "member of an organisation whose share of I has ended"
+    CASE_PARTICIPANT = "member of T for an organisation taking part in case C"
+    CASE_LEAD_MEMBER = "member of T for C's lead organisation"
+    CASE_LEAD_MANAGER = "case manager in T for C's lead organisation, C's case manager"
+    CASE_REFERRER = "member of T for the organisation that referred C"
 
 
 S = Subject
@@ -57,10 +63,26 @@ _WITH_ORGANISATION = frozenset(
         S.TEAM_FOUNDER,
         S.SHARED_AUDIENCE,
         S.SHARED_ENDED,
+        S.CASE_PARTICIPANT,
+        S.CASE_LEAD_MEMBER,
+        S.CASE_LEAD_MANAGER,
+        S.CASE_REFERRER,
     }
 )
 _SIGNED_IN = frozenset(S) - {S.ANONYMOUS}
-_IN_TEAM = frozenset({S.TEAM_OBSERVER, S.TEAM_MEMBER, S.TEAM_CASE_MANAGER, S.TEAM_COORDINATOR})
+#: Subjects defined by case C; each has a team role in T (member, or case manager for the lead).
+_IN_CASE_WORLD = frozenset(
+    {S.CASE_PARTICIPANT, S.CASE_LEAD_MEMBER, S.CASE_LEAD_MANAGER, S.CASE_REFERRER}
+)
+_IN_TEAM = frozenset(
+    {S.TEAM_OBSERVER, S.TEAM_MEMBER, S.TEAM_CASE_MANAGER, S.TEAM_COORDINATOR} | _IN_CASE_WORLD
+)
+#: Team roles other than observer.
+_ACTIVE_IN_TEAM = _IN_TEAM - {S.TEAM_OBSERVER}
+#: Working on C: organisations taking part now (the lead is one), never by team role alone.
+_ON_CASE = frozenset({S.CASE_PARTICIPANT, S.CASE_LEAD_MEMBER, S.CASE_LEAD_MANAGER})
+#: The people of C's lead organisation.
+_LEAD = frozenset({S.CASE_LEAD_MEMBER, S.CASE_LEAD_MANAGER})
 
 DECLARED: dict[Action, frozenset[Subject]] = {
     A.ORGANISATION_VIEW: _SIGNED_IN,
@@ -97,10 +119,10 @@ DECLARED: dict[Action, frozenset[Subject]] = {
     # other than observers confirm a charter version, attendees (not observers) confirm minutes
     A.CHARTER_VIEW: _IN_TEAM,
     A.CHARTER_EDIT: frozenset({S.TEAM_COORDINATOR}),
-    A.CHARTER_CONFIRM: frozenset({S.TEAM_MEMBER, S.TEAM_CASE_MANAGER, S.TEAM_COORDINATOR}),
+    A.CHARTER_CONFIRM: _ACTIVE_IN_TEAM,
     A.MEETING_VIEW: _IN_TEAM,
     A.MEETING_EDIT: frozenset({S.TEAM_COORDINATOR}),
-    A.MEETING_CONFIRM: frozenset({S.TEAM_MEMBER, S.TEAM_CASE_MANAGER, S.TEAM_COORDINATOR}),
+    A.MEETING_CONFIRM: _ACTIVE_IN_TEAM,
     # transparency: an organisation's own confirmed people write and confirm its role profile
     # (everyone who sees the organisation reads it); the team reads its protocol and matrix,
     # coordinators change the protocol
@@ -127,6 +149,23 @@ DECLARED: dict[Action, frozenset[Subject]] = {
     A.SHARED_END: frozenset({S.ORG_MEMBER, S.ORG_ADMIN}),
     A.BASIS_RECORD: _WITH_ORGANISATION,
     A.BASIS_WITHDRAW: frozenset({S.ORG_MEMBER, S.ORG_ADMIN}),
+    # cases: the team's case list and referral form are open to its roles (the list shows only
+    # what participation reaches); case managers of T triage referrals; the referrer sees the
+    # status of its referral only; a case is seen and worked on by the organisations taking
+    # part (never by a team or platform role alone), managed by C's case manager in the lead
+    # organisation; the lead organisation and the DPO read the access log (so both find C);
+    # the DPO's review queue is global
+    A.CASE_LIST: _IN_TEAM,
+    A.CASE_FIND: _ON_CASE | {S.CASE_REFERRER, S.DPO},
+    A.CASE_REFER: _ACTIVE_IN_TEAM,
+    A.CASE_TRIAGE: frozenset({S.TEAM_CASE_MANAGER, S.CASE_LEAD_MANAGER}),
+    A.CASE_REFERRAL_STATUS: frozenset({S.CASE_REFERRER}),
+    A.CASE_VIEW: _ON_CASE,
+    A.CASE_WORK: _ON_CASE,
+    A.CASE_MANAGE: frozenset({S.CASE_LEAD_MANAGER}),
+    A.CASE_IDENTITY_SEARCH: _ACTIVE_IN_TEAM,
+    A.CASE_ACCESS_LOG: frozenset({S.CASE_LEAD_MEMBER, S.CASE_LEAD_MANAGER, S.DPO}),
+    A.CASE_PRIVACY: frozenset({S.DPO}),
 }
 
 
@@ -145,16 +184,28 @@ class Rule:
     obj: str | None = None
     #: Further actions any one of which also allows the request.
     also: tuple[Action, ...] = ()
+    #: A rule of the page beyond the action: only these subjects go on (others get 403), e.g.
+    #: only the organisation an item comes from shares it or ends its shares.
+    only: frozenset[Subject] | None = None
 
 
-def _r(need: Action | Open, obj: str | None = None, also: tuple[Action, ...] = ()) -> Rule:
-    return Rule(need, obj, also)
+def _r(
+    need: Action | Open,
+    obj: str | None = None,
+    also: tuple[Action, ...] = (),
+    only: frozenset[Subject] | None = None,
+) -> Rule:
+    return Rule(need, obj, also, only)
 
 
 PUB, SIGNED = _r(Open.PUBLIC), _r(Open.SIGNED_IN)
 
 #: Page URL name (or ``api:<operation>``) -> method -> rule. Objects: org, team, membership
-#: (a pending membership of O), team_member, invitation, job, token (the subject's own).
+#: (a pending membership of O), team_member, invitation, job, token (the subject's own); cases:
+#: "cases" (the case pages of T: found by anyone with a role in T), "case" (case C, and its
+#: note, decisions, consent and notice: found by whoever finds C), "referral" (R, waiting for
+#: triage, referred by F). A page that cannot find its object answers 404, one that finds it
+#: but refuses the action 403.
 URLS: dict[str, dict[str, Rule]] = {
     "healthz": {"GET": PUB},
     "web:home": {"GET": SIGNED},
@@ -395,6 +446,56 @@ URLS: dict[str, dict[str, Rule]] = {
     "api:save_my_response": {"PUT": _r(A.DIAGNOSTICS_RESPOND, "team")},
     "api:submit_my_response": {"POST": _r(A.DIAGNOSTICS_RESPOND, "team")},
     "api:get_round_results": {"GET": _r(A.DIAGNOSTICS_RESULTS, "team")},
+    # cases (C accepted, led by L and managed by its case manager; P takes part; F referred
+    # C and R; N a note of L with a document, shared with P under decision D; the identity
+    # shared with P under L's consent K; an imminent-danger decision of L to P waits for the
+    # DPO; a match notice of C; a restriction request on C; C2 a restricted case)
+    "cases:list": {"GET": _r(A.CASE_LIST, "cases")},
+    "cases:refer": {"GET": _r(A.CASE_REFER, "cases"), "POST": _r(A.CASE_REFER, "cases")},
+    "cases:search": {"GET": _r(A.CASE_IDENTITY_SEARCH, "cases")},
+    "cases:case": {"GET": _r(A.CASE_VIEW, "case")},
+    "cases:status": {"GET": _r(A.CASE_REFERRAL_STATUS, "case")},
+    "cases:triage": {"GET": _r(A.CASE_TRIAGE, "referral"), "POST": _r(A.CASE_TRIAGE, "referral")},
+    "cases:move": {"POST": _r(A.CASE_MANAGE, "case")},
+    "cases:edit": {"GET": _r(A.CASE_MANAGE, "case"), "POST": _r(A.CASE_MANAGE, "case")},
+    "cases:participants": {
+        "GET": _r(A.CASE_MANAGE, "case"),
+        "POST": _r(A.CASE_MANAGE, "case"),
+    },
+    "cases:transfer": {"GET": _r(A.CASE_MANAGE, "case"), "POST": _r(A.CASE_MANAGE, "case")},
+    # the identity: read by the lead and those it was shared with (P), recorded by the lead
+    "cases:identity": {
+        "GET": _r(A.CASE_VIEW, "case"),
+        "POST": _r(A.CASE_WORK, "case", only=_LEAD),
+    },
+    "cases:access_log": {"GET": _r(A.CASE_ACCESS_LOG, "case")},
+    "cases:timeline": {"GET": _r(A.CASE_VIEW, "case")},
+    "cases:notice_seen": {"POST": _r(A.CASE_MANAGE, "case")},
+    "cases:note_add": {"GET": _r(A.CASE_WORK, "case"), "POST": _r(A.CASE_WORK, "case")},
+    "cases:note": {"GET": _r(A.CASE_VIEW, "case")},
+    "cases:note_document": {"GET": _r(A.CASE_VIEW, "case")},
+    # only the organisation an item comes from shares it, ends its shares, confirms a danger
+    # share (a second person: the world's was decided by another member of L) and records the
+    # withdrawal of a consent given to it; a recipient asks it to share further
+    "cases:share": {
+        "GET": _r(A.CASE_WORK, "case", only=_LEAD),
+        "POST": _r(A.CASE_WORK, "case", only=_LEAD),
+    },
+    "cases:share_end": {"POST": _r(A.CASE_WORK, "case", only=_LEAD)},
+    "cases:danger_confirm": {"POST": _r(A.CASE_WORK, "case", only=_LEAD)},
+    "cases:share_request": {"GET": _r(A.CASE_WORK, "case"), "POST": _r(A.CASE_WORK, "case")},
+    "cases:consents": {"GET": _r(A.CASE_VIEW, "case"), "POST": _r(A.CASE_WORK, "case")},
+    "cases:consent_withdraw": {
+        "GET": _r(A.CASE_WORK, "case", only=_LEAD),
+        "POST": _r(A.CASE_WORK, "case", only=_LEAD),
+    },
+    "cases:consent_template": {"GET": _r(A.CASE_VIEW, "case")},
+    "cases:ledger": {"GET": _r(A.CASE_VIEW, "case")},
+    "cases:restriction": {"GET": _r(A.CASE_WORK, "case"), "POST": _r(A.CASE_WORK, "case")},
+    "privacy:queue": {"GET": _r(A.CASE_PRIVACY)},
+    "privacy:danger_review": {"GET": _r(A.CASE_PRIVACY), "POST": _r(A.CASE_PRIVACY)},
+    "privacy:restriction_decide": {"GET": _r(A.CASE_PRIVACY), "POST": _r(A.CASE_PRIVACY)},
+    "privacy:restriction_lift": {"GET": _r(A.CASE_PRIVACY), "POST": _r(A.CASE_PRIVACY)},
 }
 
 
