@@ -218,7 +218,7 @@ def test_a_case_from_referral_to_consent(
     page.get_by_role("checkbox", name="Youth office").check()
     page.get_by_label(label("Purpose")).fill("Family support")
     page.get_by_label("Consent or release on file", exact=True).check()
-    page.get_by_role("combobox", name="Consent or release on file").select_option(
+    page.get_by_role("combobox", name="Which consent or release").select_option(
         label="release from confidentiality given to Exit counselling: Social situation to "
         "Youth office, for Family support by the youth office"
     )
@@ -356,7 +356,7 @@ def test_police_does_not_see_a_note_not_shared_with_police(
     page.get_by_role("checkbox", name="Police").check()
     page.get_by_label(label("Purpose")).fill("Protection when leaving the group")
     page.get_by_label("Consent or release on file", exact=True).check()
-    page.get_by_role("combobox", name="Consent or release on file").select_option(
+    page.get_by_role("combobox", name="Which consent or release").select_option(
         label="release from confidentiality given to Exit counselling: Social situation to "
         "Police, for Protection when leaving the group"
     )

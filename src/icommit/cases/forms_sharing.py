@@ -243,7 +243,7 @@ class ShareForm(Form):
     )
     purpose = forms.CharField(label=_("Purpose"), max_length=TITLE)
     basis = forms.ChoiceField(label=_("Legal basis"), widget=forms.RadioSelect)
-    consent = forms.ChoiceField(label=_("Consent or release on file"), required=False)
+    consent = forms.ChoiceField(label=_("Which consent or release"), required=False)
     statute_code = forms.ChoiceField(
         label=_("Statutory provision"),
         required=False,
@@ -395,7 +395,9 @@ class ConsentForm(Form):
         label=_("Professional released"),
         max_length=TITLE,
         required=False,
-        help_text=_("For a release: the role or name of the professional bound by secrecy."),
+        help_text=_(
+            "Required for a release: the role or name of the professional bound by secrecy."
+        ),
     )
     recipients = forms.MultipleChoiceField(
         label=_("Recipients (organisations of the team)"),

@@ -20,7 +20,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -509,7 +509,12 @@ def participants(request: AuthedRequest, team_pk: int, case_pk: Any) -> HttpResp
             ParticipantRemoveForm,
             run=remove,
             success=lambda ended: (
-                _("The organisation left the case; %(n)s shares to it ended.") % {"n": ended}
+                ngettext(
+                    "The organisation left the case; %(n)s share to it ended.",
+                    "The organisation left the case; %(n)s shares to it ended.",
+                    ended,
+                )
+                % {"n": ended}
             ),
             redirect_to=url,
             page=lambda form, status: page(add(), status, remove_form=form),

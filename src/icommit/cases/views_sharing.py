@@ -142,7 +142,8 @@ def case_sections(request: Any, case: Case) -> dict[str, Any]:
     user = request.user
     return {
         "note_rows": note_rows(user, case),
-        "can_work": can(user, Action.CASE_WORK, case),
+        # a restricted client's case is only stored: no forms, the services would refuse them
+        "can_work": can(user, Action.CASE_WORK, case) and not case.client.is_restricted,
         "consent_groups": consent_groups(selectors.consents_for(case=case)),
         "share_requests": list(selectors.share_requests_to(user=user, case=case)),
         "danger_waiting": danger_waiting(user, case),
