@@ -165,6 +165,8 @@ class CaseDetailOut(CaseOut):
     restricted: bool
     participants: list[CaseParticipantOut]
     stage_history: list[CaseStageChangeOut]
+    #: the referral text: for the lead organisation only (and case managers while triaging)
+    concern: str | None = None
 
     @staticmethod
     def resolve_gender(obj: Case) -> str:
@@ -189,6 +191,11 @@ class CaseDetailOut(CaseOut):
     @staticmethod
     def resolve_restricted(obj: Case) -> bool:
         return obj.client.is_restricted
+
+    @staticmethod
+    def resolve_concern(obj: Case, context: dict[str, Any]) -> str | None:
+        user = context["request"].user
+        return obj.referral_text if selectors.referral_readable(user=user, case=obj) else None
 
     @staticmethod
     def resolve_participants(obj: Case) -> list[Any]:

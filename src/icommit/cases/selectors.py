@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from icommit.access import Action, visible
+from icommit.access import Action, can, visible
 from icommit.access.facts import facts_for
 from icommit.accounts.models import User
 from icommit.cases.models import (
@@ -86,6 +86,16 @@ def referrals_sent(*, user: User, team: Team) -> QuerySet[Case]:
         visible(user, Action.CASE_REFERRAL_STATUS, Case.objects.filter(team=team))
         .only("id", "number", "stage", "referred_at", "team_id", "referring_organisation_id")
         .order_by("-referred_at")
+    )
+
+
+def referral_readable(*, user: User, case: Case) -> bool:
+    """Whether the user reads the referral text: case managers while they triage it, then the
+    lead organisation's members on the case. The referring organisation sees only the stage."""
+    if can(user, Action.CASE_TRIAGE, case):
+        return True
+    return case.lead_organisation_id in facts_for(user).org_ids and can(
+        user, Action.CASE_VIEW, case
     )
 
 

@@ -408,6 +408,7 @@ def _case_page(
         "participants": selectors.participants(case),
         "identity": identity,
         "is_lead": case.lead_organisation_id in facts_for(user).org_ids,
+        "referral_readable": selectors.referral_readable(user=user, case=case),
         "can_manage": can_manage,
         "can_access_log": can(user, Action.CASE_ACCESS_LOG, case),
         "restricted": restricted,
