@@ -180,6 +180,7 @@ def build_cases(w: MatrixWorld) -> dict[str, Any]:
     (not invited) and attended the meeting."""
     from icommit.cases import services as cases
     from icommit.cases.models import ClientIdentity, MatchNotice, ShareDecision
+    from icommit.cases.process import process
 
     orgs = {
         "lead": OrganisationFactory(name="Lead organisation", sector=Sector.EXIT_COUNSELLING),
@@ -338,6 +339,8 @@ def build_cases(w: MatrixWorld) -> dict[str, Any]:
         "notice": notice,
         "restriction": restriction,
         "restricted": restricted,
+        "p": participant.pk,
+        "reject_code": sorted(process().code_sets["rejected"])[0],
     }
 
 
@@ -765,7 +768,43 @@ def api_payloads(w: MatrixWorld) -> dict[str, dict[str, Any]]:
         "invite_round": {},
         "save_my_response": {"answers": {"purpose_1": 4}},
         "submit_my_response": {"answers": w.diagnostics["answers"]},
+        # cases
+        "create_referral": {
+            "concern": "Talks about a group",
+            "gender": "male",
+            "age_band": "18_20",
+            "phenomenon": "vrwe",
+            "setting": "community",
+        },
+        "triage_case": {"outcome": "rejected", "code": w.cases["reject_code"]},
+        "update_case": {"purpose": "A new purpose"},
+        "move_case": {"stage": "information_gathering"},
+        "add_participant": {"organisation_id": w.police.pk, "reason": "Needed"},
+        "transfer_case": {"to_organisation_id": w.cases["p"], "reason": "Moves"},
+        "set_identity": {"name": "Max Muster"},
+        "create_note": {"title": "T", "text": "X", "category": "situation", "secrecy": "none"},
+        "share_item": {
+            "item_kind": "note",
+            "item_id": str(w.cases["note"].pk),
+            "organisation_ids": [w.police.pk],
+            "purpose": "Needs to know",
+            "basis": "protocol",
+            "client_informed": True,
+        },
+        "record_consent": {
+            "kind": "participation",
+            "purpose": "Support",
+            "given_by": "client",
+            "form": "written",
+            "given_on": datetime.date.today().isoformat(),
+        },
+        "withdraw_consent": {"note": "Client withdrew"},
+        "request_restriction": {"reason": "Client asks"},
     }
+
+
+#: cases: query parameters an operation needs (without them it answers 422 to everyone)
+API_QUERY = {"search_cases": "?name=Max+Muster", "remove_participant": "?reason=Done"}
 
 
 def fill(path: str, w: MatrixWorld) -> str:
@@ -785,6 +824,10 @@ def fill(path: str, w: MatrixWorld) -> str:
         .replace("{key}", "msc-diagnostics")  # instruments
         .replace("{number}", "1")
         .replace("{round_id}", str(w.diagnostics["open"].pk))  # diagnostics
+        .replace("{case_id}", str(w.cases["case"].pk))  # cases
+        .replace("{organisation_id}", str(w.cases["p"]))
+        .replace("{note_id}", str(w.cases["note"].pk))
+        .replace("{consent_id}", str(w.cases["consent"].pk))
     )
 
 
@@ -819,7 +862,14 @@ def test_every_url_answers_as_declared(subject: Subject) -> None:
 
                     token_pk = token_create(actor=user, name="t")[0].pk
                 if is_api:
-                    url = fill(path, w)
+                    target = path
+                    if op == "triage_case":  # triage acts on the referral R
+                        target = path.replace("{case_id}", str(w.cases["referral"].pk))
+                    elif op == "confirm_share":  # the danger share waits for a second person
+                        target = path.replace("{decision_id}", str(w.cases["danger"].pk))
+                    url = fill(target, w).replace(
+                        "{decision_id}", str(w.cases["decision"].pk)
+                    ) + API_QUERY.get(op, "")
                     body = payloads.get(op, {})
                     response = client.generic(
                         method,
