@@ -9,8 +9,9 @@ origin organisation and by the organisations of its shares still in effect; a sh
 its decision is ended, its consent withdrawn, its expiry passed, its receiver leaves the case,
 or (the identity) when the lead changes. After every step, for every person of the world, the
 case list, the notes, the identity, the ledger, the timeline and the identity search hold only
-what the model allows — and no organisation other than the lead ever receives identity fields
-unless the identity was shared with it.
+what the model allows (the ledger: the decisions the person's organisation took, and those
+sharing something with it now) — and no organisation other than the lead ever receives
+identity fields unless the identity was shared with it.
 """
 
 from __future__ import annotations
@@ -372,7 +373,8 @@ def check(play: Play) -> None:
             assert org == model.lead or any(
                 s.live and s.item == "identity" and s.org == org for s in model.shares
             ), key
-        own_decisions = {s.decision for s in model.shares if s.org == org} | {
+        # the ledger: every decision the organisation took, and those sharing with it now
+        own_decisions = {s.decision for s in model.shares if s.org == org and s.live} | {
             d.pk for d in play.decisions if d.origin_organisation_id == org
         }
         ledger = {d.pk for d in selectors.ledger(user=user, case=case)}
