@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from icommit.access import Action, can, visible
@@ -210,3 +210,121 @@ def test_can_and_visible_agree(shape: dict) -> None:  # type: ignore[type-arg]
                 shown = set(visible(user, action, queryset).values_list("pk", flat=True))
                 allowed = {obj.pk for obj in queryset if can(user, action, obj)}
                 assert shown == allowed, (action, user.pk)
+
+
+# --- property: the case policy's can() and visible() agree for generated case worlds ----------
+
+case_world_shape = st.fixed_dictionaries(
+    {
+        "teams": st.lists(st.booleans(), min_size=1, max_size=2),  # archived?
+        "people": st.lists(
+            st.fixed_dictionaries(
+                {
+                    "dpo": st.booleans(),
+                    "orgs": st.lists(st.integers(0, 2), max_size=2, unique=True),
+                    "teams": st.lists(
+                        st.tuples(
+                            st.integers(0, 1), st.integers(0, 2), st.sampled_from(list(TeamRole))
+                        ),
+                        max_size=2,
+                    ),
+                }
+            ),
+            min_size=1,
+            max_size=4,
+        ),
+        "cases": st.lists(
+            st.fixed_dictionaries(
+                {
+                    "team": st.integers(0, 1),
+                    "stage": st.sampled_from(["referred", "triage", "accepted", "plan_active"]),
+                    "referrer": st.integers(0, 2),
+                    "lead": st.none() | st.integers(0, 2),
+                    "manager": st.none() | st.integers(0, 3),
+                    "participants": st.lists(
+                        st.tuples(st.integers(0, 2), st.booleans()), max_size=3
+                    ),  # (organisation, left?)
+                }
+            ),
+            min_size=1,
+            max_size=3,
+        ),
+    }
+)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(shape=case_world_shape)
+def test_case_policy_can_and_visible_agree(shape: dict) -> None:  # type: ignore[type-arg]
+    """Every case action, on cases and on teams: the list (visible) and the page (can) agree."""
+    from icommit.cases.models import Case, CaseParticipant, Client
+    from icommit.cases.policies import CasePolicy
+    from icommit.core import crypto
+
+    orgs = [OrganisationFactory() for _ in range(3)]
+    teams = [
+        TeamFactory(archived_at=timezone.now() if archived else None) for archived in shape["teams"]
+    ]
+    users = []
+    for person in shape["people"]:
+        user = UserFactory()
+        if person["dpo"]:
+            grant(user, PlatformRole.DPO)
+        for org_index in person["orgs"]:
+            member_of(user, orgs[org_index])
+        for team_index, org_index, role in person["teams"]:
+            team = teams[team_index % len(teams)]
+            if TeamMembership.objects.filter(team=team, user=user, ended_at__isnull=True).exists():
+                continue
+            team_member(team, user, orgs[org_index], role)
+        users.append(user)
+    for index, spec in enumerate(shape["cases"]):
+        team = teams[spec["team"] % len(teams)]
+        client = Client.objects.create(
+            team=team,
+            pseudonym=f"K-P{index}{team.pk}",
+            subject_key=crypto.subject_key_create(),
+            gender="male",
+            age_band="18_20",
+            phenomenon="vrwe",
+            setting="community",
+        )
+        manager = spec["manager"]
+        case = Case(
+            team=team,
+            client=client,
+            number=f"2026-{index:03d}",
+            stage=spec["stage"],
+            referred_by=users[0],
+            referring_organisation=orgs[spec["referrer"]],
+            lead_organisation=orgs[spec["lead"]] if spec["lead"] is not None else None,
+            case_manager=users[manager % len(users)] if manager is not None else None,
+        )
+        case.referral_text = "Concern"
+        case.save()
+        for org_index, left in spec["participants"]:
+            if CaseParticipant.objects.filter(
+                case=case, organisation=orgs[org_index], left_at__isnull=True
+            ).exists():
+                continue
+            CaseParticipant.objects.create(
+                case=case,
+                organisation=orgs[org_index],
+                reason="r",
+                added_by=users[0],
+                left_at=timezone.now() if left else None,
+            )
+    for user, person in zip(users, shape["people"], strict=True):
+        forget(user)
+        assert can(user, A.CASE_PRIVACY) is person["dpo"]
+        for model in (Case, Team):
+            queryset = model.objects.all()
+            for action in CasePolicy.object_actions:
+                shown = set(visible(user, action, queryset).values_list("pk", flat=True))
+                allowed = {obj.pk for obj in queryset if can(user, action, obj)}
+                assert shown == allowed, (action, model.__name__, user.pk)
+                if shown and model is Case:
+                    event(f"{action.value}: some case allowed")
