@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "icommit.core.middleware.SecurityHeadersMiddleware",
+    "icommit.core.middleware.KeyCacheMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -401,6 +401,9 @@ class CaseShareIn(Schema):
     basis: ShareBasis
     consent_id: uuid.UUID | None = None
     statute: Line = ""
+    #: a provision of the team's country content (its code); only such a provision can be a
+    #: statutory duty, and only one the sending organisation's sector may rely on
+    statute_code: str = Field("", max_length=60)
     reason: ShortText = ""
     client_informed: bool
     not_informed_reason: ShortText = ""
@@ -410,7 +413,7 @@ class CaseShareIn(Schema):
 class CaseDecisionOut(Schema):
     """A line of the sharing ledger: what went to whom, when, on which basis."""
 
-    id: int
+    id: uuid.UUID
     item_kind: str
     item_id: uuid.UUID
     item_title: str
@@ -498,7 +501,7 @@ class CaseRestrictionIn(Schema):
 
 
 class CaseRestrictionOut(Schema):
-    id: int
+    id: uuid.UUID
     requested_at: datetime.datetime
 
 
@@ -553,7 +556,7 @@ def _detail(request: AuthedRequest, case: Case) -> Case:
     return selectors.case_get(user=request.user, pk=case.pk, action=Action.CASE_VIEW)
 
 
-def _decision(request: AuthedRequest, case: Case, decision_id: int) -> ShareDecision:
+def _decision(request: AuthedRequest, case: Case, decision_id: uuid.UUID) -> ShareDecision:
     found = selectors.ledger(user=request.user, case=case).filter(pk=decision_id).first()
     if found is None:
         raise NotFound()
@@ -624,22 +627,23 @@ def create_referral(request: AuthedRequest, team_id: Path[int], payload: CaseRef
     return Status(201, case)
 
 
-@router.get("/search", response={200: list[CaseOut], **READ_ERRORS})
-def search_cases(
-    request: AuthedRequest,
-    team_id: Path[int],
-    name: Query[Line],
-    birth_date: datetime.date | None = None,
-):
+class CaseSearchIn(Schema):
+    name: Line
+    birth_date: datetime.date | None = None
+
+
+@router.post("/search", response={200: list[CaseOut], **WRITE_ERRORS})
+def search_cases(request: AuthedRequest, team_id: Path[int], payload: CaseSearchIn):
     """Cases whose client your organisation holds as lead, by name (and date of birth). Only
-    identities your own organisation holds are looked at."""
+    identities your own organisation holds are looked at. A POST, so that a name and a date of
+    birth never stand in a URL (server logs, browser history, Referer headers)."""
     team = _team(request, team_id, Action.CASE_IDENTITY_SEARCH)
     with _api_fields():
         return services.identity_search(
             actor=request.user,
             team=team,
-            name=name,
-            birth_date=birth_date.isoformat() if birth_date else "",
+            name=payload.name,
+            birth_date=payload.birth_date.isoformat() if payload.birth_date else "",
         )
 
 
@@ -928,6 +932,7 @@ def share_item(
             not_informed_reason=payload.not_informed_reason,
             consent=consent,
             statute=payload.statute,
+            statute_code=payload.statute_code,
             reason=payload.reason,
             ends_at=payload.ends_at,
         )
@@ -937,7 +942,9 @@ def share_item(
 @router.post(
     "/{case_id}/shares/{decision_id}/end", response={200: CaseSharesEndedOut, **WRITE_ERRORS}
 )
-def end_share(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, decision_id: int):
+def end_share(
+    request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, decision_id: uuid.UUID
+):
     """End a sharing decision now (the organisation the item comes from)."""
     case = _case(request, team_id, case_id, Action.CASE_VIEW)
     decision = _decision(request, case, decision_id)
@@ -947,7 +954,9 @@ def end_share(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, de
 @router.post(
     "/{case_id}/shares/{decision_id}/confirm", response={200: CaseDecisionOut, **WRITE_ERRORS}
 )
-def confirm_share(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, decision_id: int):
+def confirm_share(
+    request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, decision_id: uuid.UUID
+):
     """Confirm a share because of imminent danger within 24 hours: a second person of the
     organisation that shared."""
     case = _case(request, team_id, case_id, Action.CASE_VIEW)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from icommit.cases.process import Stage
 from icommit.core.fields import BlindIndexField, EncryptedTextField
 from icommit.core.models import SubjectKey
-from icommit.core.text import SHORT, TITLE
+from icommit.core.text import TITLE
 from icommit.sharing.models import AudienceRow, Basis, SharedItem
 from icommit.stakeholders.models import Organisation
 from icommit.stakeholders.sectors import Sector
@@ -95,13 +95,15 @@ class Client(models.Model):
     #: Minors: whether the young person can themselves understand and decide (recorded by the
     #: lead organisation after talking with them); None until assessed.
     capacity_to_consent = models.BooleanField(null=True, blank=True)
-    capacity_note = models.TextField(blank=True, max_length=SHORT)
+    capacity_note = EncryptedTextField(subject="subject_key_id", null=True, blank=True, default="")
     #: Restriction of processing (Art. 18 GDPR): only storage; every further use is blocked.
     restricted_at = models.DateTimeField(null=True, blank=True)
     restricted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    restriction_reason = models.TextField(blank=True, max_length=SHORT)
+    restriction_reason = EncryptedTextField(
+        subject="subject_key_id", null=True, blank=True, default=""
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -266,11 +268,14 @@ class CaseParticipant(models.Model):
 class StageChange(models.Model):
     """One move of a case from a stage to another, with its reason code and note."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="stage_changes")
     from_stage = models.CharField(max_length=30, blank=True)
     to_stage = models.CharField(max_length=30)
     code = models.CharField(max_length=40, blank=True)
-    note = models.TextField(blank=True, max_length=SHORT)
+    note = EncryptedTextField(
+        subject="case.client.subject_key_id", null=True, blank=True, default=""
+    )
     at = models.DateTimeField(default=timezone.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -331,13 +336,25 @@ class Consent(models.Model):
     #: the organisation it was given to (the holder of the secrets, for a release)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     #: for a release: the professional (role or name) released from confidentiality
-    professional = models.CharField(_("professional released"), max_length=TITLE, blank=True)
+    professional = EncryptedTextField(
+        _("professional released"),
+        subject="case.client.subject_key_id",
+        null=True,
+        blank=True,
+        default="",
+    )
     recipients = models.ManyToManyField(Organisation, related_name="+", blank=True)
     categories = models.JSONField(_("data categories"), default=list)
-    purpose = models.CharField(_("purpose"), max_length=TITLE)
+    purpose = EncryptedTextField(_("purpose"), subject="case.client.subject_key_id")
     given_by = models.CharField(_("given by"), max_length=20, choices=ConsentGiver.choices)
     form = models.CharField(_("form"), max_length=20, choices=ConsentForm.choices)
-    form_reason = models.TextField(_("why another form"), blank=True, max_length=SHORT)
+    form_reason = EncryptedTextField(
+        _("why another form"),
+        subject="case.client.subject_key_id",
+        null=True,
+        blank=True,
+        default="",
+    )
     document = EncryptedTextField(subject="case.client.subject_key_id", null=True, blank=True)
     document_name = models.CharField(max_length=200, blank=True)
     given_on = models.DateField(_("given on"))
@@ -353,7 +370,9 @@ class Consent(models.Model):
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    withdrawal_note = models.TextField(blank=True, max_length=SHORT)
+    withdrawal_note = EncryptedTextField(
+        subject="case.client.subject_key_id", null=True, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["recorded_at"]
@@ -409,9 +428,11 @@ class ShareDecision(models.Model):
     """One sharing decision: an item, the organisations named then, purpose and legal basis.
 
     Imminent danger: shared at once with a written reason; a second person confirms within 24
-    hours, or the decision goes to the data-protection officer's review queue.
+    hours, or the decision goes to the data-protection officer's review queue. What people
+    wrote (purpose, reasons, review note) is encrypted with the client's key.
     """
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="share_decisions")
     #: "note" or "identity", and the item's id (the rows point to it as well)
     item_kind = models.CharField(max_length=20)
@@ -422,15 +443,21 @@ class ShareDecision(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="+"
     )
     organisations = models.ManyToManyField(Organisation, related_name="+")
-    purpose = models.CharField(_("purpose"), max_length=TITLE)
+    purpose = EncryptedTextField(_("purpose"), subject="case.client.subject_key_id")
     basis_kind = models.CharField(_("legal basis"), max_length=20, choices=ShareBasis.choices)
     consent = models.ForeignKey(
         Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     statute = models.CharField(_("statute"), max_length=300, blank=True)
-    reason = models.TextField(_("reason"), blank=True, max_length=SHORT)
+    #: the code of the legal basis in the country content, when one was chosen from it
+    statute_code = models.CharField(max_length=60, blank=True)
+    reason = EncryptedTextField(
+        _("reason"), subject="case.client.subject_key_id", null=True, blank=True, default=""
+    )
     client_informed = models.BooleanField(_("client informed"))
-    not_informed_reason = models.TextField(blank=True, max_length=SHORT)
+    not_informed_reason = EncryptedTextField(
+        subject="case.client.subject_key_id", null=True, blank=True, default=""
+    )
     decided_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -444,7 +471,9 @@ class ShareDecision(models.Model):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    review_note = models.TextField(blank=True, max_length=SHORT)
+    review_note = EncryptedTextField(
+        subject="case.client.subject_key_id", null=True, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["decided_at", "pk"]
@@ -460,6 +489,7 @@ class NoteAudience(AudienceRow):
 class ShareRequest(models.Model):
     """A recipient asks the origin organisation to share an item further (it may not itself)."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     note = models.ForeignKey(CaseNote, on_delete=models.PROTECT, related_name="requests")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -468,7 +498,7 @@ class ShareRequest(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="+"
     )
     to_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    reason = models.CharField(max_length=TITLE)
+    reason = EncryptedTextField(subject="note.case.client.subject_key_id")
     at = models.DateTimeField(default=timezone.now)
     answered_at = models.DateTimeField(null=True, blank=True)
     answer = models.CharField(max_length=20, blank=True)
@@ -501,9 +531,10 @@ class MatchNotice(models.Model):
 class RestrictionRequest(models.Model):
     """A client asked to restrict processing (Art. 18 GDPR); the DPO decides."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(max_length=SHORT)
+    reason = EncryptedTextField(subject="client.subject_key_id")
     requested_at = models.DateTimeField(default=timezone.now)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -7,7 +7,8 @@ Objects are the team (listing, referring, triage queue, identity search) or a ca
 - ``case.list``: anyone with a role in the team opens the list; it shows only the cases their
   organisation participates in, and their own organisation's referrals (status only).
 - ``case.refer``: members, case managers and coordinators of a team that is not archived.
-- ``case.triage``: the team role "case manager", on a referral still in "referred" or "triage".
+- ``case.triage``: the team role "case manager", on a referral still in "referred" or "triage";
+  a re-referral of a case that already has a lead only for the lead's case managers.
 - ``case.referral_status``: the referring organisation sees a referral's stage and nothing else.
 - ``case.view``: a person with a role in the case's team whose organisation participates in
   the case now. A coordinator reads no case by being coordinator.
@@ -127,10 +128,14 @@ class CasePolicy(Policy):
         if action == A.CASE_REFERRAL_STATUS:
             return case.referring_organisation_id in facts.org_ids
         if action == A.CASE_TRIAGE:
+            # a re-referral of a case that has a lead goes back to the lead's case managers
             return (
                 role == TeamRole.CASE_MANAGER.value
                 and case.stage in TRIAGE_STAGES
                 and case.team.archived_at is None
+                and (
+                    case.lead_organisation_id is None or case.lead_organisation_id in facts.org_ids
+                )
             )
         if action not in (A.CASE_VIEW, A.CASE_WORK, A.CASE_MANAGE, A.CASE_ACCESS_LOG):
             return False
@@ -167,6 +172,7 @@ class CasePolicy(Policy):
             )
         if action == A.CASE_TRIAGE:
             return qs.filter(
+                Q(lead_organisation__isnull=True) | Q(lead_organisation_id__in=facts.org_ids),
                 team_id__in=_teams_with(facts, frozenset({TeamRole.CASE_MANAGER.value})),
                 team__archived_at__isnull=True,
                 stage__in=TRIAGE_STAGES,

@@ -27,7 +27,7 @@ from icommit.access.facts import facts_for
 from icommit.access.roles import TeamRole
 from icommit.accounts.models import User
 from icommit.cases import rules
-from icommit.cases.content import legal_bases
+from icommit.cases.content import GENERAL, LegalBasis, legal_basis
 from icommit.cases.models import (
     MATCH_PURPOSE,
     AccessEntry,
@@ -290,6 +290,7 @@ def _case_create(
                     previous=previous,
                 )
                 case.referral_text = concern
+                case.purpose = ""  # set when the referral is accepted
                 case.save()
                 break
         except IntegrityError:
@@ -325,7 +326,7 @@ def _match(identity: ClientIdentity, case: Case) -> int:
     if not identity.match_index:
         return 0
     others = (
-        ClientIdentity.objects.filter(match_index=identity.match_index)
+        ClientIdentity.objects.filter(match_index=identity.match_index, team_id=identity.team_id)
         .exclude(pk=identity.pk)
         .exclude(client__kind=ClientKind.THIRD_PARTY)
         .values_list("client_id", flat=True)
@@ -365,6 +366,7 @@ def triage_decide(
 ) -> Case:
     """Accept (naming the lead organisation, case manager and purpose), reject or redirect."""
     require(actor, Action.CASE_TRIAGE, case)
+    _not_restricted(case)
     outcome = _choice(
         outcome,
         [Stage.ACCEPTED.value, Stage.REJECTED.value, Stage.REDIRECTED.value],
@@ -377,6 +379,11 @@ def triage_decide(
         case.save(update_fields=["triage_answers"])
     if outcome != Stage.ACCEPTED.value:
         return _move(actor, case, outcome, code=code, note=note)
+    if case.lead_organisation_id is not None and lead_organisation != case.lead_organisation:
+        raise ValidationFailed.field(
+            "lead_organisation",
+            _("A re-referral stays with its lead organisation; transfer the case to change it."),
+        )
     if lead_organisation is None or not _in_team(case.team, lead_organisation):
         raise ValidationFailed.field(
             "lead_organisation", _("Choose an organisation of the team to lead the case.")
@@ -734,6 +741,7 @@ def relative_add(
 def capacity_set(*, actor: User, case: Case, capacity: bool | None, note: str) -> Client:
     """Record whether a minor can themselves understand and decide (after talking with them)."""
     _require_lead(actor, case)
+    _not_restricted(case)
     client = case.client
     if not client.is_minor:
         raise Conflict(_("Capacity to consent is recorded for minors only."))
@@ -961,7 +969,8 @@ def consent_record(
             team=case.team,
             organisation=organisation,
             kind=BasisKind.CONSENT,
-            description=f"{case.number}: {ConsentKind(kind).label} — {purpose}"[:TITLE],
+            description=f"{case.number}: {ConsentKind(kind).label}"[:TITLE],
+            subject=client.subject_key_id,
         )
     consent.save()
     if recipients:
@@ -1010,7 +1019,8 @@ def consent_withdraw(*, actor: User, consent: Consent, note: str = "") -> list[S
     ended = 0
     if consent.basis_id is not None:
         assert consent.basis is not None
-        ended = basis_withdraw(actor=actor, basis=consent.basis, note=note)
+        # the note stays on the consent, encrypted with the client's key
+        ended = basis_withdraw(actor=actor, basis=consent.basis, subject=case.client.subject_key_id)
     decisions = list(
         ShareDecision.objects.filter(consent=consent).prefetch_related("organisations")
     )
@@ -1028,6 +1038,29 @@ def consent_withdraw(*, actor: User, consent: Consent, note: str = "") -> list[S
 # --- sharing decisions ---------------------------------------------------------------------------
 
 
+def _legal_basis_for(case: Case, item: CaseNote | ClientIdentity, code: str) -> LegalBasis:
+    """The statutory provision chosen from the country content, if the sender may use it here.
+
+    Only a provision chosen from the content can be a statutory duty (which passes the
+    protocol); a provision typed in is always treated as a permission.
+    """
+    legal = legal_basis(code)
+    country = (case.team.country or "").upper()
+    if legal is None or legal.country.upper() not in (country, GENERAL.upper()):
+        raise ValidationFailed.field(
+            "statute", _("Choose a provision of the team's country from the list.")
+        )
+    if not legal.usable_by(item.origin_organisation.sector):
+        raise ValidationFailed.field(
+            "statute", _("This provision is not one your kind of organisation can rely on.")
+        )
+    if not legal.covers(item.category):
+        raise ValidationFailed.field(
+            "statute", _("This provision does not cover this kind of information.")
+        )
+    return legal
+
+
 @transaction.atomic
 def item_share(
     *,
@@ -1041,6 +1074,7 @@ def item_share(
     not_informed_reason: str = "",
     consent: Consent | None = None,
     statute: str = "",
+    statute_code: str = "",
     reason: str = "",
     ends_at: datetime.datetime | None = None,
 ) -> ShareDecision:
@@ -1082,9 +1116,21 @@ def item_share(
             )
     if ends_at is not None and ends_at <= timezone.now():
         raise ValidationFailed.field("ends_at", _("The end must lie in the future."))
+    if basis == ShareBasis.CONSENT and consent is not None and consent.valid_until is not None:
+        # a share on a consent ends when the consent does
+        cap = timezone.make_aware(
+            datetime.datetime.combine(
+                consent.valid_until + datetime.timedelta(days=1), datetime.time.min
+            )
+        )
+        ends_at = cap if ends_at is None else min(ends_at, cap)
+    duty = False
+    statute_code = statute_code.strip() if basis == ShareBasis.STATUTE else ""
+    if statute_code:
+        legal = _legal_basis_for(case, item, statute_code)
+        statute, duty = legal.statute, legal.kind == "duty"
     participants = participant_ids(case)
     secrecy = getattr(item, "secrecy", "none")
-    duties = {b.statute for b in legal_bases(case.team.country) if b.kind == "duty"}
     for organisation in organisations:
         if organisation.pk == item.origin_organisation_id:
             raise ValidationFailed.field(
@@ -1103,7 +1149,7 @@ def item_share(
             and consent_covers(consent, category=item.category, organisation_id=organisation.pk),
             statute=statute,
             reason=reason,
-            duty=basis == ShareBasis.STATUTE and statute in duties,
+            duty=duty,
         )
         problem = rules.share_problem(
             protocol=flow.rule if flow.row is not None else None,
@@ -1126,6 +1172,7 @@ def item_share(
         basis_kind=basis,
         consent=consent,
         statute=statute,
+        statute_code=statute_code,
         reason=reason,
         client_informed=client_informed,
         not_informed_reason=not_informed_reason,
@@ -1145,18 +1192,20 @@ def item_share(
             )
             + f" ({case.number})",
             legal_source=statute or str(_("imminent danger")),
+            subject=case.client.subject_key_id,
         )
     for organisation in organisations:
         share(
             actor=actor,
             item=item,
             organisation=organisation,
-            purpose=purpose,
+            # the purpose itself is on the decision, encrypted with the client's key
+            purpose=f"case sharing decision {decision.pk}",
             basis=kernel_basis,
             ends_at=ends_at,
-            exception=basis == ShareBasis.DANGER
-            or (basis == ShareBasis.STATUTE and statute in duties),
+            exception=basis == ShareBasis.DANGER or duty,
             extra={"decision": decision},
+            subject=case.client.subject_key_id,
         )
     if item_kind == "note":
         ShareRequest.objects.filter(
@@ -1248,6 +1297,7 @@ def share_request(
     case = note.case
     require(actor, Action.CASE_WORK, case)
     require(actor, Action.SHARED_VIEW, note)
+    _not_restricted(case)
     orgs = facts_for(actor).org_ids
     if note.origin_organisation_id in orgs:
         raise Conflict(_("Your organisation recorded this; share it yourself."))
@@ -1304,9 +1354,10 @@ def restriction_decide(
     request.decision = "granted" if grant else "refused"
     request.save(update_fields=["decided_at", "decided_by", "decision"])
     if grant:
-        Client.objects.filter(pk=request.client_id).update(
-            restricted_at=timezone.now(), restricted_by=actor, restriction_reason=request.reason
-        )
+        client = Client.objects.select_for_update().get(pk=request.client_id)
+        client.restricted_at, client.restricted_by = timezone.now(), actor
+        client.restriction_reason = request.reason
+        client.save(update_fields=["restricted_at", "restricted_by", "restriction_reason"])
     _record(actor, "case.restriction_decided", request.case, granted=grant)
     return request
 

@@ -18,9 +18,9 @@ urlpatterns = [
     ),
     path("<uuid:case_pk>/notes/<uuid:note_pk>/request/", views.share_request, name="share_request"),
     path("<uuid:case_pk>/share/<str:kind>/<uuid:item_pk>/", views.share, name="share"),
-    path("<uuid:case_pk>/decisions/<int:decision_pk>/end/", views.share_end, name="share_end"),
+    path("<uuid:case_pk>/decisions/<uuid:decision_pk>/end/", views.share_end, name="share_end"),
     path(
-        "<uuid:case_pk>/decisions/<int:decision_pk>/confirm/",
+        "<uuid:case_pk>/decisions/<uuid:decision_pk>/confirm/",
         views.danger_confirm,
         name="danger_confirm",
     ),

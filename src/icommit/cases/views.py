@@ -20,9 +20,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from icommit.access import Action, can, require
 from icommit.access.facts import facts_for
@@ -744,13 +745,16 @@ def identity(request: AuthedRequest, team_pk: int, case_pk: Any) -> HttpResponse
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def search(request: AuthedRequest, team_pk: int) -> HttpResponse:
+    """Search by a POST: a name and a date of birth never stand in a URL (server logs, browser
+    history, Referer headers), and the answer is never cached."""
     team = _team(request, team_pk, Action.CASE_IDENTITY_SEARCH)
-    form = SearchForm(request.GET or None)
+    posted = request.method == "POST"
+    form = SearchForm(request.POST if posted else None)
     found: list[Case] | None = None
-    if request.GET and form.is_valid():
+    if posted and form.is_valid():
         birth = form.cleaned_data["birth_date"]
         found = _decorate(
             services.identity_search(
@@ -760,12 +764,14 @@ def search(request: AuthedRequest, team_pk: int) -> HttpResponse:
                 birth_date=birth.isoformat() if birth else "",
             )
         )
-    return render(
+    response = render(
         request,
         "cases/search.html",
         {"team": team, "form": form, "found": found},
-        status=422 if request.GET and not form.is_valid() else 200,
+        status=422 if posted and not form.is_valid() else 200,
     )
+    add_never_cache_headers(response)
+    return response
 
 
 # --- access log and timeline ------------------------------------------------------------------

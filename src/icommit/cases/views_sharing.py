@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -169,11 +170,11 @@ def _own_participating(user: User, case: Case) -> list[Organisation]:
     return [p.organisation for p in selectors.participants(case) if p.organisation_id in orgs]
 
 
-def _decision(user: User, case: Case, pk: int) -> ShareDecision:
+def _decision(user: User, case: Case, pk: Any) -> ShareDecision:
     """A decision the viewer's organisation took or received (the ledger's), or NotFound."""
     try:
         return selectors.ledger(user=user, case=case).get(pk=pk)
-    except ShareDecision.DoesNotExist:
+    except (ShareDecision.DoesNotExist, ValueError, ValidationError):
         raise NotFound() from None
 
 
@@ -341,13 +342,13 @@ def share(
         if c.organisation_id == origin.pk and c.active and c.kind != ConsentKind.PARTICIPATION
     ]
     statutes = _statutes(case, origin, item.category)
-    statute_labels = dict(statutes)
 
     def decide(form: forms_sharing.ShareForm) -> ShareDecision:
         data = form.cleaned_data
-        statute = data["statute_text"]
-        if data.get("statute_code"):
-            statute = statute_labels.get(data["statute_code"], statute)
+        # a provision chosen from the list goes by its code (the service checks that the sender
+        # may rely on it); a provision typed in counts as a permission, never as a duty
+        code = data.get("statute_code") or ""
+        statute = "" if code else data["statute_text"]
         return services.item_share(
             actor=request.user,
             case=case,
@@ -359,6 +360,7 @@ def share(
             not_informed_reason=data["not_informed_reason"],
             consent=data["consent_obj"] if data["basis"] == ShareBasis.CONSENT else None,
             statute=statute if data["basis"] == ShareBasis.STATUTE else "",
+            statute_code=code if data["basis"] == ShareBasis.STATUTE else "",
             reason=data["reason"],
             ends_at=data["ends_at"],
         )
@@ -409,7 +411,7 @@ def share(
 
 @require_POST
 @login_required
-def share_end(request: AuthedRequest, team_pk: int, case_pk: Any, decision_pk: int) -> HttpResponse:
+def share_end(request: AuthedRequest, team_pk: int, case_pk: Any, decision_pk: Any) -> HttpResponse:
     case = _case(request, team_pk, case_pk, Action.CASE_WORK)
     decision = _decision(request.user, case, decision_pk)
     ledger_url = reverse("cases:ledger", args=[case.team_id, case.pk])
@@ -424,7 +426,7 @@ def share_end(request: AuthedRequest, team_pk: int, case_pk: Any, decision_pk: i
 @require_POST
 @login_required
 def danger_confirm(
-    request: AuthedRequest, team_pk: int, case_pk: Any, decision_pk: int
+    request: AuthedRequest, team_pk: int, case_pk: Any, decision_pk: Any
 ) -> HttpResponse:
     case = _case(request, team_pk, case_pk, Action.CASE_WORK)
     decision = _decision(request.user, case, decision_pk)
@@ -730,7 +732,7 @@ def dpo_queue(request: AuthedRequest) -> HttpResponse:
 
 @require_GET_POST
 @login_required
-def danger_review(request: AuthedRequest, decision_pk: int) -> HttpResponse:
+def danger_review(request: AuthedRequest, decision_pk: Any) -> HttpResponse:
     require(request.user, Action.CASE_PRIVACY)
     decision = next((d for d in selectors.dpo_queue().danger if d.pk == decision_pk), None)
     if decision is None:
@@ -753,7 +755,7 @@ def danger_review(request: AuthedRequest, decision_pk: int) -> HttpResponse:
 
 @require_GET_POST
 @login_required
-def restriction_decide(request: AuthedRequest, request_pk: int) -> HttpResponse:
+def restriction_decide(request: AuthedRequest, request_pk: Any) -> HttpResponse:
     require(request.user, Action.CASE_PRIVACY)
     asked = next((r for r in selectors.dpo_queue().restrictions if r.pk == request_pk), None)
     if asked is None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.views import defaults
 
+from icommit.core import crypto
 from icommit.core.exceptions import Forbidden, NotFound
 
 
@@ -31,3 +32,19 @@ class SecurityHeadersMiddleware:
         if isinstance(exception, Forbidden):
             return defaults.permission_denied(request, exception, template_name="403.html")
         return None
+
+
+class KeyCacheMiddleware:
+    """Unwrap each data subject's key at most once per request.
+
+    A page that lists many values of one client (a case's sharing ledger, its consents) would
+    otherwise read and unwrap the same key for every value. The cache lives only for the
+    request (``crypto.key_cache``), so a key destroyed meanwhile is never served afterwards.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with crypto.key_cache():
+            return self.get_response(request)

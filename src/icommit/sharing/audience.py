@@ -61,6 +61,7 @@ def basis_record(
     kind: str,
     description: str,
     legal_source: str = "",
+    subject: Any = None,
 ) -> Basis:
     """Record a consent or a legal basis held by ``organisation`` (the actor's own)."""
     require(actor, Action.BASIS_RECORD)
@@ -92,12 +93,13 @@ def basis_record(
         obj=basis,
         team_id=team.pk,
         changes={"kind": kind, "description": description, "legal_source": legal_source},
+        subject=subject,
     )
     return basis
 
 
 @transaction.atomic
-def basis_withdraw(*, actor: User, basis: Basis, note: str = "") -> int:
+def basis_withdraw(*, actor: User, basis: Basis, note: str = "", subject: Any = None) -> int:
     """Withdraw a basis: every audience row resting on it ends now. Returns how many ended."""
     require(actor, Action.BASIS_WITHDRAW, basis)
     basis = Basis.objects.select_for_update().get(pk=basis.pk)
@@ -118,6 +120,7 @@ def basis_withdraw(*, actor: User, basis: Basis, note: str = "") -> int:
         obj=basis,
         team_id=basis.team_id,
         changes={"ended_rows": ended, "note": basis.withdrawal_note},
+        subject=subject,
     )
     return ended
 
@@ -133,12 +136,14 @@ def share(
     ends_at: datetime.datetime | None = None,
     exception: bool = False,
     extra: dict[str, Any] | None = None,
+    subject: Any = None,
 ) -> AudienceRow:
     """Share ``item`` with ``organisation`` if the team's protocol allows it, and record why.
 
     ``exception``: a recorded legal exception (imminent danger) that does not ask the protocol;
     it needs a legal basis and is written with the rule "with a recorded legal basis".
     ``extra``: further fields of the concrete audience model (e.g. the app's decision record).
+    ``subject``: the data subject's key that seals the audit details (the purpose) if any.
     """
     require(actor, Action.SHARED_SHARE, item)
     model = audience_model(type(item))
@@ -196,6 +201,7 @@ def share(
         obj=item,
         team_id=team.pk,
         changes=_row_changes(row),
+        subject=subject,
     )
     return row
 
