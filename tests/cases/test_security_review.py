@@ -194,3 +194,14 @@ def test_earlier_referrals_are_matched_within_the_team_only(cw: CaseWorld) -> No
 
 def _code(stage: str) -> str:
     return process().exit_codes[stage][0].code
+
+
+def test_the_triage_page_marks_a_re_referral(cw: CaseWorld) -> None:
+    case = cw.working()
+    services.case_move(actor=cw.manager, case=case, target="closed", code=_code("closed"))
+    services.case_move(actor=cw.manager, case=case, target="referred")
+    page = verified_client(cw.manager).get(reverse("cases:triage", args=[cw.team.pk, case.pk]))
+    assert "re-referral" in page.content.decode()
+    fresh = cw.referral()
+    page = verified_client(cw.manager).get(reverse("cases:triage", args=[cw.team.pk, fresh.pk]))
+    assert "re-referral" not in page.content.decode()

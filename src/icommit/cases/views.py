@@ -356,6 +356,12 @@ def triage(request: AuthedRequest, team_pk: int, case_pk: Any) -> HttpResponse:
             "stage_title": titles.get(case.stage, case.stage),
             "earlier": _earlier_check(case),
             "ahead": ahead_text(case),
+            # a case moved back to "referred" after it had ended (rejected, redirected, closed)
+            "re_referral": case.previous_id is not None
+            or any(
+                c.to_stage == Stage.REFERRED.value and c.from_stage
+                for c in selectors.stage_history(case=case)
+            ),
         },
     )
 
