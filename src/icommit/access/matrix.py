@@ -452,7 +452,11 @@ URLS: dict[str, dict[str, Rule]] = {
     # DPO; a match notice of C; a restriction request on C; C2 a restricted case)
     "cases:list": {"GET": _r(A.CASE_LIST, "cases")},
     "cases:refer": {"GET": _r(A.CASE_REFER, "cases"), "POST": _r(A.CASE_REFER, "cases")},
-    "cases:search": {"GET": _r(A.CASE_IDENTITY_SEARCH, "cases")},
+    # identity search is a POST: a name never stands in a URL
+    "cases:search": {
+        "GET": _r(A.CASE_IDENTITY_SEARCH, "cases"),
+        "POST": _r(A.CASE_IDENTITY_SEARCH, "cases"),
+    },
     "cases:case": {"GET": _r(A.CASE_VIEW, "case")},
     "cases:status": {"GET": _r(A.CASE_REFERRAL_STATUS, "case")},
     "cases:triage": {"GET": _r(A.CASE_TRIAGE, "referral"), "POST": _r(A.CASE_TRIAGE, "referral")},
@@ -501,7 +505,7 @@ URLS: dict[str, dict[str, Rule]] = {
     "api:list_referrals_to_triage": {"GET": _r(A.CASE_TRIAGE, "cases")},
     "api:list_referrals_sent": {"GET": _r(A.CASE_LIST, "cases")},
     "api:create_referral": {"POST": _r(A.CASE_REFER, "cases")},
-    "api:search_cases": {"GET": _r(A.CASE_IDENTITY_SEARCH, "cases")},
+    "api:search_cases": {"POST": _r(A.CASE_IDENTITY_SEARCH, "cases")},
     "api:triage_case": {"POST": _r(A.CASE_TRIAGE, "referral")},
     "api:get_case": {"GET": _r(A.CASE_VIEW, "case")},
     "api:update_case": {"PATCH": _r(A.CASE_MANAGE, "case")},
