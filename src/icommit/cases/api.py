@@ -868,7 +868,7 @@ def create_note(
     request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, payload: CaseNoteIn
 ):
     """Record a note or contribution: only your organisation reads it until it shares it."""
-    case = _case(request, team_id, case_id, Action.CASE_FIND)
+    case = _case(request, team_id, case_id, Action.CASE_WORK)
     organisation = _own_organisation(
         request, payload.organisation_id, among=services.participant_ids(case)
     )
@@ -905,7 +905,7 @@ def share_item(
     """Share a note or the identity with named organisations (the organisation it comes from
     only), on a legal basis: the protocol, a consent or release on file, a statute, or
     imminent danger. Each recipient is checked against the rules; one refusal refuses all."""
-    case = _case(request, team_id, case_id, Action.CASE_FIND)
+    case = _case(request, team_id, case_id, Action.CASE_WORK)
     item: CaseNote | ClientIdentity | None
     if payload.item_kind == "note":
         item = selectors.note_get(user=request.user, case=case, pk=payload.item_id)
@@ -990,7 +990,7 @@ def record_consent(
     """Record an agreement to take part, a release from confidentiality or a consent to share
     (named recipients, data categories, purpose; another form than writing only with a
     reason)."""
-    case = _case(request, team_id, case_id, Action.CASE_FIND)
+    case = _case(request, team_id, case_id, Action.CASE_WORK)
     organisation = _own_organisation(
         request, payload.organisation_id, among=services.participant_ids(case)
     )

@@ -109,7 +109,7 @@ def share_problem(
     if protocol == SharingRule.NEVER:
         return _("The team's protocol says this information never goes to this organisation.")
     if offer.basis == Basis.CONSENT:
-        if offer.consent_kind == "participation":
+        if offer.consent_kind not in ("release", "sharing"):
             return _(
                 "An agreement to take part in support is not a consent to share; choose a "
                 "release from confidentiality or a consent to share."

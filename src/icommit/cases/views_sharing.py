@@ -155,9 +155,11 @@ def case_sections(request: Any, case: Case) -> dict[str, Any]:
 
 
 def _case(request: AuthedRequest, team_pk: int, case_pk: Any, action: Action) -> Case:
-    case = selectors.case_get(user=request.user, pk=case_pk, action=action)
+    """A case the person can find (else 404), on which they may do ``action`` (else 403)."""
+    case = selectors.case_get(user=request.user, pk=case_pk, action=Action.CASE_FIND)
     if case.team_id != team_pk:
         raise NotFound()
+    require(request.user, action, case)
     return case
 
 
