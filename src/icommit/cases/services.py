@@ -366,6 +366,7 @@ def triage_decide(
 ) -> Case:
     """Accept (naming the lead organisation, case manager and purpose), reject or redirect."""
     require(actor, Action.CASE_TRIAGE, case)
+    case = Case.objects.select_related("client", "team").get(pk=case.pk)  # as stored now
     _not_restricted(case)
     outcome = _choice(
         outcome,
