@@ -801,6 +801,9 @@ def api_payloads(w: MatrixWorld) -> dict[str, dict[str, Any]]:
         },
         "withdraw_consent": {"note": "Client withdrew"},
         "request_restriction": {"reason": "Client asks"},
+        "add_relative": {"relation": "mother", "name": "A Relative"},
+        "set_capacity": {"capacity": True, "note": "Talked with them"},
+        "request_share": {"to_organisation_id": w.cases["p"], "reason": "Needed for the plan"},
     }
 
 
@@ -829,6 +832,7 @@ def fill(path: str, w: MatrixWorld) -> str:
         .replace("{organisation_id}", str(w.cases["p"]))
         .replace("{note_id}", str(w.cases["note"].pk))
         .replace("{consent_id}", str(w.cases["consent"].pk))
+        .replace("{notice_id}", str(w.cases["notice"].pk))
     )
 
 

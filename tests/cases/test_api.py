@@ -23,7 +23,14 @@ from hypothesis import strategies as st
 from icommit.accounts.models import User
 from icommit.accounts.tokens import token_create
 from icommit.cases import services
-from icommit.cases.models import AccessEntry, Case, CaseNote, Consent, RestrictionRequest
+from icommit.cases.models import (
+    AccessEntry,
+    Case,
+    CaseNote,
+    Consent,
+    MatchNotice,
+    RestrictionRequest,
+)
 from icommit.cases.process import process
 from tests.cases.conftest import TODAY, CaseWorld
 
@@ -829,3 +836,129 @@ def test_the_case_list_takes_the_same_queries_for_few_and_more_cases(cw: CaseWor
     for _ in range(4):
         cw.working()
     assert count() == few
+
+
+# --- access log, timeline, documents, match notices, share requests, relatives, capacity ----------
+
+
+def test_the_access_log_lists_who_opened_what(cw: CaseWorld) -> None:
+    case = cw.working()
+    _ok(Api(cw.officer).get(_url(cw, case)))
+    lines = _items(Api(cw.manager).get(_url(cw, case, "/access-log")))
+    assert (lines[0]["user"], lines[0]["what"], lines[0]["item_id"]) == (
+        str(cw.officer),
+        "case",
+        None,
+    )
+    _error(Api(cw.youth_worker).get(_url(cw, cw.accepted(), "/access-log")), 404)
+    _error(Api(cw.officer).get(_url(cw, case, "/access-log")), 403)
+
+
+def test_the_timeline_holds_only_what_the_caller_may_see(cw: CaseWorld) -> None:
+    case = cw.working()
+    note = cw.note(case, text="secret text")
+    entries = _ok(Api(cw.counsellor).get(_url(cw, case, "/timeline")))
+    kinds = [e["kind"] for e in entries]
+    assert kinds.count("stage") == 3 and kinds.count("note") == 1
+    noted = next(e for e in entries if e["kind"] == "note")
+    assert noted["note"] == {
+        "id": str(note.pk),
+        "title": "Conversation",
+        "origin_organisation": {"id": cw.exit.pk, "name": cw.exit.name},
+    }
+    assert entries[0]["stage"]["to_stage"] == "referred"
+    officer = _ok(Api(cw.officer).get(_url(cw, case, "/timeline")))
+    assert [e["kind"] for e in officer] == ["stage", "stage", "stage"]
+    assert "secret text" not in json.dumps(entries)
+    _error(Api(cw.youth_worker).get(_url(cw, cw.accepted(), "/timeline")), 404)
+    _error(Api(cw.teacher).get(_url(cw, case, "/timeline")), 403)
+
+
+def test_a_note_document_is_an_attachment_for_its_readers_only(cw: CaseWorld) -> None:
+    case = cw.working()
+    note = services.note_create(
+        actor=cw.counsellor,
+        case=case,
+        organisation=cw.exit,
+        title="Plan",
+        text="x",
+        category="situation",
+        secrecy="none",
+        document=b"%PDF-1.4 plan",
+        document_name="plan.pdf",
+        document_type="application/pdf",
+    )
+    response = Api(cw.counsellor).get(_url(cw, case, f"/notes/{note.pk}/document"))
+    assert response.status_code == 200
+    assert response.content == b"%PDF-1.4 plan"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "no-store"
+    assert AccessEntry.objects.filter(case=case, what="document", item_id=note.pk).exists()
+    plain = cw.note(case)
+    _error(Api(cw.counsellor).get(_url(cw, case, f"/notes/{plain.pk}/document")), 404)
+    _error(Api(cw.officer).get(_url(cw, case, f"/notes/{note.pk}/document")), 404)
+    _error(Api(cw.teacher).get(_url(cw, case, f"/notes/{note.pk}/document")), 403)
+
+
+def test_the_case_manager_sees_match_notices_and_marks_them_seen(cw: CaseWorld) -> None:
+    case = cw.working()
+    notice = MatchNotice.objects.create(case=case)
+    manager = Api(cw.manager)
+    assert [n["id"] for n in _ok(manager.get(_url(cw, case, "/match-notices")))] == [notice.pk]
+    _error(Api(cw.counsellor).get(_url(cw, case, "/match-notices")), 403)
+    _error(Api(cw.counsellor).post(_url(cw, case, f"/match-notices/{notice.pk}/seen")), 403)
+    seen = _ok(manager.post(_url(cw, case, f"/match-notices/{notice.pk}/seen")))
+    assert seen["seen_at"] is not None
+    assert _ok(manager.get(_url(cw, case, "/match-notices"))) == []
+    other = cw.accepted()
+    _error(Api(cw.youth_worker).get(_url(cw, other, "/match-notices")), 404)
+    _error(Api(cw.youth_worker).post(_url(cw, other, f"/match-notices/{notice.pk}/seen")), 404)
+    _error(manager.post(_url(cw, other, f"/match-notices/{notice.pk}/seen")), 404)
+
+
+def test_a_recipient_asks_the_origin_to_share_further(cw: CaseWorld) -> None:
+    case = cw.working()
+    note = cw.note(case)
+    services.item_share(
+        actor=cw.counsellor,
+        case=case,
+        item=note,
+        organisations=[cw.youth],
+        purpose="coordinate support",
+        basis="protocol",
+        client_informed=True,
+    )
+    url = _url(cw, case, f"/notes/{note.pk}/share-requests")
+    body = {"to_organisation_id": cw.housing.pk, "reason": "They plan the flat"}
+    made = _ok(Api(cw.youth_worker).post(url, body), 201)
+    assert made["to_organisation"]["id"] == cw.housing.pk
+    assert made["requesting_organisation"]["id"] == cw.youth.pk
+    waiting = _ok(Api(cw.counsellor).get(_url(cw, case, "/share-requests")))
+    assert [(r["id"], r["reason"]) for r in waiting] == [(made["id"], "They plan the flat")]
+    assert _ok(Api(cw.youth_worker).get(_url(cw, case, "/share-requests"))) == []
+    _error(Api(cw.officer).post(url, body), 404)  # not shared with the police
+    _error(Api(cw.teacher).post(url, body), 403)
+    _error(Api(cw.teacher).get(_url(cw, case, "/share-requests")), 403)
+    other = cw.accepted()
+    _error(Api(cw.youth_worker).get(_url(cw, other, "/share-requests")), 404)
+
+
+def test_the_lead_records_relatives_and_capacity(cw: CaseWorld) -> None:
+    case = cw.working(age_band="14_17")
+    relative = {"relation": "mother", "name": "Erika Mustermann", "is_guardian": True}
+    body = _ok(Api(cw.counsellor).post(_url(cw, case, "/identity/relatives"), relative), 201)
+    assert (body["relation"], body["name"], body["is_guardian"]) == (
+        "mother",
+        "Erika Mustermann",
+        True,
+    )
+    _error(Api(cw.officer).post(_url(cw, case, "/identity/relatives"), relative), 403)
+    capacity = {"capacity": True, "note": "Understands the consequences"}
+    set_ = _ok(Api(cw.counsellor).call("put", _url(cw, case, "/capacity"), capacity))
+    assert set_ == capacity
+    _error(Api(cw.officer).call("put", _url(cw, case, "/capacity"), capacity), 403)
+    adult = cw.accepted()
+    _error(Api(cw.counsellor).call("put", _url(cw, adult, "/capacity"), capacity), 409)
+    _error(Api(cw.youth_worker).post(_url(cw, adult, "/identity/relatives"), relative), 404)
+    _error(Api(cw.youth_worker).call("put", _url(cw, adult, "/capacity"), capacity), 404)

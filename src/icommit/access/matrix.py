@@ -526,6 +526,15 @@ URLS: dict[str, dict[str, Rule]] = {
     "api:record_consent": {"POST": _r(A.CASE_WORK, "case")},
     "api:withdraw_consent": {"POST": _r(A.CASE_WORK, "case", only=_LEAD)},
     "api:request_restriction": {"POST": _r(A.CASE_WORK, "case")},
+    "api:list_access_log": {"GET": _r(A.CASE_ACCESS_LOG, "case")},
+    "api:get_timeline": {"GET": _r(A.CASE_VIEW, "case")},
+    "api:list_match_notices": {"GET": _r(A.CASE_MANAGE, "case")},
+    "api:see_match_notice": {"POST": _r(A.CASE_MANAGE, "case")},
+    "api:add_relative": {"POST": _r(A.CASE_WORK, "case", only=_LEAD)},
+    "api:set_capacity": {"PUT": _r(A.CASE_WORK, "case", only=_LEAD)},
+    "api:get_note_document": {"GET": _r(A.CASE_VIEW, "case")},
+    "api:list_share_requests": {"GET": _r(A.CASE_VIEW, "case")},
+    "api:request_share": {"POST": _r(A.CASE_WORK, "case")},
 }
 
 

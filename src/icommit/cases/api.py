@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Literal
 
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -27,15 +29,18 @@ from icommit.accounts.models import User
 from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS, Line, LongText, ShortText
 from icommit.cases import selectors, services
 from icommit.cases.models import (
+    AccessEntry,
     AgeBand,
     Case,
     CaseNote,
+    Client,
     ClientIdentity,
     Consent,
     ConsentForm,
     ConsentGiver,
     ConsentKind,
     Gender,
+    MatchNotice,
     Phenomenon,
     Setting,
     ShareBasis,
@@ -64,6 +69,7 @@ _FIELD_NAMES = {
     "item": "item_id",
     "transition_kind": "transition.kind",
     "transition_date": "transition.date",
+    "capacity_note": "note",
 }
 
 
@@ -505,6 +511,125 @@ class CaseRestrictionOut(Schema):
     requested_at: datetime.datetime
 
 
+class CaseAccessEntryOut(Schema):
+    """A line of the case's access log: who opened what, when."""
+
+    at: datetime.datetime
+    user: str
+    #: case, note, document or identity
+    what: str
+    item_id: uuid.UUID | None
+
+    @staticmethod
+    def resolve_user(obj: AccessEntry) -> str:
+        return str(obj.user)
+
+
+class CaseTimelineStageOut(Schema):
+    from_stage: str
+    to_stage: str
+
+
+class CaseTimelineNoteOut(Schema):
+    id: uuid.UUID
+    title: str
+    origin_organisation: CaseOrganisationOut
+
+
+class CaseTimelineShareOut(Schema):
+    id: uuid.UUID
+    item_title: str
+    basis: str
+
+
+class CaseTimelineOut(Schema):
+    """An event of the case: a stage change, a note or a sharing decision (only what the
+    caller may see, and only a summary of it)."""
+
+    at: datetime.datetime
+    kind: Literal["stage", "note", "share"]
+    stage: CaseTimelineStageOut | None = None
+    note: CaseTimelineNoteOut | None = None
+    share: CaseTimelineShareOut | None = None
+
+
+def _timeline_entry(entry: selectors.TimelineEntry) -> dict[str, Any]:
+    obj = entry.obj
+    out: dict[str, Any] = {"at": entry.at, "kind": entry.kind}
+    if entry.kind == "stage":
+        out["stage"] = {"from_stage": obj.from_stage, "to_stage": obj.to_stage}
+    elif entry.kind == "note":
+        out["note"] = {
+            "id": obj.pk,
+            "title": obj.title,
+            "origin_organisation": obj.origin_organisation,
+        }
+    else:
+        out["share"] = {"id": obj.pk, "item_title": obj.item_title, "basis": obj.basis_kind}
+    return out
+
+
+class CaseMatchNoticeOut(Schema):
+    """A new referral may concern this case's client (its manager is told, nobody else)."""
+
+    id: int
+    created_at: datetime.datetime
+    seen_at: datetime.datetime | None
+
+
+class CaseShareRequestIn(Schema):
+    to_organisation_id: int
+    reason: ShortText
+
+
+class CaseShareRequestOut(Schema):
+    """A request that the organisation a note comes from share it further."""
+
+    id: uuid.UUID
+    note_id: uuid.UUID
+    requesting_organisation: CaseOrganisationOut
+    to_organisation: CaseOrganisationOut
+    reason: str
+    at: datetime.datetime
+
+
+class CaseRelativeIn(Schema):
+    relation: Line
+    name: Line
+    contact: Line = ""
+    is_guardian: bool = False
+    note: ShortText = ""
+
+
+class CaseRelativeOut(Schema):
+    id: uuid.UUID
+    relation: str
+    name: str
+    contact: str | None
+    is_guardian: bool
+    note: str | None
+    recorded_at: datetime.datetime
+
+
+class CaseCapacityIn(Schema):
+    #: whether the minor can themselves understand and decide (null: not assessed)
+    capacity: bool | None
+    note: ShortText
+
+
+class CaseCapacityOut(Schema):
+    capacity: bool | None
+    note: str
+
+    @staticmethod
+    def resolve_capacity(obj: Client) -> bool | None:
+        return obj.capacity_to_consent
+
+    @staticmethod
+    def resolve_note(obj: Client) -> str:
+        return obj.capacity_note or ""
+
+
 # --- lookups --------------------------------------------------------------------------------------
 
 
@@ -815,6 +940,44 @@ def transfer_case(
     return Status(201, transfer)
 
 
+@router.get("/{case_id}/access-log", response={200: list[CaseAccessEntryOut], **READ_ERRORS})
+@paginate
+def list_access_log(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID):
+    """Who opened the case, its notes, documents and the identity, newest first."""
+    case = _case(request, team_id, case_id, Action.CASE_ACCESS_LOG)
+    return selectors.access_log(case=case)
+
+
+@router.get("/{case_id}/timeline", response={200: list[CaseTimelineOut], **READ_ERRORS})
+def get_timeline(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID):
+    """The case's events you may see, oldest first: stage changes, notes and sharing decisions
+    (a summary each; the notes and the ledger have endpoints of their own)."""
+    case = _case(request, team_id, case_id, Action.CASE_VIEW)
+    return [_timeline_entry(e) for e in selectors.timeline(user=request.user, case=case)]
+
+
+@router.get("/{case_id}/match-notices", response={200: list[CaseMatchNoticeOut], **READ_ERRORS})
+def list_match_notices(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID):
+    """New referrals that may concern this case's client, not yet seen (the case's manager)."""
+    case = _case(request, team_id, case_id, Action.CASE_MANAGE)
+    return selectors.match_notices(case=case)
+
+
+@router.post(
+    "/{case_id}/match-notices/{notice_id}/seen",
+    response={200: CaseMatchNoticeOut, **WRITE_ERRORS},
+)
+def see_match_notice(
+    request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, notice_id: int
+):
+    """Mark a match notice as seen (the case's manager)."""
+    case = _case(request, team_id, case_id, Action.CASE_MANAGE)
+    notice = MatchNotice.objects.filter(case=case, pk=notice_id).first()
+    if notice is None:
+        raise NotFound()
+    return services.match_notice_seen(actor=request.user, notice=notice)
+
+
 # --- identity -------------------------------------------------------------------------------------
 
 
@@ -848,6 +1011,38 @@ def set_identity(
     identity = selectors.identity_for(user=request.user, case=case)
     assert identity is not None  # the lead holds it
     return identity
+
+
+@router.post("/{case_id}/identity/relatives", response={201: CaseRelativeOut, **WRITE_ERRORS})
+def add_relative(
+    request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, payload: CaseRelativeIn
+):
+    """Record a relative or other contact person of the client (the lead organisation only)."""
+    case = _case(request, team_id, case_id, Action.CASE_WORK)
+    with _api_fields():
+        relative = services.relative_add(
+            actor=request.user,
+            case=case,
+            relation=payload.relation,
+            name=payload.name,
+            contact=payload.contact,
+            is_guardian=payload.is_guardian,
+            note=payload.note,
+        )
+    return Status(201, relative)
+
+
+@router.put("/{case_id}/capacity", response={200: CaseCapacityOut, **WRITE_ERRORS})
+def set_capacity(
+    request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, payload: CaseCapacityIn
+):
+    """Record whether a minor client can themselves understand and decide, after talking with
+    them (the lead organisation only; 409 for an adult)."""
+    case = _case(request, team_id, case_id, Action.CASE_WORK)
+    with _api_fields():
+        return services.capacity_set(
+            actor=request.user, case=case, capacity=payload.capacity, note=payload.note
+        )
 
 
 # --- notes ----------------------------------------------------------------------------------------
@@ -893,6 +1088,74 @@ def get_note(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, not
     note = selectors.note_get(user=request.user, case=case, pk=note_id)
     services.opened(user=request.user, case=case, what="note", item_id=note.pk)
     return note
+
+
+@router.get(
+    "/{case_id}/notes/{note_id}/document",
+    response={200: None, **READ_ERRORS},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The note's document, as an attachment",
+                "content": {"application/octet-stream": {}},
+            }
+        }
+    },
+)
+def get_note_document(
+    request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, note_id: uuid.UUID
+):
+    """The document of a note you may read, as an attachment (404 if it has none)."""
+    case = _case(request, team_id, case_id, Action.CASE_VIEW)
+    note = selectors.note_get(user=request.user, case=case, pk=note_id)
+    if not note.document:
+        raise NotFound()
+    services.opened(user=request.user, case=case, what="document", item_id=note.pk)
+    response = HttpResponse(
+        bytes.fromhex(note.document), content_type=note.document_type or "application/octet-stream"
+    )
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=True, filename=note.document_name or "document")
+        or "attachment"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/{case_id}/share-requests", response={200: list[CaseShareRequestOut], **READ_ERRORS})
+def list_share_requests(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID):
+    """Requests to share a note further that wait for your organisation (the one it comes
+    from)."""
+    case = _case(request, team_id, case_id, Action.CASE_VIEW)
+    return selectors.share_requests_to(user=request.user, case=case)
+
+
+@router.post(
+    "/{case_id}/notes/{note_id}/share-requests",
+    response={201: CaseShareRequestOut, **WRITE_ERRORS},
+)
+def request_share(
+    request: AuthedRequest,
+    team_id: Path[int],
+    case_id: uuid.UUID,
+    note_id: uuid.UUID,
+    payload: CaseShareRequestIn,
+):
+    """Ask the organisation a note comes from to share it with another organisation of the
+    case (you may not share what you received); it decides."""
+    case = _case(request, team_id, case_id, Action.CASE_WORK)
+    note = selectors.note_get(user=request.user, case=case, pk=note_id)
+    to_organisation = _organisation(
+        payload.to_organisation_id,
+        "to_organisation_id",
+        _("This organisation does not take part in the case."),
+    )
+    with _api_fields():
+        found = services.share_request(
+            actor=request.user, note=note, to_organisation=to_organisation, reason=payload.reason
+        )
+    return Status(201, found)
 
 
 # --- sharing decisions and the ledger -------------------------------------------------------------
