@@ -1093,14 +1093,6 @@ def get_note(request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, not
 @router.get(
     "/{case_id}/notes/{note_id}/document",
     response={200: None, **READ_ERRORS},
-    openapi_extra={
-        "responses": {
-            "200": {
-                "description": "The note's document, as an attachment",
-                "content": {"application/octet-stream": {}},
-            }
-        }
-    },
 )
 def get_note_document(
     request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, note_id: uuid.UUID
