@@ -29,6 +29,7 @@ from icommit.cases.models import (
     IdentityAudience,
     MatchNotice,
     NoteAudience,
+    Relative,
     RestrictionRequest,
     ShareDecision,
     ShareRequest,
@@ -97,6 +98,37 @@ def referral_readable(*, user: User, case: Case) -> bool:
     return case.lead_organisation_id in facts_for(user).org_ids and can(
         user, Action.CASE_VIEW, case
     )
+
+
+def identity_recorded(*, case: Case, matchable: bool = False) -> bool:
+    """Whether an identity is recorded for the client (``matchable``: with a birth date).
+
+    Only the fact, never the identity: triage says whether earlier referrals could be checked,
+    the transfer page whether an identity goes along."""
+    found = ClientIdentity.objects.filter(client_id=case.client_id)
+    if matchable:
+        found = found.filter(match_index__isnull=False)
+    return found.exists()
+
+
+def relatives_for(*, case: Case) -> list[Relative]:
+    """The client's relatives and contacts (the lead organisation's identity page)."""
+    return list(Relative.objects.filter(client_id=case.client_id).order_by("recorded_at", "pk"))
+
+
+def live_decision_ids(decisions: list[ShareDecision]) -> set[Any]:
+    """Of these decisions, those with an audience row still in effect (two queries)."""
+    ids = [d.pk for d in decisions]
+    by_decision = {"decision__in": ids}  # the concrete audience models' own field
+    notes = NoteAudience.objects.filter(live_q(), **by_decision)
+    identity = IdentityAudience.objects.filter(live_q(), **by_decision)
+    field = ["decision"]
+    return {*notes.values_list(*field, flat=True), *identity.values_list(*field, flat=True)}
+
+
+def restricted_cases() -> QuerySet[Case]:
+    """Cases whose client's processing is restricted (the data-protection officer's pages)."""
+    return Case.objects.filter(client__restricted_at__isnull=False).select_related("client", "team")
 
 
 def participants(case: Case) -> list[CaseParticipant]:

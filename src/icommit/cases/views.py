@@ -43,7 +43,7 @@ from icommit.cases.forms import (
     TransferForm,
     TriageForm,
 )
-from icommit.cases.models import Case, ClientIdentity, ClientKind, Relative, TransitionKind
+from icommit.cases.models import Case, ClientKind, TransitionKind
 from icommit.cases.process import NEEDS_CODE, TRANSITIONS, Stage, process
 from icommit.core.content import translated
 from icommit.core.exceptions import Forbidden, NotFound
@@ -255,27 +255,11 @@ def status(request: AuthedRequest, team_pk: int, case_pk: Any) -> HttpResponse:
 # --- triage ---------------------------------------------------------------------------------
 
 
-def _identity_recorded(case: Case, *, matchable: bool) -> bool:
-    """Whether an identity is recorded for the client (with a birth date, so matchable).
-
-    Only the fact, never the identity: read here until the selectors offer it (reported).
-    """
-    found = ClientIdentity.objects.filter(client_id=case.client_id)
-    if matchable:
-        found = found.filter(match_index__isnull=False)
-    return found.exists()
-
-
-def _relatives(case: Case) -> list[Relative]:
-    """The client's relatives and contacts, for the lead organisation's identity page."""
-    return list(Relative.objects.filter(client_id=case.client_id).order_by("recorded_at", "pk"))
-
-
 def _earlier_check(case: Case) -> str:
     """Whether earlier referrals were checked, never what was found (other cases stay unseen)."""
     if case.family_only:
         return "family_only"
-    return "checked" if _identity_recorded(case, matchable=True) else "not_checked"
+    return "checked" if selectors.identity_recorded(case=case, matchable=True) else "not_checked"
 
 
 @require_GET_POST
@@ -596,7 +580,7 @@ def transfer(request: AuthedRequest, team_pk: int, case_pk: Any) -> HttpResponse
         org_groups.append((team.name, [(o.pk, o.name) for o in orgs]))
         managers += _grouped_members(team, with_team=several)
         users.update({m.user_id: m.user for m in team_members(team=team)})
-    identity_held = _identity_recorded(case, matchable=False)
+    identity_held = selectors.identity_recorded(case=case, matchable=False)
 
     def run(form: TransferForm) -> Any:
         data = form.cleaned_data
@@ -692,7 +676,7 @@ def identity(request: AuthedRequest, team_pk: int, case_pk: Any) -> HttpResponse
                 "is_lead": is_lead,
                 "editable": editable,
                 "family_only": family_only,
-                "relatives": _relatives(case) if is_lead else [],
+                "relatives": selectors.relatives_for(case=case) if is_lead else [],
                 "identity_form": forms.get("identity") or (identity_form() if editable else None),
                 "relative_form": forms.get("relative") or (RelativeForm() if editable else None),
                 "capacity_form": forms.get("capacity")

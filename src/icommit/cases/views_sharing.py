@@ -36,8 +36,6 @@ from icommit.cases.models import (
     ClientIdentity,
     Consent,
     ConsentKind,
-    IdentityAudience,
-    NoteAudience,
     NoteKind,
     ShareBasis,
     ShareDecision,
@@ -46,7 +44,6 @@ from icommit.cases.services import DANGER_CONFIRM_HOURS
 from icommit.core.content import translated
 from icommit.core.exceptions import Forbidden, NotFound
 from icommit.core.http import AuthedRequest, require_GET_POST
-from icommit.sharing.models import live_q
 from icommit.sharing.selectors import sharing_decision
 from icommit.stakeholders.content import content
 from icommit.stakeholders.models import Organisation
@@ -495,13 +492,7 @@ STATE_LABELS = {
 def _with_states(decisions: list[ShareDecision]) -> list[LedgerRow]:
     """Each decision with its state: whether any of its audience rows is still in effect, and
     for imminent danger whether a second person confirmed it or the DPO reviews it."""
-    ids = [d.pk for d in decisions]
-    by_decision = {"decision__in": ids}  # the concrete audience models' own field
-    live: set[int] = set()
-    for model in (NoteAudience, IdentityAudience):
-        live |= set(
-            model.objects.filter(live_q(), **by_decision).values_list(*["decision"], flat=True)
-        )
+    live = selectors.live_decision_ids(decisions)
     since = timezone.now() - datetime.timedelta(hours=DANGER_CONFIRM_HOURS)
     rows = []
     for decision in decisions:
@@ -722,9 +713,7 @@ def restriction(request: AuthedRequest, team_pk: int, case_pk: Any) -> HttpRespo
 def dpo_queue(request: AuthedRequest) -> HttpResponse:
     require(request.user, Action.CASE_PRIVACY)
     queue = selectors.dpo_queue()
-    restricted = Case.objects.filter(client__restricted_at__isnull=False).select_related(
-        "client", "team"
-    )
+    restricted = selectors.restricted_cases()
     return render(
         request,
         "cases/privacy/queue.html",
@@ -783,11 +772,7 @@ def restriction_decide(request: AuthedRequest, request_pk: Any) -> HttpResponse:
 @login_required
 def restriction_lift(request: AuthedRequest, case_pk: Any) -> HttpResponse:
     require(request.user, Action.CASE_PRIVACY)
-    case = (
-        Case.objects.filter(client__restricted_at__isnull=False, pk=case_pk)
-        .select_related("client")
-        .first()
-    )
+    case = selectors.restricted_cases().filter(pk=case_pk).first()
     if case is None:
         raise NotFound()
     return submit_form(
