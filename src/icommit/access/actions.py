@@ -85,3 +85,15 @@ class Action(StrEnum):
     CASE_IDENTITY_SEARCH = "case.identity_search"
     CASE_ACCESS_LOG = "case.access_log"
     CASE_PRIVACY = "case.privacy"
+
+    # analysis: Social Diagnostics, D&R phases, risk-assessment references (analysis/policies.py)
+    # --- analysis actions (edited by the analysis work only) ---
+    # --- end analysis actions ---
+
+    # casework: case conferences, intervention plans, outcomes (casework/policies.py)
+    # --- casework actions (edited by the casework work only) ---
+    # --- end casework actions ---
+
+    # dataprotection: retention, erasure, data-subject exports, record of processing
+    # --- dataprotection actions (edited by the dataprotection work only) ---
+    # --- end dataprotection actions ---

@@ -166,6 +166,12 @@ DECLARED: dict[Action, frozenset[Subject]] = {
     A.CASE_IDENTITY_SEARCH: _ACTIVE_IN_TEAM,
     A.CASE_ACCESS_LOG: frozenset({S.CASE_LEAD_MEMBER, S.CASE_LEAD_MANAGER, S.DPO}),
     A.CASE_PRIVACY: frozenset({S.DPO}),
+    # --- analysis declared (edited by the analysis work only) ---
+    # --- end analysis declared ---
+    # --- casework declared (edited by the casework work only) ---
+    # --- end casework declared ---
+    # --- dataprotection declared (edited by the dataprotection work only) ---
+    # --- end dataprotection declared ---
 }
 
 
@@ -535,6 +541,12 @@ URLS: dict[str, dict[str, Rule]] = {
     "api:get_note_document": {"GET": _r(A.CASE_VIEW, "case")},
     "api:list_share_requests": {"GET": _r(A.CASE_VIEW, "case")},
     "api:request_share": {"POST": _r(A.CASE_WORK, "case")},
+    # --- analysis urls (edited by the analysis work only) ---
+    # --- end analysis urls ---
+    # --- casework urls (edited by the casework work only) ---
+    # --- end casework urls ---
+    # --- dataprotection urls (edited by the dataprotection work only) ---
+    # --- end dataprotection urls ---
 }
 
 

@@ -400,7 +400,8 @@ class CaseNoteIn(Schema):
 class CaseShareIn(Schema):
     """One sharing decision by the organisation the item comes from."""
 
-    item_kind: Literal["note", "identity"]
+    #: "note", "identity", or a kind an app above cases registers (``cases.kinds``)
+    item_kind: str = Field(..., max_length=30)
     item_id: uuid.UUID
     organisation_ids: list[int] = Field(..., min_length=1, max_length=50)
     purpose: Line
@@ -1161,13 +1162,9 @@ def share_item(
     only), on a legal basis: the protocol, a consent or release on file, a statute, or
     imminent danger. Each recipient is checked against the rules; one refusal refuses all."""
     case = _case(request, team_id, case_id, Action.CASE_WORK)
-    item: CaseNote | ClientIdentity | None
-    if payload.item_kind == "note":
-        item = selectors.note_get(user=request.user, case=case, pk=payload.item_id)
-    else:
-        item = selectors.identity_for(user=request.user, case=case)
-        if item is None or item.pk != payload.item_id:
-            raise NotFound()
+    item = selectors.case_item_get(
+        user=request.user, case=case, kind=payload.item_kind, pk=payload.item_id
+    )
     message = _("This organisation does not take part in the case.")
     organisations = [
         _organisation(pk, "organisation_ids", message) for pk in payload.organisation_ids

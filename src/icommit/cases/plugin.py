@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from icommit.access import Action, registry, visible
 from icommit.accounts.models import User
 from icommit.api import registry as api
-from icommit.cases import checks  # noqa: F401 (registers the content system check)
+from icommit.cases import (
+    checks,  # noqa: F401 (registers the content system check)
+    kinds,
+)
 from icommit.cases.models import (
     Case,
     CaseNote,
@@ -28,6 +33,29 @@ from icommit.web import registry as web
 registry.register(CasePolicy)
 items.register(CaseNote, NoteAudience)
 items.register(ClientIdentity, IdentityAudience)
+kinds.register(
+    kinds.ItemKind(
+        key="note",
+        model=CaseNote,
+        audience=NoteAudience,
+        of_case=lambda case: Q(case=case),
+        label=_("note"),
+        title=lambda note: note.title,
+        url=lambda case, note: reverse("cases:note", args=[case.team_id, case.pk, note.pk]),
+    )
+)
+kinds.register(
+    kinds.ItemKind(
+        key="identity",
+        model=ClientIdentity,
+        audience=IdentityAudience,
+        # the identity belongs to the client, so to each of the client's cases
+        of_case=lambda case: Q(client_id=case.client_id),
+        label=_("identity"),
+        title=lambda identity: str(_("identity")),
+        url=lambda case, identity: reverse("cases:identity", args=[case.team_id, case.pk]),
+    )
+)
 # the cases API (cases/api.py, helper on the API): mounted under /api/v1/teams/{team_id}/cases
 api.router("/teams/{team_id}/cases", "icommit.cases.api.router")
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from icommit.access import Action, can, visible
 from icommit.access.facts import facts_for
 from icommit.accounts.models import User
+from icommit.cases import kinds
 from icommit.cases.models import (
     AccessEntry,
     Case,
@@ -117,13 +118,17 @@ def relatives_for(*, case: Case) -> list[Relative]:
 
 
 def live_decision_ids(decisions: list[ShareDecision]) -> set[Any]:
-    """Of these decisions, those with an audience row still in effect (two queries)."""
-    ids = [d.pk for d in decisions]
-    by_decision = {"decision__in": ids}  # the concrete audience models' own field
-    notes = NoteAudience.objects.filter(live_q(), **by_decision)
-    identity = IdentityAudience.objects.filter(live_q(), **by_decision)
-    field = ["decision"]
-    return {*notes.values_list(*field, flat=True), *identity.values_list(*field, flat=True)}
+    """Of these decisions, those with an audience row still in effect (one query per kind of
+    item among them)."""
+    live: set[Any] = set()
+    by_kind: dict[str, list[Any]] = {}
+    for d in decisions:
+        by_kind.setdefault(d.item_kind, []).append(d.pk)
+    for key, ids in by_kind.items():
+        by_decision = {"decision__in": ids}  # the concrete audience models' own field
+        rows = kinds.get(key).audience.objects.filter(live_q(), **by_decision)
+        live.update(rows.values_list("decision", flat=True))
+    return live
 
 
 def restricted_cases() -> QuerySet[Case]:
@@ -168,6 +173,18 @@ def identity_for(*, user: User, case: Case) -> ClientIdentity | None:
     )
 
 
+def case_item_get(*, user: User, case: Case, kind: str, pk: Any) -> Any:
+    """One item of the case, of a registered kind, that the user may read; 404 otherwise (an
+    unknown kind, another case's item or one not shared with the user's organisation alike)."""
+    try:
+        item_kind = kinds.get(kind)
+        return visible_items(user, kinds.items_of(item_kind, case)).get(pk=pk)
+    except (LookupError, ValueError, TypeError, ValidationError):
+        raise NotFound() from None
+    except item_kind.model.DoesNotExist:
+        raise NotFound() from None
+
+
 def consents_for(*, case: Case) -> list[Consent]:
     """The case's consents (read by the case's participants: what each rests on)."""
     return list(
@@ -183,17 +200,15 @@ def ledger(*, user: User, case: Case) -> QuerySet[ShareDecision]:
     and the decisions that share something with it now. A share to it that has ended (withdrawn,
     expired, ended) drops out of its ledger, title and all: it may no longer read the item."""
     orgs = facts_for(user).org_ids
-    received = Q(
-        Exists(
-            NoteAudience.objects.filter(live_q(), decision=OuterRef("pk"), organisation_id__in=orgs)
-        )
-    ) | Q(
-        Exists(
-            IdentityAudience.objects.filter(
-                live_q(), decision=OuterRef("pk"), organisation_id__in=orgs
+    received = Q(pk__in=[])
+    for kind in kinds.all_kinds():
+        received |= Q(
+            Exists(
+                kind.audience.objects.filter(
+                    live_q(), decision=OuterRef("pk"), organisation_id__in=orgs
+                )
             )
         )
-    )
     return (
         ShareDecision.objects.filter(case=case)
         .filter(Q(origin_organisation_id__in=orgs) | received)

@@ -26,7 +26,7 @@ from icommit.access import Action, can, require
 from icommit.access.facts import facts_for
 from icommit.access.roles import TeamRole
 from icommit.accounts.models import User
-from icommit.cases import rules
+from icommit.cases import kinds, rules
 from icommit.cases.content import GENERAL, LegalBasis, legal_basis
 from icommit.cases.models import (
     MATCH_PURPOSE,
@@ -45,7 +45,6 @@ from icommit.cases.models import (
     Gender,
     IdentityAudience,
     MatchNotice,
-    NoteAudience,
     NoteKind,
     Phenomenon,
     Relative,
@@ -533,12 +532,13 @@ def participant_add(
 
 def _end_shares_to(case: Case, organisation_id: int, actor: User) -> int:
     now = timezone.now()
-    ended = NoteAudience.objects.filter(
-        item__case=case, organisation_id=organisation_id, ended_at__isnull=True
-    ).update(ended_at=now, ended_by=actor)
-    ended += IdentityAudience.objects.filter(
-        item__client_id=case.client_id, organisation_id=organisation_id, ended_at__isnull=True
-    ).update(ended_at=now, ended_by=actor)
+    ended = 0
+    for kind in kinds.all_kinds():
+        ended += kind.audience.objects.filter(
+            item__in=kinds.items_of(kind, case).values("pk"),
+            organisation_id=organisation_id,
+            ended_at__isnull=True,
+        ).update(ended_at=now, ended_by=actor)
     return ended
 
 
@@ -1039,7 +1039,7 @@ def consent_withdraw(*, actor: User, consent: Consent, note: str = "") -> list[S
 # --- sharing decisions ---------------------------------------------------------------------------
 
 
-def _legal_basis_for(case: Case, item: CaseNote | ClientIdentity, code: str) -> LegalBasis:
+def _legal_basis_for(case: Case, item: Any, code: str) -> LegalBasis:
     """The statutory provision chosen from the country content, if the sender may use it here.
 
     Only a provision chosen from the content can be a statutory duty (which passes the
@@ -1067,7 +1067,7 @@ def item_share(
     *,
     actor: User,
     case: Case,
-    item: CaseNote | ClientIdentity,
+    item: Any,
     organisations: Sequence[Organisation],
     purpose: str,
     basis: str,
@@ -1087,10 +1087,12 @@ def item_share(
     """
     require(actor, Action.CASE_WORK, case)
     require(actor, Action.SHARED_SHARE, item)
-    item_kind = "identity" if isinstance(item, ClientIdentity) else "note"
-    if item_kind == "note" and item.case_id != case.pk:  # type: ignore[union-attr]
-        raise ValidationFailed.field("item", _("This item belongs to another case."))
-    if item_kind == "identity" and item.client_id != case.client_id:  # type: ignore[union-attr]
+    try:
+        kind = kinds.of(item)
+    except LookupError:
+        raise ValidationFailed.field("item", _("This kind of item is not shared here.")) from None
+    item_kind = kind.key
+    if not kinds.belongs(item, case):
         raise ValidationFailed.field("item", _("This item belongs to another case."))
     basis = _choice(basis, ShareBasis.values, "basis")
     purpose = _text(purpose, "purpose")
@@ -1166,7 +1168,7 @@ def item_share(
         case=case,
         item_kind=item_kind,
         item_id=item.pk,
-        item_title=getattr(item, "title", "") or str(_("identity")),
+        item_title=kind.title(item)[:TITLE],
         category=item.category,
         origin_organisation_id=item.origin_organisation_id,
         purpose=purpose,
@@ -1233,7 +1235,7 @@ def decision_end(*, actor: User, decision: ShareDecision) -> int:
     require(actor, Action.CASE_WORK, case)
     if decision.origin_organisation_id not in facts_for(actor).org_ids:
         raise Forbidden(_("Only the organisation the item comes from ends its shares."))
-    model = IdentityAudience if decision.item_kind == "identity" else NoteAudience
+    model = kinds.get(decision.item_kind).audience
     ended = model.objects.filter(decision=decision, ended_at__isnull=True).update(
         ended_at=timezone.now(), ended_by=actor
     )
@@ -1282,7 +1284,7 @@ def danger_review(
     decision.save(update_fields=["review_note", "reviewed_at", "reviewed_by"])
     ended = 0
     if end:
-        model = IdentityAudience if decision.item_kind == "identity" else NoteAudience
+        model = kinds.get(decision.item_kind).audience
         ended = model.objects.filter(decision=decision, ended_at__isnull=True).update(
             ended_at=timezone.now(), ended_by=actor
         )

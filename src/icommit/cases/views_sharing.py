@@ -33,7 +33,6 @@ from icommit.cases import forms_sharing, selectors, services
 from icommit.cases.models import (
     Case,
     CaseNote,
-    ClientIdentity,
     Consent,
     ConsentKind,
     NoteKind,
@@ -298,15 +297,8 @@ def _statutes(case: Case, sender: Organisation, category: str) -> list[tuple[str
     ]
 
 
-def _share_item(user: User, case: Case, kind: str, item_pk: Any) -> CaseNote | ClientIdentity:
-    if kind == "note":
-        return selectors.note_get(user=user, case=case, pk=item_pk)
-    if kind == "identity":
-        identity = selectors.identity_for(user=user, case=case)
-        if identity is None or str(identity.pk) != str(item_pk):
-            raise NotFound()
-        return identity
-    raise NotFound()
+def _share_item(user: User, case: Case, kind: str, item_pk: Any) -> Any:
+    return selectors.case_item_get(user=user, case=case, kind=kind, pk=item_pk)
 
 
 @require_GET_POST

@@ -112,6 +112,8 @@ EXTENSIONS: list[str] = [
     "icommit.demo.phases:build",
     "icommit.demo.diagnostics:build",
     "icommit.demo.cases:build",
+    "icommit.demo.analysis:build",
+    "icommit.demo.casework:build",
 ]
 
 

@@ -1,0 +1,89 @@
+"""The kinds of item a case holds and shares: notes and the identity here, and whatever the apps
+above cases register (a Social Diagnostics perspective, a risk-assessment reference, a conference's
+minutes part ...).
+
+Every kind is a shared item of the sharing kernel (``sharing.items.register``) whose audience rows
+also point to the case's ``ShareDecision`` that opened them (a ``decision`` foreign key). One
+sharing decision, one rule book (``cases.rules``), one ledger and one way to end shares hold for
+every kind: the apps above register a kind and call ``cases.services.item_share``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
+
+from icommit.sharing.models import AudienceRow, SharedItem
+
+if TYPE_CHECKING:
+    from icommit.cases.models import Case
+
+
+@dataclass(frozen=True)
+class ItemKind:
+    """One kind of case item.
+
+    ``of_case(case)`` selects the case's items of this kind (a ``Q`` on ``model``); ``title(item)``
+    is what the sharing ledger names it by (stored on the decision, so keep it free of the
+    client's data); ``url(case, item)``, where a reader opens it (None: no page of its own).
+    """
+
+    key: str
+    model: type[SharedItem]
+    audience: type[AudienceRow]
+    of_case: Callable[[Case], Q]
+    label: Promise | str
+    title: Callable[[Any], str]
+    url: Callable[[Case, Any], str] | None = None
+
+
+_KINDS: dict[str, ItemKind] = {}
+
+
+def register(kind: ItemKind) -> None:
+    """Register a kind (once, at start-up). Its audience model must have a ``decision`` key."""
+    field = kind.audience._meta.get_field("decision")
+    if field.related_model is None or field.related_model._meta.label != "cases.ShareDecision":
+        raise TypeError(f"{kind.audience.__name__}.decision must point to cases.ShareDecision")
+    if kind.key in _KINDS and _KINDS[kind.key].model is not kind.model:
+        raise ValueError(f"case item kind {kind.key!r} is registered twice")
+    _KINDS[kind.key] = kind
+
+
+def get(key: str) -> ItemKind:
+    """The kind registered under ``key``; LookupError for any other."""
+    try:
+        return _KINDS[key]
+    except KeyError:
+        raise LookupError(f"no case item kind {key!r}") from None
+
+
+def of(item: Any) -> ItemKind:
+    """The kind of an item instance."""
+    for kind in _KINDS.values():
+        if isinstance(item, kind.model):
+            return kind
+    raise LookupError(f"{type(item).__name__} is not a case item kind")
+
+
+def all_kinds() -> list[ItemKind]:
+    return list(_KINDS.values())
+
+
+def keys() -> list[str]:
+    return list(_KINDS)
+
+
+def items_of(kind: ItemKind, case: Case) -> QuerySet[Any]:
+    """Every item of this kind on the case (no access check: the caller narrows it)."""
+    return kind.model.objects.filter(kind.of_case(case))
+
+
+def belongs(item: Any, case: Case) -> bool:
+    """Whether ``item`` is an item of ``case`` (one query)."""
+    kind = of(item)
+    return items_of(kind, case).filter(pk=item.pk).exists()
