@@ -39,6 +39,15 @@ class ItemKind:
     label: Promise | str
     title: Callable[[Any], str]
     url: Callable[[Case, Any], str] | None = None
+    #: The data categories the item holds, when more than its own ``category`` (a Social
+    #: Diagnostics perspective holds health, ideology, offence ...): a share must pass the rule
+    #: book for every one of them, and a consent or a statute must cover every one.
+    categories: Callable[[Any], tuple[str, ...]] | None = None
+
+    def categories_of(self, item: Any) -> tuple[str, ...]:
+        if self.categories is None:
+            return (item.category,)
+        return tuple(dict.fromkeys(self.categories(item))) or (item.category,)
 
 
 _KINDS: dict[str, ItemKind] = {}

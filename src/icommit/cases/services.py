@@ -64,7 +64,7 @@ from icommit.core.text import SHORT, TITLE
 from icommit.core.text import clean as clean_text
 from icommit.sharing.audience import basis_record, basis_withdraw, share
 from icommit.sharing.models import Basis, BasisKind
-from icommit.sharing.selectors import sharing_decision
+from icommit.sharing.selectors import category_label, sharing_decision
 from icommit.stakeholders.content import content
 from icommit.stakeholders.models import Organisation
 from icommit.teams.models import Team, TeamMembership, TeamOrganisation
@@ -1055,7 +1055,7 @@ def _legal_basis_for(case: Case, item: Any, code: str) -> LegalBasis:
         raise ValidationFailed.field(
             "statute", _("This provision is not one your kind of organisation can rely on.")
         )
-    if not legal.covers(item.category):
+    if not all(legal.covers(category) for category in kinds.of(item).categories_of(item)):
         raise ValidationFailed.field(
             "statute", _("This provision does not cover this kind of information.")
         )
@@ -1134,36 +1134,41 @@ def item_share(
         statute, duty = legal.statute, legal.kind == "duty"
     participants = participant_ids(case)
     secrecy = getattr(item, "secrecy", "none")
+    categories = kind.categories_of(item)
     for organisation in organisations:
         if organisation.pk == item.origin_organisation_id:
             raise ValidationFailed.field(
                 "organisations", _("The item already belongs to this organisation.")
             )
-        flow = sharing_decision(
-            team=case.team,
-            sender=item.origin_organisation,
-            receiver=organisation,
-            category=item.category,
-        )
-        offer = rules.Offer(
-            basis=basis,
-            consent_kind=consent.kind if consent is not None else "",
-            consent_covers=consent is not None
-            and consent_covers(consent, category=item.category, organisation_id=organisation.pk),
-            statute=statute,
-            reason=reason,
-            duty=duty,
-        )
-        problem = rules.share_problem(
-            protocol=flow.rule if flow.row is not None else None,
-            secrecy=secrecy,
-            offer=offer,
-            recipient_participates=organisation.pk in participants,
-            restricted=case.client.restricted_at is not None,
-            origin_is_security=item.origin_organisation.is_security,
-        )
-        if problem is not None:
-            raise ValidationFailed.field("organisations", f"{organisation.name}: {problem}")
+        # an item holding several kinds of data passes the rule book for each of them
+        for category in categories:
+            flow = sharing_decision(
+                team=case.team,
+                sender=item.origin_organisation,
+                receiver=organisation,
+                category=category,
+            )
+            offer = rules.Offer(
+                basis=basis,
+                consent_kind=consent.kind if consent is not None else "",
+                consent_covers=consent is not None
+                and consent_covers(consent, category=category, organisation_id=organisation.pk),
+                statute=statute,
+                reason=reason,
+                duty=duty,
+            )
+            problem = rules.share_problem(
+                protocol=flow.rule if flow.row is not None else None,
+                secrecy=secrecy,
+                offer=offer,
+                recipient_participates=organisation.pk in participants,
+                restricted=case.client.restricted_at is not None,
+                origin_is_security=item.origin_organisation.is_security,
+            )
+            if problem is not None:
+                if len(categories) > 1:
+                    problem = f"{category_label(category)}: {problem}"
+                raise ValidationFailed.field("organisations", f"{organisation.name}: {problem}")
     decision = ShareDecision.objects.create(
         case=case,
         item_kind=item_kind,
