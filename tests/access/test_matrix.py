@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import importlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -85,6 +86,32 @@ class MatrixWorld:
     sharing: dict[str, Any] = field(default_factory=dict)
     #: cases: case C (accepted, lead L, participant P, referred by F) and referral R (by F)
     cases: dict[str, Any] = field(default_factory=dict)
+    #: the apps above cases: what each ``tests/access/matrix_<app>.py`` builds, by app
+    extra: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+#: One module per app above cases, each with the same five functions (see matrix_apps.py):
+#: ``build(w)`` -> its objects (stored in ``w.extra[app]``); ``policy_objects(w)`` -> the object
+#: of each of its action kinds, and of single actions; ``page_kwargs(w, name)`` -> the kwargs of
+#: its URL names (None for names not its own); ``api_payloads(w)`` and ``fill(path, w)``.
+EXTENSIONS = [
+    "tests.access.matrix_analysis",
+    "tests.access.matrix_assessments",
+    "tests.access.matrix_interventions",
+    "tests.access.matrix_conferences",
+    "tests.access.matrix_dataprotection",
+]
+
+
+def extensions() -> list[Any]:
+    found = []
+    for name in EXTENSIONS:
+        try:
+            found.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return found
 
 
 def build() -> MatrixWorld:
@@ -167,6 +194,8 @@ def build() -> MatrixWorld:
     world.diagnostics = build_diagnostics(world)
     world.sharing = build_sharing(world)
     world.cases = build_cases(world)
+    for ext in extensions():
+        world.extra[ext.APP] = ext.build(world)
     return world
 
 
@@ -531,6 +560,10 @@ def test_policies_answer_as_declared() -> None:
         Action.CASE_IDENTITY_SEARCH: w.team,
         Action.CASE_PRIVACY: None,
     }
+    for ext in extensions():
+        by_kind, by_action = ext.policy_objects(w)
+        objects |= by_kind
+        on_object |= by_action
     wrong = []
     for action in Action:
         kind = action.value.split(".")[0]
@@ -686,6 +719,10 @@ def page_kwargs(w: MatrixWorld, name: str, token_pk: int | None) -> dict[str, An
             "notice_pk": c["notice"].pk,
             "request_pk": c["restriction"].pk,
         }
+    for ext in extensions():
+        found = ext.page_kwargs(w, name)
+        if found is not None:
+            return found
     if name.startswith("web:job"):
         return {"pk": w.job.pk}
     if name == "accounts:token_revoke":
@@ -698,6 +735,13 @@ def page_kwargs(w: MatrixWorld, name: str, token_pk: int | None) -> dict[str, An
 
 
 def api_payloads(w: MatrixWorld) -> dict[str, dict[str, Any]]:
+    payloads = _api_payloads(w)
+    for ext in extensions():
+        payloads |= ext.api_payloads(w)
+    return payloads
+
+
+def _api_payloads(w: MatrixWorld) -> dict[str, dict[str, Any]]:
     return {
         "create_organisation": {"name": "New", "country": "DE", "city": "Kiel", "sector": "police"},
         "update_organisation": {
@@ -812,6 +856,8 @@ API_QUERY = {"remove_participant": "?reason=Done"}
 
 
 def fill(path: str, w: MatrixWorld) -> str:
+    for ext in extensions():
+        path = ext.fill(path, w)
     return (
         path.replace("{org_id}", str(w.org.pk))
         .replace("{team_id}", str(w.team.pk))

@@ -86,14 +86,13 @@ class Action(StrEnum):
     CASE_ACCESS_LOG = "case.access_log"
     CASE_PRIVACY = "case.privacy"
 
-    # analysis: Social Diagnostics, D&R phases, risk-assessment references (analysis/policies.py)
     # --- analysis actions (edited by the analysis work only) ---
     # --- end analysis actions ---
-
-    # casework: case conferences, intervention plans, outcomes (casework/policies.py)
-    # --- casework actions (edited by the casework work only) ---
-    # --- end casework actions ---
-
-    # dataprotection: retention, erasure, data-subject exports, record of processing
+    # --- assessments actions (edited by the assessments work only) ---
+    # --- end assessments actions ---
+    # --- interventions actions (edited by the interventions work only) ---
+    # --- end interventions actions ---
+    # --- conferences actions (edited by the conferences work only) ---
+    # --- end conferences actions ---
     # --- dataprotection actions (edited by the dataprotection work only) ---
     # --- end dataprotection actions ---

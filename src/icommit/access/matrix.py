@@ -45,6 +45,16 @@ class Subject(StrEnum):
     CASE_LEAD_MEMBER = "member of T for C's lead organisation"
     CASE_LEAD_MANAGER = "case manager in T for C's lead organisation, C's case manager"
     CASE_REFERRER = "member of T for the organisation that referred C"
+    # --- analysis subjects (edited by the analysis work only) ---
+    # --- end analysis subjects ---
+    # --- assessments subjects (edited by the assessments work only) ---
+    # --- end assessments subjects ---
+    # --- interventions subjects (edited by the interventions work only) ---
+    # --- end interventions subjects ---
+    # --- conferences subjects (edited by the conferences work only) ---
+    # --- end conferences subjects ---
+    # --- dataprotection subjects (edited by the dataprotection work only) ---
+    # --- end dataprotection subjects ---
 
 
 S = Subject
@@ -168,8 +178,12 @@ DECLARED: dict[Action, frozenset[Subject]] = {
     A.CASE_PRIVACY: frozenset({S.DPO}),
     # --- analysis declared (edited by the analysis work only) ---
     # --- end analysis declared ---
-    # --- casework declared (edited by the casework work only) ---
-    # --- end casework declared ---
+    # --- assessments declared (edited by the assessments work only) ---
+    # --- end assessments declared ---
+    # --- interventions declared (edited by the interventions work only) ---
+    # --- end interventions declared ---
+    # --- conferences declared (edited by the conferences work only) ---
+    # --- end conferences declared ---
     # --- dataprotection declared (edited by the dataprotection work only) ---
     # --- end dataprotection declared ---
 }
@@ -543,8 +557,12 @@ URLS: dict[str, dict[str, Rule]] = {
     "api:request_share": {"POST": _r(A.CASE_WORK, "case")},
     # --- analysis urls (edited by the analysis work only) ---
     # --- end analysis urls ---
-    # --- casework urls (edited by the casework work only) ---
-    # --- end casework urls ---
+    # --- assessments urls (edited by the assessments work only) ---
+    # --- end assessments urls ---
+    # --- interventions urls (edited by the interventions work only) ---
+    # --- end interventions urls ---
+    # --- conferences urls (edited by the conferences work only) ---
+    # --- end conferences urls ---
     # --- dataprotection urls (edited by the dataprotection work only) ---
     # --- end dataprotection urls ---
 }

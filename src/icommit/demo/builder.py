@@ -113,7 +113,9 @@ EXTENSIONS: list[str] = [
     "icommit.demo.diagnostics:build",
     "icommit.demo.cases:build",
     "icommit.demo.analysis:build",
-    "icommit.demo.casework:build",
+    "icommit.demo.assessments:build",
+    "icommit.demo.interventions:build",
+    "icommit.demo.conferences:build",
 ]
 
 

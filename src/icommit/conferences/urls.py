@@ -1,4 +1,4 @@
 from django.urls import path  # noqa: F401
 
-app_name = "casework"
+app_name = "conferences"
 urlpatterns: list = []

@@ -1,4 +1,4 @@
-"""Demo data of the casework app (filled in by its work)."""
+"""Demo data of the conferences app (filled in by its work)."""
 
 from __future__ import annotations
 
