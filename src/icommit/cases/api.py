@@ -548,10 +548,14 @@ class CaseTimelineOut(Schema):
     caller may see, and only a summary of it)."""
 
     at: datetime.datetime
-    kind: Literal["stage", "note", "share"]
+    #: "stage", "note", "share", or the kind of an app above cases (e.g. "perspective")
+    kind: str
     stage: CaseTimelineStageOut | None = None
     note: CaseTimelineNoteOut | None = None
     share: CaseTimelineShareOut | None = None
+    #: for the other kinds: what happened, and the organisation it comes from
+    summary: str = ""
+    organisation: str = ""
 
 
 def _timeline_entry(entry: selectors.TimelineEntry) -> dict[str, Any]:
@@ -565,8 +569,10 @@ def _timeline_entry(entry: selectors.TimelineEntry) -> dict[str, Any]:
             "title": obj.title,
             "origin_organisation": obj.origin_organisation,
         }
-    else:
+    elif entry.kind == "share":
         out["share"] = {"id": obj.pk, "item_title": obj.item_title, "basis": obj.basis_kind}
+    else:
+        out["summary"], out["organisation"] = entry.summary, entry.organisation
     return out
 
 

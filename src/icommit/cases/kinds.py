@@ -17,8 +17,6 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 
-from icommit.sharing.models import AudienceRow, SharedItem
-
 if TYPE_CHECKING:
     from icommit.cases.models import Case
 
@@ -33,8 +31,10 @@ class ItemKind:
     """
 
     key: str
-    model: type[SharedItem]
-    audience: type[AudienceRow]
+    #: a ``SharedItem`` subclass and its ``AudienceRow`` subclass (typed loosely: the concrete
+    #: models' managers and fields are not those of the abstract bases)
+    model: Any
+    audience: Any
     of_case: Callable[[Case], Q]
     label: Promise | str
     title: Callable[[Any], str]
@@ -77,6 +77,22 @@ def of(item: Any) -> ItemKind:
         if isinstance(item, kind.model):
             return kind
     raise LookupError(f"{type(item).__name__} is not a case item kind")
+
+
+#: (user=, case=) -> list of ``cases.selectors.TimelineEntry`` the user may see
+_TIMELINE: list[Callable[..., list[Any]]] = []
+
+
+def timeline_source(source: Callable[..., list[Any]]) -> None:
+    """Add events to the case timeline: ``source(user=, case=)`` returns ``TimelineEntry`` rows
+    (``kind`` its own, ``obj`` the label of that kind, ``summary``, ``url``, ``organisation``),
+    only what the user may see."""
+    if source not in _TIMELINE:
+        _TIMELINE.append(source)
+
+
+def timeline_sources() -> list[Callable[..., list[Any]]]:
+    return list(_TIMELINE)
 
 
 def all_kinds() -> list[ItemKind]:

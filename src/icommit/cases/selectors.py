@@ -287,11 +287,19 @@ class TimelineEntry:
     at: datetime.datetime
     kind: str
     obj: Any
+    #: entries of the apps above cases: what happened in a line, where to read it, and which
+    #: organisation it comes from (never a client's words beyond what the viewer may read)
+    summary: str = ""
+    url: str = ""
+    organisation: str = ""
 
 
 def timeline(*, user: User, case: Case) -> list[TimelineEntry]:
-    """Every event of the case the user may see: stage changes, notes, sharing decisions."""
+    """Every event of the case the user may see: stage changes, notes, sharing decisions, and
+    what the apps above cases add (``kinds.timeline_source``), each filtered by that app."""
     entries = [TimelineEntry(c.at, "stage", c) for c in stage_history(case=case)]
     entries += [TimelineEntry(n.created_at, "note", n) for n in notes_for(user=user, case=case)]
     entries += [TimelineEntry(d.decided_at, "share", d) for d in ledger(user=user, case=case)]
+    for source in kinds.timeline_sources():
+        entries += source(user=user, case=case)
     return sorted(entries, key=lambda e: e.at)

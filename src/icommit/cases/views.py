@@ -55,6 +55,7 @@ from icommit.teams.selectors import (
     team_members,
     team_organisations,
 )
+from icommit.web import registry as web
 from icommit.web.submit import submit_button, submit_form
 
 PAGE_SIZE = 25
@@ -408,6 +409,8 @@ def _case_page(
         "review_overdue": bool(case.next_review and case.next_review < timezone.localdate()),
         **views_sharing.case_sections(request, case),
     }
+    # the apps above cases add their sections (Social Diagnostics, plan, conferences ...)
+    context["case_panels"] = web.fill("case.page", user=user, context=context, obj=case)
     return render(request, "cases/case.html", context, status=status)
 
 
