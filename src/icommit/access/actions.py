@@ -87,12 +87,43 @@ class Action(StrEnum):
     CASE_PRIVACY = "case.privacy"
 
     # --- analysis actions (edited by the analysis work only) ---
+    # Social Diagnostics of a case (analysis/policies.py): read the analysis and the grid
+    # (participants), record one's organisation's perspective, start analyses and agree the
+    # case formulation (the lead's case manager)
+    ANALYSIS_VIEW = "analysis.view"
+    ANALYSIS_RECORD = "analysis.record"
+    ANALYSIS_MANAGE = "analysis.manage"
     # --- end analysis actions ---
     # --- assessments actions (edited by the assessments work only) ---
+    # assessments: the client's D&R phase, the two tracks, risk-assessment references
+    # (assessments/policies.py); on a case, except designating assessors (an organisation's own)
+    ASSESSMENT_VIEW = "assessment.view"
+    ASSESSMENT_RECORD_TRACK = "assessment.record_track"
+    ASSESSMENT_PHASE = "assessment.phase"
+    ASSESSMENT_RECORD_RISK = "assessment.record_risk"
+    ASSESSMENT_DESIGNATE = "assessment.designate"
     # --- end assessments actions ---
     # --- interventions actions (edited by the interventions work only) ---
+    # the intervention plan, contacts and outcomes of a case (interventions/policies.py)
+    INTERVENTION_VIEW = "intervention.view"
+    INTERVENTION_MANAGE = "intervention.manage"
+    INTERVENTION_CONTRIBUTE = "intervention.contribute"
+    OUTCOME_RECORD = "outcome.record"
+    OFFENCE_REPORT = "offence.report"
     # --- end interventions actions ---
     # --- conferences actions (edited by the conferences work only) ---
+    # case conferences of a team and the minutes per case (conferences/policies.py)
+    CONFERENCE_VIEW = "conference.view"
+    CONFERENCE_MANAGE = "conference.manage"
+    CONFERENCE_RECORD = "conference.record"
+    CONFERENCE_CONFIRM = "conference.confirm"
     # --- end conferences actions ---
     # --- dataprotection actions (edited by the dataprotection work only) ---
+    # privacy operations (dataprotection/policies.py): retention, erasure, exports, Art. 30 record
+    DATAPROTECTION_RETENTION = "dataprotection.retention"
+    DATAPROTECTION_ERASE = "dataprotection.erase"
+    DATAPROTECTION_RECORD = "dataprotection.record"
+    DATAPROTECTION_EXPORT_REQUEST = "dataprotection.export_request"
+    DATAPROTECTION_EXPORT_VIEW = "dataprotection.export_view"
+    DATAPROTECTION_EXPORT_RELEASE = "dataprotection.export_release"
     # --- end dataprotection actions ---

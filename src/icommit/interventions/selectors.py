@@ -1,0 +1,238 @@
+"""Reads of intervention plans, contacts, outcomes and reports of new offences.
+
+The plan and the offence reports are shared items: they come only through the kernel's
+``visible_items``, so an organisation the lead has not shared the plan with gets None. Contacts
+are read by the lead organisation (whole list) and by each organisation for its own; outcomes by
+every organisation taking part. The case manager's attention list is a fixed number of queries
+whatever the number of cases.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from icommit.access import Action, visible
+from icommit.access.facts import facts_for
+from icommit.accounts.models import User
+from icommit.cases.models import Case
+from icommit.cases.process import Stage
+from icommit.interventions.domains import DOMAINS, domain_label
+from icommit.interventions.models import (
+    Contact,
+    Goal,
+    Measure,
+    MeasureStatus,
+    OffenceReport,
+    Outcome,
+    Plan,
+    PlanAudience,
+    PlanEvent,
+    ScaleDecision,
+)
+from icommit.plans.vocab import CLOSED_LIFECYCLE
+from icommit.sharing.items import visible_items
+
+#: Stages in which a case is worked on with the client (drifting is looked for only there).
+ACTIVE_STAGES = frozenset(
+    {
+        Stage.ACCEPTED.value,
+        Stage.INFORMATION_GATHERING.value,
+        Stage.ASSESSMENT.value,
+        Stage.CASE_CONFERENCE.value,
+        Stage.CONSENT.value,
+        Stage.PLAN_ACTIVE.value,
+        Stage.REVIEW.value,
+    }
+)
+
+
+def drift_days() -> int:
+    """After how many days without a recorded contact a case counts as drifting (default 30,
+    ``ICOMMIT_DRIFT_DAYS``)."""
+    return int(getattr(settings, "ICOMMIT_DRIFT_DAYS", 30))
+
+
+def plan_for(*, user: User, case: Case) -> Plan | None:
+    """The case's plan if it exists and the user's organisation may read it."""
+    return (
+        visible_items(user, Plan.objects.filter(case=case))
+        .select_related("origin_organisation")
+        .first()
+    )
+
+
+def plan_exists(*, case: Case) -> bool:
+    """Whether the case has a plan (told only to the lead's case manager, who holds it)."""
+    return Plan.objects.filter(case=case).exists()
+
+
+@dataclass
+class DomainGoals:
+    key: str
+    label: str
+    goals: list[Goal] = field(default_factory=list)
+
+
+@dataclass
+class PlanView:
+    plan: Plan
+    domains: list[DomainGoals]
+    loose: list[Measure]
+    scale: list[ScaleDecision]
+    history: list[PlanEvent]
+    #: organisations that read the plan now (origin and live audience)
+    shared_with: set[int]
+    today: datetime.date
+
+
+def plan_view(*, plan: Plan) -> PlanView:
+    """The plan's goals grouped by domain with their measures, scale decisions and history
+    (five queries)."""
+    measures = Measure.objects.select_related("responsible").order_by("created_at", "pk")
+    goals = list(plan.goals.all().prefetch_related(Prefetch("measures", queryset=measures)))
+    order = list(DOMAINS)
+    grouped: dict[str, DomainGoals] = {}
+    for goal in sorted(
+        goals, key=lambda g: (order.index(g.domain) if g.domain in order else 99, g.created_at)
+    ):
+        grouped.setdefault(goal.domain, DomainGoals(goal.domain, domain_label(goal.domain)))
+        grouped[goal.domain].goals.append(goal)
+    loose = list(measures.filter(plan=plan, goal__isnull=True))
+    return PlanView(
+        plan=plan,
+        domains=list(grouped.values()),
+        loose=loose,
+        scale=list(plan.scale_decisions.select_related("decided_by")),
+        history=list(plan.events.select_related("organisation")[:50]),
+        shared_with=shared_with(plan),
+        today=timezone.localdate(),
+    )
+
+
+def shared_with(plan: Plan) -> set[int]:
+    """The organisations that read the plan now: the lead and those it is shared with."""
+    rows = PlanAudience.objects.of(plan).live().values_list("organisation_id", flat=True)
+    return {plan.origin_organisation_id, *rows}
+
+
+def goal_get(*, plan: Plan, pk: Any) -> Goal | None:
+    try:
+        return plan.goals.filter(pk=pk).first()
+    except (ValueError, TypeError, ValidationError):
+        return None
+
+
+def measure_get(*, plan: Plan, pk: Any) -> Measure | None:
+    try:
+        return (
+            plan.measures.select_related("responsible", "plan__case__client").filter(pk=pk).first()
+        )
+    except (ValueError, TypeError, ValidationError):
+        return None
+
+
+def is_overdue(value: datetime.date | None, today: datetime.date | None = None) -> bool:
+    """A date is overdue from the day after it (a review due today is not overdue yet)."""
+    return value is not None and value < (today or timezone.localdate())
+
+
+# --- contacts ---------------------------------------------------------------------------------
+
+
+def contacts_for(*, user: User, case: Case) -> QuerySet[Contact]:
+    """The contacts the user's organisation may read: all of them for the lead organisation,
+    its own for any other organisation taking part."""
+    orgs = facts_for(user).org_ids
+    qs = Contact.objects.filter(case=case).select_related("organisation")
+    if case.lead_organisation_id in orgs:
+        return qs
+    return qs.filter(organisation_id__in=orgs)
+
+
+def last_contact(*, case: Case) -> datetime.date | None:
+    """The day of the latest contact any organisation recorded."""
+    return Contact.objects.filter(case=case).aggregate(last=Max("on"))["last"]
+
+
+def is_drifting(
+    last: datetime.date | None, since: datetime.date, today: datetime.date | None = None
+) -> bool:
+    """No contact for more than the drift days (counted from ``since`` when there was none)."""
+    today = today or timezone.localdate()
+    reference = last or since
+    return (today - reference).days > drift_days()
+
+
+# --- outcomes and offence reports -------------------------------------------------------------
+
+
+def outcomes_for(*, case: Case) -> list[Outcome]:
+    """The case's outcomes, at closure first (read by every organisation taking part)."""
+    return list(Outcome.objects.filter(case=case).order_by("followup"))
+
+
+def offence_reports_for(*, user: User, case: Case) -> QuerySet[OffenceReport]:
+    """The reports of new offences the user's organisation may read (its own, or shared)."""
+    return visible_items(
+        user, OffenceReport.objects.filter(case=case).select_related("origin_organisation")
+    )
+
+
+def offence_report_get(*, user: User, case: Case, pk: Any) -> OffenceReport | None:
+    try:
+        return offence_reports_for(user=user, case=case).filter(pk=pk).first()
+    except (ValueError, TypeError, ValidationError):
+        return None
+
+
+# --- the case manager's attention -------------------------------------------------------------
+
+
+@dataclass
+class Attention:
+    review_overdue: list[Plan]
+    measures_overdue: list[Measure]
+    drifting: list[tuple[Any, datetime.date | None]]
+
+
+def attention(*, user: User, today: datetime.date | None = None) -> Attention:
+    """What waits for a case manager on the cases they manage: plans whose review is overdue,
+    open measures past their due or review date, and cases without contact for the drift days.
+    Three queries whatever the number of cases."""
+    today = today or timezone.localdate()
+    managed = visible(user, Action.INTERVENTION_MANAGE, Case.objects.all()).filter(
+        case_manager=user
+    )
+    plans = list(
+        Plan.objects.filter(case__in=managed, next_review__lt=today)
+        .select_related("case", "case__team")
+        .order_by("next_review")
+    )
+    measures = list(
+        Measure.objects.filter(plan__case__in=managed, status=MeasureStatus.OPEN)
+        .filter(Q(due_date__lt=today) | Q(review_date__lt=today))
+        .exclude(goal__lifecycle_status__in=CLOSED_LIFECYCLE)
+        .select_related("plan__case__team", "plan__case__client", "responsible")
+        .order_by("due_date", "review_date")
+    )
+    last = Contact.objects.filter(case=OuterRef("pk")).order_by("-on").values("on")[:1]
+    threshold = today - datetime.timedelta(days=drift_days())
+    drifting_qs = (
+        managed.filter(stage__in=ACTIVE_STAGES)
+        .annotate(last_contact=Subquery(last))
+        .filter(
+            Q(last_contact__lt=threshold)
+            | Q(last_contact__isnull=True, stage_since__date__lt=threshold)
+        )
+        .select_related("team")
+        .order_by("last_contact", "stage_since")
+    )
+    drifting = [(c, c.last_contact) for c in drifting_qs]
+    return Attention(plans, measures, drifting)
