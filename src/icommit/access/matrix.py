@@ -179,12 +179,51 @@ DECLARED: dict[Action, frozenset[Subject]] = {
     # --- analysis declared (edited by the analysis work only) ---
     # --- end analysis declared ---
     # --- assessments declared (edited by the assessments work only) ---
+    # assessments: the organisations taking part in C read its D&R phase and tracks (what each
+    # reads of entries is what the kernel shares with it) and record track entries; C's case
+    # manager in the lead records the case-work phase; risk references are recorded by
+    # designated assessors of a participating organisation (the world designates P's member);
+    # an organisation's administrator designates its assessors (no object: their own people)
+    A.ASSESSMENT_VIEW: _ON_CASE,
+    A.ASSESSMENT_RECORD_TRACK: _ON_CASE,
+    A.ASSESSMENT_PHASE: frozenset({S.CASE_LEAD_MANAGER}),
+    A.ASSESSMENT_RECORD_RISK: frozenset({S.CASE_PARTICIPANT}),
+    A.ASSESSMENT_DESIGNATE: frozenset({S.ORG_ADMIN}),
     # --- end assessments declared ---
     # --- interventions declared (edited by the interventions work only) ---
+    # interventions: the plan pages of C are opened by the organisations taking part (the plan
+    # itself only once L shared it: the world's is shared with P); L's case manager edits the
+    # plan and records outcomes; the organisations taking part record contacts and the
+    # responsible one marks its measures. New offences are reported only by a justice agency
+    # taking part: in the world's case C3 the police (the team subjects' organisation) does, so
+    # its members other than observers may; nobody on C.
+    A.INTERVENTION_VIEW: _ON_CASE,
+    A.INTERVENTION_MANAGE: frozenset({S.CASE_LEAD_MANAGER}),
+    A.INTERVENTION_CONTRIBUTE: _ON_CASE,
+    A.OUTCOME_RECORD: frozenset({S.CASE_LEAD_MANAGER}),
+    A.OFFENCE_REPORT: frozenset({S.TEAM_MEMBER, S.TEAM_CASE_MANAGER, S.TEAM_COORDINATOR}),
     # --- end interventions declared ---
     # --- conferences declared (edited by the conferences work only) ---
+    # conferences: the team's roles open the conference pages (per case they see only what the
+    # sharing kernel lets their organisation see); coordinators and case managers convene and
+    # edit the agenda; the attendee for C's lead organisation (L's case manager) opens and
+    # writes C's minutes; the attendees present for C (L and P; the police attends but takes
+    # no part in C) confirm them
+    A.CONFERENCE_VIEW: _IN_TEAM,
+    A.CONFERENCE_MANAGE: frozenset({S.TEAM_COORDINATOR, S.TEAM_CASE_MANAGER, S.CASE_LEAD_MANAGER}),
+    A.CONFERENCE_RECORD: frozenset({S.CASE_LEAD_MANAGER}),
+    A.CONFERENCE_CONFIRM: frozenset({S.CASE_LEAD_MANAGER, S.CASE_PARTICIPANT}),
     # --- end conferences declared ---
     # --- dataprotection declared (edited by the dataprotection work only) ---
+    # privacy operations: the DPO sets retention, erases and reads the record of processing;
+    # the lead organisation of C records a client's request for a copy; every organisation that
+    # holds a part of it (the world's: L and P) sees the request and answers for its own part
+    A.DATAPROTECTION_RETENTION: frozenset({S.DPO}),
+    A.DATAPROTECTION_ERASE: frozenset({S.DPO}),
+    A.DATAPROTECTION_RECORD: frozenset({S.DPO}),
+    A.DATAPROTECTION_EXPORT_REQUEST: _LEAD,
+    A.DATAPROTECTION_EXPORT_VIEW: _ON_CASE,
+    A.DATAPROTECTION_EXPORT_RELEASE: _ON_CASE,
     # --- end dataprotection declared ---
 }
 
@@ -558,12 +597,186 @@ URLS: dict[str, dict[str, Rule]] = {
     # --- analysis urls (edited by the analysis work only) ---
     # --- end analysis urls ---
     # --- assessments urls (edited by the assessments work only) ---
+    # the risk reference of the world comes from P and is shared with L (every case subject
+    # reads it); designations are the ORG_ADMIN's own organisation's (O)
+    "assessments:tracks": {"GET": _r(A.ASSESSMENT_VIEW, "case")},
+    "assessments:track_add": {"POST": _r(A.ASSESSMENT_RECORD_TRACK, "case")},
+    "assessments:phase_add": {"POST": _r(A.ASSESSMENT_PHASE, "case")},
+    "assessments:risks": {"GET": _r(A.ASSESSMENT_VIEW, "case")},
+    "assessments:risk_add": {
+        "GET": _r(A.ASSESSMENT_RECORD_RISK, "case"),
+        "POST": _r(A.ASSESSMENT_RECORD_RISK, "case"),
+    },
+    "assessments:risk": {"GET": _r(A.ASSESSMENT_VIEW, "case")},
+    "assessments:assessors": {
+        "GET": _r(A.ASSESSMENT_DESIGNATE),
+        "POST": _r(A.ASSESSMENT_DESIGNATE),
+    },
+    "assessments:assessor_end": {"POST": _r(A.ASSESSMENT_DESIGNATE)},
+    "api:get_dr_overview": {"GET": _r(A.ASSESSMENT_VIEW, "case")},
+    "api:record_dr_phase": {"POST": _r(A.ASSESSMENT_PHASE, "case")},
+    "api:record_track_entry": {"POST": _r(A.ASSESSMENT_RECORD_TRACK, "case")},
+    "api:list_risk_references": {"GET": _r(A.ASSESSMENT_VIEW, "case")},
+    "api:record_risk_reference": {"POST": _r(A.ASSESSMENT_RECORD_RISK, "case")},
+    "api:get_risk_reference": {"GET": _r(A.ASSESSMENT_VIEW, "case")},
+    "api:list_risk_assessors": {"GET": _r(A.ASSESSMENT_DESIGNATE)},
+    "api:designate_risk_assessor": {"POST": _r(A.ASSESSMENT_DESIGNATE)},
+    "api:end_risk_assessor": {"POST": _r(A.ASSESSMENT_DESIGNATE)},
     # --- end assessments urls ---
     # --- interventions urls (edited by the interventions work only) ---
+    # the plan of C (shared by L with P), one goal and one measure of P in it; a measure's status
+    # is set by L's case manager or by the responsible organisation (P)
+    "interventions:plan": {"GET": _r(A.INTERVENTION_VIEW, "case")},
+    "interventions:plan_start": {"POST": _r(A.INTERVENTION_MANAGE, "case")},
+    "interventions:plan_review": {
+        "GET": _r(A.INTERVENTION_MANAGE, "case"),
+        "POST": _r(A.INTERVENTION_MANAGE, "case"),
+    },
+    "interventions:scale": {
+        "GET": _r(A.INTERVENTION_MANAGE, "case"),
+        "POST": _r(A.INTERVENTION_MANAGE, "case"),
+    },
+    "interventions:goal_add": {
+        "GET": _r(A.INTERVENTION_MANAGE, "case"),
+        "POST": _r(A.INTERVENTION_MANAGE, "case"),
+    },
+    "interventions:goal_edit": {
+        "GET": _r(A.INTERVENTION_MANAGE, "case"),
+        "POST": _r(A.INTERVENTION_MANAGE, "case"),
+    },
+    "interventions:measure_add": {
+        "GET": _r(A.INTERVENTION_MANAGE, "case"),
+        "POST": _r(A.INTERVENTION_MANAGE, "case"),
+    },
+    "interventions:measure_edit": {
+        "GET": _r(A.INTERVENTION_MANAGE, "case"),
+        "POST": _r(A.INTERVENTION_MANAGE, "case"),
+    },
+    "interventions:measure_status": {
+        "POST": _r(
+            A.INTERVENTION_CONTRIBUTE,
+            "case",
+            only=frozenset({S.CASE_PARTICIPANT, S.CASE_LEAD_MANAGER}),
+        )
+    },
+    "interventions:contacts": {
+        "GET": _r(A.INTERVENTION_VIEW, "case"),
+        "POST": _r(A.INTERVENTION_CONTRIBUTE, "case"),
+    },
+    "interventions:outcomes": {"GET": _r(A.INTERVENTION_VIEW, "case")},
+    "interventions:outcome_add": {
+        "GET": _r(A.OUTCOME_RECORD, "case"),
+        "POST": _r(A.OUTCOME_RECORD, "case"),
+    },
+    "interventions:offence_add": {
+        "GET": _r(A.OFFENCE_REPORT, "case"),
+        "POST": _r(A.OFFENCE_REPORT, "case"),
+    },
+    "api:get_intervention_plan": {"GET": _r(A.INTERVENTION_VIEW, "case")},
+    "api:start_intervention_plan": {"POST": _r(A.INTERVENTION_MANAGE, "case")},
+    "api:set_plan_review": {"PUT": _r(A.INTERVENTION_MANAGE, "case")},
+    "api:add_plan_goal": {"POST": _r(A.INTERVENTION_MANAGE, "case")},
+    "api:update_plan_goal": {"PUT": _r(A.INTERVENTION_MANAGE, "case")},
+    "api:add_plan_measure": {"POST": _r(A.INTERVENTION_MANAGE, "case")},
+    "api:update_plan_measure": {"PUT": _r(A.INTERVENTION_MANAGE, "case")},
+    "api:set_plan_measure_status": {
+        "POST": _r(
+            A.INTERVENTION_CONTRIBUTE,
+            "case",
+            only=frozenset({S.CASE_PARTICIPANT, S.CASE_LEAD_MANAGER}),
+        )
+    },
+    "api:scale_intervention_plan": {"POST": _r(A.INTERVENTION_MANAGE, "case")},
+    "api:list_case_contacts": {"GET": _r(A.INTERVENTION_VIEW, "case")},
+    "api:record_case_contact": {"POST": _r(A.INTERVENTION_CONTRIBUTE, "case")},
+    "api:list_case_outcomes": {"GET": _r(A.INTERVENTION_VIEW, "case")},
+    "api:record_case_outcome": {"POST": _r(A.OUTCOME_RECORD, "case")},
+    "api:list_offence_reports": {"GET": _r(A.INTERVENTION_VIEW, "case")},
+    "api:report_offences": {"POST": _r(A.OFFENCE_REPORT, "case")},
     # --- end interventions urls ---
     # --- conferences urls (edited by the conferences work only) ---
+    "conferences:list": {"GET": _r(A.CONFERENCE_VIEW, "team")},
+    "conferences:create": {
+        "GET": _r(A.CONFERENCE_MANAGE, "team"),
+        "POST": _r(A.CONFERENCE_MANAGE, "team"),
+    },
+    "conferences:detail": {"GET": _r(A.CONFERENCE_VIEW, "team")},
+    "conferences:edit": {
+        "GET": _r(A.CONFERENCE_MANAGE, "team"),
+        "POST": _r(A.CONFERENCE_MANAGE, "team"),
+    },
+    "conferences:agenda": {
+        "GET": _r(A.CONFERENCE_MANAGE, "team"),
+        "POST": _r(A.CONFERENCE_MANAGE, "team"),
+    },
+    "conferences:agenda_move": {"POST": _r(A.CONFERENCE_MANAGE, "team")},
+    "conferences:agenda_remove": {"POST": _r(A.CONFERENCE_MANAGE, "team")},
+    "conferences:part_open": {"POST": _r(A.CONFERENCE_RECORD, "team")},
+    "conferences:part_edit": {
+        "GET": _r(A.CONFERENCE_RECORD, "team"),
+        "POST": _r(A.CONFERENCE_RECORD, "team"),
+    },
+    "conferences:part_circulate": {"POST": _r(A.CONFERENCE_RECORD, "team")},
+    "conferences:part_confirm": {"POST": _r(A.CONFERENCE_CONFIRM, "team")},
+    "conferences:part_correct": {
+        "GET": _r(A.CONFERENCE_RECORD, "team"),
+        "POST": _r(A.CONFERENCE_RECORD, "team"),
+    },
+    "conferences:part_apply": {"POST": _r(A.CASE_MANAGE, "team")},
+    "api:list_conferences": {"GET": _r(A.CONFERENCE_VIEW, "team")},
+    "api:create_conference": {"POST": _r(A.CONFERENCE_MANAGE, "team")},
+    "api:get_conference": {"GET": _r(A.CONFERENCE_VIEW, "team")},
+    "api:update_conference": {"PUT": _r(A.CONFERENCE_MANAGE, "team")},
+    "api:add_agenda_case": {"POST": _r(A.CONFERENCE_MANAGE, "team")},
+    "api:move_agenda_case": {"POST": _r(A.CONFERENCE_MANAGE, "team")},
+    "api:remove_agenda_case": {"DELETE": _r(A.CONFERENCE_MANAGE, "team")},
+    "api:open_conference_minutes": {"POST": _r(A.CONFERENCE_RECORD, "team")},
+    "api:update_conference_minutes": {"PUT": _r(A.CONFERENCE_RECORD, "team")},
+    "api:circulate_conference_minutes": {"POST": _r(A.CONFERENCE_RECORD, "team")},
+    "api:confirm_conference_minutes": {"POST": _r(A.CONFERENCE_CONFIRM, "team")},
+    "api:apply_conference_minutes": {"POST": _r(A.CASE_MANAGE, "team")},
+    "api:correct_conference_minutes": {"POST": _r(A.CONFERENCE_RECORD, "team")},
     # --- end conferences urls ---
     # --- dataprotection urls (edited by the dataprotection work only) ---
+    # (the world's export request X of C, with parts of L and P; a dry run Y)
+    "dataprotection:retention": {
+        "GET": _r(A.DATAPROTECTION_RETENTION),
+        "POST": _r(A.DATAPROTECTION_RETENTION),
+    },
+    "dataprotection:retention_dry_run": {"POST": _r(A.DATAPROTECTION_RETENTION)},
+    "dataprotection:retention_run": {"GET": _r(A.DATAPROTECTION_RETENTION)},
+    "dataprotection:erasure": {
+        "GET": _r(A.DATAPROTECTION_ERASE),
+        "POST": _r(A.DATAPROTECTION_ERASE),
+    },
+    "dataprotection:erase": {"GET": _r(A.DATAPROTECTION_ERASE), "POST": _r(A.DATAPROTECTION_ERASE)},
+    "dataprotection:record": {"GET": _r(A.DATAPROTECTION_RECORD)},
+    "dataprotection:record_file": {"POST": _r(A.DATAPROTECTION_RECORD)},
+    # the list shows each person the requests they may see (none: an empty list)
+    "dataprotection:exports": {"GET": SIGNED},
+    "dataprotection:export_new": {
+        "GET": _r(A.DATAPROTECTION_EXPORT_REQUEST, "case"),
+        "POST": _r(A.DATAPROTECTION_EXPORT_REQUEST, "case"),
+    },
+    "dataprotection:export": {"GET": _r(A.DATAPROTECTION_EXPORT_VIEW, "case")},
+    "dataprotection:export_answer": {
+        "GET": _r(A.DATAPROTECTION_EXPORT_RELEASE, "case"),
+        "POST": _r(A.DATAPROTECTION_EXPORT_RELEASE, "case"),
+    },
+    "dataprotection:export_file": {"POST": _r(A.DATAPROTECTION_EXPORT_VIEW, "case")},
+    "api:list_retention_periods": {"GET": _r(A.DATAPROTECTION_RETENTION)},
+    "api:set_retention_period": {"PUT": _r(A.DATAPROTECTION_RETENTION)},
+    "api:run_retention_dry": {"POST": _r(A.DATAPROTECTION_RETENTION)},
+    "api:list_retention_runs": {"GET": _r(A.DATAPROTECTION_RETENTION)},
+    "api:get_retention_run": {"GET": _r(A.DATAPROTECTION_RETENTION)},
+    "api:erase_client": {"POST": _r(A.DATAPROTECTION_ERASE)},
+    "api:get_processing_record": {"GET": _r(A.DATAPROTECTION_RECORD)},
+    "api:start_record_file": {"POST": _r(A.DATAPROTECTION_RECORD)},
+    "api:list_exports": {"GET": SIGNED},
+    "api:create_export_request": {"POST": _r(A.DATAPROTECTION_EXPORT_REQUEST, "case")},
+    "api:get_export_request": {"GET": _r(A.DATAPROTECTION_EXPORT_VIEW, "case")},
+    "api:answer_export_request": {"POST": _r(A.DATAPROTECTION_EXPORT_RELEASE, "case")},
+    "api:start_export_file": {"POST": _r(A.DATAPROTECTION_EXPORT_VIEW, "case")},
     # --- end dataprotection urls ---
 }
 

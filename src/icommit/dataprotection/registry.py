@@ -56,6 +56,9 @@ class ExportPart:
     accesses: tuple[Access, ...] = ()
     #: the data category (content/data_categories) of the item, when it has one
     category: str = ""
+    #: organisations the item is shared with now (ids); the lead organisation opens a part of
+    #: another organisation in the assembled export only when it is one of them
+    shared_with: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,302 @@
+"""API of privacy operations (``/api/v1/privacy``): retention periods, dry runs and runs, erasure,
+the record of processing, and data-subject export requests with each organisation's answer.
+
+The same services and selectors as the pages. Files (exports, the record) are prepared by a
+background job; the answer names the job, whose page the owner opens to download the file.
+
+No ``from __future__ import annotations`` here: ninja must see ``Path[int]`` as an object.
+"""
+
+import datetime
+import uuid
+from typing import Any, Literal
+
+from django.urls import reverse
+from ninja import Path, Router, Schema, Status
+
+from icommit.access import Action, require
+from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS, LongText
+from icommit.cases import selectors as cases
+from icommit.cases.models import Case
+from icommit.core.exceptions import NotFound, ValidationFailed
+from icommit.core.http import AuthedRequest
+from icommit.core.jobs import job_start
+from icommit.dataprotection import selectors, services
+from icommit.dataprotection.models import ErasureReason, ExportAnswer, ExportRequest, RetentionRun
+from icommit.stakeholders.models import Organisation
+
+router = Router(tags=["privacy"])
+
+
+class PeriodOut(Schema):
+    category: str
+    label: str
+    #: months after closure; null: not set (never removed automatically)
+    months: int | None
+
+
+class PeriodIn(Schema):
+    months: int | None
+
+
+class RunOut(Schema):
+    id: uuid.UUID
+    dry_run: bool
+    trigger: str
+    started_at: datetime.datetime
+    as_of: datetime.date
+    unset: list[str]
+    #: case number, team, closure day, category, action ("erase", "delete", "kept_restricted")
+    listing: list[dict[str, Any]]
+    counts: dict[str, int]
+
+
+class ErasureIn(Schema):
+    team_id: int
+    case_number: str
+    reason: ErasureReason
+    #: the case number again, as confirmation
+    confirm: str
+
+
+class ErasureOut(Schema):
+    erased: bool
+    counts: dict[str, Any]
+
+
+class AnswerOut(Schema):
+    organisation_id: int
+    organisation: str
+    state: str
+    decided_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_organisation(obj: ExportAnswer) -> str:
+        return obj.organisation.name
+
+
+class ExportOut(Schema):
+    id: uuid.UUID
+    case_id: uuid.UUID
+    team_id: int
+    case_number: str
+    asked_on: datetime.date
+    recorded_at: datetime.datetime
+    answers: list[AnswerOut]
+
+    @staticmethod
+    def resolve_case_number(obj: ExportRequest) -> str:
+        return obj.case.number
+
+    @staticmethod
+    def resolve_answers(obj: ExportRequest) -> list[ExportAnswer]:
+        return list(obj.answers.select_related("organisation").order_by("organisation__name"))
+
+
+class ExportIn(Schema):
+    asked_on: datetime.date
+
+
+class AnswerIn(Schema):
+    organisation_id: int
+    release: bool
+    #: code of the restriction ground (required when release is false)
+    ground: str = ""
+    note: LongText = ""
+
+
+class FileIn(Schema):
+    #: the reading organisation (the lead, or an organisation answering for its own part)
+    organisation_id: int | None = None
+    format: Literal["pdf", "json"] = "pdf"
+
+
+class JobOut(Schema):
+    job_id: uuid.UUID
+    #: the page where the owner follows the job and downloads the file
+    url: str
+
+
+# --- retention --------
+
+
+@router.get("/retention", response={200: list[PeriodOut], **READ_ERRORS})
+def list_retention_periods(request: AuthedRequest):
+    """The retention period of every data category (null: not set)."""
+    require(request.user, Action.DATAPROTECTION_RETENTION)
+    return [
+        {"category": r.code, "label": r.label, "months": r.months} for r in selectors.period_rows()
+    ]
+
+
+@router.put("/retention/{category}", response={200: PeriodOut, **WRITE_ERRORS})
+def set_retention_period(request: AuthedRequest, category: str, payload: PeriodIn):
+    """Set how many months after closure a category is kept (null: unset)."""
+    require(request.user, Action.DATAPROTECTION_RETENTION)
+    services.period_set(actor=request.user, category=category, months=payload.months)
+    row = next(r for r in selectors.period_rows() if r.code == category)
+    return {"category": row.code, "label": row.label, "months": row.months}
+
+
+@router.post("/retention/dry-runs", response={201: RunOut, **WRITE_ERRORS})
+def run_retention_dry(request: AuthedRequest):
+    """List what would be removed today; changes nothing."""
+    require(request.user, Action.DATAPROTECTION_RETENTION)
+    return Status(201, services.retention_run(actor=request.user, dry_run=True, trigger="page"))
+
+
+@router.get("/retention/runs", response={200: list[RunOut], **READ_ERRORS})
+def list_retention_runs(request: AuthedRequest):
+    """The last runs and dry runs, newest first."""
+    require(request.user, Action.DATAPROTECTION_RETENTION)
+    return selectors.runs()
+
+
+@router.get("/retention/runs/{run_id}", response={200: RunOut, **READ_ERRORS})
+def get_retention_run(request: AuthedRequest, run_id: uuid.UUID):
+    """One run with its listing."""
+    require(request.user, Action.DATAPROTECTION_RETENTION)
+    run: RetentionRun = selectors.run_get(run_id)
+    return run
+
+
+# --- erasure --------
+
+
+@router.post("/erasures", response={200: ErasureOut, **WRITE_ERRORS})
+def erase_client(request: AuthedRequest, payload: ErasureIn):
+    """Erase the client of a case now; confirm with the case number."""
+    require(request.user, Action.DATAPROTECTION_ERASE)
+    case = Case.objects.filter(team_id=payload.team_id, number=payload.case_number.strip()).first()
+    if case is None:
+        raise ValidationFailed.field("case_number", "No case of this team has this number.")
+    counts = services.client_erase(
+        actor=request.user,
+        client=case.client,
+        reason=payload.reason,
+        confirm=payload.confirm,
+        case=case,
+    )
+    return {"erased": True, "counts": counts}
+
+
+# --- the record of processing --------
+
+
+@router.get("/record", response={200: dict[str, Any], **READ_ERRORS})
+def get_processing_record(request: AuthedRequest):
+    """The record of processing activities (Art. 30 GDPR), generated from the configuration."""
+    require(request.user, Action.DATAPROTECTION_RECORD)
+    return selectors.processing_record()
+
+
+@router.post("/record/files", response={202: JobOut, **WRITE_ERRORS})
+def start_record_file(request: AuthedRequest, payload: FileIn):
+    """Prepare the record as PDF or JSON in the background."""
+    require(request.user, Action.DATAPROTECTION_RECORD)
+    job = job_start(owner=request.user, kind=services.RECORD_JOB, params={"format": payload.format})
+    return Status(202, {"job_id": job.pk, "url": reverse("web:job", args=[job.pk])})
+
+
+# --- data-subject exports --------
+
+
+@router.get("/exports", response={200: list[ExportOut], **READ_ERRORS})
+def list_exports(request: AuthedRequest):
+    """Export requests of cases the caller's organisation leads or holds a part of."""
+    return list(selectors.exports_for(user=request.user)[:100])
+
+
+def _case(request: AuthedRequest, team_id: int, case_id: uuid.UUID) -> Case:
+    case = cases.case_get(user=request.user, pk=case_id, action=Action.CASE_FIND)
+    if case.team_id != team_id:
+        raise NotFound()
+    return case
+
+
+def _export(
+    request: AuthedRequest, team_id: int, case_id: uuid.UUID, export_id: uuid.UUID, action: Action
+) -> ExportRequest:
+    case = _case(request, team_id, case_id)
+    found = selectors.export_of_case(user=request.user, case=case, pk=export_id)
+    require(request.user, action, found)
+    return found
+
+
+@router.post("/teams/{team_id}/cases/{case_id}/exports", response={201: ExportOut, **WRITE_ERRORS})
+def create_export_request(
+    request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, payload: ExportIn
+):
+    """Record that the client asked for a copy of their data (the lead organisation)."""
+    case = _case(request, team_id, case_id)
+    require(request.user, Action.DATAPROTECTION_EXPORT_REQUEST, case)
+    found = services.export_request_create(actor=request.user, case=case, asked_on=payload.asked_on)
+    return Status(201, found)
+
+
+@router.get(
+    "/teams/{team_id}/cases/{case_id}/exports/{export_id}", response={200: ExportOut, **READ_ERRORS}
+)
+def get_export_request(
+    request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, export_id: uuid.UUID
+):
+    """One export request with each organisation's answer."""
+    return _export(request, team_id, case_id, export_id, Action.DATAPROTECTION_EXPORT_VIEW)
+
+
+@router.post(
+    "/teams/{team_id}/cases/{case_id}/exports/{export_id}/answers",
+    response={200: ExportOut, **WRITE_ERRORS},
+)
+def answer_export_request(
+    request: AuthedRequest,
+    team_id: Path[int],
+    case_id: uuid.UUID,
+    export_id: uuid.UUID,
+    payload: AnswerIn,
+):
+    """Release your organisation's part, or restrict it with its legal ground."""
+    found = _export(request, team_id, case_id, export_id, Action.DATAPROTECTION_EXPORT_RELEASE)
+    organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
+    if organisation is None:
+        raise ValidationFailed.field("organisation_id", "Choose one of your organisations.")
+    services.export_answer(
+        actor=request.user,
+        request=found,
+        organisation=organisation,
+        release=payload.release,
+        ground=payload.ground,
+        note=payload.note,
+    )
+    return found
+
+
+@router.post(
+    "/teams/{team_id}/cases/{case_id}/exports/{export_id}/files",
+    response={202: JobOut, **WRITE_ERRORS},
+)
+def start_export_file(
+    request: AuthedRequest,
+    team_id: Path[int],
+    case_id: uuid.UUID,
+    export_id: uuid.UUID,
+    payload: FileIn,
+):
+    """Prepare the export as PDF or JSON for one of your organisations, in the background."""
+    found = _export(request, team_id, case_id, export_id, Action.DATAPROTECTION_EXPORT_VIEW)
+    readers = {o.pk for o in selectors.reader_organisations(user=request.user, request=found)}
+    if payload.organisation_id not in readers:
+        raise ValidationFailed.field(
+            "organisation_id", "Choose your lead organisation or one that holds a part."
+        )
+    job = job_start(
+        owner=request.user,
+        kind=services.EXPORT_JOB,
+        params={
+            "request": str(found.pk),
+            "organisation": payload.organisation_id,
+            "format": payload.format,
+        },
+        team_id=found.team_id,
+    )
+    return Status(202, {"job_id": job.pk, "url": reverse("web:job", args=[job.pk])})

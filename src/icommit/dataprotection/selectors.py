@@ -1,0 +1,264 @@
+"""Reads of privacy operations: the retention page, export requests a person may see, the
+assembled export document and the record of processing activities (GDPR Art. 30)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from icommit.access import Action, visible
+from icommit.access.facts import facts_for
+from icommit.accounts.models import User
+from icommit.cases.content import GENERAL, legal_bases
+from icommit.cases.models import Case
+from icommit.core.exceptions import NotFound
+from icommit.dataprotection import registry
+from icommit.dataprotection.content import retention
+from icommit.dataprotection.models import (
+    ExportAnswer,
+    ExportRequest,
+    RetentionPeriod,
+    RetentionRun,
+)
+from icommit.sharing.models import ProtocolRow
+from icommit.stakeholders.content import content
+from icommit.stakeholders.models import Organisation
+from icommit.stakeholders.sectors import Sector
+from icommit.teams.models import Team, TeamOrganisation
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    code: str
+    label: str
+    guidance: str
+    months: int | None
+    set_at: Any
+    special: str
+
+
+def period_rows() -> list[PeriodRow]:
+    """Every category of the retention content with the operator's period (None: not set)."""
+    language = get_language() or "en"
+    set_ = {p.category: p for p in RetentionPeriod.objects.all()}
+    known = content().data_categories
+    rows = []
+    for code, entry in retention().categories.items():
+        period = set_.get(code)
+        rows.append(
+            PeriodRow(
+                code=code,
+                label=entry.label_in(language),
+                guidance=entry.guidance_in(language),
+                months=period.months if period else None,
+                set_at=period.set_at if period else None,
+                special=known[code].special if code in known else "none",
+            )
+        )
+    return rows
+
+
+def runs(limit: int = 10) -> list[RetentionRun]:
+    return list(RetentionRun.objects.all()[:limit])
+
+
+def run_get(pk: Any) -> RetentionRun:
+    try:
+        return RetentionRun.objects.get(pk=pk)
+    except (RetentionRun.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise NotFound() from None
+
+
+# --- exports --------
+
+
+def exports_for(*, user: User) -> QuerySet[ExportRequest]:
+    """The export requests the user may see: their lead organisation's and those their
+    organisation holds a part of, newest first."""
+    return (
+        visible(user, Action.DATAPROTECTION_EXPORT_VIEW, ExportRequest.objects.all())
+        .select_related("case", "team", "lead_organisation")
+        .prefetch_related("answers__organisation")
+        .order_by("-recorded_at", "-pk")
+    )
+
+
+def export_of_case(*, user: User, case: Case, pk: Any) -> ExportRequest:
+    """One export request of ``case`` (404 if there is none; the caller checks the action)."""
+    try:
+        return ExportRequest.objects.select_related("case", "client", "team").get(case=case, pk=pk)
+    except (ExportRequest.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise NotFound() from None
+
+
+def exports_of_case(*, user: User, case: Case) -> list[ExportRequest]:
+    return list(
+        visible(user, Action.DATAPROTECTION_EXPORT_VIEW, ExportRequest.objects.filter(case=case))
+        .prefetch_related("answers__organisation")
+        .order_by("-recorded_at")
+    )
+
+
+def answers_of(request: ExportRequest) -> list[ExportAnswer]:
+    return list(request.answers.select_related("organisation").order_by("organisation__name"))
+
+
+def own_answers(*, user: User, request: ExportRequest) -> list[ExportAnswer]:
+    """The answers the user gives for their own organisations (waiting or given)."""
+    org_ids = facts_for(user).org_ids
+    return [a for a in answers_of(request) if a.organisation_id in org_ids]
+
+
+def reader_organisations(*, user: User, request: ExportRequest) -> list[Organisation]:
+    """The organisations of the user for which they may prepare the export file: the lead (its
+    own parts and those released to it) and each organisation of theirs that holds a part."""
+    org_ids = facts_for(user).org_ids
+    ids = {a.organisation_id for a in request.answers.all() if a.organisation_id in org_ids}
+    if request.lead_organisation_id in org_ids:
+        ids.add(request.lead_organisation_id)
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+def export_document(request: ExportRequest, organisation_id: int) -> dict[str, Any]:
+    """The export as ``organisation_id`` opens it: JSON-safe, organisations and days only."""
+    from icommit.dataprotection.services import parts_for
+
+    language = get_language() or "en"
+    categories = retention().categories
+    names = dict(Organisation.objects.values_list("pk", "name"))
+    parts = sorted(
+        parts_for(request, organisation_id),
+        key=lambda p: (names.get(p.origin_organisation_id, ""), p.created_at),
+    )
+    by_org: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for part in parts:
+        label = categories[part.category].label_in(language) if part.category in categories else ""
+        by_org[names.get(part.origin_organisation_id, "")].append(
+            {
+                "kind": part.kind,
+                "title": part.title,
+                "category": part.category,
+                "category_label": label,
+                "recorded_on": timezone.localtime(part.created_at).date().isoformat(),
+                "data": part.data,
+                "accesses": [
+                    {
+                        "organisation": a.organisation,
+                        "on": timezone.localtime(a.at).date().isoformat(),
+                        "what": a.what,
+                        "purpose": a.purpose,
+                        "basis": a.basis,
+                    }
+                    for a in sorted(part.accesses, key=lambda a: a.at)
+                ],
+            }
+        )
+    return {
+        "title": _("Copy of the data held about you"),
+        "case": request.case.number,
+        "pseudonym": request.client.pseudonym,
+        "asked_on": request.asked_on.isoformat(),
+        "prepared_on": timezone.localdate().isoformat(),
+        "prepared_for": names.get(organisation_id, ""),
+        "organisations": [{"organisation": org, "items": items} for org, items in by_org.items()],
+    }
+
+
+# --- the record of processing activities (Art. 30 GDPR) --------
+
+
+def processing_record() -> dict[str, Any]:
+    """The record of processing activities, generated from the configuration (JSON-safe)."""
+    language = get_language() or "en"
+    content_ = retention()
+    set_ = dict(RetentionPeriod.objects.values_list("category", "months"))
+    known = content().data_categories
+    categories = [
+        {
+            "code": code,
+            "label": entry.label_in(language),
+            "special": known[code].special if code in known else "none",
+            "retention_months": set_.get(code),
+        }
+        for code, entry in content_.categories.items()
+    ]
+    sector_labels = dict(Sector.choices)
+    recipients: dict[str, set[str]] = defaultdict(set)
+    live = TeamOrganisation.objects.filter(ended_at__isnull=True, team__archived_at__isnull=True)
+    for sector, name in live.values_list("organisation__sector", "organisation__name"):
+        recipients[str(sector_labels.get(sector, sector))].add(name)
+    countries = sorted(
+        set(Team.objects.filter(archived_at__isnull=True).values_list("country", flat=True))
+    )
+    bases = []
+    for country in countries or [GENERAL]:
+        for basis in legal_bases(country):
+            entry = {
+                "country": basis.country,
+                "statute": basis.statute,
+                "label": basis.label.get(language) or basis.label.get("en", ""),
+            }
+            if entry not in bases:
+                bases.append(entry)
+    protocol_sources = sorted(
+        set(ProtocolRow.objects.exclude(legal_source="").values_list("legal_source", flat=True))
+    )
+    return {
+        "title": _("Record of processing activities (Art. 30 GDPR)"),
+        "prepared_on": timezone.localdate().isoformat(),
+        "purposes": [p.label_in(language) for p in content_.purposes],
+        "data_subjects": [
+            _("People supported or referred (clients), under a pseudonym"),
+            _("Relatives and contact persons of clients"),
+            _("Staff of the participating organisations (accounts, access and audit logs)"),
+        ],
+        "categories": categories,
+        "recipients": [
+            {"sector": sector, "organisations": sorted(names)}
+            for sector, names in sorted(recipients.items())
+        ],
+        "legal_bases": {
+            "gdpr": [
+                _(
+                    "Consent or a release from confidentiality, recorded per case (Art. 6(1)(a), "
+                    "Art. 9(2)(a) GDPR)"
+                ),
+                _(
+                    "A task in the public interest or official authority laid down in law "
+                    "(Art. 6(1)(e), (3) GDPR), named per sharing decision"
+                ),
+                _("Vital interests, in imminent danger (Art. 6(1)(d), Art. 9(2)(c) GDPR)"),
+            ],
+            "statutes": bases,
+            "protocol_sources": protocol_sources,
+        },
+        "retention": {
+            "set": dict(sorted(set_.items())),
+            "not_set": [c["code"] for c in categories if c["retention_months"] is None],
+        },
+        "apps": [
+            {"key": data.key, "label": str(data.label), "lines": list(data.processing)}
+            for data in registry.registered()
+        ],
+        "measures": [
+            _(
+                "Each client's data are encrypted with a key of their own (AES-GCM); erasure "
+                "destroys the key."
+            ),
+            _(
+                "Items are seen only by their origin organisation and the organisations a "
+                "recorded sharing decision names."
+            ),
+            _(
+                "Every change and every opening of case data is written to a hash-chained audit "
+                "log that can be verified."
+            ),
+        ],
+    }

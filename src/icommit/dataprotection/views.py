@@ -1,0 +1,345 @@
+"""Privacy pages (``privacy/``, namespace ``dataprotection``): retention periods and runs, erasure,
+the record of processing for the data-protection officer; data-subject export requests for the
+lead organisation and each organisation that holds a part.
+
+Thin: parse, check access, call a service or selector, render. A page that cannot find its object
+answers 404, one that finds it but refuses the action 403.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from icommit.access import Action, can, require
+from icommit.cases import selectors as cases
+from icommit.cases.models import Case
+from icommit.core.exceptions import NotFound, ValidationFailed
+from icommit.core.http import AuthedRequest, require_GET_POST
+from icommit.core.jobs import job_start_response
+from icommit.dataprotection import forms, selectors, services
+from icommit.dataprotection.content import retention
+from icommit.dataprotection.models import AnswerState, ExportRequest, RunTrigger
+from icommit.stakeholders.models import Organisation
+from icommit.teams.models import Team
+from icommit.web.submit import submit_button, submit_form
+
+
+def _ctx(request: AuthedRequest, **values: Any) -> dict[str, Any]:
+    return {"dpo": can(request.user, Action.DATAPROTECTION_RETENTION), **values}
+
+
+# --- retention ----------------------------------------------------------------------------------
+
+
+@require_GET_POST
+@login_required
+def retention_page(request: AuthedRequest) -> HttpResponse:
+    require(request.user, Action.DATAPROTECTION_RETENTION)
+
+    def page(form: forms.PeriodForm, status: int) -> HttpResponse:
+        rows = selectors.period_rows()
+        return render(
+            request,
+            "dataprotection/retention.html",
+            _ctx(
+                request,
+                rows=rows,
+                unset=[r for r in rows if r.months is None],
+                runs=selectors.runs(),
+                form=form,
+                nav="retention",
+            ),
+            status=status,
+        )
+
+    def run(form: forms.PeriodForm) -> Any:
+        return services.period_set(
+            actor=request.user,
+            category=form.cleaned_data["category"],
+            months=form.cleaned_data["months"],
+        )
+
+    return submit_form(
+        request,
+        forms.PeriodForm,
+        run=run,
+        success=_("Retention period saved."),
+        redirect_to=reverse("dataprotection:retention"),
+        page=page,
+    )
+
+
+@require_POST
+@login_required
+def retention_dry_run(request: AuthedRequest) -> HttpResponse:
+    require(request.user, Action.DATAPROTECTION_RETENTION)
+    return submit_button(
+        request,
+        run=lambda: services.retention_run(
+            actor=request.user, dry_run=True, trigger=RunTrigger.PAGE
+        ),
+        success=_("Dry run finished: nothing was changed."),
+        redirect_to=lambda run: reverse("dataprotection:retention_run", args=[run.pk]),
+        back=reverse("dataprotection:retention"),
+    )
+
+
+@require_GET
+@login_required
+def retention_run(request: AuthedRequest, run_pk: Any) -> HttpResponse:
+    require(request.user, Action.DATAPROTECTION_RETENTION)
+    run = selectors.run_get(run_pk)
+    return render(
+        request,
+        "dataprotection/run.html",
+        _ctx(request, run=run, categories=retention().categories, nav="retention"),
+    )
+
+
+# --- erasure -------------------------------------------------------------------------------------
+
+
+@require_GET_POST
+@login_required
+def erasure_find(request: AuthedRequest) -> HttpResponse:
+    require(request.user, Action.DATAPROTECTION_ERASE)
+    teams = Team.objects.order_by("name")
+
+    def find(form: forms.EraseFindForm) -> Case:
+        found = Case.objects.filter(
+            team=form.cleaned_data["team"], number=form.cleaned_data["number"].strip()
+        ).first()
+        if found is None:
+            raise ValidationFailed.field("number", _("No case of this team has this number."))
+        return found
+
+    return submit_form(
+        request,
+        partial(forms.EraseFindForm, teams=teams),
+        run=find,
+        success=None,
+        redirect_to=lambda case: reverse("dataprotection:erase", args=[case.pk]),
+        template="dataprotection/erasure_find.html",
+        context=_ctx(request, nav="erasure"),
+    )
+
+
+@require_GET_POST
+@login_required
+def erase(request: AuthedRequest, case_pk: Any) -> HttpResponse:
+    require(request.user, Action.DATAPROTECTION_ERASE)
+    case = cases.case_get(user=request.user, pk=case_pk, action=Action.CASE_ACCESS_LOG)
+    client = case.client
+    if client.subject_key.destroyed_at is not None:
+        raise NotFound()
+    others = list(Case.objects.filter(client=client).exclude(pk=case.pk).order_by("number"))
+    return submit_form(
+        request,
+        forms.EraseForm,
+        run=lambda form: services.client_erase(
+            actor=request.user,
+            client=client,
+            reason=form.cleaned_data["reason"],
+            confirm=form.cleaned_data["confirm"],
+            case=case,
+        ),
+        success=_("The client was erased: their key is destroyed and their cases anonymised."),
+        redirect_to=reverse("dataprotection:erasure"),
+        template="dataprotection/erase.html",
+        context=_ctx(request, case=case, others=others, nav="erasure"),
+    )
+
+
+# --- the record of processing --------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def record(request: AuthedRequest) -> HttpResponse:
+    require(request.user, Action.DATAPROTECTION_RECORD)
+    return render(
+        request,
+        "dataprotection/record.html",
+        _ctx(
+            request,
+            record=selectors.processing_record(),
+            file_form=forms.RecordFileForm(initial={"format": "pdf"}),
+            nav="record",
+        ),
+    )
+
+
+@require_POST
+@login_required
+def record_file(request: AuthedRequest) -> HttpResponse:
+    require(request.user, Action.DATAPROTECTION_RECORD)
+    form = forms.RecordFileForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose PDF or JSON."))
+        return redirect("dataprotection:record")
+    return job_start_response(
+        request,
+        kind=services.RECORD_JOB,
+        params={"format": form.cleaned_data["format"]},
+        back=reverse("dataprotection:record"),
+    )
+
+
+# --- data-subject exports -------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def exports(request: AuthedRequest) -> HttpResponse:
+    found = list(selectors.exports_for(user=request.user)[:100])
+    return render(
+        request, "dataprotection/exports.html", _ctx(request, exports=found, nav="exports")
+    )
+
+
+def _case(request: AuthedRequest, team_pk: int, case_pk: Any) -> Case:
+    case = cases.case_get(user=request.user, pk=case_pk, action=Action.CASE_FIND)
+    if case.team_id != team_pk:
+        raise NotFound()
+    return case
+
+
+def _export(request: AuthedRequest, team_pk: int, case_pk: Any, export_pk: Any, action: Action):
+    case = _case(request, team_pk, case_pk)
+    found = selectors.export_of_case(user=request.user, case=case, pk=export_pk)
+    require(request.user, action, found)
+    return case, found
+
+
+@require_GET_POST
+@login_required
+def export_new(request: AuthedRequest, team_pk: int, case_pk: Any) -> HttpResponse:
+    case = _case(request, team_pk, case_pk)
+    require(request.user, Action.DATAPROTECTION_EXPORT_REQUEST, case)
+    return submit_form(
+        request,
+        forms.ExportRequestForm,
+        run=lambda form: services.export_request_create(
+            actor=request.user, case=case, asked_on=form.cleaned_data["asked_on"]
+        ),
+        success=_("Request recorded: each organisation that holds a part is asked to answer."),
+        redirect_to=lambda found: reverse(
+            "dataprotection:export", args=[case.team_id, case.pk, found.pk]
+        ),
+        template="dataprotection/export_new.html",
+        context=_ctx(
+            request,
+            case=case,
+            earlier=selectors.exports_of_case(user=request.user, case=case),
+            nav="exports",
+        ),
+    )
+
+
+def _export_page(
+    request: AuthedRequest, case: Case, found: ExportRequest, **extra: Any
+) -> dict[str, Any]:
+    readers = selectors.reader_organisations(user=request.user, request=found)
+    own = selectors.own_answers(user=request.user, request=found)
+    own_ids = {a.pk for a in own}
+    answers = selectors.answers_of(found)
+    language = get_language() or "en"
+    for answer in answers:
+        # the ground is shown to the organisation that gave it, not to the others
+        ground = retention().ground(answer.ground) if answer.pk in own_ids else None
+        answer.ground_label = ground.label_in(language) if ground else ""  # type: ignore[attr-defined]  # display only
+    return _ctx(
+        request,
+        case=case,
+        export=found,
+        answers=answers,
+        own=own,
+        may_answer=can(request.user, Action.DATAPROTECTION_EXPORT_RELEASE, found),
+        file_form=extra.pop("file_form", None)
+        or (forms.FileForm(organisations=readers) if readers else None),
+        waiting=AnswerState.WAITING,
+        nav="exports",
+        **extra,
+    )
+
+
+@require_GET
+@login_required
+def export_detail(
+    request: AuthedRequest, team_pk: int, case_pk: Any, export_pk: Any
+) -> HttpResponse:
+    case, found = _export(request, team_pk, case_pk, export_pk, Action.DATAPROTECTION_EXPORT_VIEW)
+    return render(request, "dataprotection/export.html", _export_page(request, case, found))
+
+
+@require_GET_POST
+@login_required
+def export_answer(
+    request: AuthedRequest, team_pk: int, case_pk: Any, export_pk: Any
+) -> HttpResponse:
+    case, found = _export(
+        request, team_pk, case_pk, export_pk, Action.DATAPROTECTION_EXPORT_RELEASE
+    )
+    waiting = [
+        a.organisation
+        for a in selectors.own_answers(user=request.user, request=found)
+        if a.state == AnswerState.WAITING
+    ]
+
+    def run(form: forms.AnswerForm) -> Any:
+        data = form.cleaned_data
+        organisation = Organisation.objects.get(pk=data["organisation"])
+        return services.export_answer(
+            actor=request.user,
+            request=found,
+            organisation=organisation,
+            release=data["answer"] == "release",
+            ground=data["ground"],
+            note=data["note"],
+        )
+
+    return submit_form(
+        request,
+        partial(forms.AnswerForm, organisations=waiting),
+        run=run,
+        success=_("Your answer is recorded."),
+        redirect_to=reverse("dataprotection:export", args=[case.team_id, case.pk, found.pk]),
+        template="dataprotection/export_answer.html",
+        context=_ctx(request, case=case, export=found, waiting=waiting, nav="exports"),
+    )
+
+
+@require_POST
+@login_required
+def export_file(request: AuthedRequest, team_pk: int, case_pk: Any, export_pk: Any) -> HttpResponse:
+    case, found = _export(request, team_pk, case_pk, export_pk, Action.DATAPROTECTION_EXPORT_VIEW)
+    readers = selectors.reader_organisations(user=request.user, request=found)
+    form = forms.FileForm(request.POST, organisations=readers)
+    if not form.is_valid():
+        return render(
+            request,
+            "dataprotection/export.html",
+            _export_page(request, case, found, file_form=form),
+            status=422,
+        )
+    return job_start_response(
+        request,
+        kind=services.EXPORT_JOB,
+        params={
+            "request": str(found.pk),
+            "organisation": form.cleaned_data["organisation"],
+            "format": form.cleaned_data["format"],
+        },
+        team_id=case.team_id,
+        back=reverse("dataprotection:export", args=[case.team_id, case.pk, found.pk]),
+    )
