@@ -214,7 +214,8 @@ def retention_run(
                     },
                 )
             counts.update({f"deleted_{k}": v for k, v in deleted.items()})
-            counts["kept_referenced"] += len(kept)
+            if kept:
+                counts["kept_referenced"] += len(kept)
         for client in plan.erase:
             with transaction.atomic():
                 erased = _erase(client, actor, reason=ErasureReason.NOT_NEEDED, trigger="retention")
