@@ -52,7 +52,9 @@ def _justice_rows(facts: Facts, case: Any) -> QuerySet[CaseParticipant]:
 
 class InterventionPolicy(Policy):
     model = Case
-    view_action = A.INTERVENTION_VIEW
+    #: None: a page finds the case through the case policy first (``case.find``, 404 beyond
+    #: it), so a referrer or the DPO who finds the case is refused here with 403
+    view_action = None
     object_actions = frozenset(_BASE)
 
     def __init__(self) -> None:
