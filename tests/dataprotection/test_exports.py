@@ -35,14 +35,14 @@ def request_for(cw: CaseWorld, world: Closed) -> ExportRequest:
         )
 
 
-def answer(cw: CaseWorld, request: ExportRequest, who, org, *, release: bool = True, **kw):  # noqa: ANN001, ANN201
+def answer(cw: CaseWorld, request: ExportRequest, who, org, *, release: bool = True, **kw):
     with transaction.atomic():
         return services.export_answer(
             actor=who, request=request, organisation=org, release=release, **kw
         )
 
 
-def assemble(owner, request: ExportRequest, organisation_id: int, fmt: str) -> bytes:  # noqa: ANN001
+def assemble(owner, request: ExportRequest, organisation_id: int, fmt: str) -> bytes:
     with transaction.atomic():
         job = job_start(
             owner=owner,
@@ -155,8 +155,9 @@ def test_the_lead_opens_its_own_items_and_released_parts_shared_with_it_only(
     note = next(
         i for o in document["organisations"] for i in o["items"] if i["kind"] == "cases.note"
     )
-    assert {"organisation": "Youth office", "what": "shared"} == {
-        k: note["accesses"][0][k] for k in ("organisation", "what")
+    assert {k: note["accesses"][0][k] for k in ("organisation", "what")} == {
+        "organisation": "Youth office",
+        "what": "shared",
     }
     assert any(
         a["what"] == "opened" and a["organisation"] == "Youth office" for a in note["accesses"]

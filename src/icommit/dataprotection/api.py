@@ -14,11 +14,11 @@ from typing import Any, Literal
 from django.urls import reverse
 from ninja import Path, Router, Schema, Status
 
-from icommit.access import Action, require
+from icommit.access import Action, can, require
 from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS, LongText
 from icommit.cases import selectors as cases
 from icommit.cases.models import Case
-from icommit.core.exceptions import NotFound, ValidationFailed
+from icommit.core.exceptions import Forbidden, NotFound, ValidationFailed
 from icommit.core.http import AuthedRequest
 from icommit.core.jobs import job_start
 from icommit.dataprotection import selectors, services
@@ -120,7 +120,7 @@ class JobOut(Schema):
 # --- retention --------
 
 
-@router.get("/retention", response={200: list[PeriodOut], **READ_ERRORS})
+@router.get("/retention/periods", response={200: list[PeriodOut], **READ_ERRORS})
 def list_retention_periods(request: AuthedRequest):
     """The retention period of every data category (null: not set)."""
     require(request.user, Action.DATAPROTECTION_RETENTION)
@@ -129,7 +129,7 @@ def list_retention_periods(request: AuthedRequest):
     ]
 
 
-@router.put("/retention/{category}", response={200: PeriodOut, **WRITE_ERRORS})
+@router.put("/retention/periods/{category}", response={200: PeriodOut, **WRITE_ERRORS})
 def set_retention_period(request: AuthedRequest, category: str, payload: PeriodIn):
     """Set how many months after closure a category is kept (null: unset)."""
     require(request.user, Action.DATAPROTECTION_RETENTION)
@@ -219,7 +219,8 @@ def _export(
 ) -> ExportRequest:
     case = _case(request, team_id, case_id)
     found = selectors.export_of_case(user=request.user, case=case, pk=export_id)
-    require(request.user, action, found)
+    if not can(request.user, action, found):  # the case is found: refused, not hidden
+        raise Forbidden()
     return found
 
 

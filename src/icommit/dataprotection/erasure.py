@@ -379,7 +379,7 @@ def cases_export(client: Client) -> list[ExportPart]:
         parts.append(
             ExportPart(
                 kind="cases.identity",
-                title="identity",
+                title="",
                 origin_organisation_id=identity.origin_organisation_id,
                 created_at=identity.recorded_at,
                 data={

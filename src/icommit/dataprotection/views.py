@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from icommit.access import Action, can, require
 from icommit.cases import selectors as cases
 from icommit.cases.models import Case
-from icommit.core.exceptions import NotFound, ValidationFailed
+from icommit.core.exceptions import Forbidden, NotFound, ValidationFailed
 from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.core.jobs import job_start_response
 from icommit.dataprotection import forms, selectors, services
@@ -217,7 +217,8 @@ def _case(request: AuthedRequest, team_pk: int, case_pk: Any) -> Case:
 def _export(request: AuthedRequest, team_pk: int, case_pk: Any, export_pk: Any, action: Action):
     case = _case(request, team_pk, case_pk)
     found = selectors.export_of_case(user=request.user, case=case, pk=export_pk)
-    require(request.user, action, found)
+    if not can(request.user, action, found):  # the case is found: refused, not hidden
+        raise Forbidden()
     return case, found
 
 
