@@ -177,6 +177,12 @@ DECLARED: dict[Action, frozenset[Subject]] = {
     A.CASE_ACCESS_LOG: frozenset({S.CASE_LEAD_MEMBER, S.CASE_LEAD_MANAGER, S.DPO}),
     A.CASE_PRIVACY: frozenset({S.DPO}),
     # --- analysis declared (edited by the analysis work only) ---
+    # analysis: the organisations taking part in C read its Social Diagnostics (each perspective
+    # then only as shared) and record their own perspectives; C's case manager in the lead
+    # starts analyses and records the agreed case formulation
+    A.ANALYSIS_VIEW: _ON_CASE,
+    A.ANALYSIS_RECORD: _ON_CASE,
+    A.ANALYSIS_MANAGE: frozenset({S.CASE_LEAD_MANAGER}),
     # --- end analysis declared ---
     # --- assessments declared (edited by the assessments work only) ---
     # assessments: the organisations taking part in C read its D&R phase and tracks (what each
@@ -595,6 +601,35 @@ URLS: dict[str, dict[str, Rule]] = {
     "api:list_share_requests": {"GET": _r(A.CASE_VIEW, "case")},
     "api:request_share": {"POST": _r(A.CASE_WORK, "case")},
     # --- analysis urls (edited by the analysis work only) ---
+    # (analysis A of C; perspective X of L, submitted and shared with P; formulation F of L,
+    # shared with P; only the organisation a perspective comes from changes it)
+    "analysis:overview": {"GET": _r(A.ANALYSIS_VIEW, "case")},
+    "analysis:open": {"GET": _r(A.ANALYSIS_MANAGE, "case"), "POST": _r(A.ANALYSIS_MANAGE, "case")},
+    "analysis:perspective_new": {
+        "GET": _r(A.ANALYSIS_RECORD, "case"),
+        "POST": _r(A.ANALYSIS_RECORD, "case"),
+    },
+    "analysis:perspective": {"GET": _r(A.ANALYSIS_VIEW, "case")},
+    "analysis:perspective_edit": {
+        "GET": _r(A.ANALYSIS_RECORD, "case", only=_LEAD),
+        "POST": _r(A.ANALYSIS_RECORD, "case", only=_LEAD),
+    },
+    "analysis:grid": {"GET": _r(A.ANALYSIS_VIEW, "case")},
+    "analysis:formulation_new": {
+        "GET": _r(A.ANALYSIS_MANAGE, "case"),
+        "POST": _r(A.ANALYSIS_MANAGE, "case"),
+    },
+    "analysis:formulation": {"GET": _r(A.ANALYSIS_VIEW, "case")},
+    "api:list_analyses": {"GET": _r(A.ANALYSIS_VIEW, "case")},
+    "api:open_analysis": {"POST": _r(A.ANALYSIS_MANAGE, "case")},
+    "api:list_perspectives": {"GET": _r(A.ANALYSIS_VIEW, "case")},
+    "api:create_perspective": {"POST": _r(A.ANALYSIS_RECORD, "case")},
+    "api:get_perspective": {"GET": _r(A.ANALYSIS_VIEW, "case")},
+    "api:update_perspective": {"PUT": _r(A.ANALYSIS_RECORD, "case", only=_LEAD)},
+    "api:submit_perspective": {"POST": _r(A.ANALYSIS_RECORD, "case", only=_LEAD)},
+    "api:get_analysis_grid": {"GET": _r(A.ANALYSIS_VIEW, "case")},
+    "api:list_formulations": {"GET": _r(A.ANALYSIS_VIEW, "case")},
+    "api:agree_formulation": {"POST": _r(A.ANALYSIS_MANAGE, "case")},
     # --- end analysis urls ---
     # --- assessments urls (edited by the assessments work only) ---
     # the risk reference of the world comes from P and is shared with L (every case subject
