@@ -32,7 +32,9 @@ def test_only_coordinators_and_case_managers_convene(kw: ConferenceWorld) -> Non
 
 def test_a_conference_needs_a_date_and_attendees_of_the_team(kw: ConferenceWorld) -> None:
     with pytest.raises(ValidationFailed) as exc:
-        services.conference_create(actor=kw.cw.coordinator, team=kw.cw.team, held_on=None, title="X")
+        services.conference_create(
+            actor=kw.cw.coordinator, team=kw.cw.team, held_on=None, title="X"
+        )
     assert "held_on" in exc.value.details
     outsider = kw.cw.dpo
     with pytest.raises(ValidationFailed) as exc:
@@ -71,9 +73,7 @@ def test_the_agenda_order_changes(kw: ConferenceWorld) -> None:
         actor=kw.cw.manager, conference=kw.conference, case=kw.cw.working()
     )
     services.agenda_move(actor=kw.cw.manager, entry=second, direction="up")
-    order = list(
-        AgendaEntry.objects.filter(conference=kw.conference).values_list("pk", flat=True)
-    )
+    order = list(AgendaEntry.objects.filter(conference=kw.conference).values_list("pk", flat=True))
     assert order == [second.pk, kw.entry.pk]
     with pytest.raises(ValidationFailed):
         services.agenda_move(actor=kw.cw.manager, entry=second, direction="sideways")

@@ -38,7 +38,8 @@ from icommit.conferences.models import (
     PartAttendee,
     PartVersion,
 )
-from icommit.core.exceptions import NotFound
+from icommit.core import crypto
+from icommit.core.exceptions import Forbidden, NotFound
 from icommit.sharing.items import visible_items
 from icommit.sharing.models import live_q
 from icommit.stakeholders.models import Organisation
@@ -49,7 +50,9 @@ from icommit.teams.selectors import team_get
 def conference_team_get(*, user: User, pk: Any, action: Action = Action.CONFERENCE_VIEW) -> Team:
     """The team of a conference page: NotFound if hidden, Forbidden if the action is refused."""
     team = team_get(user=user, pk=pk)
-    require(user, action, team)
+    # the team exists for whoever sees it (an administrator too); the conferences are its roles'
+    if not can(user, action, team):
+        raise Forbidden()
     return team
 
 
@@ -212,6 +215,8 @@ def _items_by_case(user: User, cases: list[Case]) -> dict[Any, list[tuple[Any, A
     if not cases:
         return found
     for kind in kinds.all_kinds():
+        if kind.model is ConferencePart:  # the minutes have their own place on the page
+            continue
         conditions = [kind.of_case(c) for c in cases]
         marks = {
             f"_on_{i}": ExpressionWrapper(q, output_field=BooleanField())
@@ -241,6 +246,9 @@ def conference_view(*, user: User, conference: Conference) -> ConferenceView:
         )
     )
     cases = [e.case for e in entries]
+    # unwrap every client's key in one query, for the request's key cache (names, minutes)
+    with crypto.key_cache(preload=[c.client.subject_key_id for c in cases]):
+        pass
     taking_part: dict[Any, list[Organisation]] = {c.pk: [] for c in cases}
     for row in CaseParticipant.objects.filter(case__in=cases, left_at__isnull=True).select_related(
         "organisation"
@@ -287,8 +295,6 @@ def conference_view(*, user: User, conference: Conference) -> ConferenceView:
             shared_with_all = bool(attending) and attending <= reach.get(case.client_id, set())
             if kind.key == "identity" and shared_with_all:
                 view.name = item.name
-            if kind.key == "conference_part":
-                continue
             view.items.append(
                 ItemLine(str(kind.label), kind.title(item), item.origin_organisation.name, url)
             )
