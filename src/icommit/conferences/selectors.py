@@ -259,9 +259,10 @@ def conference_view(*, user: User, conference: Conference) -> ConferenceView:
     reach: dict[Any, set[int]] = {}
     for identity in ClientIdentity.objects.filter(client_id__in=[c.client_id for c in cases]):
         reach[identity.client_id] = {identity.origin_organisation_id}
-    for client_id, org_id in IdentityAudience.objects.filter(
-        live_q(), item__client_id__in=list(reach)
-    ).values_list("item__client_id", "organisation_id"):
+    # the stubs type the audience manager by the abstract row, which has no ``item``
+    live = IdentityAudience.objects.filter(live_q(), item__client_id__in=list(reach))
+    reached = live.values_list("item__client_id", "organisation_id")  # type: ignore[misc]
+    for client_id, org_id in reached:
         reach[client_id].add(org_id)
     parts = {
         p.entry_id: p
