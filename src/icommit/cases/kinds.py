@@ -43,6 +43,12 @@ class ItemKind:
     #: Diagnostics perspective holds health, ideology, offence ...): a share must pass the rule
     #: book for every one of them, and a consent or a statute must cover every one.
     categories: Callable[[Any], tuple[str, ...]] | None = None
+    #: Why the item may not be shared now (e.g. a draft), or None; asked by every share.
+    unshareable: Callable[[Any], str | None] | None = None
+    #: Deletes the given items of this kind with everything hanging on them (answer sets held
+    #: by the instruments app ...) and returns how many went; None: a plain queryset delete.
+    #: Retention and erasure delete items only through this.
+    delete: Callable[[Any], int] | None = None
 
     def categories_of(self, item: Any) -> tuple[str, ...]:
         if self.categories is None:
@@ -97,6 +103,16 @@ def timeline_sources() -> list[Callable[..., list[Any]]]:
 
 def all_kinds() -> list[ItemKind]:
     return list(_KINDS.values())
+
+
+def delete_items(kind: ItemKind, queryset: Any) -> int:
+    """Delete items of ``kind`` (and their audience rows) the way the kind says."""
+    if kind.delete is not None:
+        return kind.delete(queryset)
+    ids = list(queryset.values_list("pk", flat=True))
+    kind.audience.objects.filter(item_id__in=ids).delete()
+    _total, by_model = kind.model.objects.filter(pk__in=ids).delete()
+    return int(by_model.get(kind.model._meta.label, 0))
 
 
 def keys() -> list[str]:

@@ -63,7 +63,7 @@ from icommit.core.exceptions import Conflict, Forbidden, ValidationFailed
 from icommit.core.text import SHORT, TITLE
 from icommit.core.text import clean as clean_text
 from icommit.sharing.audience import basis_record, basis_withdraw, share
-from icommit.sharing.models import Basis, BasisKind
+from icommit.sharing.models import Basis, BasisKind, live_q
 from icommit.sharing.selectors import category_label, sharing_decision
 from icommit.stakeholders.content import content
 from icommit.stakeholders.models import Organisation
@@ -1062,6 +1062,103 @@ def _legal_basis_for(case: Case, item: Any, code: str) -> LegalBasis:
     return legal
 
 
+def _rule_problem(
+    case: Case,
+    item: Any,
+    organisation: Organisation,
+    participants: set[int],
+    *,
+    basis: str,
+    consent: Consent | None,
+    statute: str,
+    reason: str,
+    duty: bool,
+) -> str | None:
+    """The rule book's answer for sending ``item`` to ``organisation`` on this basis: None, or
+    why not. An item holding several kinds of data passes it for each of them."""
+    categories = kinds.of(item).categories_of(item)
+    for category in categories:
+        flow = sharing_decision(
+            team=case.team,
+            sender=item.origin_organisation,
+            receiver=organisation,
+            category=category,
+        )
+        offer = rules.Offer(
+            basis=basis,
+            consent_kind=consent.kind if consent is not None else "",
+            consent_covers=consent is not None
+            and consent_covers(consent, category=category, organisation_id=organisation.pk),
+            statute=statute,
+            reason=reason,
+            duty=duty,
+        )
+        problem = rules.share_problem(
+            protocol=flow.rule if flow.row is not None else None,
+            secrecy=getattr(item, "secrecy", "none"),
+            offer=offer,
+            recipient_participates=organisation.pk in participants,
+            restricted=case.client.restricted_at is not None,
+            origin_is_security=item.origin_organisation.is_security,
+        )
+        if problem is not None:
+            return f"{category_label(category)}: {problem}" if len(categories) > 1 else problem
+    return None
+
+
+@transaction.atomic
+def shares_recheck(*, actor: User, case: Case, item: Any) -> list[Organisation]:
+    """After an item's content changed (new data categories, another secrecy), check every share
+    of it still in effect against the rule book, on the basis its decision rested on, and end
+    those that no longer pass. Returns the organisations whose share ended (audited)."""
+    kind = kinds.of(item)
+    rows = list(
+        kind.audience.objects.filter(live_q(), item=item)
+        .exclude(decision__isnull=True)
+        .select_related("decision", "decision__consent", "organisation")
+    )
+    participants = participant_ids(case)
+    ended: list[Organisation] = []
+    for row in rows:
+        decision = row.decision
+        duty = False
+        if decision.statute_code:
+            legal = legal_basis(decision.statute_code)
+            duty = (
+                legal is not None
+                and legal.kind == "duty"
+                and all(legal.covers(c) for c in kind.categories_of(item))
+            )
+        problem = _rule_problem(
+            case,
+            item,
+            row.organisation,
+            participants,
+            basis=decision.basis_kind,
+            consent=decision.consent,
+            statute=decision.statute,
+            reason=decision.reason or "",
+            duty=duty,
+        )
+        if decision.basis_kind == ShareBasis.DANGER:
+            problem = None  # an imminent-danger share is reviewed, not re-judged by content
+        if problem is not None:
+            row.ended_at, row.ended_by = timezone.now(), actor
+            row.save(update_fields=["ended_at", "ended_by"])
+            ended.append(row.organisation)
+    if ended:
+        _record(
+            actor,
+            "case.share_ended",
+            case,
+            item=kind.key,
+            ended=len(ended),
+            organisations=sorted(o.pk for o in ended),
+            reason="content changed",
+        )
+    return ended
+
+
 @transaction.atomic
 def item_share(
     *,
@@ -1094,6 +1191,9 @@ def item_share(
     item_kind = kind.key
     if not kinds.belongs(item, case):
         raise ValidationFailed.field("item", _("This item belongs to another case."))
+    why_not = kind.unshareable(item) if kind.unshareable is not None else None
+    if why_not:
+        raise ValidationFailed.field("item", why_not)
     basis = _choice(basis, ShareBasis.values, "basis")
     purpose = _text(purpose, "purpose")
     reason = _text(reason, "reason", required=False, max_length=SHORT)
@@ -1133,42 +1233,24 @@ def item_share(
         legal = _legal_basis_for(case, item, statute_code)
         statute, duty = legal.statute, legal.kind == "duty"
     participants = participant_ids(case)
-    secrecy = getattr(item, "secrecy", "none")
-    categories = kind.categories_of(item)
     for organisation in organisations:
         if organisation.pk == item.origin_organisation_id:
             raise ValidationFailed.field(
                 "organisations", _("The item already belongs to this organisation.")
             )
-        # an item holding several kinds of data passes the rule book for each of them
-        for category in categories:
-            flow = sharing_decision(
-                team=case.team,
-                sender=item.origin_organisation,
-                receiver=organisation,
-                category=category,
-            )
-            offer = rules.Offer(
-                basis=basis,
-                consent_kind=consent.kind if consent is not None else "",
-                consent_covers=consent is not None
-                and consent_covers(consent, category=category, organisation_id=organisation.pk),
-                statute=statute,
-                reason=reason,
-                duty=duty,
-            )
-            problem = rules.share_problem(
-                protocol=flow.rule if flow.row is not None else None,
-                secrecy=secrecy,
-                offer=offer,
-                recipient_participates=organisation.pk in participants,
-                restricted=case.client.restricted_at is not None,
-                origin_is_security=item.origin_organisation.is_security,
-            )
-            if problem is not None:
-                if len(categories) > 1:
-                    problem = f"{category_label(category)}: {problem}"
-                raise ValidationFailed.field("organisations", f"{organisation.name}: {problem}")
+        problem = _rule_problem(
+            case,
+            item,
+            organisation,
+            participants,
+            basis=basis,
+            consent=consent,
+            statute=statute,
+            reason=reason,
+            duty=duty,
+        )
+        if problem is not None:
+            raise ValidationFailed.field("organisations", f"{organisation.name}: {problem}")
     decision = ShareDecision.objects.create(
         case=case,
         item_kind=item_kind,
