@@ -58,11 +58,11 @@ SECTIONS = [
 ]
 CONCERN_WORDS = {
     "en": ["None", "Minor", "Moderate", "Severe"],
-    "de": ["Keine", "Gering", "Mittel", "Hoch"],
+    "de": ["Keine", "Geringe", "Mittlere", "Hohe"],
 }
 RESOURCE_WORDS = {
     "en": ["None", "Some", "Good", "Strong"],
-    "de": ["Keine", "Einige", "Gute", "Starke"],
+    "de": ["Keine", "Geringe", "Gute", "Starke"],
 }
 LANGUAGES = ("en", "de")
 
@@ -186,13 +186,25 @@ def test_german_uses_the_agreed_terms() -> None:
         "Unbekannt",
         "Begründ",
         "Perspektive",
-        "Fallformulierung",
+        "Fallverständnis",
         "Hypothese",
         "Gegenhypothese",
         "funktionales Äquivalent",
         "Verhaltens- und Einstellungsmarker",
     ):
         assert term in german, term
+    # the practitioners' review: "Spuren" is not the word for the two tracks, "Distanzierung" is a
+    # stage in the assessments, not the behaviour track, and attitudes are "Einstellungen"
+    for wrong in (
+        "Spuren",
+        "Distanzierung",
+        "Haltung",
+        "Einige:",
+        "Ordnungsverfahren",
+        "wegen dem",
+    ):
+        assert wrong not in german, wrong
+    assert "zwei getrennte Stränge" in german and "Verhaltensmarker (Disengagement)" in german
 
 
 # --- domains: anchors, unknown, guide note, paired rating ------------------------------------
@@ -204,7 +216,10 @@ def test_each_domain_has_concern_and_resource_anchored_0_to_3_plus_unknown(domai
     for kind, words in (("concern", CONCERN_WORDS), ("resource", RESOURCE_WORDS)):
         scale = defn.scales[f"{kind}_{domain}"]
         assert [c.value for c in scale.choices] == [0, 1, 2, 3]
-        assert [c.value for c in scale.missing] == ["unknown"]
+        expected = (
+            ["unknown", "not_applicable"] if scale.key == "resource_religion" else ["unknown"]
+        )
+        assert [c.value for c in scale.missing] == expected
         assert dict(scale.missing[0].label) == {"en": "Unknown", "de": "Unbekannt"}
         assert scale.counts, "ratings are never averaged into a score"
         for lang in LANGUAGES:
@@ -215,7 +230,7 @@ def test_each_domain_has_concern_and_resource_anchored_0_to_3_plus_unknown(domai
                 # one short, concrete sentence per level
                 assert anchor[0].isupper() and anchor.endswith("."), label
                 assert not re.search(r"[.!?] [A-ZÄÖÜ]", anchor), f"more than one sentence: {label}"
-                assert len(anchor) <= 160, label
+                assert len(anchor) <= 190, label
 
 
 def test_anchors_are_written_per_domain_and_resources_are_not_the_absence_of_concern() -> None:
@@ -309,6 +324,128 @@ def test_it_is_not_a_risk_assessment_and_religion_is_never_a_risk_in_itself() ->
         assert not re.search(r"\bbelie(f|ve)", choice.label["en"], re.I), choice.label["en"]
     safety = defn.domain("safety").description
     assert safety is not None and "Not a risk the person poses" in safety["en"]
+
+
+def test_faith_that_plays_no_part_is_not_applicable_not_a_missing_resource() -> None:
+    """A person without faith is no deficit: the religion resource has a second missing value,
+    "not applicable", next to "unknown"; it is not a number, and no other scale offers it."""
+    defn = definition()
+    scale = defn.scales["resource_religion"]
+    na = scale.choice("not_applicable")
+    assert na is not None and scale.is_missing("not_applicable") and na.score is None
+    assert dict(na.label) == {
+        "en": "Not applicable: faith plays no part in the person's life",
+        "de": "Entfällt: Glaube spielt im Leben der Person keine Rolle",
+    }
+    # the lowest anchor no longer covers "has no faith": that is what not applicable is for
+    assert "has none" not in scale.choices[0].label["en"]
+    answers = {
+        **full_answers(),
+        "religion": {"concern": 0, "resource": "not_applicable", "rationale": "No faith."},
+    }
+    check_answers(defn, answers, audience="non_security", complete=True)
+    intro = next(s for s in defn.sections if s.key == "domain_religion").intro
+    assert intro is not None
+    assert "rate concern 0 and resource “not applicable”: that is no deficit" in intro["en"]
+    assert "die Ressource mit „entfällt“: Das ist kein Defizit" in intro["de"]
+    for change in (
+        {"religion": {"concern": "not_applicable", "resource": 0, "rationale": "x"}},
+        {"family": {"concern": 0, "resource": "not_applicable", "rationale": "x"}},
+    ):
+        with pytest.raises(AnswerError) as caught:
+            check_answers(
+                defn, {**full_answers(), **change}, audience="non_security", complete=True
+            )
+        assert "'not_applicable' is not one of" in str(caught.value)
+
+
+def test_before_any_rating_the_client_is_told_who_reads_it_and_where_confidentiality_ends() -> None:
+    """Information is gathered before the consent step, so the client section (the first) asks
+    the practitioner to tell the person first what the record is for, who may read it, that
+    police and prosecution must pursue offences and that a social worker's notes can be seized."""
+    client = definition().sections[0]
+    assert client.key == "client" and client.intro is not None
+    en, de = client.intro["en"], client.intro["de"]
+    assert en.startswith("Start here, before any rating. First tell the person what this record")
+    for words in (
+        "which organisations may read it",
+        "where confidentiality ends",
+        "they must pursue",
+        "notes can be seized",
+        "(country law DE, check with your organisation's legal service: "
+        "§§ 152(2), 160, 163, 94, 97 StPO)",
+    ):
+        assert words in en, words
+    assert en.index("First tell the person") < en.index("Then write down")
+    assert de.startswith("Beginnen Sie hier, vor jeder Einschätzung. Sagen Sie der Person zuerst")
+    for words in (
+        "welche Organisationen sie lesen dürfen",
+        "wo die Vertraulichkeit endet",
+        "müssen sie verfolgen",
+        "beschlagnahmt werden",
+        "prüfen Sie es mit der Rechtsabteilung Ihrer Organisation: §§ 152 Abs. 2, 160, 163, 94, 97",
+    ):
+        assert words in de, words
+    assert de.index("Sagen Sie der Person zuerst") < de.index("Halten Sie dann fest")
+
+
+def test_every_statute_named_points_to_the_organisations_legal_service() -> None:
+    """A statement about a country's law names the country and sends the reader to check it."""
+    found = 0
+    for doc in (raw(), domain_file()):
+        for path, node in texts(doc):
+            en, de = node.get("en", ""), node.get("de", "")
+            if re.search(r"StPO|StGB|SGB|AufenthG|BZRG|KKG", en):
+                found += 1
+                assert "DE, check with your organisation's legal service" in en, path
+                assert "DE, prüfen Sie es mit der Rechtsabteilung Ihrer Organisation" in de, path
+    assert found >= 12
+
+
+def test_the_practitioners_corrections_to_law_and_anchors_are_in_place() -> None:
+    defn = definition()
+
+    def hint(key: str, lang: str = "en") -> str:
+        h = defn.item(key).hint
+        assert h is not None
+        return h[lang]
+
+    def guide(key: str, lang: str = "en") -> str:
+        return defn.item(key).text[lang]
+
+    # justice: no admissions drawn out; a spent conviction is no concern
+    assert "Do not ask for details of offences that have not been tried" in guide("justice_guide")
+    assert "How do you see what happened" not in guide("justice_guide")
+    assert (
+        "never requires admitting an offence"
+        in (defn.scales["resource_justice"].choices[3].label["en"])
+    )
+    for lang in LANGUAGES:
+        assert "§ 51 BZRG" in hint("justice_guide", lang)
+        # reporting duty for planned serious offences; disclosure to avert a present danger
+        assert "§ 138 StGB" in guide("safety_guide", lang)
+        assert "§ 34 StGB" in guide("safety_guide", lang)
+        # child protection the same day, and the limit on passing on what was entrusted
+        assert "§ 8a SGB VIII" in guide("family_guide", lang)
+        assert "§ 4 KKG" in guide("family_guide", lang)
+        assert "§ 65 SGB VIII" in hint("family_guide", lang)
+        # the duty to inform the immigration authority binds public bodies, within § 88 AufenthG
+        assert "§ 88 AufenthG" in hint("legal_status_guide", lang)
+    assert "Independent NGOs are not public bodies" in hint("legal_status_guide")
+    assert "every public body" not in hint("legal_status_guide").lower()
+    # gender identity: protected by icommit, not claimed to be an Art. 9 category
+    assert (
+        "sex life and sexual orientation are (Art. 9 GDPR), and icommit protects gender identity"
+        in hint("gender_guide")
+    )
+    # online anchors describe the person's situation, not a viewer → sharer → producer ladder
+    online = [c.label["en"] for c in defn.scales["concern_online"].choices]
+    assert not any(re.search(r"\b(views|shares|produces|spreads)\b", a) for a in online), online
+    # "the scene" read for a client who is in none
+    assert defn.description is not None
+    assert "read “outside the scene” as “in the person's life”" in defn.description["en"]
+    assert "„außerhalb der Szene“ als „im Leben der Person“" in defn.description["de"]
+    assert any("Lösel, King, Bender and Jugl (2018)" in s for s in defn.sources)
 
 
 # --- the other parts ------------------------------------------------------------------------
