@@ -128,7 +128,7 @@ def api_payloads(w: Any) -> dict[str, dict[str, Any]]:
 def fill(path: str, w: Any) -> str:
     x = w.extra.get(APP, {})
     if "risk" in x:
-        path = path.replace("{risk_id}", str(x["risk"].pk))
+        path = path.replace("{reference_id}", str(x["risk"].pk))
     if "designation" in x:
         path = path.replace("{assessor_id}", str(x["designation"].pk))
     return path

@@ -253,13 +253,13 @@ def record_risk_reference(
     return Status(201, reference)
 
 
-@router.get("/risks/{risk_id}", response={200: RiskOut, **READ_ERRORS})
+@router.get("/risks/{reference_id}", response={200: RiskOut, **READ_ERRORS})
 def get_risk_reference(
-    request: AuthedRequest, team_id: Path[int], case_id: Path[uuid.UUID], risk_id: uuid.UUID
+    request: AuthedRequest, team_id: Path[int], case_id: Path[uuid.UUID], reference_id: uuid.UUID
 ):
     """One risk reference you may read (opening it is written to the access log)."""
     case = _case(request, team_id, case_id, Action.ASSESSMENT_VIEW)
-    reference = selectors.risk_get(user=request.user, case=case, pk=risk_id)
+    reference = selectors.risk_get(user=request.user, case=case, pk=reference_id)
     services.risk_opened(user=request.user, case=case, reference=reference)
     return reference
 
