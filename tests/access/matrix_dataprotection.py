@@ -1,6 +1,6 @@
 """dataprotection in the access-matrix world: an export request X of case C, recorded by C's lead
-organisation L, with parts of L (its note, the identity) and of P (a note P recorded); a dry run Y
-of the retention."""
+organisation L, with parts of L (its note, the identity), of P (a note P recorded) and of F (its
+referral); a dry run Y of the retention."""
 
 from __future__ import annotations
 

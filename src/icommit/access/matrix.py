@@ -223,13 +223,14 @@ DECLARED: dict[Action, frozenset[Subject]] = {
     # --- dataprotection declared (edited by the dataprotection work only) ---
     # privacy operations: the DPO sets retention, erases and reads the record of processing;
     # the lead organisation of C records a client's request for a copy; every organisation that
-    # holds a part of it (the world's: L and P) sees the request and answers for its own part
+    # holds a part of it (the world's: L and P, and F, whose referral is a part) sees the request
+    # and answers for its own part
     A.DATAPROTECTION_RETENTION: frozenset({S.DPO}),
     A.DATAPROTECTION_ERASE: frozenset({S.DPO}),
     A.DATAPROTECTION_RECORD: frozenset({S.DPO}),
     A.DATAPROTECTION_EXPORT_REQUEST: _LEAD,
-    A.DATAPROTECTION_EXPORT_VIEW: _ON_CASE,
-    A.DATAPROTECTION_EXPORT_RELEASE: _ON_CASE,
+    A.DATAPROTECTION_EXPORT_VIEW: _ON_CASE | {S.CASE_REFERRER},
+    A.DATAPROTECTION_EXPORT_RELEASE: _ON_CASE | {S.CASE_REFERRER},
     # --- end dataprotection declared ---
 }
 
