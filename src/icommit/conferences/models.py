@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from icommit.access.roles import TeamRole
 from icommit.core.fields import EncryptedTextField
 from icommit.core.text import TITLE
+from icommit.interventions.models import Intensity
 from icommit.minutes import workflow
 from icommit.minutes.models import MinutesAttendee, MinutesRecord
 from icommit.sharing.models import AudienceRow, SharedItem
@@ -125,7 +126,9 @@ class PartVersion(MinutesRecord):
     )
     scale = models.CharField(_("scale"), max_length=12, choices=Scale.choices, blank=True)
     #: the level of intensity scaled to (``interventions.models.Intensity``), when scaled
-    intensity = models.CharField(_("level of intensity"), max_length=20, blank=True)
+    intensity = models.CharField(
+        _("level of intensity"), max_length=20, choices=Intensity.choices, blank=True
+    )
     next_review = models.DateField(_("next review"), null=True, blank=True)
     #: when the next review, scale and actions went to the case and its plan
     applied_at = models.DateTimeField(null=True, blank=True)
