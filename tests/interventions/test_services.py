@@ -251,3 +251,19 @@ def test_nothing_is_written_while_processing_is_restricted(pw: PlanWorld) -> Non
         services.contact_record(
             actor=cw.youth_worker, case=pw.case, organisation=cw.youth, on=TODAY(), kind="phone"
         )
+
+
+def test_a_scale_decision_recorded_late_takes_its_place_by_date(pw: PlanWorld) -> None:
+    cw, day = pw.cw, datetime.timedelta(days=1)
+    services.scale_set(
+        actor=cw.manager, case=pw.case, intensity="medium", on=TODAY() - 20 * day, reason="a"
+    )
+    services.scale_set(
+        actor=cw.manager, case=pw.case, intensity="low", on=TODAY() - 2 * day, reason="b"
+    )
+    # recorded now, applying from ten days ago: up from medium; the level today stays low
+    late = services.scale_set(
+        actor=cw.manager, case=pw.case, intensity="high", on=TODAY() - 10 * day, reason="c"
+    )
+    assert (late.previous, late.direction) == ("medium", "up")
+    assert Plan.objects.get(pk=pw.plan.pk).intensity == "low"

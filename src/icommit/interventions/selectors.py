@@ -105,11 +105,16 @@ def plan_view(*, plan: Plan) -> PlanView:
         grouped.setdefault(goal.domain, DomainGoals(goal.domain, domain_label(goal.domain)))
         grouped[goal.domain].goals.append(goal)
     loose = list(measures.filter(plan=plan, goal__isnull=True))
+    scale = list(plan.scale_decisions.all())
+    # each decision's direction is read against the one before it in time (one may have been
+    # recorded after a later one)
+    for before, decision in zip([None, *scale], scale, strict=False):
+        decision.previous = before.intensity if before is not None else ""
     return PlanView(
         plan=plan,
         domains=list(grouped.values()),
         loose=loose,
-        scale=list(plan.scale_decisions.select_related("decided_by")),
+        scale=scale,
         history=list(plan.events.select_related("organisation")[:50]),
         shared_with=shared_with(plan),
         today=timezone.localdate(),

@@ -421,12 +421,19 @@ def scale_set(
     reason = _text(reason, "reason")
     kind, ident = _source(source_kind, source_id)
     plan = _plan(actor, case)
-    if intensity == plan.intensity:
+    # the level in effect on that day (decisions may be recorded after the day they apply from)
+    before = (
+        ScaleDecision.objects.filter(plan=plan, on__lte=day)
+        .order_by("-on", "-decided_at")
+        .values_list("intensity", flat=True)
+        .first()
+    ) or ""
+    if intensity == before:
         raise ValidationFailed.field("intensity", _("The work is already at this level."))
     decision = ScaleDecision(
         plan=plan,
         intensity=intensity,
-        previous=plan.intensity,
+        previous=before,
         on=day,
         reason=reason,
         source_kind=kind,
@@ -434,7 +441,13 @@ def scale_set(
         decided_by=actor,
     )
     decision.save()
-    plan.intensity = intensity
+    # the level now is that of the latest day
+    plan.intensity = (
+        ScaleDecision.objects.filter(plan=plan)
+        .order_by("-on", "-decided_at")
+        .values_list("intensity", flat=True)
+        .first()
+    ) or intensity
     plan.updated_at = timezone.now()
     plan.save(update_fields=["intensity", "updated_at"])
     _record(
