@@ -78,7 +78,7 @@ class AnalysisWorld:
             perspective = services.perspective_submit(actor=actor, perspective=perspective)
         return perspective
 
-    def share(self, item: Any, *to: Organisation) -> None:
+    def share(self, item: Any, *to: Organisation, actor: User | None = None) -> None:
         """Share an item through the cases rule book, on protocol rows "always" for every
         category the instrument's domains hold."""
         sender = item.origin_organisation
@@ -101,7 +101,8 @@ class AnalysisWorld:
                             "legal_source": "Test statute § 1",
                         },
                     )
-        actor = self.author(sender) if sender.pk != self.cw.exit.pk else self.cw.manager
+        if actor is None:
+            actor = self.author(sender) if sender.pk != self.cw.exit.pk else self.cw.manager
         consent = None
         if any(o.is_security for o in to):
             # the protocol's "always" asks for consent towards a security actor from an

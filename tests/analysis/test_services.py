@@ -90,7 +90,7 @@ def test_only_members_of_a_participating_organisation_record_for_it(aw: Analysis
             viewpoint="organisation",
         )
     youth = aw.perspective(aw.cw.youth, submit=False)
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(Forbidden):
         services.perspective_save(actor=aw.cw.officer, perspective=youth, answers={})
 
 

@@ -33,7 +33,7 @@ from icommit.analysis.models import (
 from icommit.cases.models import Case, Client
 from icommit.cases.services import participant_ids
 from icommit.core import audit
-from icommit.core.exceptions import Conflict, ValidationFailed
+from icommit.core.exceptions import Conflict, Forbidden, ValidationFailed
 from icommit.core.text import SHORT
 from icommit.core.text import clean as clean_text
 from icommit.instruments.engine import is_answered, tr
@@ -274,9 +274,8 @@ def perspective_create(
 def _require_own(actor: User, perspective: Perspective) -> None:
     require(actor, Action.ANALYSIS_RECORD, perspective.case)
     if perspective.origin_organisation_id not in facts_for(actor).org_ids:
-        raise ValidationFailed.field(
-            "organisation", _("Only the organisation that recorded a perspective changes it.")
-        )
+        # only the organisation a perspective comes from changes it
+        raise Forbidden()
 
 
 @transaction.atomic

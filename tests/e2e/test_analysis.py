@@ -1,0 +1,81 @@
+# ruff: noqa: F811  (the fixtures imported from tests.analysis are parameters of the tests)
+"""Social Diagnostics in a real browser, at 1,280 and 390 px: the youth office records its
+perspective (a draft, then submitted), the case manager reads the grid with what was shared with
+the lead, and the formulation is recorded. axe checks every page visited, and nothing scrolls
+sideways."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, ViewportSize, expect
+
+from icommit.analysis.models import Perspective
+from tests.analysis.conftest import AnalysisWorld, aw, cw, sdx_version  # noqa: F401
+from tests.e2e.conftest import check_a11y, login, logout
+
+pytestmark = pytest.mark.e2e
+
+WIDTHS: list[ViewportSize] = [{"width": 1280, "height": 900}, {"width": 390, "height": 844}]
+WIDTH_IDS = ["1280", "390"]
+NO_SIDEWAYS_SCROLL_JS = """() => {
+  const page = document.documentElement;
+  return page.scrollWidth <= page.clientWidth + 1;
+}"""
+
+
+def check_page(page: Page) -> None:
+    check_a11y(page)
+    assert page.evaluate(NO_SIDEWAYS_SCROLL_JS), f"{page.url} scrolls sideways"
+
+
+@pytest.mark.parametrize("viewport", WIDTHS, ids=WIDTH_IDS)
+def test_recording_a_perspective_and_reading_the_grid_as_case_manager(
+    page: Page, live_server: Any, aw: AnalysisWorld, viewport: ViewportSize
+) -> None:
+    page.set_viewport_size(viewport)
+    base = f"{live_server.url}/teams/{aw.case.team_id}/cases/{aw.case.pk}/analysis/"
+    aw.perspective(aw.cw.exit, {"family": (0, 3)})
+    login(page, live_server, aw.cw.youth_worker.email)
+    page.goto(base)
+    check_page(page)
+    page.get_by_role("link", name="Record your organisation's perspective").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your organisation's perspective")
+    check_page(page)
+    page.locator('input[name="family__concern"][value="3"]').check()
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Perspective of Youth office")
+    check_page(page)
+    assert Perspective.objects.get(origin_organisation=aw.cw.youth).status == "draft"
+    page.get_by_role("link", name="Continue the draft").click()
+    page.locator('input[name="client_involved"][value="with_client"]').check()
+    page.locator('input[name="family__resource"][value="1"]').check()
+    page.locator('textarea[name="family__rationale"]').fill("Conflict with the father.")
+    page.locator('input[name="gender_considered"][value="not_considered"]').check()
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_role("status")).to_contain_text("submitted")
+    youth = Perspective.objects.get(origin_organisation=aw.cw.youth)
+    assert youth.status == "submitted"
+    logout(page)
+    aw.share(youth, aw.cw.exit)
+
+    login(page, live_server, aw.cw.manager.email)
+    page.goto(base)
+    check_page(page)
+    page.get_by_role("link", name="Perspectives grid").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Perspectives grid")
+    check_page(page)
+    grid = page.locator("main")
+    expect(grid).to_contain_text("Youth office")
+    expect(grid).to_contain_text("Divergent:")
+    expect(grid).to_contain_text("No client view")
+    page.get_by_text("Rationale").first.click()
+    expect(grid).to_contain_text("Conflict with the father.")
+    page.goto(base)
+    page.get_by_role("link", name="Record the agreed case formulation").click()
+    check_page(page)
+    page.get_by_label("Summary").fill("The family is the main resource; school comes next.")
+    page.get_by_role("button", name="Record this version").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Case formulation, version 1")
+    check_page(page)
