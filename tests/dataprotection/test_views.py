@@ -118,6 +118,10 @@ def test_the_record_of_processing_page_and_api(cw: CaseWorld) -> None:
 def test_an_export_from_request_to_answer_in_the_pages(cw: CaseWorld) -> None:
     world = client_world(cw)
     case = world.case
+    listed = _get(cw.manager, "dataprotection:exports").content.decode()
+    assert reverse("dataprotection:export_new", args=[cw.team.pk, case.pk]) in listed
+    youth_page = _get(cw.youth_worker, "dataprotection:exports").content.decode()
+    assert reverse("dataprotection:export_new", args=[cw.team.pk, case.pk]) not in youth_page
     new = _post(
         cw.manager,
         "dataprotection:export_new",

@@ -90,6 +90,12 @@ def exports_for(*, user: User) -> QuerySet[ExportRequest]:
     )
 
 
+def cases_to_request(*, user: User, limit: int = 50) -> list[Case]:
+    """Cases for which the user may record a client's request for a copy (their lead cases)."""
+    qs = visible(user, Action.DATAPROTECTION_EXPORT_REQUEST, Case.objects.select_related("team"))
+    return list(qs.order_by("team__name", "number")[:limit])
+
+
 def export_of_case(*, user: User, case: Case, pk: Any) -> ExportRequest:
     """One export request of ``case`` (404 if there is none; the caller checks the action)."""
     try:

@@ -203,7 +203,14 @@ def record_file(request: AuthedRequest) -> HttpResponse:
 def exports(request: AuthedRequest) -> HttpResponse:
     found = list(selectors.exports_for(user=request.user)[:100])
     return render(
-        request, "dataprotection/exports.html", _ctx(request, exports=found, nav="exports")
+        request,
+        "dataprotection/exports.html",
+        _ctx(
+            request,
+            exports=found,
+            cases=selectors.cases_to_request(user=request.user),
+            nav="exports",
+        ),
     )
 
 
