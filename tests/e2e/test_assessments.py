@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import urllib.request
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from playwright.sync_api import Page, ViewportSize, expect
 from icommit.assessments.models import RiskReference, TrackEntry
 from tests.assessments.conftest import World, aw  # noqa: F401  (the fixture, used by name)
 from tests.cases.conftest import cw  # noqa: F401  (the fixture aw builds on)
-from tests.e2e.conftest import check_a11y, label, login, logout
+from tests.e2e.conftest import BrowserErrors, check_a11y, label, login, logout
 
 pytestmark = pytest.mark.e2e
 
@@ -38,8 +39,15 @@ def check_page(page: Page) -> None:
 
 @pytest.mark.parametrize("viewport", WIDTHS, ids=WIDTH_IDS)
 def test_recording_a_track_entry_and_a_risk_reference(
-    page: Page, live_server: Any, aw: World, viewport: ViewportSize
+    page: Page,
+    live_server: Any,
+    aw: World,
+    viewport: ViewportSize,
+    browser_errors: BrowserErrors,
 ) -> None:
+    browser_errors.allow(r"status of 404")  # the unshared reference's address answers 404
+    # the live server's first answer (templates, keys) may take longer than a page load may
+    urllib.request.urlopen(f"{live_server.url}/accounts/login/", timeout=120).close()  # noqa: S310 (the test's own server)
     page.set_viewport_size(viewport)
     case_url = f"/teams/{aw.cw.team.pk}/cases/{aw.case.pk}/"
 
