@@ -140,3 +140,26 @@ def test_outcomes_are_recorded_only_after_closure(cw: CaseWorld) -> None:
         reverse("interventions:outcomes", args=[case.team_id, case.pk])
     )
     assert "Things are better" in youth.content.decode()
+
+
+def test_the_timeline_shows_plan_events_only_where_the_plan_is_shared(pw: PlanWorld) -> None:
+    from icommit.cases.selectors import timeline
+    from icommit.interventions import services
+
+    services.offence_report_record(
+        actor=pw.cw.officer,
+        case=pw.case,
+        organisation=pw.cw.police,
+        reported=False,
+        on=TODAY(),
+    )
+
+    def kinds(user: object) -> set[str]:
+        return {e.kind for e in timeline(user=user, case=pw.case)}  # type: ignore[arg-type]
+
+    assert "plan" in kinds(pw.cw.youth_worker)
+    assert "plan" not in kinds(pw.cw.housing_worker)
+    assert "offence_report" in kinds(pw.cw.officer)
+    assert "offence_report" not in kinds(pw.cw.manager)
+    summaries = [e.summary for e in timeline(user=pw.cw.youth_worker, case=pw.case)]
+    assert "Goal added: Housing" in summaries
