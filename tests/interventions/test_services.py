@@ -139,6 +139,7 @@ def test_the_responsible_organisation_marks_its_measure_done_once_shared(pw: Pla
         actor=pw.cw.youth_worker, measure=pw.youth_measure, status="done"
     )
     assert done.status == "done" and done.status_by == pw.cw.youth_worker
+    assert PlanEvent.objects.filter(plan=pw.plan).first().organisation == pw.cw.youth
     # housing is responsible for a measure, but the plan is not shared with it
     with pytest.raises(Forbidden):
         services.measure_status_set(

@@ -123,9 +123,12 @@ def _record(actor: User | None, action: str, case: Case, **changes: Any) -> None
     )
 
 
-def _history(plan: Plan, what: str, detail: str = "") -> None:
+def _history(plan: Plan, what: str, detail: str = "", organisation_id: int | None = None) -> None:
     PlanEvent.objects.create(
-        plan=plan, organisation_id=plan.origin_organisation_id, what=what, detail=detail[:80]
+        plan=plan,
+        organisation_id=organisation_id or plan.origin_organisation_id,
+        what=what,
+        detail=detail[:80],
     )
 
 
@@ -397,7 +400,9 @@ def measure_status_set(*, actor: User, measure: Measure, status: str) -> Measure
         measure=str(measure.pk),
         status=[before, status],
     )
-    _history(measure.plan, "measure_changed", status)
+    # the responsible organisation marked it, unless the lead's case manager did
+    by_lead = measure.plan.origin_organisation_id in facts_for(actor).org_ids
+    _history(measure.plan, "measure_changed", status, None if by_lead else measure.responsible_id)
     return measure
 
 
