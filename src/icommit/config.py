@@ -32,6 +32,8 @@ KNOWN: dict[str, str] = {
     "ICOMMIT_MFA_REQUIRED": "0 switches MFA off; allowed only in development or demo mode",
     "ICOMMIT_SESSION_IDLE_MINUTES": "minutes without activity before a session ends (default 30)",
     "ICOMMIT_SESSION_MAX_HOURS": "hours after login before a session ends (default 12)",
+    "ICOMMIT_DRIFT_DAYS": "days without a recorded contact before a case counts as drifting "
+    "(default 30)",
     "ICOMMIT_MAIL_FROM": "sender address of outgoing mail",
     "ICOMMIT_SMTP_HOST": "SMTP server (production); development writes mail to files",
     "ICOMMIT_SMTP_PORT": "SMTP port (default 587)",

@@ -47,6 +47,8 @@ DATA_KEYS = secret_from(ENV, "ICOMMIT_DATA_KEYS", DATA_DIR, generate=not PRODUCT
 MFA_REQUIRED = ENV.flag("ICOMMIT_MFA_REQUIRED", True)
 SESSION_IDLE_SECONDS = ENV.integer("ICOMMIT_SESSION_IDLE_MINUTES", 30, 1, 24 * 60) * 60
 SESSION_MAX_SECONDS = ENV.integer("ICOMMIT_SESSION_MAX_HOURS", 12, 1, 72) * 3600
+#: A case with no contact with the client recorded for this many days is "drifting" (interventions).
+ICOMMIT_DRIFT_DAYS = ENV.integer("ICOMMIT_DRIFT_DAYS", 30, 1, 365)
 DEMO_PASSWORD = ENV.raw("ICOMMIT_DEMO_PASSWORD") or "icommit-demo"
 CHECKPOINT_DIR = Path(ENV.raw("ICOMMIT_CHECKPOINT_DIR") or DATA_DIR / "checkpoints")
 AUDIT_SIGNING_KEY_FILE = ENV.raw("ICOMMIT_AUDIT_SIGNING_KEY_FILE")

@@ -799,7 +799,14 @@ def timeline(request: AuthedRequest, team_pk: int, case_pk: Any) -> HttpResponse
     titles = stage_titles()
     entries = []
     for entry in selectors.timeline(user=request.user, case=case):
-        row: dict[str, Any] = {"at": entry.at, "kind": entry.kind, "obj": entry.obj}
+        row: dict[str, Any] = {
+            "at": entry.at,
+            "kind": entry.kind,
+            "obj": entry.obj,
+            "summary": entry.summary,
+            "url": entry.url,
+            "organisation": entry.organisation,
+        }
         if entry.kind == "stage":
             change = entry.obj
             row["from_title"] = titles.get(change.from_stage, "")
