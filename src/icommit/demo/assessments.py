@@ -122,8 +122,9 @@ def build(
             instrument="VERA-2R",
             assessed_on=day(-40),
             level="moderate",
-            summary="Meet him in pairs in public places; no home visits. Lower than at the last "
-            "review: he has left the group. Next review in three months.",
+            summary="Meet him only with two practitioners present, in public places; no home "
+            "visits. Lower than at the last review: he has left the group. Next review in three "
+            "months.",
             next_review=day(50),
         )
         cases.item_share(
