@@ -109,3 +109,31 @@ def test_the_current_stage_is_the_latest_per_organisation(aw: World) -> None:
     ]
     assert [(o, e.stage) for o, e in view.current] == [("Exit counselling", "distancing")]
     assert [e.rationale for e in view.entries] == ["Now", "Then"]  # newest first
+
+
+def test_the_phase_note_is_read_by_the_lead_only_others_see_phase_and_date(aw: World) -> None:
+    """Security review S5: the phase's free-text note is the lead's; a police participant (and
+    any other organisation) sees the phase and its date only, on the page and in the API."""
+    from django.db import transaction
+
+    from icommit.assessments import services
+    from tests.assessments.conftest import TODAY
+
+    with transaction.atomic():
+        services.phase_record(
+            actor=aw.cw.manager,
+            case=aw.case,
+            phase="stabilisation",
+            since=TODAY(),
+            note="Lead's private note on trust",
+        )
+    ref = aw.risk(summary="Police summary")
+    police = _pages(aw, aw.cw.officer, ref)
+    for key in ("assessments:tracks", "api_overview", "cases:case", "cases:timeline"):
+        assert "private note on trust" not in police[key], key
+    assert "Relationship and stabilisation" in police["assessments:tracks"]
+    assert '"phase": "stabilisation"' in police["api_overview"]
+    assert '"note": ""' in police["api_overview"]
+    lead = _pages(aw, aw.cw.manager, ref)
+    assert "private note on trust" in lead["assessments:tracks"]
+    assert "private note on trust" in lead["api_overview"]

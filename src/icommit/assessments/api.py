@@ -83,12 +83,13 @@ class PhaseOut(Schema):
     #: contact, stabilisation, reintegration or aftercare (content/assessments)
     phase: str
     since: datetime.date
+    #: the free-text note, for the lead organisation only (empty for everyone else)
     note: str
     recorded_at: datetime.datetime
 
     @staticmethod
     def resolve_note(obj: PhaseEntry) -> str:
-        return obj.note or ""
+        return getattr(obj, "shown_note", "")
 
 
 class TrackEntryOut(Schema):
@@ -167,7 +168,7 @@ def get_dr_overview(request: AuthedRequest, team_id: Path[int], case_id: Path[uu
     """The case-work phase with its history, and each track apart: the entries you may see and
     the current stage per organisation."""
     case = _case(request, team_id, case_id, Action.ASSESSMENT_VIEW)
-    history = selectors.phase_history(case=case)
+    history = selectors.phase_history(user=request.user, case=case)
     return {
         "phase": history[-1] if history else None,
         "phase_history": history,

@@ -66,7 +66,7 @@ def case_panel(*, user: User, context: dict[str, Any], obj: Any = None) -> None:
     if obj is None or not can(user, Action.ASSESSMENT_VIEW, obj):
         context["assessments"] = None
         return
-    phases = selectors.phase_history(case=obj)
+    phases = selectors.phase_history(user=user, case=obj)
     context["assessments"] = {
         "phase": phases[-1] if phases else None,
         "phase_title": selectors.phase_title(phases[-1].phase) if phases else "",

@@ -34,13 +34,21 @@ def _lang() -> str:
     return get_language() or "en"
 
 
-def phase_history(*, case: Case) -> list[PhaseEntry]:
-    """The case-work phases of the case, oldest first (the last is the current one)."""
-    return list(
+def phase_history(*, user: User, case: Case) -> list[PhaseEntry]:
+    """The case-work phases of the case, oldest first (the last is the current one).
+
+    Each entry's ``shown_note`` is its free-text note for members of the lead organisation, which
+    records the phase, and empty for everyone else: other organisations (security actors
+    included) see the phase and its date only (security review S5)."""
+    entries = list(
         PhaseEntry.objects.filter(case=case)
         .select_related("recorded_by", "case__client")
         .order_by("recorded_at", "pk")
     )
+    writer = case.lead_organisation_id in set(facts_for(user).org_ids)
+    for entry in entries:
+        entry.shown_note = (entry.note or "") if writer else ""  # type: ignore[attr-defined]
+    return entries
 
 
 def track_entries(*, user: User, case: Case) -> QuerySet[TrackEntry]:
@@ -234,7 +242,7 @@ def timeline(*, user: User, case: Case) -> list[TimelineEntry]:
             obj=_("Case-work phase"),
             summary=phase_title(e.phase),
         )
-        for e in phase_history(case=case)
+        for e in phase_history(user=user, case=case)
     ]
     page = reverse("assessments:tracks", args=[case.team_id, case.pk])
     for entry in track_entries(user=user, case=case):

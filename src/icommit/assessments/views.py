@@ -101,7 +101,7 @@ def _tracks_page(
             if can_track and not restricted
             else None
         )
-    phases = selectors.phase_history(case=case)
+    phases = selectors.phase_history(user=request.user, case=case)
     for entry in phases:
         entry.title = selectors.phase_title(entry.phase)  # type: ignore[attr-defined]
     return render(
