@@ -51,6 +51,7 @@ def test_erasure_deletes_everything_through_the_instruments_service(aw: Analysis
     counts = _registration().erase(aw.case.client, None)
     assert counts == {"analyses": 1, "perspectives": 2, "formulations": 2, "answer_sets": 1}
     assert not Response.objects.filter(pk=response_id).exists()
+    assert not Response.objects.filter(owner_key_id=aw.case.client.subject_key_id).exists()
     assert not Perspective.objects.exists()
     assert not Formulation.objects.exists()
     assert not Analysis.objects.exists()

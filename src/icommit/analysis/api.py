@@ -83,6 +83,9 @@ class PerspectiveOut(Schema):
     category: str
     submitted_at: datetime.datetime | None
     answers: dict[str, Any]
+    #: after a submit that changed the answers: the organisations whose shares ended because
+    #: the rule book no longer passed for the new answers
+    shares_ended: list[str] = []
 
 
 class PerspectiveIn(Schema):
@@ -324,12 +327,15 @@ def submit_perspective(
     case = _case(request, team_id, case_id, Action.ANALYSIS_RECORD)
     perspective = selectors.perspective_get(user=request.user, case=case, pk=perspective_id)
     with _api_fields():
-        services.perspective_submit(
+        submitted = services.perspective_submit(
             actor=request.user, perspective=perspective, answers=payload.answers
         )
-    return _perspective_out(
-        selectors.perspective_get(user=request.user, case=case, pk=perspective_id)
-    )
+    return {
+        **_perspective_out(
+            selectors.perspective_get(user=request.user, case=case, pk=perspective_id)
+        ),
+        "shares_ended": list(submitted.shares_ended),
+    }
 
 
 @router.get("/{analysis_id}/grid", response={200: GridOut, **READ_ERRORS})

@@ -84,6 +84,10 @@ class Perspective(SharedItem):
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
 
+    #: not a column: the names of the organisations whose shares ended when
+    #: ``services.perspective_submit`` changed the answers (the rule book no longer passed)
+    shares_ended: tuple[str, ...] = ()
+
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [

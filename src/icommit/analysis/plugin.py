@@ -67,6 +67,8 @@ kinds.register(
         title=perspective_title,
         url=lambda case, p: reverse("analysis:perspective", args=[case.team_id, case.pk, p.pk]),
         categories=lambda p: services.categories_for(p.analysis.version, services.answers_of(p)),
+        unshareable=services.perspective_unshareable,
+        delete=services.perspectives_delete,
     )
 )
 kinds.register(
@@ -79,6 +81,7 @@ kinds.register(
         title=formulation_title,
         url=lambda case, f: reverse("analysis:formulation", args=[case.team_id, case.pk, f.pk]),
         categories=services.formulation_categories,
+        delete=services.formulations_delete,
     )
 )
 

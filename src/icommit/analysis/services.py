@@ -30,8 +30,9 @@ from icommit.analysis.models import (
     PerspectiveStatus,
     Viewpoint,
 )
+from icommit.cases import kinds
 from icommit.cases.models import Case, Client
-from icommit.cases.services import participant_ids
+from icommit.cases.services import participant_ids, shares_recheck
 from icommit.core import audit
 from icommit.core.exceptions import Conflict, Forbidden, ValidationFailed
 from icommit.core.text import SHORT
@@ -355,6 +356,11 @@ def perspective_submit(
     perspective.save()
     if old_response is not None:
         responses_discard(ids=[old_response])
+    if was_submitted:
+        # new answers may rate other domains (other data categories): every share still in
+        # effect is checked against the rule book again, and those that no longer pass end
+        ended = shares_recheck(actor=actor, case=case, item=perspective)
+        perspective.shares_ended = tuple(o.name for o in ended)
     _record(
         actor,
         "analysis.perspective_changed" if was_submitted else "analysis.perspective_submitted",
@@ -364,6 +370,39 @@ def perspective_submit(
         viewpoint=perspective.viewpoint,
     )
     return perspective
+
+
+def perspective_unshareable(perspective: Perspective) -> str | None:
+    """Why a perspective may not be shared now: a draft is its organisation's own."""
+    if not perspective.is_submitted:
+        return _("Submit the perspective before sharing it.")
+    return None
+
+
+def perspectives_delete(perspectives: Any) -> int:
+    """Delete the given perspectives with their audience rows and their answer sets (unlinked
+    first, then discarded through the instruments service); return how many perspectives went.
+    Retention and erasure delete perspectives only through this (``cases.kinds``)."""
+    ids = list(perspectives.values_list("pk", flat=True))
+    response_ids = [
+        r for r in Perspective.objects.filter(pk__in=ids).values_list("response_id", flat=True) if r
+    ]
+    Perspective.objects.filter(pk__in=ids).update(response=None)
+    responses_discard(ids=response_ids)
+    PerspectiveAudience.objects.filter(item_id__in=ids).delete()
+    _total, by_model = Perspective.objects.filter(pk__in=ids).delete()
+    return int(by_model.get(Perspective._meta.label, 0))
+
+
+def formulations_delete(formulations: Any) -> int:
+    """Delete the given formulation versions with their audience rows (a version's link to the
+    one before is cut first); return how many went."""
+    ids = list(formulations.values_list("pk", flat=True))
+    FormulationAudience.objects.filter(item_id__in=ids).delete()
+    Formulation.objects.filter(previous_id__in=ids).update(previous=None)
+    Formulation.objects.filter(pk__in=ids).update(previous=None)
+    _total, by_model = Formulation.objects.filter(pk__in=ids).delete()
+    return int(by_model.get(Formulation._meta.label, 0))
 
 
 # --- the case formulation -----------------------------------------------------------------------
@@ -494,20 +533,14 @@ def client_erase(client: Client, actor: User | None) -> dict[str, int]:
     perspectives = Perspective.objects.filter(case__client=client)
     formulations = Formulation.objects.filter(case__client=client)
     analyses = Analysis.objects.filter(case__client=client)
-    response_ids = [r for r in perspectives.values_list("response_id", flat=True) if r]
     counts = {
         "analyses": analyses.count(),
         "perspectives": perspectives.count(),
         "formulations": formulations.count(),
-        "answer_sets": 0,
+        "answer_sets": len([r for r in perspectives.values_list("response_id", flat=True) if r]),
     }
-    perspectives.update(response=None)
-    counts["answer_sets"] = responses_discard(ids=response_ids)
-    PerspectiveAudience.objects.filter(item__case__client=client).delete()
-    FormulationAudience.objects.filter(item__case__client=client).delete()
-    perspectives.delete()
-    formulations.update(previous=None)
-    formulations.delete()
+    kinds.delete_items(kinds.get("perspective"), perspectives)
+    kinds.delete_items(kinds.get("formulation"), formulations)
     analyses.delete()
     case = Case.objects.filter(client=client).first()
     if case is not None and any(counts.values()):

@@ -190,6 +190,16 @@ def _save(
                 request,
                 _("Your perspective is submitted.") if submit else _("Your draft is saved."),
             )
+            if saved.shares_ended:
+                messages.warning(
+                    request,
+                    _(
+                        "The changed answers no longer pass the sharing rules for: "
+                        "%(organisations)s. Those shares have ended; share again if a basis "
+                        "covers the new answers."
+                    )
+                    % {"organisations": ", ".join(saved.shares_ended)},
+                )
             return redirect(reverse("analysis:perspective", args=[case.team_id, case.pk, saved.pk]))
     return _perspective_page(
         request, case, analysis, form, viewpoint=viewpoint, perspective=perspective, status=422
