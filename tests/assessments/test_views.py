@@ -143,3 +143,19 @@ def test_the_administrator_designates_and_ends_through_the_page(aw: World) -> No
     # someone else's designation is not found; a member who administers nothing is refused
     assert client.post(end).status_code == 404
     assert verified_client(aw.cw.officer).get(url).status_code == 403
+
+
+def test_the_assessors_page_is_not_found_for_a_team_the_organisation_is_not_in(
+    aw: World,
+) -> None:
+    """Security review S9: an administrator learns nothing about teams of others (404, as for a
+    team that does not exist)."""
+    from tests.factories import TeamFactory
+
+    foreign = TeamFactory(name="Someone else's team")
+    client = verified_client(aw.police_admin)
+    assert client.get(reverse("assessments:assessors", args=[aw.cw.team.pk])).status_code == 200
+    assert client.get(reverse("assessments:assessors", args=[foreign.pk])).status_code == 404
+    end = reverse("assessments:assessor_end", args=[foreign.pk, aw.assessor.pk])
+    assert client.post(end).status_code == 404
+    assert RiskAssessor.objects.get(pk=aw.assessor.pk).ended_at is None

@@ -207,9 +207,19 @@ def assessors_for(*, user: User) -> list[OrganisationAssessors]:
     return result
 
 
-def team_for_assessors(*, pk: int) -> Team:
-    """The team whose page the designation is reached from (it shows no team data); 404 if none."""
-    team = Team.objects.filter(pk=pk).first()
+def team_for_assessors(*, user: User, pk: int) -> Team:
+    """The team whose page the designation is reached from (it shows no team data); 404 unless
+    one of the user's organisations takes part in it now (security review S9: no answer that
+    tells a team exists)."""
+    team = (
+        Team.objects.filter(
+            pk=pk,
+            participations__ended_at__isnull=True,
+            participations__organisation_id__in=set(facts_for(user).org_ids),
+        )
+        .distinct()
+        .first()
+    )
     if team is None:
         raise NotFound()
     return team

@@ -290,7 +290,7 @@ def risk(request: AuthedRequest, team_pk: int, case_pk: Any, risk_pk: Any) -> Ht
 def assessors(request: AuthedRequest, team_pk: int) -> HttpResponse:
     user = request.user
     require(user, Action.ASSESSMENT_DESIGNATE)
-    team = selectors.team_for_assessors(pk=team_pk)
+    team = selectors.team_for_assessors(user=user, pk=team_pk)
     groups = selectors.assessors_for(user=user)
     by_key = {
         f"{g.organisation.pk}:{person.pk}": (g.organisation, person)
@@ -319,7 +319,7 @@ def assessors(request: AuthedRequest, team_pk: int) -> HttpResponse:
 def assessor_end(request: AuthedRequest, team_pk: int, assessor_pk: int) -> HttpResponse:
     user = request.user
     require(user, Action.ASSESSMENT_DESIGNATE)
-    team = selectors.team_for_assessors(pk=team_pk)
+    team = selectors.team_for_assessors(user=user, pk=team_pk)
     assessor = selectors.assessor_get(user=user, pk=assessor_pk)
     back = reverse("assessments:assessors", args=[team.pk])
     return submit_button(
