@@ -16,6 +16,7 @@ from icommit.core.models import AuditEvent, SubjectKey
 from icommit.dataprotection import services
 from icommit.dataprotection.content import retention
 from icommit.dataprotection.models import CASE_RECORD, RetentionPeriod, RetentionRun
+from tests.analysis.conftest import AnalysisWorld, aw, sdx_version  # noqa: F401 (fixtures)
 from tests.cases.conftest import CaseWorld
 from tests.dataprotection.conftest import Closed
 
@@ -187,3 +188,57 @@ def test_the_daily_task_is_scheduled_and_runs_for_real(cw: CaseWorld, closed: Cl
     services.retention_scheduled()
     run = RetentionRun.objects.get()
     assert not run.dry_run and run.trigger == "schedule" and run.counts["clients_erased"] == 1
+
+
+def test_retention_deletes_items_through_their_kind(
+    cw: CaseWorld, closed: Closed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Items go only through ``cases.kinds.delete_items``: a kind's ``delete`` hook runs (it is
+    what discards the answer sets and other rows hanging on an item)."""
+    import dataclasses
+
+    from icommit.cases import kinds
+
+    seen: list[list[object]] = []
+    note = kinds.get("note")
+
+    def delete(queryset: object) -> int:
+        ids = list(queryset.values_list("pk", flat=True))  # type: ignore[attr-defined]
+        seen.append(ids)
+        return note.model.objects.filter(pk__in=ids).delete()[1].get(note.model._meta.label, 0)
+
+    monkeypatch.setitem(kinds._KINDS, "note", dataclasses.replace(note, delete=delete))
+    everything(cw, 120)
+    set_periods(cw, situation=6)
+    run = services.retention_run(actor=None, dry_run=False, as_of=datetime.date(2024, 7, 31))
+    assert seen == [[closed.exit_note.pk]]
+    assert run.counts["deleted_note"] == 1
+
+
+def test_a_retention_run_leaves_no_answer_set_of_a_deleted_perspective(
+    aw: AnalysisWorld,  # noqa: F811
+) -> None:
+    """S4: a perspective removed by retention takes its answer set (sealed with the client's key,
+    which stays alive while the client is kept) with it."""
+    from icommit.analysis.models import Perspective
+    from icommit.instruments.models import Response
+    from tests.dataprotection.conftest import close
+
+    cw = aw.cw
+    perspective = aw.perspective(cw.youth)
+    key = aw.case.client.subject_key_id
+    assert Response.objects.filter(owner_key_id=key).exists()
+    close(aw.case, CLOSED_ON)
+    everything(cw, 1200)
+    from icommit.cases import kinds
+
+    held = kinds.get("perspective").categories_of(perspective)
+    set_periods(cw, **dict.fromkeys(held, 6))
+    services.retention_run(actor=None, dry_run=False, as_of=datetime.date(2024, 7, 31))
+    assert not Perspective.objects.filter(pk=perspective.pk).exists()
+    if kinds.get("perspective").delete is None:
+        # retention deletes through the kind (the test above); the perspective kind's hook that
+        # discards its answer set is the analysis app's part of S4
+        pytest.xfail("the analysis app has not registered the perspective kind's delete hook")
+    assert not Response.objects.filter(owner_key_id=key).exists()
+    assert SubjectKey.objects.get(pk=key).destroyed_at is None  # the client is kept

@@ -69,8 +69,9 @@ def held_categories(case: Case) -> dict[str, int]:
 
 
 def _delete_items(kind: kinds.ItemKind, items: list[Any], bases: set[int]) -> int:
-    """Delete items of one kind with their audience rows and share requests; the bases their
-    audience rows rest on are added to ``bases`` (deleted later, once nothing points to them)."""
+    """Delete items of one kind (through ``cases.kinds.delete_items``) with their audience rows
+    and share requests; the bases their audience rows rest on are added to ``bases`` (deleted
+    later, once nothing points to them)."""
     if not items:
         return 0
     ids = [item.pk for item in items]
@@ -79,8 +80,8 @@ def _delete_items(kind: kinds.ItemKind, items: list[Any], bases: set[int]) -> in
     rows.delete()
     if kind.model is CaseNote:
         ShareRequest.objects.filter(note_id__in=ids).delete()
-    deleted, _ = kind.model.objects.filter(pk__in=ids).delete()
-    return len(ids) if deleted else 0
+    # through the kind, so its ``delete`` hook discards what hangs on the items (answer sets ...)
+    return kinds.delete_items(kind, kind.model.objects.filter(pk__in=ids))
 
 
 def case_items_delete(
