@@ -30,3 +30,16 @@ def test_a_retention_file_carrying_a_number_is_refused(tmp_path: Path, country: 
     message = str(raised.value)
     assert f"categories[1].periods.{country}" in message
     assert "must be null" in message
+
+
+def test_the_retention_guidance_names_the_statutes_the_review_asked_for() -> None:
+    loaded = load_retention()
+    de = loaded.country_guidance("DE", "en")
+    assert "§ 84(3) and (4) SGB X" in de and "§ 500 StPO" in de and "§ 489" in de
+    assert "Berufsangehörigen" in loaded.country_guidance("DE", "de")
+    dk = loaded.country_guidance("DK", "en")
+    assert "databeskyttelsesloven" in dk and "retshåndhævelsesloven" in dk
+    assert "§ 33 BDSG" in loaded.categories["third_parties"].guidance_in("en")
+    ground = loaded.ground("law_enforcement")
+    assert ground is not None and "§ 500 StPO" in ground.label_in("en")
+    assert not any("Nachbefragungen" in c.guidance_in("de") for c in loaded.categories.values())

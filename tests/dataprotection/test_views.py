@@ -231,3 +231,9 @@ def test_the_retention_api(cw: CaseWorld, closed: Closed) -> None:
     )
     assert erased.status_code == 200 and erased.json()["erased"] is True
     assert services.retention_plan().erase == []
+
+
+def test_the_erasure_page_names_the_exceptions_to_ask_about_first(cw: CaseWorld) -> None:
+    page = verified_client(cw.dpo).get(reverse("dataprotection:erasure")).content.decode()
+    assert "Art. 17(3) GDPR" in page and "Directive 2016/680" in page
+    assert "§ 84 SGB X" in page and "Art. 18 GDPR" in page
