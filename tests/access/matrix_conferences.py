@@ -64,7 +64,7 @@ def build(w: Any) -> dict[str, Any]:
             ],
         )
         entry = services.agenda_add(actor=manager, conference=conference, case=case)
-        part = services.part_open(actor=manager, entry=entry)
+        part = services.part_open(actor=manager, entry=entry, client_informed=True)
         services.part_update(
             actor=manager, part=part, data=services.PartIn(discussion="Talked about work")
         )
@@ -94,6 +94,7 @@ def api_payloads(w: Any) -> dict[str, dict[str, Any]]:
         "update_conference": conference,
         "add_agenda_case": {"case_id": str(w.cases["case"].pk)},
         "move_agenda_case": {"direction": "up"},
+        "open_conference_minutes": {"client_informed": True},
         "update_conference_minutes": {"discussion": "Talked about housing"},
         "correct_conference_minutes": {"reason": "A date was wrong"},
     }

@@ -38,7 +38,7 @@ class ConferenceWorld:
         )
 
     def open(self) -> ConferencePart:
-        return services.part_open(actor=self.cw.manager, entry=self.entry)
+        return services.part_open(actor=self.cw.manager, entry=self.entry, client_informed=True)
 
 
 @pytest.fixture

@@ -49,6 +49,8 @@ def test_export_names_organisations_never_staff(kw: ConferenceWorld) -> None:
     assert version["dissent"] == [{"organisation": "Youth office", "text": "We disagree."}]
     assert set(version["organisations_present"]) == {"Exit counselling", "Youth office", "Housing"}
     assert {a.organisation for a in part.accesses} == {"Youth office", "Housing"}
+    # the assembled export knows whom the part is shared with now
+    assert set(part.shared_with) == {kw.cw.youth.pk, kw.cw.housing.pk}
     text = str(part)
     for person in (kw.cw.manager, kw.cw.youth_worker, kw.cw.housing_worker):
         assert person.full_name not in text

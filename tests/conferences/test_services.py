@@ -104,7 +104,7 @@ def test_opening_the_minutes_shares_them_with_the_organisations_present_for_the_
 
 def test_only_an_attendee_of_the_lead_opens_and_writes_the_minutes(kw: ConferenceWorld) -> None:
     with pytest.raises(Forbidden):
-        services.part_open(actor=kw.cw.youth_worker, entry=kw.entry)
+        services.part_open(actor=kw.cw.youth_worker, entry=kw.entry, client_informed=True)
     part = kw.open()
     with pytest.raises(Forbidden):
         services.part_update(actor=kw.cw.youth_worker, part=part, data=PartIn(discussion="x"))

@@ -186,7 +186,7 @@ def _add_cases(kw: ConferenceWorld, n: int) -> None:
             client_informed=True,
         )
         entry = services.agenda_add(actor=kw.cw.manager, conference=kw.conference, case=case)
-        services.part_open(actor=kw.cw.manager, entry=entry)
+        services.part_open(actor=kw.cw.manager, entry=entry, client_informed=True)
 
 
 def test_the_conference_page_costs_the_same_for_3_and_12_cases(kw: ConferenceWorld) -> None:

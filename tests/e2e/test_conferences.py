@@ -59,6 +59,7 @@ def test_running_a_case_conference(
     expect(page.get_by_role("listitem").filter(has_text=case.number)).to_be_visible()
     page.get_by_role("link", name="Done").click()
     check_page(page)
+    page.get_by_label("The client is informed that the minutes are shared").check()
     page.get_by_role("button", name="Open the minutes of this case").click()
     page.get_by_label(label("Discussion")).fill("Housing first; the client wants work.")
     page.get_by_label(label("Decisions")).fill("Scale up the joint work.")

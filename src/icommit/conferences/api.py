@@ -68,6 +68,13 @@ class PartIn(Schema):
     actions: list[ActionSchema] = []
 
 
+class OpenIn(Schema):
+    #: whether the client is informed that the minutes go to the organisations present
+    client_informed: bool
+    #: why not, when the client is not informed
+    not_informed_reason: ShortText = ""
+
+
 class CorrectionIn(Schema):
     reason: ShortText
 
@@ -97,6 +104,11 @@ def _part_out(e: Any) -> dict[str, Any] | None:
         "intensity": v.intensity,
         "next_review": v.next_review,
         "applied": v.applied_at is not None,
+        "client_informed": e.part.part.client_informed,
+        "not_informed_reason": e.part.part.not_informed_reason,
+        "stepped_out": [
+            {"organisation": name, "reason": reason} for name, reason in e.part.stepped_out
+        ],
         "present": [
             {
                 "user_id": a.user_id,
@@ -278,12 +290,17 @@ def remove_agenda_case(
     "/{conference_id}/agenda/{entry_id}/minutes", response={201: dict[str, Any], **WRITE_ERRORS}
 )
 def open_conference_minutes(
-    request: AuthedRequest, team_id: Path[int], conference_id: int, entry_id: int
+    request: AuthedRequest, team_id: Path[int], conference_id: int, entry_id: int, data: OpenIn
 ):
     """Open the minutes of a case (an attendee of its lead organisation): shared at once with
     the attending organisations that take part in the case, as the protocol allows."""
     entry = _entry(request, team_id, conference_id, entry_id)
-    services.part_open(actor=request.user, entry=entry)
+    services.part_open(
+        actor=request.user,
+        entry=entry,
+        client_informed=data.client_informed,
+        not_informed_reason=data.not_informed_reason,
+    )
     return Status(201, _entry_view(request, entry))
 
 

@@ -21,6 +21,7 @@ from icommit.conferences.models import (
     PartVersion,
 )
 from icommit.dataprotection.registry import Access, ExportPart
+from icommit.sharing.models import live_q
 
 
 @transaction.atomic
@@ -88,6 +89,7 @@ def export(client: Client) -> list[ExportPart]:
                     ],
                 }
             )
+        rows = list(PartAudience.objects.filter(item=part).select_related("organisation"))
         accesses = tuple(
             Access(
                 organisation=row.organisation.name,
@@ -96,7 +98,7 @@ def export(client: Client) -> list[ExportPart]:
                 purpose=row.purpose,
                 basis=row.get_rule_display(),
             )
-            for row in PartAudience.objects.filter(item=part).select_related("organisation")
+            for row in rows
         )
         found.append(
             ExportPart(
@@ -112,6 +114,14 @@ def export(client: Client) -> list[ExportPart]:
                 },
                 accesses=accesses,
                 category=part.category,
+                # the organisations it is shared with now (live audience rows)
+                shared_with=tuple(
+                    sorted(
+                        PartAudience.objects.filter(item=part)
+                        .filter(live_q())
+                        .values_list("organisation_id", flat=True)
+                    )
+                ),
             )
         )
     return found

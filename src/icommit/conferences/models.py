@@ -104,6 +104,13 @@ class ConferencePart(SharedItem):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    #: whether the client is informed that the minutes go to the organisations present
+    client_informed = models.BooleanField(_("client informed"), default=False)
+    not_informed_reason = EncryptedTextField(
+        _("why the client is not informed"), subject="case.client.subject_key_id", default=""
+    )
+    #: attending organisations that did not receive the part: organisation id -> why not
+    stepped_out = models.JSONField(default=dict, blank=True)
 
 
 class PartAudience(AudienceRow):
@@ -118,6 +125,15 @@ class PartVersion(MinutesRecord):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     part = models.ForeignKey(ConferencePart, on_delete=models.CASCADE, related_name="versions")
+    correction_reason = EncryptedTextField(
+        _("Reason for the correction"),
+        subject="part.case.client.subject_key_id",
+        blank=True,
+        default="",
+    )
+    freeze_note = EncryptedTextField(
+        subject="part.case.client.subject_key_id", blank=True, default=""
+    )
     discussion = EncryptedTextField(
         _("discussion"), subject="part.case.client.subject_key_id", null=True, default=""
     )

@@ -170,6 +170,8 @@ class PartView:
     actions: list[PartAction]
     may_record: bool
     awaits_me: bool
+    #: attending organisations that did not receive the part: (name, why not)
+    stepped_out: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def pending(self) -> list[PartAttendee]:
@@ -279,15 +281,14 @@ def conference_view(*, user: User, conference: Conference) -> ConferenceView:
             ),
         )
     }
-    opened = set(
-        ConferencePart.objects.filter(entry__in=entries).values_list("entry_id", flat=True)
-    )
+    names = {a.organisation_id: a.organisation.name for a in seats}
     rows = []
     for entry in entries:
         case = entry.case
         orgs = taking_part[case.pk]
         org_ids = {o.pk for o in orgs}
-        view = EntryView(entry=entry, case=case, part_opened=entry.pk in opened)
+        # only a part the viewer may see is said to be open (else its existence leaks)
+        view = EntryView(entry=entry, case=case, part_opened=entry.pk in parts)
         view.takes_part = bool(org_ids & facts.org_ids)
         for kind, item in items[case.pk]:
             url = kind.url(case, item) if kind.url else ""
@@ -322,6 +323,10 @@ def conference_view(*, user: User, conference: Conference) -> ConferenceView:
                     for a in present_people
                 )
                 and version.status == "circulated",
+                stepped_out=[
+                    (names.get(int(org_id), ""), reason)
+                    for org_id, reason in sorted(part.stepped_out.items())
+                ],
             )
             view.to_apply = version.is_frozen and version.applied_at is None
             # asked only of frozen minutes not yet taken in (a few, never the whole agenda)

@@ -2,9 +2,10 @@
 
 Each service checks access, runs in a transaction and records its audit event; events about a
 case are sealed with the client's key and carry no words of the minutes. The part of the minutes
-about a case is opened as one explicit, audited sharing act (``sharing.audience.share``, the
-team's protocol deciding for each attending organisation that takes part in the case); the
-minutes move through the one ``minutes`` state machine.
+about a case is opened by one sharing decision per attending organisation that takes part in the
+case (``cases.services.item_share``: the rule book decides, the decision is in the case's ledger
+and can be ended; an organisation refused steps out, with the reason); the minutes move through
+the one ``minutes`` state machine.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from icommit.access import Action, can, require
 from icommit.accounts.models import User
 from icommit.cases import services as cases
-from icommit.cases.models import Case, Consent
+from icommit.cases.models import Case, Consent, ShareBasis
 from icommit.conferences.models import (
     PART_CATEGORY,
     AgendaEntry,
@@ -44,9 +45,7 @@ from icommit.interventions.models import Intensity
 from icommit.minutes import services as minutes
 from icommit.minutes import workflow
 from icommit.minutes.workflow import Step
-from icommit.sharing.audience import share
-from icommit.sharing.decision import SharingRule
-from icommit.sharing.selectors import sharing_decision
+from icommit.sharing.items import may_see
 from icommit.stakeholders.models import Organisation
 from icommit.teams.models import Team, TeamMembership
 
@@ -141,7 +140,7 @@ def conference_create(
         action="conference.created",
         obj=conference,
         team_id=team.pk,
-        changes={"held_on": held_on.isoformat(), "title": title, "attendees": count},
+        changes={"held_on": held_on.isoformat(), "attendees": count},
     )
     return conference
 
@@ -167,7 +166,7 @@ def conference_update(
         action="conference.updated",
         obj=conference,
         team_id=conference.team_id,
-        changes={"held_on": held_on.isoformat(), "title": title, "attendees": count},
+        changes={"held_on": held_on.isoformat(), "attendees": count},
     )
     return conference
 
@@ -214,8 +213,11 @@ def agenda_add(
 def agenda_remove(*, actor: User, entry: AgendaEntry) -> None:
     """Take a case off the agenda while no minutes were opened for it."""
     require(actor, Action.CONFERENCE_MANAGE, entry.conference)
-    if ConferencePart.objects.filter(entry=entry).exists():
-        raise Conflict(_("The minutes of this case were opened; it stays on the agenda."))
+    part = ConferencePart.objects.filter(entry=entry).first()
+    if part is not None:
+        if may_see(actor, part):
+            raise Conflict(_("The minutes of this case were opened; it stays on the agenda."))
+        raise Conflict(_("This case stays on the agenda."))
     case = entry.case
     _case_record(actor, "conference.agenda_removed", case, entry.conference, entry=entry.pk)
     entry.delete()
@@ -259,59 +261,72 @@ class Presence:
     stepped_out: dict[int, str] = field(default_factory=dict)
 
 
-def _consent_basis(case: Case, organisation_id: int) -> Any:
+def _consent_for(case: Case, organisation_id: int) -> Consent | None:
     for consent in Consent.objects.filter(
         case=case, organisation_id=case.lead_organisation_id or 0, withdrawn_at__isnull=True
-    ).select_related("basis"):
-        covers = cases.consent_covers(
-            consent, category=PART_CATEGORY, organisation_id=organisation_id
-        )
-        if covers and consent.basis is not None:
-            return consent.basis
+    ):
+        if cases.consent_covers(consent, category=PART_CATEGORY, organisation_id=organisation_id):
+            return consent
     return None
 
 
 def _open_audience(
-    actor: User, part: ConferencePart, lead: Organisation, attending: set[int]
+    actor: User,
+    part: ConferencePart,
+    lead: Organisation,
+    attending: set[int],
+    *,
+    client_informed: bool,
+    not_informed_reason: str,
 ) -> Presence:
-    """Share the part with each attending organisation that takes part in the case, as the
-    team's protocol allows; the others step out for this case."""
+    """Share the part with each attending organisation that takes part in the case, one sharing
+    decision each through the case's rule book (basis: the team's protocol, or the lead's
+    consent where the protocol asks for one); an organisation the rule book refuses steps out
+    for this case, with the reason."""
     case = part.case
     presence = Presence(present=[lead.pk])
     taking_part = cases.participant_ids(case)
+    purpose = _("case conference of %(date)s") % {"date": part.entry.conference.held_on.isoformat()}
     for org_id in sorted(attending - {lead.pk}):
+        organisation = _org(org_id)
         if org_id not in taking_part:
-            presence.stepped_out[org_id] = "not_in_case"
+            presence.stepped_out[org_id] = str(_("takes no part in this case"))
             continue
-        flow = sharing_decision(
-            team=case.team,
-            sender=lead,
-            receiver=_org(org_id),
-            category=PART_CATEGORY,
-        )
-        basis = None
-        if flow.row is None or flow.rule in (SharingRule.NEVER, SharingRule.LEGAL_BASIS):
-            presence.stepped_out[org_id] = "protocol"
-            continue
-        if flow.rule == SharingRule.CONSENT:
-            basis = _consent_basis(case, org_id)
-            if basis is None:
-                presence.stepped_out[org_id] = "consent"
+        consent = _consent_for(case, org_id)
+        tries: list[tuple[str, Consent | None]] = [(ShareBasis.PROTOCOL, None)]
+        if consent is not None:
+            tries.append((ShareBasis.CONSENT, consent))
+        problem = ""
+        for basis, with_consent in tries:
+            try:
+                with transaction.atomic():
+                    cases.item_share(
+                        actor=actor,
+                        case=case,
+                        item=part,
+                        organisations=[organisation],
+                        purpose=purpose,
+                        basis=basis,
+                        client_informed=client_informed,
+                        not_informed_reason=not_informed_reason,
+                        consent=with_consent,
+                    )
+            except IcommitError as exc:
+                problem = problem or exc.message
                 continue
-        try:
-            share(
-                actor=actor,
-                item=part,
-                organisation=_org(org_id),
-                purpose=SHARE_PURPOSE,
-                basis=basis,
-                subject=case.client.subject_key_id,
-            )
-        except IcommitError:
-            presence.stepped_out[org_id] = "protocol"
-            continue
-        presence.present.append(org_id)
+            presence.present.append(org_id)
+            problem = ""
+            break
+        if problem:
+            presence.stepped_out[org_id] = problem.removeprefix(f"{organisation.name}: ")
     return presence
+
+
+def _not_restricted(case: Case) -> None:
+    if case.client.restricted_at is not None:
+        raise Conflict(
+            _("Processing of this client's data is restricted: only storage is allowed.")
+        )
 
 
 def _org(pk: int) -> Organisation:
@@ -319,13 +334,28 @@ def _org(pk: int) -> Organisation:
 
 
 @transaction.atomic
-def part_open(*, actor: User, entry: AgendaEntry) -> ConferencePart:
+def part_open(
+    *,
+    actor: User,
+    entry: AgendaEntry,
+    client_informed: bool = False,
+    not_informed_reason: str = "",
+) -> ConferencePart:
     """Open the minutes of one agenda case: a shared item of the case's lead organisation, shared
     at once with the attending organisations that take part in the case (as the protocol allows),
     with the attendees of those organisations recorded as present."""
     require(actor, Action.CONFERENCE_RECORD, entry)
     case = entry.case
     require(actor, Action.CASE_WORK, case)
+    _not_restricted(case)
+    not_informed_reason = _text(
+        not_informed_reason, "not_informed_reason", required=False, max_length=SHORT
+    )
+    if not client_informed and not not_informed_reason:
+        raise ValidationFailed.field(
+            "not_informed_reason",
+            _("Say whether the client is informed that the minutes are shared, or why not."),
+        )
     AgendaEntry.objects.select_for_update().get(pk=entry.pk)
     if ConferencePart.objects.filter(entry=entry).exists():
         raise Conflict(_("The minutes of this case are already open."))
@@ -340,9 +370,19 @@ def part_open(*, actor: User, entry: AgendaEntry) -> ConferencePart:
         entry=entry,
         case=case,
         created_by=actor,
+        client_informed=client_informed,
+        not_informed_reason="" if client_informed else not_informed_reason,
     )
     attending = set(conference.attendees.values_list("organisation_id", flat=True))
-    presence = _open_audience(actor, part, lead, attending)
+    presence = _open_audience(
+        actor,
+        part,
+        lead,
+        attending,
+        client_informed=client_informed,
+        not_informed_reason=part.not_informed_reason,
+    )
+    part.stepped_out = {str(k): v for k, v in presence.stepped_out.items()}
     version = PartVersion.objects.create(part=part, number=1, created_by=actor)
     PartAttendee.objects.bulk_create(
         PartAttendee(
@@ -351,7 +391,7 @@ def part_open(*, actor: User, entry: AgendaEntry) -> ConferencePart:
         for a in conference.attendees.filter(organisation_id__in=presence.present)
     )
     part.current = version
-    part.save(update_fields=["current"])
+    part.save(update_fields=["current", "stepped_out"])
     _case_record(
         actor,
         "conference.part_opened",
@@ -484,6 +524,7 @@ def _write(version: PartVersion, data: PartIn) -> None:
 def part_update(*, actor: User, part: ConferencePart, data: PartIn) -> PartVersion:
     """Write the minutes of a case while they are not frozen; confirmations so far start over."""
     require(actor, Action.CONFERENCE_RECORD, part)
+    _not_restricted(part.case)
     version = _current(part, Step.EDIT)
     data = _clean_part(version, data)
     _write(version, data)

@@ -263,7 +263,12 @@ def part_open(request: AuthedRequest, team_pk: int, pk: int, entry_pk: int) -> H
     team, conference, entry = _entry(request, team_pk, pk, entry_pk)
     require(request.user, Action.CONFERENCE_RECORD, entry)
     try:
-        services.part_open(actor=request.user, entry=entry)
+        services.part_open(
+            actor=request.user,
+            entry=entry,
+            client_informed=request.POST.get("client_informed") == "on",
+            not_informed_reason=request.POST.get("not_informed_reason", ""),
+        )
     except IcommitError as exc:
         if exc.status == 404:
             raise

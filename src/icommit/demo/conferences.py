@@ -81,7 +81,9 @@ def build(
         entries = [
             services.agenda_add(actor=cm, conference=past, case=case) for case in (named, *others)
         ]
-        parts = [services.part_open(actor=cm, entry=entry) for entry in entries]
+        parts = [
+            services.part_open(actor=cm, entry=entry, client_informed=True) for entry in entries
+        ]
         # the case with the most organisations present gets the dissent and the frozen minutes
         parts.sort(key=lambda p: -len(_present_others(p)))
         _frozen_with_dissent(cm, parts[0], held_on)
