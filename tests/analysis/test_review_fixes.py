@@ -81,3 +81,51 @@ def test_perspectives_are_deleted_through_their_kind_with_their_answer_sets(
     assert not Response.objects.filter(owner_key_id=owner).exists()
     # the case's other records stay
     assert cases.participant_ids(aw.case)
+
+
+def test_opening_another_organisations_perspective_or_formulation_is_logged(
+    aw: AnalysisWorld,
+) -> None:
+    from django.urls import reverse
+
+    from icommit.analysis.models import Formulation
+    from icommit.cases.models import AccessEntry
+    from tests.conftest import verified_client
+
+    youth = aw.perspective(aw.cw.youth, {"family": (2, 1)})
+    aw.share(youth, aw.cw.exit)
+    formulation: Formulation = services.formulation_agree(
+        actor=aw.cw.manager, analysis=aw.analysis, data={"summary": "Family first."}
+    )
+    aw.share(formulation, aw.cw.youth)
+    args = [aw.case.team_id, aw.case.pk]
+    # its own organisation reading it leaves no entry
+    own = verified_client(aw.cw.youth_worker)
+    assert own.get(reverse("analysis:perspective", args=[*args, youth.pk])).status_code == 200
+    assert not AccessEntry.objects.filter(what="perspective").exists()
+    other = verified_client(aw.cw.counsellor)
+    assert other.get(reverse("analysis:perspective", args=[*args, youth.pk])).status_code == 200
+    assert AccessEntry.objects.filter(
+        user=aw.cw.counsellor, what="perspective", item_id=youth.pk
+    ).exists()
+    page = own.get(reverse("analysis:formulation", args=[*args, formulation.pk]))
+    assert page.status_code == 200
+    assert AccessEntry.objects.filter(
+        user=aw.cw.youth_worker, what="formulation", item_id=formulation.pk
+    ).exists()
+
+
+def test_the_reason_of_a_new_analysis_is_shown_to_the_lead_organisation_only(
+    aw: AnalysisWorld,
+) -> None:
+    from django.urls import reverse
+
+    from tests.conftest import verified_client
+
+    services.analysis_open(actor=aw.cw.manager, case=aw.case, reason="Review after relapse")
+    url = reverse("analysis:overview", args=[aw.case.team_id, aw.case.pk])
+    lead = verified_client(aw.cw.manager).get(url)
+    assert "Review after relapse" in lead.content.decode()
+    other = verified_client(aw.cw.youth_worker).get(url)
+    assert other.status_code == 200
+    assert "Review after relapse" not in other.content.decode()

@@ -24,7 +24,7 @@ from icommit.analysis.models import Analysis, Formulation, Perspective
 from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS, Line, LongText, ShortText
 from icommit.cases import selectors as case_selectors
 from icommit.cases.models import Case
-from icommit.cases.services import participant_ids
+from icommit.cases.services import opened, participant_ids
 from icommit.core.exceptions import NotFound, ValidationFailed
 from icommit.core.http import AuthedRequest
 from icommit.stakeholders.models import Organisation
@@ -285,9 +285,10 @@ def get_perspective(
 ):
     """One perspective your organisation may see."""
     case = _case(request, team_id, case_id, Action.ANALYSIS_VIEW)
-    return _perspective_out(
-        selectors.perspective_get(user=request.user, case=case, pk=perspective_id)
-    )
+    item = selectors.perspective_get(user=request.user, case=case, pk=perspective_id)
+    if item.origin_organisation_id not in facts_for(request.user).org_ids:
+        opened(user=request.user, case=case, what="perspective", item_id=item.pk)
+    return _perspective_out(item)
 
 
 @router.put("/perspectives/{perspective_id}", response={200: PerspectiveOut, **WRITE_ERRORS})

@@ -28,7 +28,7 @@ from icommit.analysis.forms import AnalysisOpenForm, FormulationForm, Perspectiv
 from icommit.analysis.models import Analysis, Perspective, Viewpoint
 from icommit.cases import selectors as case_selectors
 from icommit.cases.models import Case
-from icommit.cases.services import participant_ids
+from icommit.cases.services import opened, participant_ids
 from icommit.core.exceptions import Conflict, Forbidden, NotFound, ValidationFailed
 from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.sharing.selectors import category_label
@@ -94,6 +94,8 @@ def overview(request: AuthedRequest, team_pk: int, case_pk: Any) -> HttpResponse
             "current": current,
             "perspectives": perspectives,
             "own_ids": own,
+            # why a new analysis started may name the client's circumstances: the lead's only
+            "show_reason": case.lead_organisation_id in own,
             "may_record": may_record,
             "own_views": own_views,
             "may_manage": can(request.user, Action.ANALYSIS_MANAGE, case),
@@ -284,6 +286,8 @@ def perspective(request: AuthedRequest, team_pk: int, case_pk: Any, pk: Any) -> 
     case = _case(request, team_pk, case_pk, Action.ANALYSIS_VIEW)
     item = selectors.perspective_get(user=request.user, case=case, pk=pk)
     mine = item.origin_organisation_id in facts_for(request.user).org_ids
+    if not mine:
+        opened(user=request.user, case=case, what="perspective", item_id=item.pk)
     answers = services.answers_of(item)
     version = item.analysis.version
     form = PerspectiveForm(version=version, answers=answers, language=_lang())
@@ -388,6 +392,8 @@ def formulation(request: AuthedRequest, team_pk: int, case_pk: Any, pk: Any) -> 
     agreed = (item.content or {}).get("domains") or {}
     rows = [(key, title, agreed.get(key) or {}, change.get(key)) for key, title in titles.items()]
     mine = item.origin_organisation_id in facts_for(request.user).org_ids
+    if not mine and request.method == "GET":
+        opened(user=request.user, case=case, what="formulation", item_id=item.pk)
     return render(
         request,
         "analysis/formulation.html",
