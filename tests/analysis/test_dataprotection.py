@@ -31,6 +31,8 @@ def test_the_export_has_a_part_per_perspective_and_formulation_with_its_shares(
         ("Exit counselling", "shared", "Case conference preparation")
     ]
     assert parts[1].data["summary"] == "Family first."
+    assert perspective.shared_with == (aw.cw.exit.pk,)
+    assert parts[1].shared_with == ()
     text = repr(parts)
     for person in (aw.cw.youth_worker, aw.cw.manager):
         assert str(person) not in text

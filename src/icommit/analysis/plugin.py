@@ -31,6 +31,7 @@ from icommit.dataprotection.registry import Access, ClientData, ExportPart
 from icommit.dataprotection.registry import register as register_client_data
 from icommit.sharing import items
 from icommit.sharing.items import visible_items
+from icommit.sharing.models import live_q
 from icommit.web import registry as web
 
 registry.register(AnalysisPolicy)
@@ -186,6 +187,17 @@ def _accesses(kind: str, item_ids: list[Any]) -> dict[str, list[Access]]:
     return out
 
 
+def _shared_with(audience: Any, item_ids: list[Any]) -> dict[str, tuple[int, ...]]:
+    """Item id → the organisations it is shared with now (live audience rows)."""
+    out: dict[str, list[int]] = {}
+    rows = audience.objects.filter(live_q(), item_id__in=item_ids).values_list(
+        "item_id", "organisation_id"
+    )
+    for item_id, org_id in rows:
+        out.setdefault(str(item_id), []).append(org_id)
+    return {k: tuple(sorted(set(v))) for k, v in out.items()}
+
+
 def export(client: Client) -> list[ExportPart]:
     """Every perspective and formulation about the client, one part each, with its shares."""
     parts: list[ExportPart] = []
@@ -195,6 +207,7 @@ def export(client: Client) -> list[ExportPart]:
         .order_by("created_at")
     )
     shared = _accesses("perspective", [p.pk for p in perspectives])
+    now_with = _shared_with(PerspectiveAudience, [p.pk for p in perspectives])
     for p in perspectives:
         parts.append(
             ExportPart(
@@ -211,6 +224,7 @@ def export(client: Client) -> list[ExportPart]:
                 },
                 accesses=tuple(shared.get(str(p.pk), ())),
                 category=p.category,
+                shared_with=now_with.get(str(p.pk), ()),
             )
         )
     formulations = list(
@@ -219,6 +233,7 @@ def export(client: Client) -> list[ExportPart]:
         .order_by("agreed_at")
     )
     shared = _accesses("formulation", [f.pk for f in formulations])
+    now_with = _shared_with(FormulationAudience, [f.pk for f in formulations])
     for f in formulations:
         parts.append(
             ExportPart(
@@ -234,6 +249,7 @@ def export(client: Client) -> list[ExportPart]:
                 },
                 accesses=tuple(shared.get(str(f.pk), ())),
                 category=f.category,
+                shared_with=now_with.get(str(f.pk), ()),
             )
         )
     return parts
