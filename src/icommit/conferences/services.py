@@ -52,7 +52,6 @@ from icommit.teams.models import Team, TeamMembership
 #: The purpose written on every audience row of a part (the kernel's own words, no client data).
 #: How the plan's measures and scale decisions name where they come from.
 SOURCE_KIND = "conference"
-SHARE_PURPOSE = "minutes of a case conference the organisation attended"
 
 
 def _now() -> datetime.datetime:
