@@ -129,3 +129,15 @@ def test_the_reason_of_a_new_analysis_is_shown_to_the_lead_organisation_only(
     other = verified_client(aw.cw.youth_worker).get(url)
     assert other.status_code == 200
     assert "Review after relapse" not in other.content.decode()
+
+
+def test_the_perspective_form_says_unknown_is_a_task_not_a_middle_value(
+    aw: AnalysisWorld,
+) -> None:
+    from django.urls import reverse
+
+    from tests.conftest import verified_client
+
+    url = reverse("analysis:perspective_new", args=[aw.case.team_id, aw.case.pk, "organisation"])
+    page = verified_client(aw.cw.youth_worker).get(url).content.decode()
+    assert "it is not a middle value, it is a task to find out." in page
