@@ -130,3 +130,18 @@ def test_contacts_outcomes_and_offences_through_the_api(pw: PlanWorld) -> None:
     assert not_police.status_code == 403
     assert len(_call(pw.cw.officer, "GET", _base(pw) + "/outcomes/offences").json()) == 1
     assert _call(pw.cw.manager, "GET", _base(pw) + "/outcomes/offences").json() == []
+
+
+def test_adding_a_goal_names_the_organisations_whose_share_ended(pw: PlanWorld) -> None:
+    same = _call(
+        pw.cw.manager, "POST", _base(pw) + "/plan/goals", {"domain": "work", "statement": "A job"}
+    )
+    assert same.status_code == 201 and same.json()["shares_ended"] == []
+    health = _call(
+        pw.cw.manager,
+        "POST",
+        _base(pw) + "/plan/goals",
+        {"domain": "mental_health", "statement": "See a therapist"},
+    )
+    assert health.status_code == 201
+    assert health.json()["shares_ended"] == [{"id": pw.cw.youth.pk, "name": pw.cw.youth.name}]

@@ -268,3 +268,45 @@ def test_a_scale_decision_recorded_late_takes_its_place_by_date(pw: PlanWorld) -
     )
     assert (late.previous, late.direction) == ("medium", "up")
     assert Plan.objects.get(pk=pw.plan.pk).intensity == "low"
+
+
+def test_the_plan_holds_the_categories_of_its_goals_domains(pw: PlanWorld) -> None:
+    from icommit.cases import kinds
+
+    assert kinds.get("plan").categories_of(pw.plan) == ("plan", "situation")
+    services.goal_create(
+        actor=pw.cw.manager, case=pw.case, domain="general", statement="Keep going"
+    )
+    assert kinds.get("plan").categories_of(pw.plan) == ("plan", "situation")
+
+
+def test_a_goal_in_a_domain_the_share_does_not_pass_ends_the_share(pw: PlanWorld) -> None:
+    from icommit.sharing.items import may_see
+
+    cw = pw.cw
+    assert may_see(cw.youth_worker, pw.plan)
+    # a work goal (situation) passes the protocol row youth already has: the share stays
+    same = services.goal_create(actor=cw.manager, case=pw.case, domain="work", statement="A job")
+    assert same.shares_ended == [] and may_see(cw.youth_worker, pw.plan)
+    # a mental-health goal brings health data, which the protocol does not let go to youth
+    goal = services.goal_create(
+        actor=cw.manager, case=pw.case, domain="mental_health", statement="See a therapist"
+    )
+    assert [o.pk for o in goal.shares_ended] == [cw.youth.pk]
+    assert not may_see(cw.youth_worker, pw.plan)
+
+
+def test_changing_a_goals_domain_rechecks_the_shares(pw: PlanWorld) -> None:
+    from icommit.sharing.items import may_see
+
+    cw = pw.cw
+    goal = services.goal_update(
+        actor=cw.manager,
+        goal=pw.goal,
+        domain="ideology",
+        statement="Talk about his views",
+        lifecycle_status=pw.goal.lifecycle_status,
+        achievement_status=pw.goal.achievement_status,
+    )
+    assert [o.pk for o in goal.shares_ended] == [cw.youth.pk]
+    assert not may_see(cw.youth_worker, pw.plan)

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from icommit.accounts.models import User
+from icommit.cases import kinds
 from icommit.cases import services as cases
 from icommit.cases.models import Case, CaseParticipant, Consent
 from icommit.interventions import services
@@ -85,11 +86,15 @@ class _Demo:
     def share_plan(self, case: Case, plan: Plan, keys: list[str]) -> None:
         """Share the plan on a release of the client that covers it for these organisations."""
         recipients = [o for k, o in self.taking_part(case).items() if k in keys]
+        categories = kinds.get("plan").categories_of(plan)
         for consent in Consent.objects.filter(case=case, kind="release", withdrawn_at__isnull=True):
             covered = [
                 o
                 for o in recipients
-                if cases.consent_covers(consent, category="plan", organisation_id=o.pk)
+                if all(
+                    cases.consent_covers(consent, category=c, organisation_id=o.pk)
+                    for c in categories
+                )
             ]
             if covered and consent.organisation_id == plan.origin_organisation_id:
                 cases.item_share(

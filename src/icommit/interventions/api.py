@@ -117,6 +117,13 @@ class GoalOut(Schema):
     lifecycle_status: str
     achievement_status: str
     review_date: datetime.date | None
+    #: after adding or changing a goal: the organisations whose share of the plan ended because
+    #: the goal's life domain brought a data category their share does not pass
+    shares_ended: list[OrganisationRef] = []
+
+    @staticmethod
+    def resolve_shares_ended(obj: Goal) -> list[dict[str, Any]]:
+        return [{"id": o.pk, "name": o.name} for o in getattr(obj, "shares_ended", [])]
 
 
 class ScaleOut(Schema):

@@ -11,6 +11,7 @@ encrypted with the client's key; the coarse statuses are plain columns that eras
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -86,6 +87,10 @@ class Goal(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+
+    #: set by goal_create / goal_update: the organisations whose share of the plan ended because
+    #: the goal brought the plan a data category their share does not pass (not stored)
+    shares_ended: list[Any]
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from icommit.access import Action, can, registry
 from icommit.access.facts import facts_for
 from icommit.accounts.models import User
+from icommit.analysis.content import category_of
 from icommit.api import registry as api
 from icommit.cases import kinds
 from icommit.cases.models import AccessEntry, Case, Client, ShareDecision
@@ -22,7 +23,7 @@ from icommit.cases.selectors import TimelineEntry
 from icommit.dataprotection.registry import Access, ClientData, ExportPart
 from icommit.dataprotection.registry import register as register_client_data
 from icommit.interventions import selectors
-from icommit.interventions.domains import domain_label
+from icommit.interventions.domains import GENERAL, domain_label
 from icommit.interventions.models import (
     Contact,
     Goal,
@@ -41,6 +42,16 @@ from icommit.stakeholders.models import OrganisationMembership
 from icommit.web import registry as web
 
 registry.register(InterventionPolicy)
+
+
+def plan_categories(plan: Plan) -> tuple[str, ...]:
+    """The plan's data categories: "plan" and the category of each life domain it has a goal in
+    (``content/analysis/domains.yaml``); a "general" goal adds none. A share of the plan passes
+    the rule book for each, and is checked again when a goal brings a new one."""
+    domains = plan.goals.order_by().values_list("domain", flat=True).distinct()
+    return (plan.category, *sorted({category_of(d) for d in domains if d != GENERAL}))
+
+
 items.register(Plan, PlanAudience)
 items.register(OffenceReport, OffenceAudience)
 kinds.register(
@@ -51,6 +62,7 @@ kinds.register(
         of_case=lambda case: Q(case=case),
         label=_("intervention plan"),
         title=lambda plan: str(_("intervention plan")),
+        categories=plan_categories,
         url=lambda case, plan: reverse("interventions:plan", args=[case.team_id, case.pk]),
     )
 )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from icommit.access import Action, can, require
 from icommit.access.facts import facts_for
 from icommit.accounts.models import User
+from icommit.cases import services as case_services
 from icommit.cases.models import Case, CaseParticipant
 from icommit.cases.process import Stage
 from icommit.core import audit
@@ -230,6 +231,7 @@ def goal_create(
         progress=goal.achievement_status,
     )
     _history(plan, "goal_added", goal.domain)
+    goal.shares_ended = case_services.shares_recheck(actor=actor, case=case, item=plan)
     return goal
 
 
@@ -250,6 +252,7 @@ def goal_update(
     _not_restricted(case)
     values = _goal_values(domain, statement, lifecycle_status, achievement_status, review_date)
     before = {"status": goal.lifecycle_status, "progress": goal.achievement_status}
+    domain_before = goal.domain
     for name, value in values.items():
         setattr(goal, name, value)
     goal.save()
@@ -264,6 +267,9 @@ def goal_update(
         progress=[before["progress"], goal.achievement_status],
     )
     _history(goal.plan, "goal_changed", f"{goal.domain}: {goal.lifecycle_status}")
+    goal.shares_ended = []
+    if goal.domain != domain_before:
+        goal.shares_ended = case_services.shares_recheck(actor=actor, case=case, item=goal.plan)
     return goal
 
 

@@ -154,6 +154,19 @@ def _goal_initial(goal: Goal | None, domain: str) -> dict[str, Any]:
     }
 
 
+def _goal_saved(message: str, goal: Goal) -> str:
+    """The success message, naming the organisations whose share of the plan ended."""
+    ended = getattr(goal, "shares_ended", [])
+    if not ended:
+        return message
+    notice = _(
+        "The goal's life domain holds data the plan's share with %(organisations)s may not "
+        "receive under the rule book, so that share ended. Share the plan again if a basis "
+        "allows it."
+    ) % {"organisations": ", ".join(o.name for o in ended)}
+    return f"{message} {notice}"
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def goal_add(request: AuthedRequest, team_pk: int, case_pk: Any) -> HttpResponse:
@@ -162,7 +175,7 @@ def goal_add(request: AuthedRequest, team_pk: int, case_pk: Any) -> HttpResponse
         request,
         functools.partial(GoalForm, initial=_goal_initial(None, request.GET.get("domain", ""))),
         run=lambda form: services.goal_create(actor=request.user, case=case, **form.cleaned_data),
-        success=_("The goal is added to the plan."),
+        success=lambda goal: _goal_saved(_("The goal is added to the plan."), goal),
         redirect_to=_url(case),
         template="interventions/form.html",
         context=_base(case, heading=_("Add a goal")),
@@ -180,7 +193,7 @@ def goal_edit(request: AuthedRequest, team_pk: int, case_pk: Any, goal_pk: Any) 
         request,
         functools.partial(GoalForm, initial=_goal_initial(goal, "")),
         run=lambda form: services.goal_update(actor=request.user, goal=goal, **form.cleaned_data),
-        success=_("The goal is saved."),
+        success=lambda saved: _goal_saved(_("The goal is saved."), saved),
         redirect_to=_url(case),
         template="interventions/form.html",
         context=_base(
