@@ -49,3 +49,24 @@ def test_erasure_deletes_every_entry_and_is_idempotent(aw: World) -> None:
         "track_entries": 0,
         "risk_references": 0,
     }
+
+
+def test_each_part_names_the_organisations_it_is_shared_with_now(aw: World) -> None:
+    """Security review S11: ``shared_with`` comes from the live audience rows, so the lead's
+    assembled export includes parts shared with it and no part whose share has ended."""
+    from django.utils import timezone
+
+    from icommit.assessments.models import RiskAudience
+
+    track = aw.track(rationale="Left the chat")
+    aw.share(track, aw.cw.youth)
+    ref = aw.risk(summary="Meet in pairs")
+    aw.share(ref, aw.cw.exit)
+    aw.risk(summary="Not shared")
+    parts = {p.data.get("summary", p.kind): p for p in _ours().export(aw.case.client)}
+    assert parts["assessments.track"].shared_with == (aw.cw.youth.pk,)
+    assert parts["Meet in pairs"].shared_with == (aw.cw.exit.pk,)
+    assert parts["Not shared"].shared_with == ()
+    RiskAudience.objects.filter(item=ref).update(ended_at=timezone.now())
+    parts = {p.data.get("summary", p.kind): p for p in _ours().export(aw.case.client)}
+    assert parts["Meet in pairs"].shared_with == ()

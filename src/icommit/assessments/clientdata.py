@@ -23,6 +23,7 @@ from icommit.assessments.models import (
 from icommit.assessments.services import client_erase
 from icommit.cases.models import AccessEntry, Case, Client
 from icommit.dataprotection.registry import Access, ClientData, ExportPart
+from icommit.sharing.models import live_q
 from icommit.stakeholders.models import OrganisationMembership
 
 
@@ -39,6 +40,17 @@ def _shares(rows: list[Any]) -> dict[Any, list[Access]]:
             )
         )
     return found
+
+
+def _live_audience(audience: Any, items: list[Any]) -> dict[Any, tuple[int, ...]]:
+    """The organisations each item is shared with now (live audience rows), one query."""
+    found: dict[Any, list[int]] = defaultdict(list)
+    rows = audience.objects.filter(live_q(), item__in=items).values_list(
+        "item_id", "organisation_id"
+    )
+    for item_id, organisation_id in rows:
+        found[item_id].append(organisation_id)
+    return {pk: tuple(sorted(set(orgs))) for pk, orgs in found.items()}
 
 
 def _opened(
@@ -92,6 +104,7 @@ def client_export(client: Client) -> list[ExportPart]:
     track_shares = _shares(
         list(TrackAudience.objects.filter(item__in=tracks).select_related("organisation"))
     )
+    track_audience = _live_audience(TrackAudience, tracks)
     for t in tracks:
         parts.append(
             ExportPart(
@@ -108,6 +121,7 @@ def client_export(client: Client) -> list[ExportPart]:
                 },
                 accesses=tuple(track_shares.get(t.pk, [])),
                 category=t.category,
+                shared_with=track_audience.get(t.pk, ()),
             )
         )
     risks = list(
@@ -119,6 +133,7 @@ def client_export(client: Client) -> list[ExportPart]:
         list(RiskAudience.objects.filter(item__in=risks).select_related("organisation"))
     )
     opened = _opened(risks, risk_shares)
+    risk_audience = _live_audience(RiskAudience, risks)
     for r in risks:
         parts.append(
             ExportPart(
@@ -136,6 +151,7 @@ def client_export(client: Client) -> list[ExportPart]:
                 },
                 accesses=tuple(risk_shares.get(r.pk, []) + opened.get(r.pk, [])),
                 category=RISK_CATEGORY,
+                shared_with=risk_audience.get(r.pk, ()),
             )
         )
     return parts
