@@ -1,7 +1,7 @@
 """Demo City's intervention plans, contacts and outcomes, on the cases of ``demo/cases.py`` (run
 after it), all written through the interventions services.
 
-- Case 1 (plan active): goals in housing, work, peers and a general one; measures for exit
+- Case 1 (plan active): goals in housing, work, leisure and a general one; measures for exit
   counselling, social services, the employment agency and the police; the plan is shared with
   social services and the employment agency on the client's release, not with the police (so
   the plan page says the police cannot see its measure). The work was scaled up to high after
@@ -130,8 +130,10 @@ def _plan_active(d: _Demo, case: Case) -> None:
     peers = services.goal_create(
         actor=d.cm,
         case=case,
-        domain="peers",
-        statement="Friends outside the scene; no contact with the group's leaders",
+        # leisure, not peers: a peers goal holds ideology data, which the demo's releases do
+        # not cover, so the plan could not go to social services
+        domain="leisure",
+        statement="A football club and friends outside the scene; no contact with its leaders",
         achievement_status="improving",
         review_date=d.day(-3),
     )
