@@ -135,11 +135,19 @@ def test_outcomes_are_recorded_only_after_closure(cw: CaseWorld) -> None:
     text = page.content.decode()
     assert "At closure" in text and "Things are better" in text
     assert "Closure reason" in text
-    # a participant reads it
-    youth = verified_client(cw.youth_worker).get(
-        reverse("interventions:outcomes", args=[case.team_id, case.pk])
-    )
-    assert "Things are better" in youth.content.decode()
+    # a participant reads the coded outcome, never the client's own words (lead only)
+    for person in (cw.youth_worker, cw.officer):
+        other = (
+            verified_client(person)
+            .get(reverse("interventions:outcomes", args=[case.team_id, case.pk]))
+            .content.decode()
+        )
+        assert "At closure" in other and "Things are better" not in other
+    api = f"/api/v1/teams/{case.team_id}/cases/{case.pk}/outcomes"
+    [police] = verified_client(cw.officer).get(api).json()
+    assert police["client_account"] == "" and police["housing"] == "own"
+    [lead] = client.get(api).json()
+    assert lead["client_account"] == "Things are better"
 
 
 def test_the_timeline_shows_plan_events_only_where_the_plan_is_shared(pw: PlanWorld) -> None:

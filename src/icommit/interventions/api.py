@@ -224,12 +224,17 @@ class OutcomeOut(Schema):
     housing: str
     work: str
     education: str
+    #: the client's own words: for the lead organisation only, "" for everyone else
     client_account: str
     closure_reason: str
 
     @staticmethod
     def resolve_closure_reason(obj: Any) -> str:
         return str(obj.case.closed_code)
+
+    @staticmethod
+    def resolve_client_account(obj: Any) -> str:
+        return str(obj.client_account) if getattr(obj, "account_readable", True) else ""
 
 
 class OffenceIn(Schema):
@@ -429,8 +434,10 @@ def list_case_outcomes(request: AuthedRequest, team_id: Path[int], case_id: Path
     """The outcomes at closure (follow-up 0) and at follow-ups after it."""
     case = _case(request, team_id, case_id, Action.INTERVENTION_VIEW)
     found = selectors.outcomes_for(case=case)
+    readable = selectors.account_readable(user=request.user, case=case)
     for outcome in found:
         outcome.case = case
+        outcome.account_readable = readable  # type: ignore[attr-defined]
     return found
 
 

@@ -178,6 +178,13 @@ def is_drifting(
 # --- outcomes and offence reports -------------------------------------------------------------
 
 
+def account_readable(*, user: User, case: Case) -> bool:
+    """Whether the user reads the client's own account in the outcomes: the lead organisation
+    records it and keeps it; the other organisations taking part see the coded statuses only
+    (security review S5: the client's words reach no one by role)."""
+    return case.lead_organisation_id in facts_for(user).org_ids
+
+
 def outcomes_for(*, case: Case) -> list[Outcome]:
     """The case's outcomes, at closure first (read by every organisation taking part)."""
     return list(Outcome.objects.filter(case=case).order_by("followup"))

@@ -398,6 +398,7 @@ def outcomes(request: AuthedRequest, team_pk: int, case_pk: Any) -> HttpResponse
     context = _base(
         case,
         outcomes=selectors.outcomes_for(case=case),
+        show_account=selectors.account_readable(user=user, case=case),
         reports=reports,
         closure=_closure(case),
         in_closure=case.stage in services.OUTCOME_STAGES,
