@@ -161,11 +161,9 @@ def test_the_export_api(cw: CaseWorld) -> None:
     made = _api(cw.manager, "POST", base, {"asked_on": datetime.date.today().isoformat()})
     assert made.status_code == 201, made.content
     export_id = made.json()["id"]
-    assert {a["organisation"] for a in made.json()["answers"]} == {
-        "Exit counselling",
-        "Youth office",
-        "School",
-    }
+    # the lead is told its own answer; the others are counted, never named (review S3)
+    assert {a["organisation"] for a in made.json()["answers"]} == {"Exit counselling"}
+    assert made.json()["others_waiting"] == 2 and made.json()["others_answered"] == 0
     refused = _api(
         cw.youth_worker,
         "POST",

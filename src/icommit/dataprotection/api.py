@@ -82,15 +82,26 @@ class ExportOut(Schema):
     case_number: str
     asked_on: datetime.date
     recorded_at: datetime.datetime
+    #: the answers of the caller's own organisations only; the others are counted, not named
     answers: list[AnswerOut]
+    others_waiting: int
+    others_answered: int
 
     @staticmethod
     def resolve_case_number(obj: ExportRequest) -> str:
         return obj.case.number
 
     @staticmethod
-    def resolve_answers(obj: ExportRequest) -> list[ExportAnswer]:
-        return list(obj.answers.select_related("organisation").order_by("organisation__name"))
+    def resolve_answers(obj: ExportRequest, context: Any) -> list[ExportAnswer]:
+        return selectors.own_answers(user=context["request"].user, request=obj)
+
+    @staticmethod
+    def resolve_others_waiting(obj: ExportRequest, context: Any) -> int:
+        return selectors.others_count(user=context["request"].user, request=obj)["waiting"]
+
+    @staticmethod
+    def resolve_others_answered(obj: ExportRequest, context: Any) -> int:
+        return selectors.others_count(user=context["request"].user, request=obj)["answered"]
 
 
 class ExportIn(Schema):

@@ -116,6 +116,16 @@ def answers_of(request: ExportRequest) -> list[ExportAnswer]:
     return list(request.answers.select_related("organisation").order_by("organisation__name"))
 
 
+def others_count(*, user: User, request: ExportRequest) -> dict[str, int]:
+    """How many other organisations still have to answer and how many have answered, without
+    naming them: that an organisation holds a part says it recorded something about the client,
+    which may not have been shared with the viewer (security review S3)."""
+    org_ids = facts_for(user).org_ids
+    others = [a for a in answers_of(request) if a.organisation_id not in org_ids]
+    waiting = sum(1 for a in others if a.state == "waiting")
+    return {"waiting": waiting, "answered": len(others) - waiting}
+
+
 def own_answers(*, user: User, request: ExportRequest) -> list[ExportAnswer]:
     """The answers the user gives for their own organisations (waiting or given)."""
     org_ids = facts_for(user).org_ids

@@ -202,6 +202,9 @@ def record_file(request: AuthedRequest) -> HttpResponse:
 @login_required
 def exports(request: AuthedRequest) -> HttpResponse:
     found = list(selectors.exports_for(user=request.user)[:100])
+    for export in found:
+        export.own_answers = selectors.own_answers(user=request.user, request=export)  # type: ignore[attr-defined]  # display only
+        export.others = selectors.others_count(user=request.user, request=export)  # type: ignore[attr-defined]  # display only
     return render(
         request,
         "dataprotection/exports.html",
@@ -260,7 +263,8 @@ def _export_page(
     readers = selectors.reader_organisations(user=request.user, request=found)
     own = selectors.own_answers(user=request.user, request=found)
     own_ids = {a.pk for a in own}
-    answers = selectors.answers_of(found)
+    # only the viewer's own organisations' answers are named; the others are counted
+    answers = own
     language = get_language() or "en"
     for answer in answers:
         # the ground is shown to the organisation that gave it, not to the others
@@ -271,6 +275,7 @@ def _export_page(
         case=case,
         export=found,
         answers=answers,
+        others=selectors.others_count(user=request.user, request=found),
         own=own,
         may_answer=can(request.user, Action.DATAPROTECTION_EXPORT_RELEASE, found),
         file_form=extra.pop("file_form", None)
