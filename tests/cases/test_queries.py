@@ -87,6 +87,8 @@ def test_the_case_list_and_the_case_page_cost_the_same_for_10_and_1000_cases(
         cw.note(cases[0])
     large = (_count(client, list_url), _count(client, case_url))
     assert large == small, (small, large)
-    # measured: 9 for the list, 19 for the case page (session, rights, case, participants,
-    # identity, notes with their audiences, consents, requests, danger shares, access log write)
-    assert small[0] <= 12 and small[1] <= 25, small
+    # measured: 9 for the list, 19 for the case page itself (session, rights, case,
+    # participants, identity, notes with their audiences, consents, requests, danger shares,
+    # access log write) and 20 more for the sections of the apps above cases (Social
+    # Diagnostics, D&R phase and risk, plan, conferences): 39, flat
+    assert small[0] <= 12 and small[1] <= 40, small

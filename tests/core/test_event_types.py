@@ -64,14 +64,17 @@ def _names_given_to_minutes_events(files: list[tuple[str, ast.Module]]) -> set[s
     return found
 
 
-def _names_given_to_cases_record(files: list[tuple[str, ast.Module]]) -> set[str]:
-    """The names cases' services hand their ``_record`` helper (its second argument)."""
+def _names_given_to_cases_record(
+    files: list[tuple[str, ast.Module]], where: str = "cases/services.py", helper: str = "_record"
+) -> set[str]:
+    """The names an app's services hand their record helper (its second argument): cases and the
+    apps above it seal case events with the client's key through such a helper."""
     found: set[str] = set()
     for path, tree in files:
-        if path != "cases/services.py":
+        if path != where:
             continue
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and _called(node) == "_record" and len(node.args) > 1:
+            if isinstance(node, ast.Call) and _called(node) == helper and len(node.args) > 1:
                 name = node.args[1]
                 if isinstance(name, ast.Constant) and isinstance(name.value, str):
                     found.add(name.value)
@@ -86,6 +89,19 @@ DYNAMIC: dict[tuple[str, str], Callable[[ast.AST, list[tuple[str, ast.Module]]],
     ("minutes/services.py", "_record"): lambda fn, files: _names_given_to_minutes_events(files),
     # cases' services record through one helper that seals details with the client's key
     ("cases/services.py", "_record"): lambda fn, files: _names_given_to_cases_record(files),
+    # the apps above cases do the same with helpers of their own
+    ("analysis/services.py", "_record"): lambda fn, files: _names_given_to_cases_record(
+        files, "analysis/services.py"
+    ),
+    ("assessments/services.py", "_record"): lambda fn, files: _names_given_to_cases_record(
+        files, "assessments/services.py"
+    ),
+    ("conferences/services.py", "_case_record"): lambda fn, files: _names_given_to_cases_record(
+        files, "conferences/services.py", "_case_record"
+    ),
+    ("interventions/services.py", "_record"): lambda fn, files: _names_given_to_cases_record(
+        files, "interventions/services.py"
+    ),
 }
 
 

@@ -143,7 +143,7 @@ class FormulationDomainIn(Schema):
     note: ShortText = ""
 
 
-class TaskIn(Schema):
+class FormulationTaskIn(Schema):
     service: Line
     task: ShortText
 
@@ -153,7 +153,7 @@ class FormulationIn(Schema):
     summary: LongText
     hypotheses: LongText = ""
     needs: LongText = ""
-    tasks: list[TaskIn] = []
+    tasks: list[FormulationTaskIn] = []
 
 
 class FormulationOut(Schema):

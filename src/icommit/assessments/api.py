@@ -73,7 +73,7 @@ def _organisation(request: AuthedRequest, pk: int | None, among: set[int]) -> Or
 # --- schemas ---
 
 
-class OrganisationOut(Schema):
+class AssessmentOrganisationOut(Schema):
     id: int
     name: str
 
@@ -98,7 +98,7 @@ class TrackEntryOut(Schema):
     stage: str
     on: datetime.date
     rationale: str
-    origin_organisation: OrganisationOut
+    origin_organisation: AssessmentOrganisationOut
     recorded_at: datetime.datetime
 
 
@@ -134,9 +134,9 @@ class TrackEntryIn(Schema):
     organisation_id: int | None = None
 
 
-class RiskOut(Schema):
+class RiskReferenceOut(Schema):
     id: uuid.UUID
-    origin_organisation: OrganisationOut
+    origin_organisation: AssessmentOrganisationOut
     instrument: str
     assessed_on: datetime.date
     level: Literal["low", "moderate", "high"]
@@ -150,7 +150,7 @@ class RiskOut(Schema):
         return obj.next_review < selectors.today()
 
 
-class RiskIn(Schema):
+class RiskReferenceIn(Schema):
     instrument: Line
     assessed_on: datetime.date
     level: Literal["low", "moderate", "high"]
@@ -224,16 +224,16 @@ def record_track_entry(
 # --- risk-assessment references ---
 
 
-@router.get("/risks", response={200: list[RiskOut], **READ_ERRORS})
+@router.get("/risks", response={200: list[RiskReferenceOut], **READ_ERRORS})
 def list_risk_references(request: AuthedRequest, team_id: Path[int], case_id: Path[uuid.UUID]):
     """The risk references your organisation recorded or received, newest first."""
     case = _case(request, team_id, case_id, Action.ASSESSMENT_VIEW)
     return list(selectors.risk_references(user=request.user, case=case))
 
 
-@router.post("/risks", response={201: RiskOut, **WRITE_ERRORS})
+@router.post("/risks", response={201: RiskReferenceOut, **WRITE_ERRORS})
 def record_risk_reference(
-    request: AuthedRequest, team_id: Path[int], case_id: Path[uuid.UUID], payload: RiskIn
+    request: AuthedRequest, team_id: Path[int], case_id: Path[uuid.UUID], payload: RiskReferenceIn
 ):
     """Record a reference to an assessment your organisation made (designated assessors)."""
     case = _case(request, team_id, case_id, Action.ASSESSMENT_RECORD_RISK)
@@ -254,7 +254,7 @@ def record_risk_reference(
     return Status(201, reference)
 
 
-@router.get("/risks/{reference_id}", response={200: RiskOut, **READ_ERRORS})
+@router.get("/risks/{reference_id}", response={200: RiskReferenceOut, **READ_ERRORS})
 def get_risk_reference(
     request: AuthedRequest, team_id: Path[int], case_id: Path[uuid.UUID], reference_id: uuid.UUID
 ):
@@ -270,8 +270,8 @@ def get_risk_reference(
 
 class AssessorOut(Schema):
     id: int
-    organisation: OrganisationOut
-    user: OrganisationOut
+    organisation: AssessmentOrganisationOut
+    user: AssessmentOrganisationOut
     designated_at: datetime.datetime
     ended_at: datetime.datetime | None
 

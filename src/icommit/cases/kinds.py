@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 
-if TYPE_CHECKING:
-    from icommit.cases.models import Case
+from icommit.cases.models import Case
 
 
 @dataclass(frozen=True)

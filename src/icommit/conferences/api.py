@@ -43,11 +43,11 @@ class AgendaIn(Schema):
     presenter_id: int | None = None
 
 
-class MoveIn(Schema):
+class AgendaMoveIn(Schema):
     direction: str
 
 
-class DissentSchema(Schema):
+class ConferenceDissentSchema(Schema):
     organisation_id: int
     text: ShortText
 
@@ -64,7 +64,7 @@ class PartIn(Schema):
     scale: str = ""
     intensity: str = ""
     next_review: datetime.date | None = None
-    dissents: list[DissentSchema] = []
+    dissents: list[ConferenceDissentSchema] = []
     actions: list[ActionSchema] = []
 
 
@@ -75,7 +75,7 @@ class OpenIn(Schema):
     not_informed_reason: ShortText = ""
 
 
-class CorrectionIn(Schema):
+class ConferenceCorrectionIn(Schema):
     reason: ShortText
 
 
@@ -268,7 +268,11 @@ def add_agenda_case(
     "/{conference_id}/agenda/{entry_id}/move", response={200: dict[str, Any], **WRITE_ERRORS}
 )
 def move_agenda_case(
-    request: AuthedRequest, team_id: Path[int], conference_id: int, entry_id: int, payload: MoveIn
+    request: AuthedRequest,
+    team_id: Path[int],
+    conference_id: int,
+    entry_id: int,
+    payload: AgendaMoveIn,
 ):
     """Move a case one place up or down the agenda."""
     entry = _entry(request, team_id, conference_id, entry_id)
@@ -387,7 +391,7 @@ def correct_conference_minutes(
     team_id: Path[int],
     conference_id: int,
     entry_id: int,
-    payload: CorrectionIn,
+    payload: ConferenceCorrectionIn,
 ):
     """Start a correction of frozen minutes as a new version."""
     entry = _entry(request, team_id, conference_id, entry_id)

@@ -21,13 +21,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils.functional import Promise
 
-if TYPE_CHECKING:
-    from icommit.accounts.models import User
-    from icommit.cases.models import Client
+from icommit.accounts.models import User
+from icommit.cases.models import Client
 
 
 @dataclass(frozen=True)

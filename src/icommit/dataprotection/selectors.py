@@ -27,6 +27,7 @@ from icommit.dataprotection.models import (
     RetentionPeriod,
     RetentionRun,
 )
+from icommit.dataprotection.services import parts_for
 from icommit.sharing.models import ProtocolRow
 from icommit.stakeholders.content import content
 from icommit.stakeholders.models import Organisation
@@ -144,7 +145,6 @@ def reader_organisations(*, user: User, request: ExportRequest) -> list[Organisa
 
 def export_document(request: ExportRequest, organisation_id: int) -> dict[str, Any]:
     """The export as ``organisation_id`` opens it: JSON-safe, organisations and days only."""
-    from icommit.dataprotection.services import parts_for
 
     language = get_language() or "en"
     categories = retention().categories

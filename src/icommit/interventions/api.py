@@ -86,7 +86,7 @@ def _plan(request: AuthedRequest, case: Case) -> Plan:
 # --- schemas ----------------------------------------------------------------------------------
 
 
-class OrganisationRef(Schema):
+class CaseOrganisationRef(Schema):
     id: int
     name: str
 
@@ -95,7 +95,7 @@ class MeasureOut(Schema):
     id: uuid.UUID
     goal_id: uuid.UUID | None
     what: str
-    responsible: OrganisationRef
+    responsible: CaseOrganisationRef
     due_date: datetime.date | None
     review_date: datetime.date | None
     status: str
@@ -110,7 +110,7 @@ class MeasureOut(Schema):
         )
 
 
-class GoalOut(Schema):
+class CaseGoalOut(Schema):
     id: uuid.UUID
     domain: str
     statement: str
@@ -119,7 +119,7 @@ class GoalOut(Schema):
     review_date: datetime.date | None
     #: after adding or changing a goal: the organisations whose share of the plan ended because
     #: the goal's life domain brought a data category their share does not pass
-    shares_ended: list[OrganisationRef] = []
+    shares_ended: list[CaseOrganisationRef] = []
 
     @staticmethod
     def resolve_shares_ended(obj: Goal) -> list[dict[str, Any]]:
@@ -137,11 +137,11 @@ class ScaleOut(Schema):
 
 class PlanOut(Schema):
     id: uuid.UUID
-    origin_organisation: OrganisationRef
+    origin_organisation: CaseOrganisationRef
     next_review: datetime.date | None
     review_overdue: bool
     intensity: str
-    goals: list[GoalOut]
+    goals: list[CaseGoalOut]
     measures: list[MeasureOut]
     scale: list[ScaleOut]
 
@@ -166,7 +166,7 @@ class ReviewIn(Schema):
     next_review: datetime.date | None = None
 
 
-class GoalIn(Schema):
+class CaseGoalIn(Schema):
     domain: str
     statement: ShortText
     lifecycle_status: GoalLifecycleStatus = GoalLifecycleStatus.ACTIVE
@@ -204,7 +204,7 @@ class ContactIn(Schema):
 
 class ContactOut(Schema):
     id: uuid.UUID
-    organisation: OrganisationRef
+    organisation: CaseOrganisationRef
     on: datetime.date
     kind: str
 
@@ -246,7 +246,7 @@ class OffenceIn(Schema):
 
 class OffenceOut(Schema):
     id: uuid.UUID
-    origin_organisation: OrganisationRef
+    origin_organisation: CaseOrganisationRef
     reported: bool
     on: datetime.date
     reference: str
@@ -285,9 +285,9 @@ def set_plan_review(
     return _plan_out(_plan(request, case))
 
 
-@router.post("/plan/goals", response={201: GoalOut, **WRITE_ERRORS})
+@router.post("/plan/goals", response={201: CaseGoalOut, **WRITE_ERRORS})
 def add_plan_goal(
-    request: AuthedRequest, team_id: Path[int], case_id: Path[uuid.UUID], payload: GoalIn
+    request: AuthedRequest, team_id: Path[int], case_id: Path[uuid.UUID], payload: CaseGoalIn
 ):
     """Add a goal in a life domain (a Social Diagnostics domain key, or "general")."""
     case = _case(request, team_id, case_id, Action.INTERVENTION_MANAGE)
@@ -303,13 +303,13 @@ def _goal(request: AuthedRequest, case: Case, goal_id: uuid.UUID) -> Goal:
     return goal
 
 
-@router.put("/plan/goals/{goal_id}", response={200: GoalOut, **WRITE_ERRORS})
+@router.put("/plan/goals/{goal_id}", response={200: CaseGoalOut, **WRITE_ERRORS})
 def update_plan_goal(
     request: AuthedRequest,
     team_id: Path[int],
     case_id: Path[uuid.UUID],
     goal_id: uuid.UUID,
-    payload: GoalIn,
+    payload: CaseGoalIn,
 ):
     """Change a goal: domain, wording, statuses, review date."""
     case = _case(request, team_id, case_id, Action.INTERVENTION_MANAGE)
