@@ -89,8 +89,11 @@ def test_the_lead_requests_an_export_and_the_youth_office_releases_its_part(
     page.get_by_role("button", name="Record the request").click()
     expect(page.get_by_role("status")).to_contain_text("Request recorded")
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Case {case.number}")
+    # the lead is shown its own answer; the other organisations are counted, not named
     parts = page.get_by_role("table", name="Each organisation's part")
-    expect(parts).to_contain_text("Youth office")
+    expect(parts).to_contain_text("Exit counselling")
+    expect(parts).not_to_contain_text("Youth office")
+    expect(page.get_by_text("Other organisations: 2 still to answer")).to_be_visible()
     check_page(page, "export")
     logout(page)
 
