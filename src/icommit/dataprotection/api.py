@@ -178,7 +178,7 @@ def get_retention_run(request: AuthedRequest, run_id: uuid.UUID):
 def erase_client(request: AuthedRequest, payload: ErasureIn):
     """Erase the client of a case now; confirm with the case number."""
     require(request.user, Action.DATAPROTECTION_ERASE)
-    case = Case.objects.filter(team_id=payload.team_id, number=payload.case_number.strip()).first()
+    case = selectors.case_by_number(team_id=payload.team_id, number=payload.case_number)
     if case is None:
         raise ValidationFailed.field("case_number", "No case of this team has this number.")
     counts = services.client_erase(

@@ -113,6 +113,22 @@ def exports_of_case(*, user: User, case: Case) -> list[ExportRequest]:
     )
 
 
+def case_by_number(*, team_id: Any, number: str) -> Case | None:
+    """The case of a team with this number (the DPO's erasure is confirmed by the number)."""
+    return (
+        Case.objects.select_related("client", "client__subject_key")
+        .filter(team_id=team_id, number=number.strip())
+        .first()
+    )
+
+
+def other_cases_of_client(case: Case) -> list[Case]:
+    """The client's other cases, which an erasure of the client takes along."""
+    return list(
+        Case.objects.filter(client_id=case.client_id).exclude(pk=case.pk).order_by("number")
+    )
+
+
 def answers_of(request: ExportRequest) -> list[ExportAnswer]:
     return list(request.answers.select_related("organisation").order_by("organisation__name"))
 

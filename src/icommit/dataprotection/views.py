@@ -116,9 +116,9 @@ def erasure_find(request: AuthedRequest) -> HttpResponse:
     teams = Team.objects.order_by("name")
 
     def find(form: forms.EraseFindForm) -> Case:
-        found = Case.objects.filter(
-            team=form.cleaned_data["team"], number=form.cleaned_data["number"].strip()
-        ).first()
+        found = selectors.case_by_number(
+            team_id=form.cleaned_data["team"].pk, number=form.cleaned_data["number"]
+        )
         if found is None:
             raise ValidationFailed.field("number", _("No case of this team has this number."))
         return found
@@ -142,7 +142,7 @@ def erase(request: AuthedRequest, case_pk: Any) -> HttpResponse:
     client = case.client
     if client.subject_key.destroyed_at is not None:
         raise NotFound()
-    others = list(Case.objects.filter(client=client).exclude(pk=case.pk).order_by("number"))
+    others = selectors.other_cases_of_client(case)
     return submit_form(
         request,
         forms.EraseForm,

@@ -45,6 +45,7 @@ def field_label(key: str) -> str:
 def export_value(value: Any) -> SafeString:
     """A value of an export part as readable text: a list of records one per line."""
     if isinstance(value, list | tuple) and value and all(isinstance(v, dict) for v in value):
+        # a constant tag as the joiner; every value is escaped by format_html_join
         line_break = mark_safe("<br>")
         return format_html_join(line_break, "{}", ((_plain(v),) for v in value))
     return format_html("{}", _plain(value))
