@@ -32,7 +32,7 @@ from icommit.analysis.models import (
 )
 from icommit.cases import kinds
 from icommit.cases.models import Case, Client
-from icommit.cases.services import participant_ids, shares_recheck
+from icommit.cases.services import ensure_not_restricted, participant_ids, shares_recheck
 from icommit.core import audit
 from icommit.core.exceptions import Conflict, Forbidden, ValidationFailed
 from icommit.core.text import SHORT
@@ -60,13 +60,6 @@ def _record(actor: User | None, action: str, case: Case, **changes: Any) -> None
         changes=changes,
         subject=case.client.subject_key_id,
     )
-
-
-def _not_restricted(case: Case) -> None:
-    if case.client.restricted_at is not None:
-        raise Conflict(
-            _("Processing of this client's data is restricted: only storage is allowed.")
-        )
 
 
 def _text(value: Any, field: str, *, max_length: int = SHORT) -> str:
@@ -158,7 +151,7 @@ def most_sensitive(categories: Sequence[str]) -> str:
 def analysis_open(*, actor: User, case: Case, reason: str = "") -> Analysis:
     """Start the case's next analysis (the first, or a new one after a review, with a reason)."""
     require(actor, Action.ANALYSIS_MANAGE, case)
-    _not_restricted(case)
+    ensure_not_restricted(case)
     previous = latest_analysis(case)
     reason = _text(reason, "reason")
     if previous is not None and not reason:
@@ -231,7 +224,7 @@ def perspective_create(
     seen by its organisation only."""
     case = analysis.case
     require(actor, Action.ANALYSIS_RECORD, case)
-    _not_restricted(case)
+    ensure_not_restricted(case)
     _current(analysis)
     _check_org(actor, case, organisation)
     if viewpoint not in Viewpoint.values:
@@ -290,7 +283,7 @@ def perspective_save(
     """Save a draft's answers (they may still be incomplete); a submitted one is changed only by
     submitting it again."""
     _require_own(actor, perspective)
-    _not_restricted(perspective.case)
+    ensure_not_restricted(perspective.case)
     _current(perspective.analysis)
     if perspective.is_submitted:
         raise Conflict(_("This perspective is submitted; change it by submitting it again."))
@@ -328,7 +321,7 @@ def perspective_submit(
     the instruments engine, sealed with the client's key; a submitted one is replaced."""
     _require_own(actor, perspective)
     case = perspective.case
-    _not_restricted(case)
+    ensure_not_restricted(case)
     _current(perspective.analysis)
     if secrecy is not None:
         if secrecy not in _secrecy_kinds():
@@ -475,7 +468,7 @@ def formulation_agree(*, actor: User, analysis: Analysis, data: Mapping[str, Any
     an item of the lead organisation."""
     case = analysis.case
     require(actor, Action.ANALYSIS_MANAGE, case)
-    _not_restricted(case)
+    ensure_not_restricted(case)
     _current(analysis)
     if case.lead_organisation_id is None:
         raise Conflict(_("The case has no lead organisation yet."))

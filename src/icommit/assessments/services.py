@@ -32,7 +32,7 @@ from icommit.assessments.models import (
 )
 from icommit.assessments.policies import assessor_org_ids
 from icommit.cases.models import Case, CaseParticipant, Client
-from icommit.cases.services import opened
+from icommit.cases.services import ensure_not_restricted, opened
 from icommit.core import audit
 from icommit.core.exceptions import Conflict, ValidationFailed
 from icommit.core.text import SHORT, TITLE
@@ -73,13 +73,6 @@ def _record(actor: User | None, action: str, case: Case, **changes: Any) -> None
     )
 
 
-def _not_restricted(case: Case) -> None:
-    if case.client.restricted_at is not None:
-        raise Conflict(
-            _("Processing of this client's data is restricted: only storage is allowed.")
-        )
-
-
 def _participating(case: Case, organisation: Organisation | None, mine: set[int]) -> Organisation:
     """The organisation, if the actor may record for it and it takes part in the case."""
     if organisation is None or organisation.pk not in mine:
@@ -102,7 +95,7 @@ def phase_record(
 ) -> PhaseEntry:
     """Record the case-work phase the case is in now (the case's manager in the lead)."""
     require(actor, Action.ASSESSMENT_PHASE, case)
-    _not_restricted(case)
+    ensure_not_restricted(case)
     if assessments_content.content().phase(phase) is None:
         raise ValidationFailed.field("phase", _("Choose one of the options offered."))
     entry = PhaseEntry(
@@ -134,7 +127,7 @@ def track_record(
     """Record your organisation's reading of one track at a date: only it reads the entry until
     it shares it."""
     require(actor, Action.ASSESSMENT_RECORD_TRACK, case)
-    _not_restricted(case)
+    ensure_not_restricted(case)
     organisation = _participating(case, organisation, set(facts_for(actor).org_ids))
     if track not in TRACKS:
         raise ValidationFailed.field("track", _("Choose one of the options offered."))
@@ -181,7 +174,7 @@ def risk_record(
 ) -> RiskReference:
     """Record a reference to an assessment your organisation made (designated assessors only)."""
     require(actor, Action.ASSESSMENT_RECORD_RISK, case)
-    _not_restricted(case)
+    ensure_not_restricted(case)
     if organisation is None or organisation.pk not in assessor_org_ids(facts_for(actor)):
         raise ValidationFailed.field(
             "organisation", _("Choose an organisation that designated you as a risk assessor.")

@@ -110,7 +110,8 @@ def participant_ids(case: Case) -> set[int]:
     )
 
 
-def _not_restricted(case: Case) -> None:
+def ensure_not_restricted(case: Case) -> None:
+    """Refuse all processing but storage while processing is restricted (Art. 18 GDPR)."""
     if case.client.restricted_at is not None:
         raise Conflict(
             _("Processing of this client's data is restricted: only storage is allowed.")
@@ -366,7 +367,7 @@ def triage_decide(
     """Accept (naming the lead organisation, case manager and purpose), reject or redirect."""
     require(actor, Action.CASE_TRIAGE, case)
     case = Case.objects.select_related("client", "team").get(pk=case.pk)  # as stored now
-    _not_restricted(case)
+    ensure_not_restricted(case)
     outcome = _choice(
         outcome,
         [Stage.ACCEPTED.value, Stage.REJECTED.value, Stage.REDIRECTED.value],
@@ -459,7 +460,7 @@ def _move(actor: User, case: Case, target: str, *, code: str = "", note: str = "
 def case_move(*, actor: User, case: Case, target: str, code: str = "", note: str = "") -> Case:
     """Move an accepted case to its next stage (closing needs a reason code)."""
     require(actor, Action.CASE_MANAGE, case)
-    _not_restricted(case)
+    ensure_not_restricted(case)
     if target in (Stage.TRIAGE.value, Stage.ACCEPTED.value):
         raise Conflict(_("Triage decides this step."))
     return _move(actor, case, target, code=code, note=note)
@@ -476,7 +477,7 @@ def case_update(
     transition_date: datetime.date | None = None,
 ) -> Case:
     require(actor, Action.CASE_MANAGE, case)
-    _not_restricted(case)
+    ensure_not_restricted(case)
     case.purpose = _text(purpose, "purpose")
     if transition_kind:
         _choice(transition_kind, TransitionKind.values, "transition_kind")
@@ -517,7 +518,7 @@ def participant_add(
 ) -> CaseParticipant:
     """Add an organisation of the team to the case, with the reason it is needed."""
     require(actor, Action.CASE_MANAGE, case)
-    _not_restricted(case)
+    ensure_not_restricted(case)
     reason = _text(reason, "reason")
     if not _in_team(case.team, organisation):
         raise ValidationFailed.field(
@@ -587,7 +588,7 @@ def case_transfer(
     with its new lead only.
     """
     require(actor, Action.CASE_MANAGE, case)
-    _not_restricted(case)
+    ensure_not_restricted(case)
     reason = _text(reason, "reason")
     target = to_team or case.team
     if (
@@ -679,7 +680,7 @@ def identity_set(
 ) -> ClientIdentity:
     """Record or correct the client's identity (the lead organisation only)."""
     _require_lead(actor, case)
-    _not_restricted(case)
+    ensure_not_restricted(case)
     if case.client.kind == ClientKind.THIRD_PARTY:
         raise Conflict(_("A family-only case records no identity of the person of concern."))
     name = _text(name, "name", max_length=200)
@@ -723,7 +724,7 @@ def relative_add(
     note: str = "",
 ) -> Relative:
     _require_lead(actor, case)
-    _not_restricted(case)
+    ensure_not_restricted(case)
     relative = Relative(
         client=case.client,
         relation=_text(relation, "relation", max_length=80),
@@ -742,7 +743,7 @@ def relative_add(
 def capacity_set(*, actor: User, case: Case, capacity: bool | None, note: str) -> Client:
     """Record whether a minor can themselves understand and decide (after talking with them)."""
     _require_lead(actor, case)
-    _not_restricted(case)
+    ensure_not_restricted(case)
     client = case.client
     if not client.is_minor:
         raise Conflict(_("Capacity to consent is recorded for minors only."))
@@ -817,7 +818,7 @@ def note_create(
 ) -> CaseNote:
     """Record a note, contribution or document: its audience is its own organisation only."""
     require(actor, Action.CASE_WORK, case)
-    _not_restricted(case)
+    ensure_not_restricted(case)
     _own_org(actor, organisation)
     if organisation.pk not in participant_ids(case):
         raise ValidationFailed.field(
@@ -886,7 +887,7 @@ def consent_record(
     a recorded reason (§ 67b(2) SGB X for public social services in Germany).
     """
     require(actor, Action.CASE_WORK, case)
-    _not_restricted(case)
+    ensure_not_restricted(case)
     _own_org(actor, organisation)
     if organisation.pk not in participant_ids(case):
         raise ValidationFailed.field(
@@ -1387,7 +1388,7 @@ def share_request(
     case = note.case
     require(actor, Action.CASE_WORK, case)
     require(actor, Action.SHARED_VIEW, note)
-    _not_restricted(case)
+    ensure_not_restricted(case)
     orgs = facts_for(actor).org_ids
     if note.origin_organisation_id in orgs:
         raise Conflict(_("Your organisation recorded this; share it yourself."))

@@ -321,13 +321,6 @@ def _open_audience(
     return presence
 
 
-def _not_restricted(case: Case) -> None:
-    if case.client.restricted_at is not None:
-        raise Conflict(
-            _("Processing of this client's data is restricted: only storage is allowed.")
-        )
-
-
 def _org(pk: int) -> Organisation:
     return Organisation.objects.get(pk=pk)
 
@@ -346,7 +339,7 @@ def part_open(
     require(actor, Action.CONFERENCE_RECORD, entry)
     case = entry.case
     require(actor, Action.CASE_WORK, case)
-    _not_restricted(case)
+    cases.ensure_not_restricted(case)
     not_informed_reason = _text(
         not_informed_reason, "not_informed_reason", required=False, max_length=SHORT
     )
@@ -523,7 +516,7 @@ def _write(version: PartVersion, data: PartIn) -> None:
 def part_update(*, actor: User, part: ConferencePart, data: PartIn) -> PartVersion:
     """Write the minutes of a case while they are not frozen; confirmations so far start over."""
     require(actor, Action.CONFERENCE_RECORD, part)
-    _not_restricted(part.case)
+    cases.ensure_not_restricted(part.case)
     version = _current(part, Step.EDIT)
     data = _clean_part(version, data)
     _write(version, data)

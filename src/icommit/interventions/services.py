@@ -88,13 +88,6 @@ def _not_future(value: datetime.date, field: str) -> datetime.date:
     return value
 
 
-def _not_restricted(case: Case) -> None:
-    if case.client.restricted_at is not None:
-        raise Conflict(
-            _("Processing of this client's data is restricted: only storage is allowed.")
-        )
-
-
 def _participating(case: Case, organisation: Organisation | None, field: str) -> Organisation:
     if (
         organisation is None
@@ -166,7 +159,7 @@ def _plan(actor: User, case: Case) -> Plan:
 def plan_ensure(*, actor: User, case: Case) -> Plan:
     """Return the case's intervention plan, starting it (held by the lead) on first use."""
     require(actor, Action.INTERVENTION_MANAGE, case)
-    _not_restricted(case)
+    case_services.ensure_not_restricted(case)
     return _plan(actor, case)
 
 
@@ -174,7 +167,7 @@ def plan_ensure(*, actor: User, case: Case) -> Plan:
 def plan_review_set(*, actor: User, case: Case, next_review: datetime.date | None) -> Plan:
     """Set (or clear) the date of the plan's next review."""
     require(actor, Action.INTERVENTION_MANAGE, case)
-    _not_restricted(case)
+    case_services.ensure_not_restricted(case)
     next_review = _date(next_review, "next_review")
     plan = _plan(actor, case)
     plan.next_review = next_review
@@ -215,7 +208,7 @@ def goal_create(
 ) -> Goal:
     """Add a goal in a life domain (or "general") to the case's plan."""
     require(actor, Action.INTERVENTION_MANAGE, case)
-    _not_restricted(case)
+    case_services.ensure_not_restricted(case)
     values = _goal_values(domain, statement, lifecycle_status, achievement_status, review_date)
     plan = _plan(actor, case)
     goal = Goal(plan=plan, created_by=actor, **values)
@@ -249,7 +242,7 @@ def goal_update(
     """Change a goal: its domain, wording, statuses or review date."""
     case = goal.plan.case
     require(actor, Action.INTERVENTION_MANAGE, case)
-    _not_restricted(case)
+    case_services.ensure_not_restricted(case)
     values = _goal_values(domain, statement, lifecycle_status, achievement_status, review_date)
     before = {"status": goal.lifecycle_status, "progress": goal.achievement_status}
     domain_before = goal.domain
@@ -293,7 +286,7 @@ def measure_create(
     ``"conference"`` and the minutes part's id) as a reference only.
     """
     require(actor, Action.INTERVENTION_MANAGE, case)
-    _not_restricted(case)
+    case_services.ensure_not_restricted(case)
     what = _text(what, "what")
     _participating(case, responsible, "responsible")
     due_date = _date(due_date, "due_date")
@@ -344,7 +337,7 @@ def measure_update(
     """Change a measure (the lead's case manager): wording, goal, organisation, dates, status."""
     case = measure.plan.case
     require(actor, Action.INTERVENTION_MANAGE, case)
-    _not_restricted(case)
+    case_services.ensure_not_restricted(case)
     what = _text(what, "what")
     _participating(case, responsible, "responsible")
     if goal is not None and goal.plan_id != measure.plan_id:
@@ -392,7 +385,7 @@ def measure_status_set(*, actor: User, measure: Measure, status: str) -> Measure
     require(actor, Action.INTERVENTION_CONTRIBUTE, case)
     if not may_mark(actor, measure):
         raise Forbidden()
-    _not_restricted(case)
+    case_services.ensure_not_restricted(case)
     status = _choice(status, MeasureStatus.values, "status")
     before = measure.status
     if status == before:
@@ -425,7 +418,7 @@ def scale_set(
 ) -> ScaleDecision:
     """Scale the joint work up or down to ``intensity`` from the date ``on``, with a reason."""
     require(actor, Action.INTERVENTION_MANAGE, case)
-    _not_restricted(case)
+    case_services.ensure_not_restricted(case)
     intensity = _choice(intensity, Intensity.values, "intensity")
     day = _date(on, "on", required=True)
     assert day is not None
@@ -484,7 +477,7 @@ def contact_record(
 ) -> Contact:
     """Record that the actor's organisation had contact with the client on a day (no content)."""
     require(actor, Action.INTERVENTION_CONTRIBUTE, case)
-    _not_restricted(case)
+    case_services.ensure_not_restricted(case)
     _own(actor, organisation)
     organisation = _participating(case, organisation, "organisation")
     day = _date(on, "on", required=True)
@@ -522,7 +515,7 @@ def outcome_record(
 ) -> Outcome:
     """Record the outcome at closure (follow-up 0) or at the next follow-up after it."""
     require(actor, Action.OUTCOME_RECORD, case)
-    _not_restricted(case)
+    case_services.ensure_not_restricted(case)
     if case.stage not in OUTCOME_STAGES:
         raise Conflict(_("Outcomes are recorded when the case is closed or in aftercare."))
     day = _date(on, "on", required=True)
@@ -576,7 +569,7 @@ def offence_report_record(
     """Record, for a justice agency taking part, whether new offences are known (a reference to
     its own records, no details); only that agency reads it until it shares it."""
     require(actor, Action.OFFENCE_REPORT, case)
-    _not_restricted(case)
+    case_services.ensure_not_restricted(case)
     _own(actor, organisation)
     organisation = _participating(case, organisation, "organisation")
     if organisation.sector not in JUSTICE_SECTORS:
