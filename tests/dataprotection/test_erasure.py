@@ -199,3 +199,45 @@ def test_an_erased_client_cannot_be_erased_twice(cw: CaseWorld, closed: Closed) 
             confirm=closed.case.number,
             case=closed.case,
         )
+
+
+def test_cases_erases_its_own_rows_and_dataprotection_asks_it_to(
+    cw: CaseWorld, closed: Closed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The deletion of cases' rows is a function cases owns; the erasure service calls it."""
+    from icommit.cases import erasure
+
+    calls: list[str] = []
+    real = erasure.client_rows_erase
+
+    def spy(client: Client) -> dict[str, int]:
+        calls.append(str(client.pk))
+        return real(client)
+
+    monkeypatch.setattr(erasure, "client_rows_erase", spy)
+    client = closed.case.client
+    with transaction.atomic():
+        counts = services.client_erase(
+            actor=cw.dpo,
+            client=client,
+            reason="request",
+            confirm=closed.case.number,
+            case=closed.case,
+        )
+    assert calls == [str(client.pk)]
+    assert counts["cases"]["cases_anonymised"] == 1 and counts["cases"]["consents"] == 1
+
+
+def test_the_cases_erasure_alone_leaves_no_row_of_cases_about_the_client(closed: Closed) -> None:
+    from icommit.cases.erasure import client_rows_erase, held_categories
+    from icommit.cases.models import Consent, RestrictionRequest
+
+    client = closed.case.client
+    assert held_categories(closed.case) == {"identity": 1, "situation": 1, "family": 1}
+    with transaction.atomic():
+        counts = client_rows_erase(client)
+    assert counts["note"] == 2 and counts["relatives"] == 1 and counts["restriction_requests"] == 1
+    assert held_categories(closed.case) == {}
+    assert not Consent.objects.filter(case=closed.case).exists()
+    assert not RestrictionRequest.objects.filter(client=client).exists()
+    assert Client.objects.get(pk=client.pk).pseudonym.startswith("X-")

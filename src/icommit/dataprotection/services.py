@@ -4,7 +4,8 @@ exports and their answers.
 Invariants: a category without a period is never removed; a dry run changes nothing but its own
 run row; every removal writes an audit event with counts, codes and case numbers, never a client's
 values; after ``client_erase`` no value of the client is readable anywhere (the registered apps
-erase theirs, cases' rows are erased here through ``erasure``, and the client's key is destroyed).
+erase theirs, cases erases its own rows through ``cases.erasure``, and the client's key is
+destroyed).
 """
 
 from __future__ import annotations
@@ -25,13 +26,15 @@ from django.utils.translation import gettext as _
 from icommit.access import Action, require
 from icommit.access.facts import facts_for
 from icommit.accounts.models import User
+from icommit.cases import erasure
 from icommit.cases.models import Case, Client
 from icommit.cases.process import Stage
 from icommit.core import audit
 from icommit.core.exceptions import Conflict, ValidationFailed
 from icommit.core.models import Job
 from icommit.core.text import clean as clean_text
-from icommit.dataprotection import erasure, registry
+from icommit.dataprotection import registry
+from icommit.dataprotection.cases_export import cases_export
 from icommit.dataprotection.content import retention
 from icommit.dataprotection.models import (
     CASE_RECORD,
@@ -331,7 +334,7 @@ def client_erase(
 
 def export_parts(client: Client) -> list[registry.ExportPart]:
     """Every item held about the client, from cases and every registered app."""
-    parts = erasure.cases_export(client)
+    parts = cases_export(client)
     for data in registry.registered():
         parts.extend(data.export(client))
     return parts
