@@ -46,6 +46,9 @@ KNOWN: dict[str, str] = {
     "ICOMMIT_AUDIT_SIGNING_KEY_FILE": "PEM Ed25519 key that signs audit checkpoints (production)",
     "ICOMMIT_AUDIT_CHECKPOINT_MAX_AGE_MINUTES": "minutes an audit event may stay unsigned (10)",
     "ICOMMIT_FAST_HASHER": "1 uses a cheap password hasher (tests only)",
+    # training credentials (issue 15)
+    "ICOMMIT_CREDENTIAL_SIGNING_KEY_FILE": "PEM Ed25519 key that signs training certificates "
+    "(production)",
 }
 
 

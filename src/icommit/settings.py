@@ -55,6 +55,8 @@ AUDIT_SIGNING_KEY_FILE = ENV.raw("ICOMMIT_AUDIT_SIGNING_KEY_FILE")
 AUDIT_CHECKPOINT_MAX_AGE_MINUTES = ENV.integer(
     "ICOMMIT_AUDIT_CHECKPOINT_MAX_AGE_MINUTES", 10, 2, 7 * 24 * 60
 )
+# training credentials (issue 15): the Ed25519 key of Open Badges certificates, outside the database
+CREDENTIAL_SIGNING_KEY_FILE = ENV.raw("ICOMMIT_CREDENTIAL_SIGNING_KEY_FILE")
 SERVE_PORT = ENV.integer("ICOMMIT_PORT", 8000, 1, 65535)
 SERVE_BIND = ENV.raw("ICOMMIT_BIND") or "127.0.0.1"
 SERVE_WORKERS = ENV.integer("ICOMMIT_WORKERS", os.cpu_count() or 1, 1, 64)
@@ -93,6 +95,7 @@ INSTALLED_APPS = [
     "icommit.assessments",
     "icommit.interventions",
     "icommit.conferences",
+    "icommit.training",
     "icommit.api",
     "icommit.web",
     "icommit.demo",
