@@ -95,7 +95,6 @@ INSTALLED_APPS = [
     "icommit.assessments",
     "icommit.interventions",
     "icommit.conferences",
-    "icommit.training",
     "icommit.api",
     "icommit.web",
     "icommit.demo",
