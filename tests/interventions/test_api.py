@@ -100,8 +100,14 @@ def test_contacts_outcomes_and_offences_through_the_api(pw: PlanWorld) -> None:
         {"organisation_id": pw.cw.youth.pk, "on": TODAY().isoformat(), "kind": "phone"},
     )
     assert contact.status_code == 201 and Contact.objects.count() == 1
-    assert len(_call(pw.cw.manager, "GET", _base(pw) + "/contacts").json()) == 1
+    assert len(_call(pw.cw.youth_worker, "GET", _base(pw) + "/contacts").json()) == 1
+    # the lead, like every other organisation, reads only its own contacts (security review
+    # S5), and of the others' only the day of the last one
+    assert _call(pw.cw.manager, "GET", _base(pw) + "/contacts").json() == []
     assert _call(pw.cw.housing_worker, "GET", _base(pw) + "/contacts").json() == []
+    for who in (pw.cw.manager, pw.cw.housing_worker):
+        last = _call(who, "GET", _base(pw) + "/contacts/last")
+        assert last.status_code == 200 and last.json() == {"on": TODAY().isoformat()}
     early = _call(
         pw.cw.manager,
         "POST",

@@ -228,15 +228,18 @@ def test_contacts_are_recorded_by_a_participating_organisation_for_itself(
         )
 
 
-def test_contacts_are_read_whole_by_the_lead_and_own_by_others(pw: PlanWorld) -> None:
+def test_each_organisation_reads_its_own_contacts_the_lead_included(pw: PlanWorld) -> None:
     cw = pw.cw
-    for actor, org in ((cw.youth_worker, cw.youth), (cw.housing_worker, cw.housing)):
-        services.contact_record(
-            actor=actor, case=pw.case, organisation=org, on=TODAY(), kind="meeting"
-        )
-    assert selectors.contacts_for(user=cw.manager, case=pw.case).count() == 2
+    for actor, org, day in (
+        (cw.youth_worker, cw.youth, TODAY() - datetime.timedelta(days=5)),
+        (cw.housing_worker, cw.housing, TODAY() - datetime.timedelta(days=2)),
+    ):
+        services.contact_record(actor=actor, case=pw.case, organisation=org, on=day, kind="meeting")
+    assert selectors.contacts_for(user=cw.manager, case=pw.case).count() == 0
     mine = selectors.contacts_for(user=cw.youth_worker, case=pw.case)
     assert [c.organisation for c in mine] == [cw.youth]
+    # of the others' contacts, only the day of the last one
+    assert selectors.last_contact(case=pw.case) == TODAY() - datetime.timedelta(days=2)
 
 
 def test_nothing_is_written_while_processing_is_restricted(pw: PlanWorld) -> None:

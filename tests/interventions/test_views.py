@@ -121,6 +121,31 @@ def test_the_contacts_page_records_a_contact(pw: PlanWorld) -> None:
     assert "home visit" in page and "Contacts of your organisation" in page
 
 
+def test_the_lead_sees_only_the_day_of_another_organisations_last_contact(
+    pw: PlanWorld,
+) -> None:
+    from icommit.interventions import services
+
+    day = TODAY() - datetime.timedelta(days=3)
+    services.contact_record(
+        actor=pw.cw.youth_worker, case=pw.case, organisation=pw.cw.youth, on=day, kind="home_visit"
+    )
+    services.contact_record(
+        actor=pw.cw.youth_worker, case=pw.case, organisation=pw.cw.youth, on=day, kind="phone"
+    )
+    page = verified_client(pw.cw.manager).get(_url(pw, "contacts")).content.decode()
+    listed = page.split('id="contacts-heading"')[1]
+    # the date of the last contact, not its kind, organisation or the number of contacts
+    assert "Last contact with the client, by any organisation" in listed
+    assert "home visit" not in listed and "phone call" not in listed
+    assert "Youth office" not in listed
+    assert "No contact recorded yet." in listed
+    # the youth office reads its own two contacts in full
+    own = verified_client(pw.cw.youth_worker).get(_url(pw, "contacts")).content.decode()
+    own_listed = own.split('id="contacts-heading"')[1]
+    assert "home visit" in own_listed and "phone call" in own_listed
+
+
 def test_outcomes_are_recorded_only_after_closure(cw: CaseWorld) -> None:
     case = cw.working()
     client = verified_client(cw.manager)

@@ -724,6 +724,7 @@ URLS: dict[str, dict[str, Rule]] = {
     },
     "api:scale_intervention_plan": {"POST": _r(A.INTERVENTION_MANAGE, "case")},
     "api:list_case_contacts": {"GET": _r(A.INTERVENTION_VIEW, "case")},
+    "api:last_case_contact": {"GET": _r(A.INTERVENTION_VIEW, "case")},
     "api:record_case_contact": {"POST": _r(A.INTERVENTION_CONTRIBUTE, "case")},
     "api:list_case_outcomes": {"GET": _r(A.INTERVENTION_VIEW, "case")},
     "api:record_case_outcome": {"POST": _r(A.OUTCOME_RECORD, "case")},

@@ -209,6 +209,11 @@ class ContactOut(Schema):
     kind: str
 
 
+class CaseLastContactOut(Schema):
+    #: the day of the latest contact any organisation recorded (None: none yet), nothing more
+    on: datetime.date | None
+
+
 class OutcomeIn(Schema):
     on: datetime.date
     housing: HousingStatus
@@ -403,9 +408,18 @@ def scale_intervention_plan(
 
 @router.get("/contacts", response={200: list[ContactOut], **READ_ERRORS})
 def list_case_contacts(request: AuthedRequest, team_id: Path[int], case_id: Path[uuid.UUID]):
-    """Contacts with the client: every organisation's for the lead, your own for others."""
+    """Your organisation's contacts with the client (the lead's too: each organisation reads
+    only its own; ``contacts/last`` gives the day of anyone's last contact)."""
     case = _case(request, team_id, case_id, Action.INTERVENTION_VIEW)
     return list(selectors.contacts_for(user=request.user, case=case)[:500])
+
+
+@router.get("/contacts/last", response={200: CaseLastContactOut, **READ_ERRORS})
+def last_case_contact(request: AuthedRequest, team_id: Path[int], case_id: Path[uuid.UUID]):
+    """The day of the last contact any organisation recorded with the client (no kind, no
+    organisation, no count): what tells whether the case drifts without contact."""
+    case = _case(request, team_id, case_id, Action.INTERVENTION_VIEW)
+    return {"on": selectors.last_contact(case=case)}
 
 
 @router.post("/contacts", response={201: ContactOut, **WRITE_ERRORS})

@@ -1,9 +1,9 @@
 """Reads of intervention plans, contacts, outcomes and reports of new offences.
 
 The plan and the offence reports are shared items: they come only through the kernel's
-``visible_items``, so an organisation the lead has not shared the plan with gets None. Contacts
-are read by the lead organisation (whole list) and by each organisation for its own; outcomes by
-every organisation taking part. The case manager's attention list is a fixed number of queries
+``visible_items``, so an organisation the lead has not shared the plan with gets None. Each
+organisation reads its own contacts, and of the others' only the day of the last one; outcomes
+by every organisation taking part. The case manager's attention list is a fixed number of queries
 whatever the number of cases.
 """
 
@@ -152,17 +152,18 @@ def is_overdue(value: datetime.date | None, today: datetime.date | None = None) 
 
 
 def contacts_for(*, user: User, case: Case) -> QuerySet[Contact]:
-    """The contacts the user's organisation may read: all of them for the lead organisation,
-    its own for any other organisation taking part."""
+    """The contacts the user's own organisations recorded, the lead's included: a contact's kind
+    and how many there were stay with the organisation that had them (security review S5);
+    of the others' contacts a reader learns only the day of the last one (``last_contact``)."""
     orgs = facts_for(user).org_ids
-    qs = Contact.objects.filter(case=case).select_related("organisation")
-    if case.lead_organisation_id in orgs:
-        return qs
-    return qs.filter(organisation_id__in=orgs)
+    return Contact.objects.filter(case=case, organisation_id__in=orgs).select_related(
+        "organisation"
+    )
 
 
 def last_contact(*, case: Case) -> datetime.date | None:
-    """The day of the latest contact any organisation recorded."""
+    """The day of the latest contact any organisation recorded (the date alone: what drifting
+    needs, told to every organisation taking part)."""
     return Contact.objects.filter(case=case).aggregate(last=Max("on"))["last"]
 
 

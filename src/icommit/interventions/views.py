@@ -353,7 +353,6 @@ def contacts(request: AuthedRequest, team_pk: int, case_pk: Any) -> HttpResponse
         case,
         contacts=rows,
         may_record=may_record,
-        lead=case.lead_organisation_id in facts_for(user).org_ids,
         drift_days=selectors.drift_days(),
         last=selectors.last_contact(case=case),
     )
