@@ -8,6 +8,9 @@ from typing import Any
 import pytest
 
 from icommit.analysis.grid import (
+    NOT_APPLICABLE,
+    NOT_RATED,
+    UNKNOWN,
     Cell,
     Flags,
     PerspectiveInput,
@@ -15,6 +18,7 @@ from icommit.analysis.grid import (
     divergent_scales,
     flags_for,
     formulation_change,
+    mark,
     rating,
 )
 
@@ -52,7 +56,7 @@ def test_cells_show_ratings_unknown_and_rationale_in_column_order() -> None:
     assert family.cells == (
         Cell(1, 3, "exit on family"),
         Cell(3, 2, "youth on family"),
-        Cell(None, 0, "police on family"),
+        Cell(None, 0, "police on family", concern_mark=UNKNOWN),
     )
 
 
@@ -138,3 +142,46 @@ def test_formulation_change_per_domain() -> None:
         "peers": (None, None),
     }
     assert formulation_change(["family"], now, None) == {}
+
+
+def test_each_value_without_a_number_says_why() -> None:
+    assert [mark(v) for v in (0, 3, "unknown", "not_applicable", None, 7, "2", True)] == [
+        "", "", UNKNOWN, NOT_APPLICABLE, NOT_RATED, NOT_RATED, NOT_RATED, NOT_RATED,
+    ]  # fmt: skip
+
+
+def test_a_resource_that_does_not_apply_is_n_a_not_unknown_and_counts_nowhere() -> None:
+    """Religion's resource "not_applicable" (faith plays no part) is shown as such, never as
+    unknown, and makes neither a divergence nor a change."""
+    before = [p("exit-1", 1, {"religion": (0, 3)})]
+    now = [
+        p("exit", 1, {"religion": (0, "not_applicable")}),
+        p("youth", 2, {"religion": (0, 0)}),
+        p("police", 3, {"religion": (0, 3)}, security=True),
+    ]
+    row = build_grid(["religion"], now, before).rows[0]
+    exit_cell = row.cells[0]
+    assert (exit_cell.resource, exit_cell.resource_mark) == (None, NOT_APPLICABLE)
+    assert exit_cell.concern_mark == ""
+    assert exit_cell.change == (0, None)  # 3 before, n/a now: no number to compare
+    # 0 and 3 diverge; the n/a is not counted as a 0 (or anything else)
+    assert row.divergent == ("resource",) and row.spread["resource"] == (0, 3)
+    assert build_grid(["religion"], now[:2]).rows[0].divergent == ()
+
+
+def test_a_domain_a_perspective_did_not_rate_is_not_rated_not_unknown() -> None:
+    grid = build_grid(["family", "peers"], [p("exit", 1, {"family": ("unknown", 2)})])
+    family, peers = (row.cells[0] for row in grid.rows)
+    assert (family.concern_mark, family.resource_mark) == (UNKNOWN, "")
+    assert (peers.concern, peers.resource) == (None, None)
+    assert (peers.concern_mark, peers.resource_mark) == (NOT_RATED, NOT_RATED)
+    answers = {"family": {"concern": 1, "rationale": "Only the concern."}}
+    half = PerspectiveInput("youth", 2, "Org 2", False, "organisation", answers)
+    cell = build_grid(["family"], [half]).rows[0].cells[0]
+    assert (cell.concern, cell.resource_mark) == (1, NOT_RATED)
+
+
+def test_formulation_change_leaves_out_n_a_and_not_agreed() -> None:
+    now = {"domains": {"religion": {"concern": 0, "resource": "not_applicable"}}}
+    before = {"domains": {"religion": {"concern": None, "resource": 2}}}
+    assert formulation_change(["religion"], now, before) == {"religion": (None, None)}

@@ -168,7 +168,8 @@ def test_formulations_are_versioned_items_of_the_lead(aw: AnalysisWorld) -> None
         "resource": 3,
         "note": "Mother supports.",
     }
-    assert first.content["domains"]["peers"]["concern"] == "unknown"
+    # a domain the participants did not agree on is not agreed, not "unknown"
+    assert first.content["domains"]["peers"] == {"concern": None, "resource": None, "note": ""}
     second = services.formulation_agree(
         actor=aw.cw.manager, analysis=aw.analysis, data={**data, "summary": "Changed."}
     )

@@ -117,8 +117,10 @@ class ColumnOut(Schema):
 
 
 class CellOut(Schema):
-    concern: int | Literal["unknown"]
-    resource: int | Literal["unknown"]
+    #: 0-3; or "unknown"; "not_applicable" (a resource that does not apply); "not_rated" (the
+    #: perspective did not rate it)
+    concern: int | Literal["unknown", "not_applicable", "not_rated"]
+    resource: int | Literal["unknown", "not_applicable", "not_rated"]
     rationale: str
     change: dict[str, int | None] | None = None
 
@@ -138,8 +140,9 @@ class GridOut(Schema):
 
 
 class FormulationDomainIn(Schema):
-    concern: int | Literal["unknown"] = "unknown"
-    resource: int | Literal["unknown"] = "unknown"
+    #: 0-3 or "unknown"; null (or left out): not agreed
+    concern: int | Literal["unknown"] | None = None
+    resource: int | Literal["unknown"] | None = None
     note: ShortText = ""
 
 
@@ -349,8 +352,8 @@ def get_analysis_grid(
     view = selectors.grid_for(user=request.user, analysis=_analysis(case, analysis_id))
     grid = view.grid
 
-    def value(v: int | None) -> int | str:
-        return "unknown" if v is None else v
+    def value(v: int | None, mark: str) -> int | str:
+        return mark if v is None else v
 
     return {
         "analysis_id": view.analysis.pk,
@@ -370,8 +373,8 @@ def get_analysis_grid(
                 "divergent": list(row.divergent),
                 "cells": [
                     {
-                        "concern": value(cell.concern),
-                        "resource": value(cell.resource),
+                        "concern": value(cell.concern, cell.concern_mark),
+                        "resource": value(cell.resource, cell.resource_mark),
                         "rationale": cell.rationale,
                         "change": (
                             {"concern": cell.change[0], "resource": cell.change[1]}

@@ -362,8 +362,8 @@ class FormulationForm(Form):
         return {
             "domains": {
                 key: {
-                    "concern": data.get(f"{key}_concern") or "unknown",
-                    "resource": data.get(f"{key}_resource") or "unknown",
+                    "concern": data.get(f"{key}_concern") or None,
+                    "resource": data.get(f"{key}_resource") or None,
                     "note": data.get(f"{key}_note", ""),
                 }
                 for key in self.domains

@@ -9,10 +9,14 @@ reveals that an unshared rating exists. No database, no Django.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 UNKNOWN = "unknown"
+#: a resource that does not apply (religion, where faith plays no part): no number, no deficit
+NOT_APPLICABLE = "not_applicable"
+#: the perspective did not rate the domain (or the scale) at all
+NOT_RATED = "not_rated"
 SCALES = ("concern", "resource")
 #: Known ratings of a domain's perspectives that differ by this much or more diverge.
 DIVERGENCE = 2
@@ -43,12 +47,15 @@ class Column:
 
 @dataclass(frozen=True)
 class Cell:
-    concern: int | None  # None: unknown (or not rated)
+    concern: int | None  # None: no number (the mark says why)
     resource: int | None
     rationale: str
     #: change since the same organisation's same viewpoint in the previous analysis, when both
     #: are visible and both ratings are known: (concern delta, resource delta), None each else
     change: tuple[int | None, int | None] | None = None
+    #: why a scale has no number: ``UNKNOWN``, ``NOT_APPLICABLE`` or ``NOT_RATED``; "" if rated
+    concern_mark: str = ""
+    resource_mark: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,21 +99,34 @@ class Grid:
 
 
 def rating(value: Any) -> int | None:
-    """A rating 0–3, or None for "unknown", missing or anything else (unknown is no number)."""
+    """A rating 0–3, or None for "unknown", "not_applicable", missing or anything else (none of
+    them is a number, so none counts for divergence or change)."""
     if isinstance(value, bool) or not isinstance(value, int):
         return None
     return value if 0 <= value <= 3 else None
 
 
-def _cell(answers: Mapping[str, Any], domain: str) -> tuple[int | None, int | None, str]:
+def mark(value: Any) -> str:
+    """Why a value is no rating: "" for 0–3, ``UNKNOWN``, ``NOT_APPLICABLE``, or ``NOT_RATED``
+    for a missing value (or anything else)."""
+    if rating(value) is not None:
+        return ""
+    if value in (UNKNOWN, NOT_APPLICABLE):
+        return str(value)
+    return NOT_RATED
+
+
+def _cell(answers: Mapping[str, Any], domain: str) -> Cell:
     raw = answers.get(domain)
     if not isinstance(raw, Mapping):
-        return None, None, ""
+        return Cell(None, None, "", concern_mark=NOT_RATED, resource_mark=NOT_RATED)
     rationale = raw.get("rationale")
-    return (
+    return Cell(
         rating(raw.get("concern")),
         rating(raw.get("resource")),
         rationale if isinstance(rationale, str) else "",
+        concern_mark=mark(raw.get("concern")),
+        resource_mark=mark(raw.get("resource")),
     )
 
 
@@ -156,13 +176,15 @@ def build_grid(
     for domain in domains:
         cells = []
         for p in perspectives:
-            concern, resource, rationale = _cell(p.answers, domain)
-            change = None
+            cell = _cell(p.answers, domain)
             earlier = before.get((p.organisation_id, p.viewpoint))
             if earlier is not None:
-                old_concern, old_resource, _r = _cell(earlier.answers, domain)
-                change = (_delta(concern, old_concern), _delta(resource, old_resource))
-            cells.append(Cell(concern, resource, rationale, change))
+                old = _cell(earlier.answers, domain)
+                cell = replace(
+                    cell,
+                    change=(_delta(cell.concern, old.concern), _delta(cell.resource, old.resource)),
+                )
+            cells.append(cell)
         divergent, spread = divergent_scales(cells)
         rows.append(Row(domain, tuple(cells), divergent, spread))
     return Grid(columns, tuple(rows), flags_for(perspectives), compared)
@@ -172,7 +194,8 @@ def formulation_change(
     domains: Sequence[str], now: Mapping[str, Any], before: Mapping[str, Any] | None
 ) -> dict[str, tuple[int | None, int | None]]:
     """Per domain, the change of the agreed concern and resource since an earlier formulation
-    (None where either is unknown); empty without an earlier formulation."""
+    (None where either is no number: unknown, not applicable or not agreed); empty without an
+    earlier formulation."""
     if before is None:
         return {}
     now_domains = now.get("domains") or {}

@@ -115,8 +115,9 @@ class PerspectiveAudience(AudienceRow):
 class Formulation(SharedItem):
     """One version of the agreed case formulation of an analysis (the lead organisation's).
 
-    ``content``: ``{"domains": {D: {"concern": 0..3|"unknown", "resource": ..., "note": ""}},
-    "summary": "", "hypotheses": "", "needs": "", "tasks": [{"service": "", "task": ""}]}``.
+    ``content``: ``{"domains": {D: {"concern": 0..3|"unknown"|None, "resource": ..., "note": ""}},
+    "summary": "", "hypotheses": "", "needs": "", "tasks": [{"service": "", "task": ""}]}``;
+    None is a rating the participants did not agree on.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

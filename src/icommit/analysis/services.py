@@ -46,6 +46,8 @@ from icommit.stakeholders.models import Organisation
 #: the order of sensitivity in which a perspective's own category is chosen
 _SENSITIVITY = {"art10": 2, "art9": 1, "none": 0}
 RATING_VALUES = (0, 1, 2, 3, "unknown")
+#: agreed values that say nothing about the client: unknown, and none agreed
+_SILENT = ("unknown", None)
 
 
 # --- small helpers ----------------------------------------------------------------------------
@@ -401,11 +403,12 @@ def formulations_delete(formulations: Any) -> int:
 # --- the case formulation -----------------------------------------------------------------------
 
 
-def _rating(value: Any, field: str) -> int | str:
+def _rating(value: Any, field: str) -> int | str | None:
+    """An agreed rating: 0–3 or "unknown"; None where the participants agreed none."""
     if isinstance(value, str) and value.isdigit():
         value = int(value)
     if value in ("", None):
-        return "unknown"
+        return None
     if isinstance(value, bool) or value not in RATING_VALUES:
         raise ValidationFailed.field(field, _("Choose 0 to 3, or unknown."))
     return value
@@ -503,10 +506,12 @@ def formulation_agree(*, actor: User, analysis: Analysis, data: Mapping[str, Any
 
 def _formulation_categories(agreed: Mapping[str, Any]) -> tuple[str, ...]:
     domains = agreed.get("domains") or {}
+    # "unknown" and a value not agreed say nothing about the client; a number, "not applicable"
+    # (faith plays no part: itself a fact about beliefs) and a note do
     rated = [
         d
         for d, v in domains.items()
-        if v.get("concern") != "unknown" or v.get("resource") != "unknown" or v.get("note")
+        if v.get("concern") not in _SILENT or v.get("resource") not in _SILENT or v.get("note")
     ]
     return tuple(dict.fromkeys(category_of(d) for d in rated)) or (category_of(""),)
 
