@@ -171,6 +171,13 @@ def test_the_export_api(cw: CaseWorld) -> None:
         {"organisation_id": cw.youth.pk, "release": False, "ground": "nonsense", "note": "x"},
     )
     assert refused.status_code == 422 and "ground" in refused.content.decode()
+    not_own = _api(
+        cw.youth_worker,
+        "POST",
+        f"{base}/{export_id}/answers",
+        {"organisation_id": cw.exit.pk, "release": True},
+    )
+    assert not_own.status_code == 422 and "organisation_id" in not_own.content.decode()
     ok = _api(
         cw.youth_worker,
         "POST",

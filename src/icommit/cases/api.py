@@ -40,7 +40,6 @@ from icommit.cases.models import (
     ConsentGiver,
     ConsentKind,
     Gender,
-    MatchNotice,
     Phenomenon,
     Setting,
     ShareBasis,
@@ -654,7 +653,7 @@ def _case(request: AuthedRequest, team_id: int, case_id: uuid.UUID, action: Acti
 
 
 def _organisation(pk: int, field: str, message: str) -> Organisation:
-    found = Organisation.objects.filter(pk=pk).first()
+    found = selectors.organisation_by_pk(pk)
     if found is None:
         raise ValidationFailed.field(field, message)
     return found
@@ -678,7 +677,7 @@ def _own_organisation(
 def _user(pk: int | None, field: str, message: str) -> User | None:
     if pk is None:
         return None
-    found = User.objects.filter(pk=pk).first()
+    found = selectors.user_by_pk(pk)
     if found is None:
         raise ValidationFailed.field(field, message)
     return found
@@ -901,7 +900,7 @@ def remove_participant(
     """An organisation leaves the case (with a reason): it keeps its own items, and every
     share to it ends."""
     case = _case(request, team_id, case_id, Action.CASE_FIND)
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    organisation = selectors.organisation_by_pk(organisation_id)
     if organisation is None:
         raise NotFound()
     with _api_fields():
@@ -925,7 +924,7 @@ def transfer_case(
     )
     to_team = None
     if payload.to_team_id is not None:
-        to_team = Team.objects.filter(pk=payload.to_team_id).first()
+        to_team = selectors.team_by_pk(payload.to_team_id)
         if to_team is None:
             raise ValidationFailed.field(
                 "to_team_id", _("You can move a case only to a team you take part in.")
@@ -979,9 +978,7 @@ def see_match_notice(
 ):
     """Mark a match notice as seen (the case's manager)."""
     case = _case(request, team_id, case_id, Action.CASE_MANAGE)
-    notice = MatchNotice.objects.filter(case=case, pk=notice_id).first()
-    if notice is None:
-        raise NotFound()
+    notice = selectors.match_notice_get(case=case, pk=notice_id)
     return services.match_notice_seen(actor=request.user, notice=notice)
 
 

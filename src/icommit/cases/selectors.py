@@ -41,6 +41,7 @@ from icommit.cases.services import DANGER_CONFIRM_HOURS, dpo_queue_q
 from icommit.core.exceptions import NotFound
 from icommit.sharing.items import visible_items
 from icommit.sharing.models import live_q
+from icommit.stakeholders.models import Organisation
 from icommit.teams.models import Team
 
 OPEN_STAGES = frozenset(
@@ -303,3 +304,39 @@ def timeline(*, user: User, case: Case) -> list[TimelineEntry]:
     for source in kinds.timeline_sources():
         entries += source(user=user, case=case)
     return sorted(entries, key=lambda e: e.at)
+
+
+# --- look-ups by id for the API: the services check what the object may be used for --------------
+
+
+def _pk_or_none(model: Any, pk: Any) -> Any:
+    try:
+        return model.objects.filter(pk=pk).first()
+    except (ValueError, TypeError, ValidationError):
+        return None
+
+
+def organisation_by_pk(pk: Any) -> Organisation | None:
+    """The organisation with this id, or None."""
+    found: Organisation | None = _pk_or_none(Organisation, pk)
+    return found
+
+
+def user_by_pk(pk: Any) -> User | None:
+    """The user with this id, or None."""
+    found: User | None = _pk_or_none(User, pk)
+    return found
+
+
+def team_by_pk(pk: Any) -> Team | None:
+    """The team with this id, or None."""
+    found: Team | None = _pk_or_none(Team, pk)
+    return found
+
+
+def match_notice_get(*, case: Case, pk: Any) -> MatchNotice:
+    """One match notice of ``case``, or NotFound."""
+    found: MatchNotice | None = _pk_or_none(MatchNotice, pk)
+    if found is None or found.case_id != case.pk:
+        raise NotFound()
+    return found

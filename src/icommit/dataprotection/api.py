@@ -12,6 +12,7 @@ import uuid
 from typing import Any, Literal
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Path, Router, Schema, Status
 
 from icommit.access import Action, can, require
@@ -23,7 +24,6 @@ from icommit.core.http import AuthedRequest
 from icommit.core.jobs import job_start
 from icommit.dataprotection import selectors, services
 from icommit.dataprotection.models import ErasureReason, ExportAnswer, ExportRequest, RetentionRun
-from icommit.stakeholders.models import Organisation
 
 router = Router(tags=["privacy"])
 
@@ -180,7 +180,7 @@ def erase_client(request: AuthedRequest, payload: ErasureIn):
     require(request.user, Action.DATAPROTECTION_ERASE)
     case = selectors.case_by_number(team_id=payload.team_id, number=payload.case_number)
     if case is None:
-        raise ValidationFailed.field("case_number", "No case of this team has this number.")
+        raise ValidationFailed.field("case_number", _("No case of this team has this number."))
     counts = services.client_erase(
         actor=request.user,
         client=case.client,
@@ -269,9 +269,11 @@ def answer_export_request(
 ):
     """Release your organisation's part, or restrict it with its legal ground."""
     found = _export(request, team_id, case_id, export_id, Action.DATAPROTECTION_EXPORT_RELEASE)
-    organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
+    organisation = selectors.answering_organisation(
+        user=request.user, request=found, pk=payload.organisation_id
+    )
     if organisation is None:
-        raise ValidationFailed.field("organisation_id", "Choose one of your organisations.")
+        raise ValidationFailed.field("organisation_id", _("Choose one of your organisations."))
     services.export_answer(
         actor=request.user,
         request=found,
@@ -299,7 +301,7 @@ def start_export_file(
     readers = {o.pk for o in selectors.reader_organisations(user=request.user, request=found)}
     if payload.organisation_id not in readers:
         raise ValidationFailed.field(
-            "organisation_id", "Choose your lead organisation or one that holds a part."
+            "organisation_id", _("Choose your lead organisation or one that holds a part.")
         )
     job = job_start(
         owner=request.user,

@@ -122,6 +122,19 @@ def case_by_number(*, team_id: Any, number: str) -> Case | None:
     )
 
 
+def teams_for_erasure() -> QuerySet[Team]:
+    """Every team, by name: the DPO's erasure finds a case by its team and number."""
+    return Team.objects.order_by("name")
+
+
+def answering_organisation(*, user: User, request: ExportRequest, pk: Any) -> Organisation | None:
+    """The user's own organisation with this id among those asked to answer ``request``."""
+    for answer in own_answers(user=user, request=request):
+        if str(answer.organisation_id) == str(pk):
+            return answer.organisation
+    return None
+
+
 def other_cases_of_client(case: Case) -> list[Case]:
     """The client's other cases, which an erasure of the client takes along."""
     return list(

@@ -29,8 +29,6 @@ from icommit.core.jobs import job_start_response
 from icommit.dataprotection import forms, selectors, services
 from icommit.dataprotection.content import retention
 from icommit.dataprotection.models import AnswerState, ExportRequest, RunTrigger
-from icommit.stakeholders.models import Organisation
-from icommit.teams.models import Team
 from icommit.web.submit import submit_button, submit_form
 
 
@@ -113,7 +111,7 @@ def retention_run(request: AuthedRequest, run_pk: Any) -> HttpResponse:
 @login_required
 def erasure_find(request: AuthedRequest) -> HttpResponse:
     require(request.user, Action.DATAPROTECTION_ERASE)
-    teams = Team.objects.order_by("name")
+    teams = selectors.teams_for_erasure()
 
     def find(form: forms.EraseFindForm) -> Case:
         found = selectors.case_by_number(
@@ -311,7 +309,11 @@ def export_answer(
 
     def run(form: forms.AnswerForm) -> Any:
         data = form.cleaned_data
-        organisation = Organisation.objects.get(pk=data["organisation"])
+        organisation = selectors.answering_organisation(
+            user=request.user, request=found, pk=data["organisation"]
+        )
+        if organisation is None:  # pragma: no cover (the form offers the user's own only)
+            raise ValidationFailed.field("organisation", _("Choose one of your organisations."))
         return services.export_answer(
             actor=request.user,
             request=found,
