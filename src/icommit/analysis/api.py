@@ -140,9 +140,10 @@ class GridOut(Schema):
 
 
 class FormulationDomainIn(Schema):
-    #: 0-3 or "unknown"; null (or left out): not agreed
-    concern: int | Literal["unknown"] | None = None
-    resource: int | Literal["unknown"] | None = None
+    #: 0-3, "unknown", or "not_applicable" where the instrument offers it (the religion
+    #: resource); null (or left out): not agreed
+    concern: int | Literal["unknown", "not_applicable"] | None = None
+    resource: int | Literal["unknown", "not_applicable"] | None = None
     note: ShortText = ""
 
 

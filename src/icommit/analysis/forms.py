@@ -7,7 +7,7 @@ engine's answer shape; the engine (``instruments.services.answers_check``) decid
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from icommit.cases.forms_sharing import secrecy_choices
 from icommit.core.forms import Form
 from icommit.core.text import SHORT, TITLE
-from icommit.instruments.engine import Item, tr
+from icommit.instruments.engine import Choice, Item, tr
 from icommit.instruments.models import InstrumentVersion
 from icommit.stakeholders.models import Organisation
 
@@ -283,9 +283,33 @@ class AnalysisOpenForm(Form):
     )
 
 
+#: the short labels of the formulation's agreed levels (the instrument's anchors are per domain)
+LEVELS = {
+    "concern": (_("0 none"), _("1 minor"), _("2 moderate"), _("3 severe")),
+    "resource": (_("0 none"), _("1 some"), _("2 good"), _("3 strong")),
+}
+
+
+def _rating_choices(scale: str, options: Sequence[Choice], language: str) -> list[tuple[str, str]]:
+    """0–3 with their short labels, unknown, and any other value the instrument offers on the
+    scale (the religion resource: not applicable) with the instrument's label."""
+    values = [c.value for c in options] or [0, 1, 2, 3, "unknown"]
+    labels = {str(c.value): tr(c.label, language) for c in options}
+    out = []
+    for value in values:
+        if isinstance(value, int) and 0 <= value <= 3 and scale in LEVELS:
+            out.append((str(value), str(LEVELS[scale][value])))
+        elif value == "unknown":
+            out.append(("unknown", str(_("Unknown"))))
+        else:
+            out.append((str(value), labels.get(str(value)) or str(value)))
+    return out
+
+
 class FormulationForm(Form):
-    """What the participants agreed: per domain a concern and a resource (or unknown) and a
-    note, a summary, hypotheses, needs and tasks per service."""
+    """What the participants agreed: per domain a concern and a resource (0–3, unknown, not
+    applicable where the instrument offers it, or left empty: not agreed) and a note, a summary,
+    hypotheses, needs and tasks per service."""
 
     summary = forms.CharField(
         label=_("Summary"), widget=forms.Textarea(attrs={"rows": 5}), max_length=SHORT * 4
@@ -307,6 +331,8 @@ class FormulationForm(Form):
         self,
         *args: Any,
         domains: Mapping[str, str],
+        options: Mapping[str, Mapping[str, Sequence[Choice]]] | None = None,
+        language: str = "en",
         initial_content: Mapping[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
@@ -316,21 +342,21 @@ class FormulationForm(Form):
         agreed = content.get("domains") or {}
         for key in ("summary", "hypotheses", "needs"):
             self.fields[key].initial = content.get(key, "")
-        rating_choices = [
-            ("0", "0"),
-            ("1", "1"),
-            ("2", "2"),
-            ("3", "3"),
-            ("unknown", _("Unknown")),
-        ]
+        options = options or {}
         for key in self.domains:
             entry = agreed.get(key) or {}
             for scale, label in (("concern", _("Concern")), ("resource", _("Resource"))):
                 name = f"{key}_{scale}"
                 self.fields[name] = forms.ChoiceField(
-                    label=label, choices=rating_choices, widget=forms.RadioSelect, required=False
+                    label=label,
+                    choices=_rating_choices(scale, options.get(key, {}).get(scale, ()), language),
+                    widget=forms.RadioSelect,
+                    required=False,
                 )
-                self.fields[name].initial = str(entry.get(scale, "unknown"))
+                # nothing chosen until the participants agree on a value (an earlier
+                # version's agreed value carries over)
+                agreed_value = entry.get(scale)
+                self.fields[name].initial = None if agreed_value is None else str(agreed_value)
             self.fields[f"{key}_note"] = forms.CharField(
                 label=_("Note"), required=False, max_length=SHORT
             )

@@ -37,7 +37,7 @@ from icommit.core import audit
 from icommit.core.exceptions import Conflict, Forbidden, ValidationFailed
 from icommit.core.text import SHORT
 from icommit.core.text import clean as clean_text
-from icommit.instruments.engine import is_answered, tr
+from icommit.instruments.engine import Choice, is_answered, tr
 from icommit.instruments.models import InstrumentVersion, Response
 from icommit.instruments.services import answers_check, response_store, responses_discard
 from icommit.stakeholders.content import content
@@ -46,6 +46,7 @@ from icommit.stakeholders.models import Organisation
 #: the order of sensitivity in which a perspective's own category is chosen
 _SENSITIVITY = {"art10": 2, "art9": 1, "none": 0}
 RATING_VALUES = (0, 1, 2, 3, "unknown")
+NOT_APPLICABLE = "not_applicable"
 #: agreed values that say nothing about the client: unknown, and none agreed
 _SILENT = ("unknown", None)
 
@@ -91,6 +92,19 @@ def domain_keys(version: InstrumentVersion) -> list[str]:
     """The instrument version's life domains, in order: the keys of its paired items (a domain
     is rated by the paired item of the same key, whether or not the version declares it)."""
     return [item.key for item in version.parsed.items() if item.type == "paired"]
+
+
+def rating_options(version: InstrumentVersion) -> dict[str, dict[str, tuple[Choice, ...]]]:
+    """Domain key → scale ("concern", "resource") → the options the instrument version offers:
+    0–3, unknown, and any other value it allows (the religion resource: not applicable)."""
+    scales = version.parsed.scales
+    return {
+        item.key: {
+            pair.key: scales[pair.scale].options for pair in item.pairs if pair.scale in scales
+        }
+        for item in version.parsed.items()
+        if item.type == "paired"
+    }
 
 
 def domain_titles(version: InstrumentVersion, language: str) -> dict[str, str]:
@@ -403,13 +417,20 @@ def formulations_delete(formulations: Any) -> int:
 # --- the case formulation -----------------------------------------------------------------------
 
 
-def _rating(value: Any, field: str) -> int | str | None:
-    """An agreed rating: 0–3 or "unknown"; None where the participants agreed none."""
+def _rating(value: Any, field: str, options: Sequence[Choice]) -> int | str | None:
+    """An agreed rating: 0–3, "unknown" or another value the instrument offers on this scale
+    ("not_applicable" for the religion resource); None where the participants agreed none."""
     if isinstance(value, str) and value.isdigit():
         value = int(value)
     if value in ("", None):
         return None
-    if isinstance(value, bool) or value not in RATING_VALUES:
+    allowed = [c.value for c in options] or list(RATING_VALUES)
+    if isinstance(value, bool) or not isinstance(value, int | str) or value not in allowed:
+        if value == NOT_APPLICABLE:
+            raise ValidationFailed.field(
+                field,
+                _("Not applicable is not an option for this rating: choose 0 to 3, or unknown."),
+            )
         raise ValidationFailed.field(field, _("Choose 0 to 3, or unknown."))
     return value
 
@@ -427,14 +448,18 @@ def _formulation_content(version: InstrumentVersion, data: Mapping[str, Any]) ->
             "domains",
             _("%(domain)s is not a domain of this instrument.") % {"domain": unknown[0]},
         )
+    options = rating_options(version)
     domains: dict[str, Any] = {}
     for key in keys:
         entry = raw_domains.get(key) or {}
         if not isinstance(entry, Mapping):
             raise ValidationFailed.field(f"{key}_concern", _("Choose 0 to 3, or unknown."))
+        scales = options.get(key, {})
         domains[key] = {
-            "concern": _rating(entry.get("concern"), f"{key}_concern"),
-            "resource": _rating(entry.get("resource"), f"{key}_resource"),
+            "concern": _rating(entry.get("concern"), f"{key}_concern", scales.get("concern", ())),
+            "resource": _rating(
+                entry.get("resource"), f"{key}_resource", scales.get("resource", ())
+            ),
             "note": _text(entry.get("note"), f"{key}_note"),
         }
     tasks = []

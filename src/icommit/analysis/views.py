@@ -364,7 +364,11 @@ def formulation_new(request: AuthedRequest, team_pk: int, case_pk: Any) -> HttpR
     latest = selectors.formulations_for(user=request.user, analysis=analysis).first()
     titles = services.domain_titles(analysis.version, _lang())
     make = functools.partial(
-        FormulationForm, domains=titles, initial_content=latest.content if latest else None
+        FormulationForm,
+        domains=titles,
+        options=services.rating_options(analysis.version),
+        language=_lang(),
+        initial_content=latest.content if latest else None,
     )
     return submit_form(
         request,
