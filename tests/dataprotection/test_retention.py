@@ -242,3 +242,36 @@ def test_a_retention_run_leaves_no_answer_set_of_a_deleted_perspective(
         pytest.xfail("the analysis app has not registered the perspective kind's delete hook")
     assert not Response.objects.filter(owner_key_id=key).exists()
     assert SubjectKey.objects.get(pk=key).destroyed_at is None  # the client is kept
+
+
+@pytest.mark.parametrize(
+    ("outcome", "code"),
+    [("rejected", "no_concern_of_violence"), ("redirected", "acute_danger_police")],
+)
+def test_a_referral_rejected_or_redirected_is_covered_from_the_day_of_the_decision(
+    cw: CaseWorld, outcome: str, code: str
+) -> None:
+    """Review finding 5: a referral not taken on is never closed; its periods run from the day
+    triage rejected or redirected it, so the dry run lists it once they have passed."""
+    from django.utils import timezone
+
+    from icommit.cases import services as cases
+    from icommit.cases.models import Case
+
+    with transaction.atomic():
+        referral = cw.referral(name="Lotte Brandhorst", birth_date="2005-02-03")
+        cases.triage_decide(actor=cw.manager, case=referral, outcome=outcome, code=code)
+    decided = timezone.make_aware(datetime.datetime(2024, 3, 10, 12))
+    Case.objects.filter(pk=referral.pk).update(stage_since=decided)
+    everything(cw, 12)
+    with transaction.atomic():
+        before = services.retention_run(actor=cw.dpo, dry_run=True, as_of=datetime.date(2025, 3, 9))
+        dry = services.retention_run(actor=cw.dpo, dry_run=True, as_of=datetime.date(2025, 3, 10))
+    assert before.listing == []
+    assert [(e["case"], e["closed"], e["action"]) for e in dry.listing] == [
+        (referral.number, "2024-03-10", "erase")
+    ]
+    run = services.retention_run(actor=None, dry_run=False, as_of=datetime.date(2025, 3, 10))
+    assert run.counts["clients_erased"] == 1
+    assert SubjectKey.objects.get(pk=referral.client.subject_key_id).destroyed_at is not None
+    assert Case.objects.get(pk=referral.pk).stage == outcome  # kept as an anonymous count

@@ -64,6 +64,9 @@ TRANSITIONS: dict[Stage, frozenset[Stage]] = {
 }
 #: Stages entered only with one of their exit codes.
 NEEDS_CODE = frozenset({S.REJECTED, S.REDIRECTED, S.CLOSED})
+#: Stages in which a referral or a case has ended (not taken on, passed elsewhere, closed); the
+#: retention periods run from the day a case entered one (``stage_since``).
+ENDED = frozenset({S.REJECTED, S.REDIRECTED, S.CLOSED})
 #: Who may be responsible for a stage (keys of the content's ``roles``).
 ROLES = ("referrer", "case_manager", "lead", "case_team")
 

@@ -28,7 +28,7 @@ from icommit.access.facts import facts_for
 from icommit.accounts.models import User
 from icommit.cases import erasure
 from icommit.cases.models import Case, Client
-from icommit.cases.process import Stage
+from icommit.cases.process import ENDED
 from icommit.core import audit
 from icommit.core.exceptions import Conflict, ValidationFailed
 from icommit.core.models import Job
@@ -126,25 +126,27 @@ class RetentionPlan:
 
 
 def closure_day(case: Case) -> datetime.date:
-    """The day a closed case was closed (when it moved to "closed")."""
+    """The day a case ended: it was closed, or its referral rejected or redirected (the day it
+    moved into that stage)."""
     return timezone.localdate(case.stage_since)
 
 
 def retention_plan(*, as_of: datetime.date | None = None) -> RetentionPlan:
     """Work out what has expired on ``as_of`` (today), without changing anything.
 
-    A client whose cases are all closed is erased when the case record and every category their
-    items hold have expired on every case; before that, the items of each expired category go.
+    A client whose cases have all ended (closed, or the referral rejected or redirected) is erased
+    when the case record and every category their items hold have expired on every case; before
+    that, the items of each expired category go.
     A client whose processing is restricted (Art. 18 GDPR) is kept and listed.
     """
     as_of = as_of or _today()
     set_ = periods()
     plan = RetentionPlan(as_of, [c for c in retention().categories if c not in set_])
-    closed = Case.objects.filter(stage=Stage.CLOSED).values("client_id")
-    clients = Client.objects.filter(pk__in=closed, subject_key__destroyed_at__isnull=True)
+    ended = Case.objects.filter(stage__in=ENDED).values("client_id")
+    clients = Client.objects.filter(pk__in=ended, subject_key__destroyed_at__isnull=True)
     for client in clients.order_by("created_at", "pk"):
         cases = list(Case.objects.filter(client=client).select_related("team").order_by("pk"))
-        if any(case.stage != Stage.CLOSED for case in cases):
+        if any(case.stage not in ENDED for case in cases):
             continue
         per_case = []
         for case in cases:
