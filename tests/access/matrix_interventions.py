@@ -127,7 +127,7 @@ def api_payloads(w: Any) -> dict[str, dict[str, Any]]:
             "work": "employed",
             "education": "not_applicable",
         },
-        "report_offences": {"organisation_id": p, "reported": False, "on": today},
+        "report_offences": {"organisation_id": p, "status": "none_known", "on": today},
     }
 
 

@@ -121,17 +121,24 @@ def test_contacts_outcomes_and_offences_through_the_api(pw: PlanWorld) -> None:
         _base(pw) + "/outcomes/offences",
         {
             "organisation_id": pw.cw.police.pk,
-            "reported": True,
+            "status": "charge",
             "on": TODAY().isoformat(),
             "reference": "AZ 1/26",
         },
     )
-    assert report.status_code == 201
+    assert report.status_code == 201 and report.json()["status"] == "charge"
+    unknown = _call(
+        pw.cw.officer,
+        "POST",
+        _base(pw) + "/outcomes/offences",
+        {"organisation_id": pw.cw.police.pk, "status": "yes", "on": TODAY().isoformat()},
+    )
+    assert unknown.status_code == 422 and "status" in json.dumps(unknown.json())
     not_police = _call(
         pw.cw.youth_worker,
         "POST",
         _base(pw) + "/outcomes/offences",
-        {"organisation_id": pw.cw.youth.pk, "reported": False, "on": TODAY().isoformat()},
+        {"organisation_id": pw.cw.youth.pk, "status": "none_known", "on": TODAY().isoformat()},
     )
     assert not_police.status_code == 403
     assert len(_call(pw.cw.officer, "GET", _base(pw) + "/outcomes/offences").json()) == 1

@@ -85,7 +85,7 @@ def test_only_a_justice_agency_taking_part_reports_new_offences(cw: CaseWorld) -
         actor=cw.officer,
         case=case,
         organisation=cw.police,
-        reported=True,
+        status="investigation",
         on=TODAY(),
         reference="AZ 123/26",
     )
@@ -93,14 +93,50 @@ def test_only_a_justice_agency_taking_part_reports_new_offences(cw: CaseWorld) -
     for who, org in ((cw.youth_worker, cw.youth), (cw.manager, cw.exit)):
         with pytest.raises(Forbidden):
             services.offence_report_record(
-                actor=who, case=case, organisation=org, reported=False, on=TODAY()
+                actor=who, case=case, organisation=org, status="none_known", on=TODAY()
             )
     with pytest.raises(ValidationFailed) as no_reference:
         services.offence_report_record(
-            actor=cw.officer, case=case, organisation=cw.police, reported=True, on=TODAY()
+            actor=cw.officer, case=case, organisation=cw.police, status="investigation", on=TODAY()
         )
     assert "reference" in no_reference.value.details
     assert OffenceReport.objects.count() == 1
+
+
+def test_an_offence_report_says_the_stage_of_new_proceedings(cw: CaseWorld) -> None:
+    case = cw.working()
+    for status in ("investigation", "charge", "conviction"):
+        report = services.offence_report_record(
+            actor=cw.officer,
+            case=case,
+            organisation=cw.police,
+            status=status,
+            on=TODAY(),
+            reference=f"AZ {status}",
+        )
+        assert OffenceReport.objects.get(pk=report.pk).status == status
+        # proceedings exist: the agency's reference number is needed
+        with pytest.raises(ValidationFailed) as no_reference:
+            services.offence_report_record(
+                actor=cw.officer, case=case, organisation=cw.police, status=status, on=TODAY()
+            )
+        assert "reference" in no_reference.value.details
+    none = services.offence_report_record(
+        actor=cw.officer, case=case, organisation=cw.police, status="none_known", on=TODAY()
+    )
+    assert none.get_status_display() == "no new proceedings known"
+    for bad in ("yes", "", "acquittal"):
+        with pytest.raises(ValidationFailed) as refused:
+            services.offence_report_record(
+                actor=cw.officer,
+                case=case,
+                organisation=cw.police,
+                status=bad,
+                on=TODAY(),
+                reference="AZ 9",
+            )
+        assert "status" in refused.value.details
+    assert OffenceReport.objects.count() == 4
 
 
 def test_an_offence_report_is_read_only_where_the_agency_shared_it(cw: CaseWorld) -> None:
@@ -117,7 +153,7 @@ def test_an_offence_report_is_read_only_where_the_agency_shared_it(cw: CaseWorld
         },
     )
     report = services.offence_report_record(
-        actor=cw.officer, case=case, organisation=cw.police, reported=False, on=TODAY()
+        actor=cw.officer, case=case, organisation=cw.police, status="none_known", on=TODAY()
     )
     assert list(selectors.offence_reports_for(user=cw.officer, case=case)) == [report]
     assert list(selectors.offence_reports_for(user=cw.manager, case=case)) == []
@@ -142,7 +178,7 @@ def test_erasure_deletes_every_row_and_the_plain_statuses(pw: PlanWorld) -> None
         actor=cw.youth_worker, case=pw.case, organisation=cw.youth, on=TODAY(), kind="phone"
     )
     services.offence_report_record(
-        actor=cw.officer, case=pw.case, organisation=cw.police, reported=False, on=TODAY()
+        actor=cw.officer, case=pw.case, organisation=cw.police, status="none_known", on=TODAY()
     )
     closed = cases.case_move(actor=cw.manager, case=pw.case, target="closed", code="goals_reached")
     _outcome(cw, closed, TODAY())

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from icommit.cases import services as cases
-from icommit.interventions.models import Goal, Measure, Outcome
+from icommit.interventions.models import Goal, Measure, OffenceReport, Outcome
 from tests.cases.conftest import CaseWorld
 from tests.conftest import verified_client
 from tests.interventions.conftest import TODAY, PlanWorld
@@ -175,6 +175,32 @@ def test_outcomes_are_recorded_only_after_closure(cw: CaseWorld) -> None:
     assert lead["client_account"] == "Things are better"
 
 
+def test_the_offence_form_records_the_stage_of_new_proceedings(pw: PlanWorld) -> None:
+    client = verified_client(pw.cw.officer)
+    url = _url(pw, "offence_add")
+    form = client.get(url).content.decode()
+    # the help text: stage and reference only, presumption of innocence, no risk statement
+    assert "never details of the offence" in form
+    assert "presumed innocent" in form and "not a statement about risk" in form
+    for label in ("no new proceedings known", "new investigation", "new charge", "new conviction"):
+        assert label in form
+    bad = client.post(url, {"organisation": pw.cw.police.pk, "status": "yes", "on": TODAY()})
+    assert bad.status_code == 422 and not OffenceReport.objects.exists()
+    good = client.post(
+        url,
+        {
+            "organisation": pw.cw.police.pk,
+            "status": "charge",
+            "on": TODAY().isoformat(),
+            "reference": "AZ 7/26",
+        },
+    )
+    assert good.status_code == 302
+    assert OffenceReport.objects.get().status == "charge"
+    page = client.get(_url(pw, "outcomes")).content.decode()
+    assert "new charge" in page and "AZ 7/26" in page
+
+
 def test_the_timeline_shows_plan_events_only_where_the_plan_is_shared(pw: PlanWorld) -> None:
     from icommit.cases.selectors import timeline
     from icommit.interventions import services
@@ -183,7 +209,7 @@ def test_the_timeline_shows_plan_events_only_where_the_plan_is_shared(pw: PlanWo
         actor=pw.cw.officer,
         case=pw.case,
         organisation=pw.cw.police,
-        reported=False,
+        status="none_known",
         on=TODAY(),
     )
 

@@ -10,8 +10,8 @@ after it), all written through the interventions services.
   was 45 days ago, so the case drifts without contact on the case manager's home page.
 - Case 9 (case conference): a plan started with one goal; contacts this month.
 - Case 2 (closed): the outcome at closure. Case 12 (aftercare): the outcome at closure and a
-  first follow-up. A justice agency taking part in a case reports that no new offences are
-  known (its reference only).
+  first follow-up. A justice agency taking part in a case reports that no new proceedings are
+  known (status "no new proceedings known").
 
 All texts are invented; no case describes a real person.
 """
@@ -281,7 +281,7 @@ def _outcomes(d: _Demo, case: Case, *, followups: int) -> None:
 
 
 def _offence_report(d: _Demo, ordered: list[Case]) -> None:
-    """A justice agency taking part reports that no new offences are known."""
+    """A justice agency taking part reports that no new proceedings are known."""
     for case in ordered:
         for key, org in d.taking_part(case).items():
             person = d.person(key)
@@ -290,7 +290,7 @@ def _offence_report(d: _Demo, ordered: list[Case]) -> None:
                     actor=person,
                     case=case,
                     organisation=org,
-                    reported=False,
+                    status="none_known",
                     on=d.day(-2),
                 )
                 return

@@ -33,6 +33,7 @@ from icommit.interventions.models import (
     Intensity,
     Measure,
     MeasureStatus,
+    OffenceStatus,
     Plan,
     WorkStatus,
 )
@@ -244,15 +245,19 @@ class OutcomeOut(Schema):
 
 class OffenceIn(Schema):
     organisation_id: int
-    reported: bool
+    #: whether new proceedings are known and their stage; an investigation or a charge is no
+    #: finding of guilt, and a report is a reference for the outcome indicators, not a risk
+    #: statement
+    status: OffenceStatus
     on: datetime.date
+    #: your agency's own reference number (needed unless none are known), no details
     reference: Line = ""
 
 
 class OffenceOut(Schema):
     id: uuid.UUID
     origin_organisation: CaseOrganisationRef
-    reported: bool
+    status: str
     on: datetime.date
     reference: str
 
@@ -468,7 +473,7 @@ def record_case_outcome(
 
 @router.get("/outcomes/offences", response={200: list[OffenceOut], **READ_ERRORS})
 def list_offence_reports(request: AuthedRequest, team_id: Path[int], case_id: Path[uuid.UUID]):
-    """Reports of new offences your organisation made or received."""
+    """Reports of new proceedings your organisation made or received."""
     case = _case(request, team_id, case_id, Action.INTERVENTION_VIEW)
     found = list(selectors.offence_reports_for(user=request.user, case=case))
     orgs = facts_for(request.user).org_ids
@@ -484,8 +489,8 @@ def list_offence_reports(request: AuthedRequest, team_id: Path[int], case_id: Pa
 def report_offences(
     request: AuthedRequest, team_id: Path[int], case_id: Path[uuid.UUID], payload: OffenceIn
 ):
-    """Report, for your justice agency taking part, whether new offences are known (your
-    reference number, no details)."""
+    """Report, for your justice agency taking part, whether new proceedings against the client
+    are known and their stage (your reference number, no details of any offence)."""
     case = _case(request, team_id, case_id, Action.OFFENCE_REPORT)
     with _api_fields():
         organisation = _participant(case, payload.organisation_id, "organisation_id")
@@ -493,7 +498,7 @@ def report_offences(
             actor=request.user,
             case=case,
             organisation=organisation,
-            reported=payload.reported,
+            status=payload.status,
             on=payload.on,
             reference=payload.reference,
         )

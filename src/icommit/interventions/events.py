@@ -50,6 +50,6 @@ event_type(
 )
 event_type(
     "intervention.offence_reported",
-    _("Reported whether new offences are known"),
+    _("Reported whether new proceedings against a client are known"),
     confidential_to_team=True,
 )

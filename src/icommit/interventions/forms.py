@@ -15,6 +15,7 @@ from icommit.interventions.models import (
     HousingStatus,
     Intensity,
     MeasureStatus,
+    OffenceStatus,
     WorkStatus,
 )
 from icommit.plans.vocab import GoalAchievement, GoalLifecycleStatus
@@ -109,18 +110,27 @@ class OutcomeForm(Form):
 
 class OffenceForm(Form):
     organisation = forms.TypedChoiceField(label=_("Reporting agency"), coerce=int)
-    reported = forms.TypedChoiceField(
-        label=_("Are new offences known to your agency?"),
-        choices=[("no", _("No new offences known")), ("yes", _("New offences known"))],
-        coerce=lambda v: v == "yes",
+    status = forms.ChoiceField(
+        label=_("Are new proceedings against the client known to your agency?"),
+        choices=OffenceStatus.choices,
         widget=forms.RadioSelect,
+        help_text=_(
+            "Report only that proceedings exist and their stage, with your agency's own "
+            "reference number, never details of the offence. An investigation or a charge is "
+            "not a finding of guilt: the client is presumed innocent until convicted. The "
+            "report is a reference for the team's outcome indicators, not a statement about "
+            "risk."
+        ),
     )
     on = forms.DateField(label=_("As of"), widget=DATE)
     reference = forms.CharField(
         label=_("Your reference number"),
         required=False,
         max_length=200,
-        help_text=_("Only the reference in your own records: no details of the offence."),
+        help_text=_(
+            "Only the reference in your own records, needed when proceedings are known: no "
+            "details of the offence."
+        ),
     )
 
     def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:

@@ -270,12 +270,29 @@ class Outcome(models.Model):
         ]
 
 
+class OffenceStatus(models.TextChoices):
+    """What a justice agency reports: whether new proceedings against the client are known to
+    it, and their stage. An investigation or a charge is no finding of guilt."""
+
+    NONE_KNOWN = "none_known", _("no new proceedings known")
+    INVESTIGATION = "investigation", _("new investigation")
+    CHARGE = "charge", _("new charge")
+    CONVICTION = "conviction", _("new conviction")
+
+
+#: The statuses saying that new proceedings exist (the agency gives its reference number).
+PROCEEDINGS = frozenset(
+    {OffenceStatus.INVESTIGATION, OffenceStatus.CHARGE, OffenceStatus.CONVICTION}
+)
+
+
 class OffenceReport(SharedItem):
-    """A justice agency's report whether new offences are known: a reference, no details."""
+    """A justice agency's report whether new proceedings are known and their stage: a reference
+    to its own records, no details of any offence."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
-    reported = models.BooleanField(_("new offences known"))
+    status = models.CharField(_("new proceedings"), max_length=20, choices=OffenceStatus.choices)
     on = models.DateField(_("date"))
     reference = EncryptedTextField(
         _("the agency's reference number"),

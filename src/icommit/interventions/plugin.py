@@ -152,9 +152,7 @@ def timeline(*, user: User, case: Case) -> list[TimelineEntry]:
                 report.recorded_at,
                 "offence_report",
                 str(_("New offences")),
-                summary=_g("Reported: new offences known")
-                if report.reported
-                else _g("Reported: no new offences known"),
+                summary=_g("Reported: %(status)s") % {"status": report.get_status_display()},
                 url=outcomes_url,
                 organisation=report.origin_organisation.name,
             )
@@ -348,7 +346,7 @@ def export(client: Client) -> list[ExportPart]:
                     data={
                         "case": case.number,
                         "date": report.on.isoformat(),
-                        "new_offences_known": report.reported,
+                        "status": report.status,
                         "reference": report.reference,
                     },
                     accesses=_accesses("offence_report", report),

@@ -32,6 +32,7 @@ from icommit.interventions.domains import domain_keys
 from icommit.interventions.models import (
     OFFENCE_CATEGORY,
     PLAN_CATEGORY,
+    PROCEEDINGS,
     Contact,
     ContactKind,
     EducationStatus,
@@ -41,6 +42,7 @@ from icommit.interventions.models import (
     Measure,
     MeasureStatus,
     OffenceReport,
+    OffenceStatus,
     Outcome,
     Plan,
     PlanEvent,
@@ -562,12 +564,13 @@ def offence_report_record(
     actor: User,
     case: Case,
     organisation: Organisation | None,
-    reported: bool,
+    status: str,
     on: datetime.date,
     reference: str = "",
 ) -> OffenceReport:
-    """Record, for a justice agency taking part, whether new offences are known (a reference to
-    its own records, no details); only that agency reads it until it shares it."""
+    """Record, for a justice agency taking part, whether new proceedings are known and their
+    stage (``OffenceStatus``), with a reference to its own records and no details of any
+    offence; only that agency reads it until it shares it."""
     require(actor, Action.OFFENCE_REPORT, case)
     case_services.ensure_not_restricted(case)
     _own(actor, organisation)
@@ -576,11 +579,12 @@ def offence_report_record(
         raise ValidationFailed.field(
             "organisation", _("Only police, prosecution, probation or prison report offences.")
         )
+    status = _choice(status, OffenceStatus.values, "status")
     day = _date(on, "on", required=True)
     assert day is not None
     _not_future(day, "on")
     reference = _text(reference, "reference", required=False, max_length=TITLE)
-    if reported and not reference:
+    if status in PROCEEDINGS and not reference:
         raise ValidationFailed.field(
             "reference", _("Give your reference number, so that others can ask you.")
         )
@@ -589,7 +593,7 @@ def offence_report_record(
         origin_organisation=organisation,
         category=OFFENCE_CATEGORY,
         case=case,
-        reported=bool(reported),
+        status=status,
         on=day,
         reference=reference,
         recorded_by=actor,
@@ -601,7 +605,7 @@ def offence_report_record(
         case,
         report=str(report.pk),
         organisation=organisation.pk,
-        reported=bool(reported),
+        status=status,
         on=day.isoformat(),
         reference=reference,
     )
