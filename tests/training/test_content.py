@@ -14,6 +14,8 @@ import yaml
 
 from icommit.cases.models import AgeBand, Gender, Phenomenon, Setting
 from icommit.core.content import CONTENT_DIR, ContentError
+from icommit.instruments.engine import Definition, score
+from icommit.instruments.shipped import FOLDER, load_shipped
 from icommit.methodology import content as methodology
 from icommit.training import content
 
@@ -31,6 +33,58 @@ def test_the_vignette_codes_are_those_of_cases() -> None:
     assert set(Gender.values) - {"unknown"} == set(content.GENDERS)
     assert tuple(v for v in AgeBand.values if v != "unknown") == content.AGE_BANDS
     assert tuple(Setting.values) == content.SETTINGS
+
+
+# --- the instruments of the training app, through the instrument loader -----------------------
+
+
+def _instrument(key: str) -> Definition:
+    return load_shipped(FOLDER / key / "v1.yaml")
+
+
+def test_the_msc_team_knowledge_check_has_one_best_answer_per_scenario() -> None:
+    kc = _instrument("kc-msc-team")
+    assert kc.kind == "knowledge_check"
+    assert kc.scoring is not None and kc.scoring.pass_mark == 70
+    assert kc.scoring.min_answered == 1
+    items = list(kc.items())
+    assert 10 <= len(items) <= 14
+    best = {}
+    for item in items:
+        assert item.type == "choice" and item.domain and item.required, item.key
+        scores = sorted(c.score for c in item.choices)
+        assert scores == [0] * (len(scores) - 1) + [1], item.key
+        best[item.key] = next(c.value for c in item.choices if c.score == 1)
+    assert len(set(best.values())) >= 3, "the best answer always sits in the same place"
+    right = score(kc, best, audience="non_security")
+    assert right.passed is True and right.total is not None and right.total.score == 100
+    wrong = {i.key: next(c.value for c in i.choices if c.score == 0) for i in items}
+    keys = list(best)
+    just = {**wrong, **{k: best[k] for k in keys[:10]}}
+    short = {**wrong, **{k: best[k] for k in keys[:9]}}
+    assert score(kc, just, audience="security").passed is True
+    assert score(kc, short, audience="security").passed is False
+
+
+def test_the_msc_team_course_names_the_knowledge_check_it_ships() -> None:
+    course = content.course("msc-team")
+    if course is None:
+        pytest.skip("the MSC team course is not shipped yet")
+    assert course.completion.knowledge_checks == ("kc-msc-team",)
+
+
+def test_the_training_surveys_load_with_the_instrument_loader() -> None:
+    feedback = _instrument("training-feedback")
+    assert feedback.kind == "survey"
+    assert 5 <= len(list(feedback.items())) <= 7
+    assert not any(i.type == "text" for i in feedback.items())  # no individual answers to show
+    assessment = _instrument("training-self-assessment")
+    assert assessment.kind == "survey"
+    items = list(assessment.items())
+    assert 8 <= len(items) <= 12
+    assert {i.scale for i in items} == {"agree5"}
+    assert {i.domain for i in items} == {"team_work", "case_analysis"}
+    assert any(i.reverse for i in items)  # negatively worded statements are mixed in
 
 
 # --- small fixtures ---------------------------------------------------------------------------
