@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.db import transaction
+from django.test import TestCase
 
 from icommit.access.facts import facts_for
 from icommit.core.exceptions import Conflict, Forbidden, NotFound, ValidationFailed
@@ -219,3 +220,100 @@ def test_erasure_deletes_the_requests_and_their_files(cw: CaseWorld, open_case: 
         not ExportRequest.objects.exists()
         and not Job.objects.filter(kind=services.EXPORT_JOB).exists()
     )
+
+
+# --- prepared files: kept 30 days, and fetched only while the owner may still have them (S8) ----
+
+
+def _prepare(cw: CaseWorld, world: Closed, request: ExportRequest) -> Job:
+    from django.urls import reverse
+
+    from tests.conftest import verified_client
+    from tests.jobs import start
+
+    url = reverse("dataprotection:export_file", args=[cw.team.pk, world.case.pk, request.pk])
+    return start(verified_client(cw.manager), url, {"organisation": cw.exit.pk, "format": "json"})
+
+
+def _fetch(user, job: Job) -> int:
+    from django.urls import reverse
+
+    from icommit.core.jobs import download_token
+    from tests.conftest import verified_client
+
+    url = reverse("web:job_download", args=[job.pk]) + f"?t={download_token(job)}"
+    return verified_client(user).get(url).status_code
+
+
+def test_a_prepared_file_is_deleted_30_days_after_it_was_made(
+    cw: CaseWorld, open_case: Closed
+) -> None:
+    from django.utils import timezone
+
+    request = request_for(cw, open_case)
+    old, young = _prepare(cw, open_case, request), _prepare(cw, open_case, request)
+    with transaction.atomic():
+        record = job_start(owner=cw.dpo, kind=services.RECORD_JOB, params={"format": "json"})
+    job_run(str(record.pk))
+    now = timezone.now()
+    Job.objects.filter(pk__in=[old.pk, record.pk]).update(
+        created_at=now - datetime.timedelta(days=30, minutes=1)
+    )
+    Job.objects.filter(pk=young.pk).update(created_at=now - datetime.timedelta(days=29))
+    old_file, young_file = result_path(old), result_path(young)
+    record_file = result_path(Job.objects.get(pk=record.pk))
+    assert old_file.exists() and young_file.exists() and record_file.exists()
+    dry = services.retention_run(actor=None, dry_run=True, trigger="command")
+    assert old_file.exists() and "job_files_expired" not in dry.counts  # a dry run keeps them
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        run = services.retention_run(actor=None, dry_run=False, trigger="schedule")
+    assert run.counts["job_files_expired"] == 2
+    assert not Job.objects.filter(pk__in=[old.pk, record.pk]).exists()
+    assert not old_file.exists() and not record_file.exists()
+    assert Job.objects.filter(pk=young.pk).exists() and young_file.exists()
+    event = AuditEvent.objects.filter(action="dataprotection.retention.ran").order_by("seq").last()
+    assert event is not None and event.detail.data["counts"]["job_files_expired"] == 2
+
+
+def test_the_download_checks_the_owners_access_again(cw: CaseWorld, open_case: Closed) -> None:
+    from django.utils import timezone
+
+    from icommit.cases.models import Client
+    from icommit.stakeholders.models import OrganisationMembership
+
+    request = request_for(cw, open_case)
+    job = _prepare(cw, open_case, request)
+    assert job.status == Job.Status.DONE and _fetch(cw.manager, job) == 200
+    # the client's processing is restricted after the file was made: no download
+    client = open_case.case.client
+    Client.objects.filter(pk=client.pk).update(restricted_at=timezone.now())
+    assert _fetch(cw.manager, job) == 404
+    Client.objects.filter(pk=client.pk).update(restricted_at=None)
+    assert _fetch(cw.manager, job) == 200
+    # the owner left the lead organisation: no download either
+    OrganisationMembership.objects.filter(user=cw.manager, organisation=cw.exit).delete()
+    assert _fetch(cw.manager, job) == 404
+
+
+def test_the_record_file_is_fetched_only_while_its_owner_is_the_dpo(cw: CaseWorld) -> None:
+    from icommit.accounts.models import PlatformRoleGrant
+
+    with transaction.atomic():
+        job = job_start(owner=cw.dpo, kind=services.RECORD_JOB, params={"format": "json"})
+    job_run(str(job.pk))
+    job.refresh_from_db()
+    assert _fetch(cw.dpo, job) == 200
+    PlatformRoleGrant.objects.filter(user=cw.dpo).delete()
+    assert _fetch(cw.dpo, job) == 404
+
+
+def test_an_export_of_a_restricted_client_is_not_prepared(cw: CaseWorld, open_case: Closed) -> None:
+    from django.utils import timezone
+
+    from icommit.cases.models import Client
+
+    request = request_for(cw, open_case)
+    Client.objects.filter(pk=open_case.case.client_id).update(restricted_at=timezone.now())
+    job = _prepare(cw, open_case, request)
+    assert job.status == Job.Status.FAILED and "restricted" in job.message
+    assert not job.result_path

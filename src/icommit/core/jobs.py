@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime
 import importlib
 import logging
+import shutil
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -187,3 +189,48 @@ def download_token_valid(job: Job, token: str) -> bool:
 
 def result_path(job: Job) -> Path:
     return Path(settings.MEDIA_ROOT) / job.result_path
+
+
+# --- file expiry and download checks (dataprotection review findings S8) -----------------------
+
+#: A job and its file are deleted this long after the job was made (the daily retention run).
+KEEP_FILES = datetime.timedelta(days=30)
+
+#: kind -> "module.function"; the function takes the finished job and raises NotFound, Forbidden
+#: or another IcommitError when its owner may no longer fetch the file.
+DOWNLOAD_CHECKS: dict[str, str] = {}
+
+
+def download_check(kind: str, path: str) -> None:
+    """Name the function (``"module.function"``) that re-checks, at each download of a job of
+    ``kind``, that its owner may still have the file; from ``ready()``."""
+    DOWNLOAD_CHECKS[kind] = path
+
+
+def download_allowed(job: Job) -> bool:
+    """Whether the job's owner may still fetch its file (access is re-checked, not remembered)."""
+    path = DOWNLOAD_CHECKS.get(job.kind)
+    if path is None:
+        return True
+    module_name, func_name = path.rsplit(".", 1)
+    try:
+        getattr(importlib.import_module(module_name), func_name)(job)
+    except IcommitError:
+        return False
+    return True
+
+
+def jobs_delete(jobs: Any) -> int:
+    """Delete these jobs (a queryset) and, once the transaction commits, their files."""
+    ids = [str(pk) for pk in jobs.values_list("pk", flat=True)]
+    for job_id in ids:
+        folder = Path(settings.MEDIA_ROOT) / "jobs" / job_id
+        transaction.on_commit(partial(shutil.rmtree, folder, ignore_errors=True))
+    Job.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+def jobs_expire(*, now: datetime.datetime | None = None) -> int:
+    """Delete every job made more than KEEP_FILES ago, with its file; how many went."""
+    before = (now or timezone.now()) - KEEP_FILES
+    return jobs_delete(Job.objects.filter(created_at__lt=before))

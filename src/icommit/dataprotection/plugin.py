@@ -17,6 +17,8 @@ registry.register(DataProtectionPolicy)
 schedules.register("retention", "icommit.dataprotection.services.retention_scheduled", 24 * 60)
 jobs.register("dataprotection.export", "icommit.dataprotection.exports.export_file")
 jobs.register("dataprotection.record", "icommit.dataprotection.exports.record_file")
+jobs.download_check("dataprotection.export", "icommit.dataprotection.exports.export_download_check")
+jobs.download_check("dataprotection.record", "icommit.dataprotection.exports.record_download_check")
 api.router("/privacy", "icommit.dataprotection.api.router")
 
 

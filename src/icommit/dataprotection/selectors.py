@@ -105,6 +105,20 @@ def export_of_case(*, user: User, case: Case, pk: Any) -> ExportRequest:
         raise NotFound() from None
 
 
+def export_request_by_pk(pk: Any) -> ExportRequest | None:
+    """An export request by id, with its case and client, or None (the caller checks access)."""
+    try:
+        return (
+            ExportRequest.objects.select_related(
+                "case", "case__client", "client", "client__subject_key", "team"
+            )
+            .filter(pk=pk)
+            .first()
+        )
+    except (ValueError, TypeError, ValidationError):
+        return None
+
+
 def exports_of_case(*, user: User, case: Case) -> list[ExportRequest]:
     return list(
         visible(user, Action.DATAPROTECTION_EXPORT_VIEW, ExportRequest.objects.filter(case=case))

@@ -11,14 +11,10 @@ destroyed).
 from __future__ import annotations
 
 import datetime
-import shutil
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import partial
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +25,7 @@ from icommit.accounts.models import User
 from icommit.cases import erasure
 from icommit.cases.models import Case, Client
 from icommit.cases.process import ENDED
-from icommit.core import audit
+from icommit.core import audit, jobs
 from icommit.core.exceptions import Conflict, ValidationFailed
 from icommit.core.models import Job
 from icommit.core.text import clean as clean_text
@@ -226,6 +222,11 @@ def retention_run(
                 erased = _erase(client, actor, reason=ErasureReason.NOT_NEEDED, trigger="retention")
             counts["clients_erased"] += 1
             counts["cases_anonymised"] += erased.get("cases", {}).get("cases_anonymised", 0)
+        with transaction.atomic():
+            # prepared files (exports, the record ...) are kept KEEP_FILES days, never longer
+            expired_files = jobs.jobs_expire()
+        if expired_files:
+            counts["job_files_expired"] = expired_files
     else:
         counts["clients_to_erase"] = len(plan.erase)
         counts["cases_with_expired_items"] = len(plan.expire)
@@ -251,23 +252,9 @@ def retention_scheduled() -> None:
 # --- erasure --------
 
 
-def _folder_delete(folder: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
-
-
 def _export_files_delete(request_ids: list[str]) -> int:
     """Delete the prepared export files of these requests (their job rows and files)."""
-    jobs = [
-        job
-        for job in Job.objects.filter(kind=EXPORT_JOB)
-        if job.params.get("request") in request_ids
-    ]
-    for job in jobs:
-        transaction.on_commit(
-            partial(_folder_delete, Path(settings.MEDIA_ROOT) / "jobs" / str(job.id))
-        )
-    Job.objects.filter(pk__in=[job.pk for job in jobs]).delete()
-    return len(jobs)
+    return jobs.jobs_delete(Job.objects.filter(kind=EXPORT_JOB, params__request__in=request_ids))
 
 
 def _erase(client: Client, actor: User | None, *, reason: str, trigger: str) -> dict[str, Any]:

@@ -139,6 +139,8 @@ def job_download(request: AuthedRequest, pk: str) -> FileResponse:
     job = selectors.job_get(user=request.user, pk=pk)
     if job.status != "done" or not jobs.download_token_valid(job, request.GET.get("t", "")):
         raise NotFound()
+    if not jobs.download_allowed(job):  # the owner's access is checked again at each download
+        raise NotFound()
     with transaction.atomic():
         audit.record(
             actor=request.user,
