@@ -83,8 +83,10 @@ class PhaseOut(Schema):
     #: contact, stabilisation, reintegration or aftercare (content/assessments)
     phase: str
     since: datetime.date
-    #: the free-text note, for the lead organisation only (empty for everyone else)
+    #: the free-text note, for the organisation that wrote it only (empty for everyone else)
     note: str
+    #: the organisation that recorded it (the lead at the time)
+    origin_organisation: AssessmentOrganisationOut
     recorded_at: datetime.datetime
 
     @staticmethod

@@ -2,7 +2,8 @@
 (``dataprotection.registry``): phase entries, track entries and risk references.
 
 The export names organisations, dates, purposes and bases of access and sharing, never staff:
-each item is one ``ExportPart`` of its origin organisation (a phase entry is the lead's).
+each item is one ``ExportPart`` of its origin organisation (a phase entry is the lead's that
+wrote it).
 """
 
 from __future__ import annotations
@@ -83,14 +84,11 @@ def client_export(client: Client) -> list[ExportPart]:
     cases = list(Case.objects.filter(client=client).select_related("lead_organisation"))
     parts: list[ExportPart] = []
     for entry in PhaseEntry.objects.filter(case__in=cases).select_related("case__client", "case"):
-        lead = entry.case.lead_organisation_id
-        if lead is None:
-            continue
         parts.append(
             ExportPart(
                 kind="assessments.phase",
                 title=str(_("Case-work phase")),
-                origin_organisation_id=lead,
+                origin_organisation_id=entry.origin_organisation_id,
                 created_at=entry.recorded_at,
                 data={
                     "case": entry.case.number,

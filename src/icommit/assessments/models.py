@@ -1,7 +1,8 @@
 """The client's D&R phase and risk-assessment references.
 
 - ``PhaseEntry``: the case-work phase of a case, recorded by the lead's case manager; the
-  latest entry is the current phase, the others its history (note encrypted with the client's key).
+  latest entry is the current phase, the others its history (note encrypted with the client's key
+  and read only by the organisation that wrote it, ``origin_organisation``).
 - ``TrackEntry``: one organisation's view of one track (disengagement = behaviour,
   deradicalisation = attitudes) at a date, a shared item of that organisation. The two tracks
   are never combined: each entry names exactly one track and one stage of it.
@@ -30,10 +31,16 @@ RISK_CATEGORY = "risk"
 
 
 class PhaseEntry(models.Model):
-    """The case-work phase a case entered, when, by whom, with a note."""
+    """The case-work phase a case entered, when, by whom, with a note.
+
+    ``origin_organisation`` is the lead organisation that wrote the entry: its note stays that
+    organisation's, also after another organisation takes the lead."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    origin_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
     phase = models.CharField(_("phase"), max_length=40)
     since = models.DateField(_("since"))
     note = EncryptedTextField(

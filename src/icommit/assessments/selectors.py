@@ -37,16 +37,18 @@ def _lang() -> str:
 def phase_history(*, user: User, case: Case) -> list[PhaseEntry]:
     """The case-work phases of the case, oldest first (the last is the current one).
 
-    Each entry's ``shown_note`` is its free-text note for members of the lead organisation, which
-    records the phase, and empty for everyone else: other organisations (security actors
-    included) see the phase and its date only (security review S5)."""
+    Each entry's ``shown_note`` is its free-text note for members of the organisation that wrote
+    it (the lead at the time), and empty for everyone else: other organisations (security actors
+    included, and a later lead) see the phase, its date and who recorded it only (security review
+    S5)."""
     entries = list(
         PhaseEntry.objects.filter(case=case)
-        .select_related("recorded_by", "case__client")
+        .select_related("recorded_by", "origin_organisation", "case__client")
         .order_by("recorded_at", "pk")
     )
-    writer = case.lead_organisation_id in set(facts_for(user).org_ids)
+    mine = set(facts_for(user).org_ids)
     for entry in entries:
+        writer = entry.origin_organisation_id in mine
         entry.shown_note = (entry.note or "") if writer else ""  # type: ignore[attr-defined]
     return entries
 

@@ -93,20 +93,31 @@ def _participating(case: Case, organisation: Organisation | None, mine: set[int]
 def phase_record(
     *, actor: User, case: Case, phase: str, since: datetime.date | None, note: str = ""
 ) -> PhaseEntry:
-    """Record the case-work phase the case is in now (the case's manager in the lead)."""
+    """Record the case-work phase the case is in now (the case's manager in the lead); the entry
+    and its note are the lead organisation's."""
     require(actor, Action.ASSESSMENT_PHASE, case)
     ensure_not_restricted(case)
+    if case.lead_organisation_id is None:
+        raise Conflict(_("The case has no lead organisation yet."))
     if assessments_content.content().phase(phase) is None:
         raise ValidationFailed.field("phase", _("Choose one of the options offered."))
     entry = PhaseEntry(
         case=case,
+        origin_organisation_id=case.lead_organisation_id,
         phase=phase,
         since=_past_date(since, "since"),
         recorded_by=actor,
     )
     entry.note = _text(note, "note", required=False, max_length=SHORT)
     entry.save()
-    _record(actor, "assessments.phase_recorded", case, entry=str(entry.pk), phase=phase)
+    _record(
+        actor,
+        "assessments.phase_recorded",
+        case,
+        entry=str(entry.pk),
+        phase=phase,
+        organisation=case.lead_organisation_id,
+    )
     return entry
 
 
