@@ -9,8 +9,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from icommit.interventions import services
+from icommit.interventions.models import PlanEvent
 from tests.cases.conftest import CaseWorld
-from tests.interventions.conftest import TODAY
+from tests.interventions.conftest import TODAY, PlanWorld
 
 APP = "interventions"
 
@@ -63,3 +64,28 @@ def test_offence_reports_turn_from_yes_or_no_into_a_stage_and_back(cw: CaseWorld
         made["charge"]: "investigation",
         made["conviction"]: "investigation",
     }
+
+
+def _raw_details() -> list[str | None]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT detail FROM interventions_planevent")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.usefixtures("newest_afterwards")
+def test_plan_history_details_are_sealed_and_opened_again_when_reversed(pw: PlanWorld) -> None:
+    services.plan_review_set(actor=pw.cw.manager, case=pw.case, next_review=TODAY())
+    lines = {(e.what, e.detail) for e in PlanEvent.objects.filter(plan=pw.plan)}
+    assert ("goal_added", "housing") in lines and ("measure_added", "Housing") in lines
+    # stored sealed: no detail readable in the column
+    assert all(raw.startswith("v1:") for raw in _raw_details() if raw)
+    assert "housing" not in str(_raw_details())
+
+    old = _migrate("0002_offence_report_status").get_model(APP, "PlanEvent")
+    assert {(e.what, e.detail) for e in old.objects.all()} == lines
+    assert "housing" in _raw_details()  # plain again, as before the migration
+
+    new = _migrate("0003_plan_event_detail_sealed").get_model(APP, "PlanEvent")
+    assert new.objects.count() == len(lines)
+    assert "housing" not in str(_raw_details())
+    assert {(e.what, e.detail) for e in PlanEvent.objects.filter(plan=pw.plan)} == lines

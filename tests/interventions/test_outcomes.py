@@ -19,6 +19,7 @@ from icommit.interventions.models import (
     OffenceReport,
     Outcome,
     Plan,
+    PlanEvent,
     ScaleDecision,
 )
 from icommit.sharing.services import protocol_row_create
@@ -199,8 +200,9 @@ def test_erasure_deletes_every_row_and_the_plain_statuses(pw: PlanWorld) -> None
     text = str([p.data for p in parts]) + str([p.accesses for p in parts])
     for person in (cw.manager, cw.youth_worker, cw.officer):
         assert str(person) not in text
+    assert PlanEvent.objects.filter(plan=pw.plan).exists()
     counts = data.erase(pw.case.client, None)
     assert counts["plans"] == 1 and counts["outcomes"] == 1 and counts["contacts"] == 1
-    for model in (Plan, Goal, Measure, ScaleDecision, Contact, Outcome, OffenceReport):
+    for model in (Plan, Goal, Measure, ScaleDecision, PlanEvent, Contact, Outcome, OffenceReport):
         assert not model.objects.exists(), model
     assert data.erase(pw.case.client, None)["plans"] == 0  # idempotent

@@ -170,13 +170,17 @@ class PlanEvent(models.Model):
     """One line of the plan's history: what changed, by which organisation (no client's words;
     the full change is in the audit log, sealed with the client's key)."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     #: an event code of ``events.py`` (without its "intervention." prefix)
     what = models.CharField(max_length=40)
-    #: coarse values only: a domain key, a status, a level
-    detail = models.CharField(max_length=80, blank=True)
+    #: a coarse value (a life domain, a status, a level, a date, the responsible organisation),
+    #: still about the client: sealed with the client's key (security review S7)
+    detail = EncryptedTextField(
+        subject="plan.case.client.subject_key_id", null=True, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["-at", "-pk"]

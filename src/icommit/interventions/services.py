@@ -120,11 +120,12 @@ def _record(actor: User | None, action: str, case: Case, **changes: Any) -> None
 
 
 def _history(plan: Plan, what: str, detail: str = "", organisation_id: int | None = None) -> None:
+    # the detail is sealed with the client's key (``PlanEvent.detail``)
     PlanEvent.objects.create(
         plan=plan,
         organisation_id=organisation_id or plan.origin_organisation_id,
         what=what,
-        detail=detail[:80],
+        detail=detail,
     )
 
 
@@ -142,6 +143,7 @@ def _source(kind: str, ident: Any) -> tuple[str, str]:
 def _plan(actor: User, case: Case) -> Plan:
     plan = Plan.objects.filter(case=case).first()
     if plan is not None:
+        plan.case = case  # the history seals with the client's key: no second read of the case
         return plan
     if case.lead_organisation_id is None:
         raise Conflict(_("The case has no lead organisation yet."))
