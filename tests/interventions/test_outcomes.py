@@ -206,3 +206,55 @@ def test_erasure_deletes_every_row_and_the_plain_statuses(pw: PlanWorld) -> None
     for model in (Plan, Goal, Measure, ScaleDecision, PlanEvent, Contact, Outcome, OffenceReport):
         assert not model.objects.exists(), model
     assert data.erase(pw.case.client, None)["plans"] == 0  # idempotent
+
+
+def test_the_export_names_whom_the_plan_and_each_report_are_shared_with_now(
+    pw: PlanWorld,
+) -> None:
+    cw = pw.cw
+    protocol_row_create(
+        actor=cw.coordinator,
+        team=cw.team,
+        values={
+            "from_organisation_id": cw.police.pk,
+            "to_organisation_id": cw.exit.pk,
+            "category": "offence",
+            "rule": "always",
+            "legal_source": "§ 481 StPO",
+        },
+    )
+    shared = services.offence_report_record(
+        actor=cw.officer,
+        case=pw.case,
+        organisation=cw.police,
+        status="investigation",
+        on=TODAY(),
+        reference="AZ 2/26",
+    )
+    kept = services.offence_report_record(
+        actor=cw.officer, case=pw.case, organisation=cw.police, status="none_known", on=TODAY()
+    )
+    cases.item_share(
+        actor=cw.officer,
+        case=pw.case,
+        item=shared,
+        organisations=[cw.exit],
+        purpose="Outcome indicators",
+        basis="protocol",
+        client_informed=True,
+    )
+    data = next(d for d in registered() if d.key == "interventions")
+    parts = data.export(pw.case.client)
+    plan_part = next(p for p in parts if p.kind == "interventions.plan")
+    assert plan_part.shared_with == (cw.youth.pk,)
+    reports = {
+        p.data["status"]: p.shared_with for p in parts if p.kind == "interventions.offence_report"
+    }
+    assert reports == {"investigation": (cw.exit.pk,), "none_known": ()}
+    assert kept.pk != shared.pk
+    # a contact list stays with its organisation
+    services.contact_record(
+        actor=cw.youth_worker, case=pw.case, organisation=cw.youth, on=TODAY(), kind="phone"
+    )
+    contacts = next(p for p in data.export(pw.case.client) if p.kind == "interventions.contacts")
+    assert contacts.shared_with == ()

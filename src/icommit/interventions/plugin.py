@@ -38,6 +38,7 @@ from icommit.interventions.models import (
 )
 from icommit.interventions.policies import InterventionPolicy
 from icommit.sharing import items
+from icommit.sharing.models import live_q
 from icommit.stakeholders.models import OrganisationMembership
 from icommit.web import registry as web
 
@@ -269,9 +270,30 @@ def _accesses(kind: str, item: Any) -> tuple[Access, ...]:
     return tuple(found)
 
 
+def _shared_with(audience: Any, item_ids: list[Any]) -> dict[str, tuple[int, ...]]:
+    """Item id → the organisations it is shared with now (its live audience rows)."""
+    out: dict[str, set[int]] = {}
+    rows = audience.objects.filter(live_q(), item_id__in=item_ids).values_list(
+        "item_id", "organisation_id"
+    )
+    for item_id, org_id in rows:
+        out.setdefault(str(item_id), set()).add(org_id)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
 def export(client: Client) -> list[ExportPart]:
-    """One part per plan, outcome, offence report and per organisation's contact list."""
+    """One part per plan, outcome, offence report and per organisation's contact list; the plan
+    and each report name the organisations they are shared with now (security review S11).
+    Contacts and outcomes are no shared items: a contact list stays with its organisation, an
+    outcome is the lead's."""
     parts: list[ExportPart] = []
+    plans_now = _shared_with(
+        PlanAudience, list(Plan.objects.filter(case__client=client).values_list("pk", flat=True))
+    )
+    reports_now = _shared_with(
+        OffenceAudience,
+        list(OffenceReport.objects.filter(case__client=client).values_list("pk", flat=True)),
+    )
     for case in _cases_of(client).order_by("referred_at"):
         plan = Plan.objects.filter(case=case).first()
         if plan is not None:
@@ -313,6 +335,7 @@ def export(client: Client) -> list[ExportPart]:
                     },
                     accesses=_accesses("plan", plan),
                     category=plan.category,
+                    shared_with=plans_now.get(str(plan.pk), ()),
                 )
             )
         for outcome in Outcome.objects.filter(case=case):
@@ -351,6 +374,7 @@ def export(client: Client) -> list[ExportPart]:
                     },
                     accesses=_accesses("offence_report", report),
                     category=report.category,
+                    shared_with=reports_now.get(str(report.pk), ()),
                 )
             )
         by_org: dict[int, list[Contact]] = {}
