@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "icommit.assessments",
     "icommit.interventions",
     "icommit.conferences",
+    "icommit.training",
     "icommit.api",
     "icommit.web",
     "icommit.demo",

@@ -100,6 +100,7 @@ EXTENSIONS = [
     "tests.access.matrix_interventions",
     "tests.access.matrix_conferences",
     "tests.access.matrix_dataprotection",
+    "tests.access.matrix_training",
 ]
 
 

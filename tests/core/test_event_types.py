@@ -102,6 +102,10 @@ DYNAMIC: dict[tuple[str, str], Callable[[ast.AST, list[tuple[str, ast.Module]]],
     ("interventions/services.py", "_record"): lambda fn, files: _names_given_to_cases_record(
         files, "interventions/services.py"
     ),
+    # training's services record through a helper that adds the run's team
+    ("training/services.py", "_record"): lambda fn, files: _names_given_to_cases_record(
+        files, "training/services.py"
+    ),
 }
 
 

@@ -127,3 +127,19 @@ class Action(StrEnum):
     DATAPROTECTION_EXPORT_VIEW = "dataprotection.export_view"
     DATAPROTECTION_EXPORT_RELEASE = "dataprotection.export_release"
     # --- end dataprotection actions ---
+    # --- training actions (edited by the training work only) ---
+    # training: courses, runs, enrolments, certificates (training/policies.py)
+    TRAINING_VIEW = "training.view"
+    TRAINING_RUN_CREATE = "training.run_create"
+    TRAINING_LEARNERS_APPROVE = "training.learners_approve"
+    TRAINING_RUN_VIEW = "training.run_view"
+    TRAINING_RUN_MANAGE = "training.run_manage"
+    TRAINING_RUN_JOIN = "training.run_join"
+    TRAINING_RUN_ENROL = "training.run_enrol"
+    TRAINING_ENROLMENT_VIEW = "training.enrolment_view"
+    TRAINING_ENROLMENT_WORK = "training.enrolment_work"
+    TRAINING_COVERAGE_VIEW = "training.coverage_view"
+    TRAINING_GATE_EDIT = "training.gate_edit"
+    CERTIFICATE_VIEW = "certificate.view"
+    CERTIFICATE_REVOKE = "certificate.revoke"
+    # --- end training actions ---

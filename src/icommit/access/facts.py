@@ -39,6 +39,15 @@ class Facts:
     org_ids: frozenset[int] = frozenset()
     org_admin_ids: frozenset[int] = frozenset()
     team_roles: dict[int, str] = field(default_factory=dict)
+    #: the training runs the user teaches (training)
+    trainer_run_ids: frozenset[int] = frozenset()
+    #: the training runs the user is enrolled in or has asked to join (training)
+    learner_run_ids: frozenset[int] = frozenset()
+    #: an external learner: the account reaches nothing but the learner's own training
+    learner_only: bool = False
+    #: teams in which the user may not record Social Diagnostics perspectives until they hold
+    #: a valid certificate (a team's certification gate; training)
+    gated_team_ids: frozenset[int] = frozenset()
 
     def has_role(self, role: PlatformRole) -> bool:
         return self.active and role.value in self.platform_roles

@@ -55,6 +55,11 @@ class Subject(StrEnum):
     # --- end conferences subjects ---
     # --- dataprotection subjects (edited by the dataprotection work only) ---
     # --- end dataprotection subjects ---
+    # --- training subjects (edited by the training work only) ---
+    RUN_TRAINER = "trainer of course run R"
+    RUN_LEARNER = "learner enrolled in R, with a certificate from it"
+    EXTERNAL_LEARNER = "external learner, in no team (learner-only account)"
+    # --- end training subjects ---
 
 
 S = Subject
@@ -79,7 +84,8 @@ _WITH_ORGANISATION = frozenset(
         S.CASE_REFERRER,
     }
 )
-_SIGNED_IN = frozenset(S) - {S.ANONYMOUS}
+#: Everyone signed in, except external learners, whose accounts reach only their training.
+_SIGNED_IN = frozenset(S) - {S.ANONYMOUS, S.EXTERNAL_LEARNER}
 #: Subjects defined by case C; each has a team role in T (member, or case manager for the lead).
 _IN_CASE_WORLD = frozenset(
     {S.CASE_PARTICIPANT, S.CASE_LEAD_MEMBER, S.CASE_LEAD_MANAGER, S.CASE_REFERRER}
@@ -232,6 +238,28 @@ DECLARED: dict[Action, frozenset[Subject]] = {
     A.DATAPROTECTION_EXPORT_VIEW: _ON_CASE | {S.CASE_REFERRER},
     A.DATAPROTECTION_EXPORT_RELEASE: _ON_CASE | {S.CASE_REFERRER},
     # --- end dataprotection declared ---
+    # --- training declared (edited by the training work only) ---
+    # training: everyone signed in reads the courses and their own training; trainers (the
+    # role) set up runs and approve external learners; run R of team T is taught by R's trainer,
+    # seen by its learner and T's coordinator; R is not open for requests, the open run R2 is
+    # (R's trainer teaches it, so may not ask to join it); T's coordinator enrols T's members in
+    # R; R's learner works on their own enrolment and holds a certificate from R
+    A.TRAINING_VIEW: _SIGNED_IN | {S.EXTERNAL_LEARNER},
+    A.TRAINING_RUN_CREATE: frozenset({S.TRAINER, S.RUN_TRAINER, S.ADMINISTRATOR}),
+    A.TRAINING_LEARNERS_APPROVE: frozenset({S.TRAINER, S.RUN_TRAINER, S.ADMINISTRATOR}),
+    A.TRAINING_RUN_VIEW: frozenset(
+        {S.RUN_TRAINER, S.RUN_LEARNER, S.TEAM_COORDINATOR, S.ADMINISTRATOR}
+    ),
+    A.TRAINING_RUN_MANAGE: frozenset({S.RUN_TRAINER, S.ADMINISTRATOR}),
+    A.TRAINING_RUN_ENROL: frozenset({S.RUN_TRAINER, S.TEAM_COORDINATOR, S.ADMINISTRATOR}),
+    A.TRAINING_RUN_JOIN: (_SIGNED_IN | {S.EXTERNAL_LEARNER}) - {S.RUN_TRAINER},
+    A.TRAINING_ENROLMENT_VIEW: frozenset({S.RUN_LEARNER, S.RUN_TRAINER, S.ADMINISTRATOR}),
+    A.TRAINING_ENROLMENT_WORK: frozenset({S.RUN_LEARNER}),
+    A.TRAINING_COVERAGE_VIEW: frozenset({S.TEAM_COORDINATOR}),
+    A.TRAINING_GATE_EDIT: frozenset({S.TEAM_COORDINATOR}),
+    A.CERTIFICATE_VIEW: frozenset({S.RUN_LEARNER, S.RUN_TRAINER, S.ADMINISTRATOR}),
+    A.CERTIFICATE_REVOKE: frozenset({S.RUN_TRAINER, S.ADMINISTRATOR}),
+    # --- end training declared ---
 }
 
 

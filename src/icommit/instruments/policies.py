@@ -28,12 +28,12 @@ class InstrumentPolicy(Policy):
         if not facts.active:
             return False
         if action == A.INSTRUMENT_VIEW:
-            return True
+            return not facts.learner_only  # an external learner reaches only their training
         if action == A.INSTRUMENT_IMPORT:
             return facts.is_admin
         return False
 
     def visible(self, facts: Facts, action: Action, qs: QuerySet[Any]) -> QuerySet[Any]:
-        if not facts.active or action != A.INSTRUMENT_VIEW:
+        if not facts.active or action != A.INSTRUMENT_VIEW or facts.learner_only:
             return qs.none()
         return qs

@@ -44,6 +44,8 @@ class OrganisationPolicy(Policy):
             return False
         archived = obj.archived_at is not None
         if action == A.ORGANISATION_VIEW:
+            if facts.learner_only:  # an external learner's account reaches only their training
+                return False
             return not archived or facts.is_admin or obj.pk in facts.org_ids
         if action == A.ORGANISATION_HISTORY:
             return facts.is_admin or obj.pk in facts.org_admin_ids
@@ -65,6 +67,8 @@ class OrganisationPolicy(Policy):
         if not facts.active:
             return qs.none()
         if action == A.ORGANISATION_VIEW:
+            if facts.learner_only:
+                return qs.none()
             if facts.is_admin:
                 return qs
             return qs.filter(Q(archived_at__isnull=True) | Q(pk__in=facts.org_ids))

@@ -1,0 +1,121 @@
+"""training in the access-matrix world (see matrix_apps.py).
+
+Run R of the MSC team course belongs to team T and is taught by R's trainer (who holds the
+trainer role); it is not open for requests. The open run R2 (no team) is taught by the same
+trainer. R's learner (no organisation) is enrolled in R, took nothing yet, and holds a
+certificate from R. The external learner has an approved learner-only account and no
+enrolment.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from icommit.access.actions import Action
+from icommit.access.matrix import Subject as S
+from icommit.access.roles import PlatformRole
+from icommit.training.models import (
+    Certificate,
+    Enrolment,
+    EnrolmentStatus,
+    LearnerAccount,
+    Run,
+    RunTrainer,
+)
+from tests.factories import UserFactory, grant
+
+APP = "training"
+
+
+def _run(w: Any, trainer: Any, *, team: Any, open_: bool, title: str) -> Run:
+    today = datetime.date.today()
+    run = Run.objects.create(
+        course="msc-team",
+        course_version=1,
+        title=title,
+        city="Demo City",
+        language="en",
+        team=team,
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=30),
+        modules=["msc-team.01-purpose-and-problem"],
+        open_for_requests=open_,
+        created_by=trainer,
+    )
+    RunTrainer.objects.create(run=run, user=trainer)
+    return run
+
+
+def build(w: Any) -> dict[str, Any]:
+    trainer = w.users[S.RUN_TRAINER] = grant(UserFactory(), PlatformRole.TRAINER)
+    learner = w.users[S.RUN_LEARNER] = UserFactory()
+    external = w.users[S.EXTERNAL_LEARNER] = UserFactory()
+    LearnerAccount.objects.create(
+        user=external,
+        organisation="Independent practice",
+        sector="civil_society",
+        approved_at=datetime.datetime.now(datetime.UTC),
+        approved_by=trainer,
+    )
+    run = _run(w, trainer, team=w.team, open_=False, title="R")
+    open_run = _run(w, trainer, team=None, open_=True, title="R2")
+    enrolment = Enrolment.objects.create(run=run, learner=learner, status=EnrolmentStatus.ENROLLED)
+    certificate = Certificate.objects.create(
+        number="MATR-IX00-0000-0001",
+        enrolment=enrolment,
+        learner=learner,
+        run=run,
+        course="msc-team",
+        holder_name=learner.full_name,
+        family_name="learner",
+        issued_on=datetime.date.today(),
+        status_index=4242,
+        credential={},
+        issued_by=trainer,
+    )
+    return {"run": run, "open_run": open_run, "enrolment": enrolment, "certificate": certificate}
+
+
+def policy_objects(w: Any) -> tuple[dict[str, Any], dict[Action, Any]]:
+    x = w.extra[APP]
+    return (
+        {"training": x["run"], "certificate": x["certificate"]},
+        {
+            Action.TRAINING_VIEW: None,
+            Action.TRAINING_RUN_CREATE: None,
+            Action.TRAINING_LEARNERS_APPROVE: None,
+            Action.TRAINING_RUN_JOIN: x["open_run"],
+            Action.TRAINING_ENROLMENT_VIEW: x["enrolment"],
+            Action.TRAINING_ENROLMENT_WORK: x["enrolment"],
+            Action.TRAINING_COVERAGE_VIEW: w.team,
+            Action.TRAINING_GATE_EDIT: w.team,
+        },
+    )
+
+
+def page_kwargs(w: Any, name: str) -> dict[str, Any] | None:
+    if not name.startswith("training:"):
+        return None
+    x = w.extra[APP]
+    return {
+        "team_pk": w.team.pk,
+        "run_pk": x["run"].pk,
+        "enrolment_pk": x["enrolment"].pk,
+        "certificate_pk": x["certificate"].pk,
+    }
+
+
+def api_payloads(w: Any) -> dict[str, dict[str, Any]]:
+    return {}
+
+
+def fill(path: str, w: Any) -> str:
+    x = w.extra.get(APP)
+    if not x:
+        return path
+    return (
+        path.replace("{run_id}", str(x["run"].pk))
+        .replace("{enrolment_id}", str(x["enrolment"].pk))
+        .replace("{certificate_id}", str(x["certificate"].pk))
+    )
