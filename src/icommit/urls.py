@@ -26,6 +26,7 @@ urlpatterns = [
     path("privacy/", include("icommit.cases.urls_privacy")),
     path("privacy/", include("icommit.dataprotection.urls")),
     path("instruments/", include("icommit.instruments.urls")),
+    path("training/", include("icommit.training.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
 ]

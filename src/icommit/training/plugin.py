@@ -12,6 +12,7 @@ from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth,
 from django.utils import timezone
 
 from icommit.access import facts, registry
+from icommit.api import registry as api
 from icommit.training.models import (
     Certificate,
     Enrolment,
@@ -109,3 +110,14 @@ facts.provide_rows(run_rows, run_facts)
 facts.provide_rows(learner_rows, learner_facts)
 facts.provide_rows(external_rows, external_facts)
 facts.provide_rows(gate_rows, gate_facts)
+
+api.router("/training", "icommit.training.api.router")
+
+# --- runs registrations (edited by the runs work only) ---
+# --- end runs registrations ---
+# --- work registrations (edited by the learner-work work only) ---
+# --- end work registrations ---
+# --- certificates registrations (edited by the certificates work only) ---
+# --- end certificates registrations ---
+# --- people registrations (edited by the people work only) ---
+# --- end people registrations ---

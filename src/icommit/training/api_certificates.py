@@ -1,0 +1,7 @@
+"""Training API: certificates (mounted by api.py)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router()
