@@ -3,11 +3,15 @@ same rules as the pages."""
 
 from __future__ import annotations
 
+import datetime
 import json
+import uuid
 from typing import Any
 
 import pytest
 
+from icommit.conferences import services as conferences
+from icommit.interventions import services
 from icommit.interventions.models import Contact, Goal, Measure
 from tests.conftest import verified_client
 from tests.interventions.conftest import TODAY, PlanWorld
@@ -158,3 +162,56 @@ def test_adding_a_goal_names_the_organisations_whose_share_ended(pw: PlanWorld) 
     )
     assert health.status_code == 201
     assert health.json()["shares_ended"] == [{"id": pw.cw.youth.pk, "name": pw.cw.youth.name}]
+
+
+def test_a_source_id_is_shown_only_to_who_may_read_the_source(pw: PlanWorld) -> None:
+    cw = pw.cw
+    # minutes of a conference only the lead attended: the youth office, which reads the plan,
+    # never received them
+    conference = conferences.conference_create(
+        actor=cw.coordinator,
+        team=cw.team,
+        held_on=TODAY() - datetime.timedelta(days=1),
+        title="Case conference",
+        attendee_ids=[cw.manager.pk],
+    )
+    entry = conferences.agenda_add(actor=cw.manager, conference=conference, case=pw.case)
+    part = conferences.part_open(actor=cw.manager, entry=entry, client_informed=True)
+    made = {}
+    for what, source in (("Agreed at the conference", str(part.pk)), ("Elsewhere", uuid.uuid4())):
+        made[what] = services.measure_create(
+            actor=cw.manager,
+            case=pw.case,
+            what=what,
+            responsible=cw.youth,
+            source_kind="conference",
+            source_id=source,
+        )
+    services.scale_set(
+        actor=cw.manager,
+        case=pw.case,
+        intensity="high",
+        on=TODAY(),
+        reason="Decided at the conference",
+        source_kind="conference",
+        source_id=str(part.pk),
+    )
+
+    def sources(user: Any) -> tuple[dict[str, Any], list[Any]]:
+        plan = _call(user, "GET", _base(pw) + "/plan").json()
+        measures = {m["what"]: m["source_id"] for m in plan["measures"] if m["source_kind"]}
+        return measures, [s["source_id"] for s in plan["scale"]]
+
+    # the lead reads the minutes: it follows the reference; an id of nothing it may read is null
+    assert sources(cw.manager) == (
+        {"Agreed at the conference": str(part.pk), "Elsewhere": None},
+        [str(part.pk)],
+    )
+    # the youth office reads the plan but not the minutes: it learns no id of them
+    assert sources(cw.youth_worker) == (
+        {"Agreed at the conference": None, "Elsewhere": None},
+        [None],
+    )
+    url = f"{_base(pw)}/plan/measures/{made['Agreed at the conference'].pk}/status"
+    marked = _call(cw.youth_worker, "POST", url, {"status": "done"})
+    assert marked.status_code == 200 and marked.json()["source_id"] is None

@@ -35,6 +35,7 @@ from icommit.interventions.models import (
     MeasureStatus,
     OffenceStatus,
     Plan,
+    ScaleDecision,
     WorkStatus,
 )
 from icommit.plans.vocab import GoalAchievement, GoalLifecycleStatus
@@ -87,6 +88,19 @@ def _plan(request: AuthedRequest, case: Case) -> Plan:
 # --- schemas ----------------------------------------------------------------------------------
 
 
+def _sources_checked(request: AuthedRequest, case: Case, rows: list[Any]) -> list[Any]:
+    """Mark on each measure or scale decision whether the user may read its source."""
+    readable = selectors.readable_sources(user=request.user, case=case, rows=rows)
+    for row in rows:
+        row.source_readable = (row.source_kind, row.source_id) in readable
+    return rows
+
+
+def _source_id(obj: Any) -> str | None:
+    """The source's id where ``_sources_checked`` found it readable; null otherwise."""
+    return obj.source_id if getattr(obj, "source_readable", False) else None
+
+
 class CaseOrganisationRef(Schema):
     id: int
     name: str
@@ -101,14 +115,20 @@ class MeasureOut(Schema):
     review_date: datetime.date | None
     status: str
     overdue: bool
+    #: where it was agreed ("conference", or "" when entered on the plan)
     source_kind: str
-    source_id: str
+    #: the source item's id, only when you may read that item (else null)
+    source_id: str | None
 
     @staticmethod
     def resolve_overdue(obj: Measure) -> bool:
         return obj.status == MeasureStatus.OPEN and (
             selectors.is_overdue(obj.due_date) or selectors.is_overdue(obj.review_date)
         )
+
+    @staticmethod
+    def resolve_source_id(obj: Measure) -> str | None:
+        return _source_id(obj)
 
 
 class CaseGoalOut(Schema):
@@ -133,7 +153,12 @@ class ScaleOut(Schema):
     on: datetime.date
     reason: str
     source_kind: str
-    source_id: str
+    #: the source item's id, only when you may read that item (else null)
+    source_id: str | None
+
+    @staticmethod
+    def resolve_source_id(obj: ScaleDecision) -> str | None:
+        return _source_id(obj)
 
 
 class PlanOut(Schema):
@@ -147,10 +172,11 @@ class PlanOut(Schema):
     scale: list[ScaleOut]
 
 
-def _plan_out(plan: Plan) -> dict[str, Any]:
+def _plan_out(request: AuthedRequest, case: Case, plan: Plan) -> dict[str, Any]:
     view = selectors.plan_view(plan=plan)
     goals = [g for d in view.domains for g in d.goals]
     measures = [m for g in goals for m in g.measures.all()] + view.loose
+    _sources_checked(request, case, [*measures, *view.scale])
     return {
         "id": plan.pk,
         "origin_organisation": plan.origin_organisation,
@@ -273,7 +299,7 @@ def get_intervention_plan(request: AuthedRequest, team_id: Path[int], case_id: P
     plan = _plan(request, case)
     if plan.origin_organisation_id not in facts_for(request.user).org_ids:
         case_services.opened(user=request.user, case=case, what="plan", item_id=plan.pk)
-    return _plan_out(plan)
+    return _plan_out(request, case, plan)
 
 
 @router.post("/plan", response={201: PlanOut, **WRITE_ERRORS})
@@ -281,7 +307,7 @@ def start_intervention_plan(request: AuthedRequest, team_id: Path[int], case_id:
     """Start the plan (the lead's case manager); answers the existing plan if there is one."""
     case = _case(request, team_id, case_id, Action.INTERVENTION_MANAGE)
     plan = services.plan_ensure(actor=request.user, case=case)
-    return Status(201, _plan_out(plan))
+    return Status(201, _plan_out(request, case, plan))
 
 
 @router.put("/plan/review", response={200: PlanOut, **WRITE_ERRORS})
@@ -292,7 +318,7 @@ def set_plan_review(
     case = _case(request, team_id, case_id, Action.INTERVENTION_MANAGE)
     with _api_fields():
         services.plan_review_set(actor=request.user, case=case, next_review=payload.next_review)
-    return _plan_out(_plan(request, case))
+    return _plan_out(request, case, _plan(request, case))
 
 
 @router.post("/plan/goals", response={201: CaseGoalOut, **WRITE_ERRORS})
@@ -350,7 +376,7 @@ def add_plan_measure(
     with _api_fields():
         values = _measure_values(request, case, payload)
         measure = services.measure_create(actor=request.user, case=case, **values)
-    return Status(201, measure)
+    return Status(201, _sources_checked(request, case, [measure])[0])
 
 
 def _measure(request: AuthedRequest, case: Case, measure_id: uuid.UUID) -> Measure:
@@ -374,7 +400,8 @@ def update_plan_measure(
     measure = _measure(request, case, measure_id)
     with _api_fields():
         values = _measure_values(request, case, payload)
-        return services.measure_update(actor=request.user, measure=measure, **values)
+        measure = services.measure_update(actor=request.user, measure=measure, **values)
+    return _sources_checked(request, case, [measure])[0]
 
 
 @router.post("/plan/measures/{measure_id}/status", response={200: MeasureOut, **WRITE_ERRORS})
@@ -392,9 +419,10 @@ def set_plan_measure_status(
     if not services.may_mark(request.user, measure):
         raise Forbidden()
     with _api_fields():
-        return services.measure_status_set(
+        measure = services.measure_status_set(
             actor=request.user, measure=measure, status=payload.status
         )
+    return _sources_checked(request, case, [measure])[0]
 
 
 @router.post("/plan/scale", response={201: ScaleOut, **WRITE_ERRORS})
@@ -405,7 +433,7 @@ def scale_intervention_plan(
     case = _case(request, team_id, case_id, Action.INTERVENTION_MANAGE)
     with _api_fields():
         decision = services.scale_set(actor=request.user, case=case, **payload.dict())
-    return Status(201, decision)
+    return Status(201, _sources_checked(request, case, [decision])[0])
 
 
 # --- contacts ---------------------------------------------------------------------------------

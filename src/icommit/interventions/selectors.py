@@ -10,6 +10,7 @@ whatever the number of cases.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ from django.utils import timezone
 from icommit.access import Action, visible
 from icommit.access.facts import facts_for
 from icommit.accounts.models import User
+from icommit.cases import kinds
 from icommit.cases.models import Case
 from icommit.cases.process import Stage
 from icommit.interventions.domains import DOMAINS, domain_label
@@ -141,6 +143,34 @@ def measure_get(*, plan: Plan, pk: Any) -> Measure | None:
         )
     except (ValueError, TypeError, ValidationError):
         return None
+
+
+#: A measure's or scale decision's ``source_kind`` → the case item kind its ``source_id`` names
+#: (conferences records "conference" and the id of the minutes part); any other source kind is
+#: taken as a case item kind of that name.
+SOURCE_ITEM_KINDS = {"conference": "conference_part"}
+
+
+def readable_sources(
+    *, user: User, case: Case, rows: Iterable[Measure | ScaleDecision]
+) -> set[tuple[str, str]]:
+    """The (source kind, source id) pairs of ``rows`` whose source the user may read: an item
+    of this case that the sharing kernel shows the user's organisation (security review S10:
+    a source id the reader may not follow must not tell that the item exists). One query per
+    source kind."""
+    wanted: dict[str, set[str]] = {}
+    for row in rows:
+        if row.source_kind and row.source_id:
+            wanted.setdefault(row.source_kind, set()).add(row.source_id)
+    found: set[tuple[str, str]] = set()
+    for source_kind, ids in wanted.items():
+        try:
+            kind = kinds.get(SOURCE_ITEM_KINDS.get(source_kind, source_kind))
+            shown = visible_items(user, kinds.items_of(kind, case).filter(pk__in=ids))
+            found |= {(source_kind, str(pk)) for pk in shown.values_list("pk", flat=True)}
+        except (LookupError, ValueError, TypeError, ValidationError):
+            continue  # an unknown kind or a malformed id: nothing the reader may follow
+    return found
 
 
 def is_overdue(value: datetime.date | None, today: datetime.date | None = None) -> bool:
