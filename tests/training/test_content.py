@@ -5,6 +5,7 @@ fixtures, so these tests do not depend on which courses and vignettes are shippe
 from __future__ import annotations
 
 import copy
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -66,13 +67,6 @@ def test_the_msc_team_knowledge_check_has_one_best_answer_per_scenario() -> None
     assert score(kc, short, audience="security").passed is False
 
 
-def test_the_msc_team_course_names_the_knowledge_check_it_ships() -> None:
-    course = content.course("msc-team")
-    if course is None:
-        pytest.skip("the MSC team course is not shipped yet")
-    assert course.completion.knowledge_checks == ("kc-msc-team",)
-
-
 def test_the_training_surveys_load_with_the_instrument_loader() -> None:
     feedback = _instrument("training-feedback")
     assert feedback.kind == "survey"
@@ -85,6 +79,139 @@ def test_the_training_surveys_load_with_the_instrument_loader() -> None:
     assert {i.scale for i in items} == {"agree5"}
     assert {i.domain for i in items} == {"team_work", "case_analysis"}
     assert any(i.reverse for i in items)  # negatively worded statements are mixed in
+
+
+# --- the MSC team course (issue 15) -------------------------------------------------------------
+
+MSC_ORDER = ["01", "11", "02", "03", "04", "05", "06", "12", "07", "08", "09", "10"]
+#: The German statutes DOMAIN.md names for information sharing; the German cards rest on them.
+GERMAN_STATUTES = (
+    "§ 203 StGB",
+    "§ 138 StGB",
+    "152(2)",
+    "§ 53 StPO",
+    "§§ 94, 97 StPO",
+    "§ 8a SGB VIII",
+    "§ 4 KKG",
+    "65 SGB VIII",
+    "§ 34 StGB",
+)
+#: Words German practice does not use for these things (as in tests/methodology).
+AVOIDED_GERMAN = (
+    "gewaltbereit",
+    "Meldung",
+    "Meldeweg",
+    "Hilfeplan",
+    "Sorgen",
+    "Gender",
+    "Erkundung",
+)
+
+
+def _msc() -> content.Course:
+    course = content.course("msc-team")
+    assert course is not None
+    return course
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def test_the_msc_team_course_has_all_twelve_modules_in_its_default_order() -> None:
+    course = _msc()
+    assert [m.id.split(".")[1][:2] for m in course.modules] == MSC_ORDER
+    assert course.certificate == content.Certificate("participation", None, None)
+    assert course.completion == content.Completion(0.8, ("kc-msc-team",), (), True)
+    assert course.competencies == () and course.assignments == ()
+    assert course.modules[-1].knowledge_check == "kc-msc-team"
+    assert content.module("msc-team.12-gender") == course.module("msc-team.12-gender")
+    assert course.module("msc-team.02-roles-and-mandates") in content.modules_for_task(
+        "setup.role-profiles"
+    )
+
+
+def test_every_msc_team_module_is_complete_in_both_languages() -> None:
+    for module in _msc().modules:
+        assert 3 <= len(module.outcomes) <= 5, module.id
+        assert 2 <= len(module.methods) <= 4, module.id
+        for lang in ("en", "de"):
+            assert 300 <= _words(module.material[lang]) <= 700, (module.id, lang)
+        assert module.material["en"] != module.material["de"]
+
+
+def test_the_msc_team_course_has_the_exercises_the_issue_asks_for() -> None:
+    exercises = {e.kind: e for e in _msc().exercises}
+    for kind in (
+        "market_place",
+        "dilemma_cards",
+        "threshold_mapping",
+        "simulation",
+        "bias_comparison",
+        "job_shadowing",
+        "table_top",
+    ):
+        assert kind in exercises, kind
+    simulation = exercises["simulation"]
+    assert simulation.material is not None
+    assert "Observer checklist" in simulation.material["en"]
+    assert "Checkliste für Beobachtende" in simulation.material["de"]
+    bias = exercises["bias_comparison"].material
+    assert bias is not None
+    for name in ("Tim, 16", "Yusuf, 16"):
+        assert name in bias["en"] and name in bias["de"]
+
+
+def test_the_dilemma_cards_cover_three_countries_and_never_go_without_the_caveat() -> None:
+    cards = [c for e in _msc().exercises for c in e.cards]
+    by_country = {
+        country: [c for c in cards if c.country == country] for country in ("DE", "DK", "NL")
+    }
+    assert all(4 <= len(found) <= 6 for found in by_country.values()), by_country
+    for card in cards:
+        assert card.discussion["en"].endswith(
+            "Country-specific: check with your organisation's legal service."
+        ), card.key
+        assert card.discussion["de"].endswith(
+            "Länderspezifisch: Prüfen Sie dies mit der Rechtsabteilung Ihrer Organisation."
+        ), card.key
+    german = " ".join(s for c in by_country["DE"] for s in c.statutes)
+    for statute in GERMAN_STATUTES:
+        assert statute in german, statute
+    assert all(any("§ 115" in s for s in c.statutes) for c in by_country["DK"])
+    # no card promises that what is shared never reaches an investigation in Germany
+    for card in by_country["DE"]:
+        assert "never used" not in card.discussion["en"]
+
+
+def test_the_msc_team_course_is_written_in_the_german_of_german_practice() -> None:
+    course = _msc()
+    texts = [course.summary["de"], course.audience["de"]]
+    for module in course.modules:
+        texts += [module.material["de"], module.transfer_task.text["de"]]
+        texts += [t["de"] for t in (*module.outcomes, *module.methods)]
+        for exercise in module.exercises:
+            texts += [exercise.title["de"], exercise.instructions["de"]]
+            texts += [exercise.material["de"]] if exercise.material else []
+            texts += [t for c in exercise.cards for t in (c.situation["de"], c.discussion["de"])]
+    joined = " ".join(texts)
+    for word in AVOIDED_GERMAN:
+        assert word not in joined, word
+    for term in (
+        "Fallkonferenz",
+        "Ausstiegsberatung",
+        "Schweigepflicht",
+        "Schweigepflichtentbindung",
+        "Klient*innen",
+        "Fachkräfte",
+        "Kooperationsvereinbarung",
+        "Vereinbarung zum Informationsaustausch",
+        "Fallanfrage",
+        "Geschlechterbilder",
+    ):
+        assert term in joined, term
+    assert not re.search(r"\w/innen|\wInnen\b|\w:innen", joined)
+    assert all(o["de"].split()[1].rstrip(",") == "Sie" for m in course.modules for o in m.outcomes)
 
 
 # --- small fixtures ---------------------------------------------------------------------------
