@@ -24,7 +24,7 @@ from icommit.analysis.models import Analysis, Formulation, Perspective
 from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS, Line, LongText, ShortText
 from icommit.cases import selectors as case_selectors
 from icommit.cases.models import Case
-from icommit.cases.services import opened, participant_ids
+from icommit.cases.services import opened
 from icommit.core.exceptions import NotFound, ValidationFailed
 from icommit.core.http import AuthedRequest
 from icommit.stakeholders.models import Organisation
@@ -209,12 +209,12 @@ def _formulation_out(f: Formulation) -> dict[str, Any]:
 
 def _own_organisation(request: AuthedRequest, case: Case, pk: int | None) -> Organisation:
     message = _("Choose an organisation you belong to.")
-    mine = set(facts_for(request.user).org_ids) & participant_ids(case)
     if pk is None:
+        mine = selectors.own_organisations(user=request.user, case=case)
         if len(mine) != 1:
             raise ValidationFailed.field("organisation_id", message)
-        pk = next(iter(mine))
-    found = Organisation.objects.filter(pk=pk).first()
+        return mine[0]
+    found = selectors.member_organisation(user=request.user, pk=pk)
     if found is None:
         raise ValidationFailed.field("organisation_id", message)
     return found

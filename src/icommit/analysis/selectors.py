@@ -13,13 +13,29 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from icommit.access.facts import facts_for
 from icommit.accounts.models import User
 from icommit.analysis import grid as grids
 from icommit.analysis.models import Analysis, Formulation, Perspective, PerspectiveStatus
 from icommit.analysis.services import answers_of, domain_keys
 from icommit.cases.models import Case
+from icommit.cases.services import participant_ids
 from icommit.core.exceptions import NotFound
 from icommit.sharing.items import visible_items
+from icommit.stakeholders.models import Organisation
+
+
+def own_organisations(*, user: User, case: Case) -> list[Organisation]:
+    """The user's organisations that take part in the case, by name (those it records for)."""
+    mine = set(facts_for(user).org_ids) & participant_ids(case)
+    return list(Organisation.objects.filter(pk__in=mine).order_by("name"))
+
+
+def member_organisation(*, user: User, pk: int) -> Organisation | None:
+    """One of the user's organisations, or None (whether it takes part the service decides)."""
+    if pk not in facts_for(user).org_ids:
+        return None
+    return Organisation.objects.filter(pk=pk).first()
 
 
 def analyses_for(*, case: Case) -> list[Analysis]:

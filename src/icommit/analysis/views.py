@@ -28,7 +28,7 @@ from icommit.analysis.forms import AnalysisOpenForm, FormulationForm, Perspectiv
 from icommit.analysis.models import Analysis, Perspective, Viewpoint
 from icommit.cases import selectors as case_selectors
 from icommit.cases.models import Case
-from icommit.cases.services import opened, participant_ids
+from icommit.cases.services import opened
 from icommit.core.exceptions import Conflict, Forbidden, NotFound, ValidationFailed
 from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.sharing.selectors import category_label
@@ -61,8 +61,7 @@ def _current(case: Case) -> Analysis:
 
 
 def _own_orgs(request: AuthedRequest, case: Case) -> list[Organisation]:
-    mine = set(facts_for(request.user).org_ids) & participant_ids(case)
-    return list(Organisation.objects.filter(pk__in=mine).order_by("name"))
+    return selectors.own_organisations(user=request.user, case=case)
 
 
 @require_GET

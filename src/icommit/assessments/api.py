@@ -21,7 +21,6 @@ from ninja import Path, Router, Schema, Status
 
 from icommit.access import Action, require
 from icommit.access.facts import facts_for
-from icommit.accounts.models import User
 from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS, Line, ShortText
 from icommit.assessments import selectors, services
 from icommit.assessments.models import PhaseEntry, RiskAssessor, RiskReference, TrackEntry
@@ -59,7 +58,8 @@ def _case(request: AuthedRequest, team_id: int, case_id: uuid.UUID, action: Acti
 
 
 def _organisation(request: AuthedRequest, pk: int | None, among: set[int]) -> Organisation | None:
-    """The organisation named, or the caller's one organisation among ``among``."""
+    """The organisation named (if the caller belongs to it), or the caller's one organisation
+    among ``among``; the service refuses None with the field named."""
     mine = set(facts_for(request.user).org_ids) & among
     if pk is None:
         if len(mine) != 1:
@@ -67,7 +67,7 @@ def _organisation(request: AuthedRequest, pk: int | None, among: set[int]) -> Or
                 "organisation_id", _("Choose an organisation you belong to.")
             )
         pk = next(iter(mine))
-    return Organisation.objects.filter(pk=pk).first()
+    return selectors.member_organisation(user=request.user, pk=pk)
 
 
 # --- schemas ---
@@ -298,11 +298,14 @@ def list_risk_assessors(request: AuthedRequest):
 def designate_risk_assessor(request: AuthedRequest, payload: AssessorIn):
     """Designate a confirmed member of an organisation you administer as its risk assessor."""
     require(request.user, Action.ASSESSMENT_DESIGNATE)
+    organisation = selectors.administered_organisation(
+        user=request.user, pk=payload.organisation_id
+    )
     with _api_fields():
         assessor = services.assessor_designate(
             actor=request.user,
-            organisation=Organisation.objects.filter(pk=payload.organisation_id).first(),
-            user=User.objects.filter(pk=payload.user_id).first(),
+            organisation=organisation,
+            user=selectors.confirmed_member(organisation=organisation, pk=payload.user_id),
         )
     return Status(201, assessor)
 

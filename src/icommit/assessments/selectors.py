@@ -34,6 +34,14 @@ def _lang() -> str:
     return get_language() or "en"
 
 
+def member_organisation(*, user: User, pk: int) -> Organisation | None:
+    """One of the user's organisations, or None (whether it may record here the service
+    decides)."""
+    if pk not in facts_for(user).org_ids:
+        return None
+    return Organisation.objects.filter(pk=pk).first()
+
+
 def phase_history(*, user: User, case: Case) -> list[PhaseEntry]:
     """The case-work phases of the case, oldest first (the last is the current one).
 
@@ -225,6 +233,30 @@ def team_for_assessors(*, user: User, pk: int) -> Team:
     if team is None:
         raise NotFound()
     return team
+
+
+def administered_organisation(*, user: User, pk: int) -> Organisation | None:
+    """An organisation the user administers, or None."""
+    if pk not in facts_for(user).org_admin_ids:
+        return None
+    return Organisation.objects.filter(pk=pk).first()
+
+
+def confirmed_member(*, organisation: Organisation | None, pk: int) -> User | None:
+    """A confirmed, current member of the organisation, or None."""
+    if organisation is None:
+        return None
+    found = (
+        OrganisationMembership.objects.filter(
+            organisation=organisation,
+            user_id=pk,
+            confirmed_at__isnull=False,
+            ended_at__isnull=True,
+        )
+        .select_related("user")
+        .first()
+    )
+    return found.user if found is not None else None
 
 
 def assessor_get(*, user: User, pk: Any) -> RiskAssessor:
