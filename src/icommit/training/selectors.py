@@ -174,9 +174,23 @@ class Standing:
 def standings(run: Run, enrolments: Iterable[Enrolment]) -> list[Standing]:
     """The standing of each enrolment of a run, in five queries whatever their number."""
     rows = list(enrolments)
+    for e in rows:
+        e.run = run
+    return standings_many(rows)
+
+
+def standings_many(enrolments: Iterable[Enrolment]) -> list[Standing]:
+    """The standing of each enrolment (of any runs, each with its ``run`` loaded), in five
+    queries whatever their number."""
+    rows = list(enrolments)
     ids = [e.pk for e in rows]
-    course = content.course(run.course, run.course_version)
-    sessions = Session.objects.filter(run=run).count()
+    run_ids = {e.run_id for e in rows}
+    sessions: dict[int, int] = dict(
+        Session.objects.filter(run_id__in=run_ids)
+        .values("run_id")
+        .annotate(n=Count("pk"))
+        .values_list("run_id", "n")
+    )
     attended: dict[int, int] = dict(
         Attendance.objects.filter(enrolment_id__in=ids, present=True)
         .values("enrolment_id")
@@ -196,11 +210,13 @@ def standings(run: Run, enrolments: Iterable[Enrolment]) -> list[Standing]:
     certificates = {c.enrolment_id: c for c in Certificate.objects.filter(enrolment_id__in=ids)}
     out = []
     for e in rows:
+        run = e.run
+        course = content.course(run.course, run.course_version)
         passed = frozenset(
             k for k, s in tasks.get(e.pk, {}).items() if s == SubmissionStatus.PASSED
         )
         progress = completion.Progress(
-            sessions=sessions,
+            sessions=sessions.get(e.run_id, 0),
             attended=attended.get(e.pk, 0),
             checks_passed=frozenset(checks.get(e.pk, set())),
             assignments_passed=passed,
@@ -212,7 +228,7 @@ def standings(run: Run, enrolments: Iterable[Enrolment]) -> list[Standing]:
                 enrolment=e,
                 result=completion.evaluate(rules, progress),
                 attended=progress.attended,
-                sessions=sessions,
+                sessions=progress.sessions,
                 checks_passed=progress.checks_passed,
                 assignments=tasks.get(e.pk, {}),
                 certificate=certificates.get(e.pk),
@@ -263,10 +279,10 @@ def learner_home(user: User) -> LearnerHome:
     by_run: dict[int, list[Enrolment]] = {}
     for e in enrolments:
         by_run.setdefault(e.run_id, []).append(e)
-    found: dict[int, Standing] = {}
-    for e in enrolments:
-        if e.status == EnrolmentStatus.ENROLLED:
-            found[e.pk] = standings(e.run, [e])[0]
+    found = {
+        s.enrolment.pk: s
+        for s in standings_many(e for e in enrolments if e.status == EnrolmentStatus.ENROLLED)
+    }
     now = timezone.now()
     upcoming: dict[int, Session | None] = {e.run_id: None for e in enrolments}
     for s in Session.objects.filter(run_id__in=list(by_run), starts_at__gte=now).order_by(
