@@ -3,8 +3,8 @@
 Run R of the MSC team course belongs to team T and is taught by R's trainer (who holds the
 trainer role); it is not open for requests. The open run R2 (no team) is taught by the same
 trainer. R's learner (no organisation) is enrolled in R, took nothing yet, and holds a
-certificate from R. The external learner has an approved learner-only account and no
-enrolment.
+certificate from R. R has one session, held yesterday, with no attendance recorded. The
+external learner has an approved learner-only account and no enrolment.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import datetime
 from typing import Any
 
 from icommit.access.actions import Action
+from icommit.access.matrix import DECLARED
 from icommit.access.matrix import Subject as S
 from icommit.access.roles import PlatformRole
 from icommit.training.models import (
@@ -22,10 +23,20 @@ from icommit.training.models import (
     LearnerAccount,
     Run,
     RunTrainer,
+    Session,
 )
 from tests.factories import UserFactory, grant
 
 APP = "training"
+
+#: Who finds training's objects (a page that cannot find its object answers 404): run R, the
+#: open run R2 (anyone signed in, external learners too), R's enrolment and the certificate.
+FOUND_BY = {
+    "run": DECLARED[Action.TRAINING_RUN_VIEW],
+    "open_run": DECLARED[Action.TRAINING_VIEW],
+    "enrolment": DECLARED[Action.TRAINING_ENROLMENT_VIEW],
+    "certificate": DECLARED[Action.CERTIFICATE_VIEW],
+}
 
 
 def _run(w: Any, trainer: Any, *, team: Any, open_: bool, title: str) -> Run:
@@ -74,7 +85,20 @@ def build(w: Any) -> dict[str, Any]:
         credential={},
         issued_by=trainer,
     )
-    return {"run": run, "open_run": open_run, "enrolment": enrolment, "certificate": certificate}
+    session = Session.objects.create(
+        run=run,
+        starts_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=1),
+        minutes=90,
+        place="Room 1",
+        module=run.modules[0],
+    )
+    return {
+        "run": run,
+        "open_run": open_run,
+        "enrolment": enrolment,
+        "certificate": certificate,
+        "session": session,
+    }
 
 
 def policy_objects(w: Any) -> tuple[dict[str, Any], dict[Action, Any]]:
@@ -100,9 +124,14 @@ def page_kwargs(w: Any, name: str) -> dict[str, Any] | None:
     x = w.extra[APP]
     return {
         "team_pk": w.team.pk,
-        "run_pk": x["run"].pk,
+        # runs: asking to join is tried on the open run R2, everything else on R
+        "run_pk": x["open_run" if name == "training:join" else "run"].pk,
         "enrolment_pk": x["enrolment"].pk,
         "certificate_pk": x["certificate"].pk,
+        "session_pk": x["session"].pk,
+        "course_id": "msc-team",
+        "module_id": "msc-team.01-purpose-and-problem",
+        "vignette": "pupil-online",
     }
 
 
@@ -115,7 +144,10 @@ def fill(path: str, w: Any) -> str:
     if not x:
         return path
     return (
-        path.replace("{run_id}", str(x["run"].pk))
+        path.replace("/runs/{run_id}/join", f"/runs/{x['open_run'].pk}/join")  # runs
+        .replace("{run_id}", str(x["run"].pk))
+        .replace("{session_id}", str(x["session"].pk))
+        .replace("{course_id}", "msc-team")
         .replace("{enrolment_id}", str(x["enrolment"].pk))
         .replace("{certificate_id}", str(x["certificate"].pk))
     )

@@ -115,6 +115,11 @@ def extensions() -> list[Any]:
     return found
 
 
+#: The objects of the apps above cases: an extension may name who finds its own (``FOUND_BY``).
+for _extension in extensions():
+    FOUND_BY.update(getattr(_extension, "FOUND_BY", {}))
+
+
 def build() -> MatrixWorld:
     org = OrganisationFactory(name="Object organisation", sector=Sector.SOCIAL_SERVICES)
     police = OrganisationFactory(name="Team organisation", sector=Sector.POLICE)
