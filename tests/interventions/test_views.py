@@ -85,6 +85,35 @@ def test_the_goal_form_adds_a_goal_and_a_bad_domain_changes_nothing(pw: PlanWorl
     assert Goal.objects.filter(plan=pw.plan, domain="education").count() == 1
 
 
+def test_life_domains_carry_the_social_diagnostics_instruments_titles(pw: PlanWorld) -> None:
+    from django.utils import translation
+
+    from icommit.analysis import services as analysis
+    from icommit.interventions import selectors
+
+    version = analysis.instrument_version()
+    titles = selectors.domain_titles()
+    assert list(titles) == ["general", *analysis.domain_keys(version)]
+    assert titles["family"] == "Family, partner & children"
+    assert titles["substances"] == "Substances"
+    with translation.override("de"):
+        assert selectors.domain_titles()["family"] == "Familie, Partnerschaft und Kinder"
+    client = verified_client(pw.cw.manager)
+    form = client.get(_url(pw, "goal_add")).content.decode()
+    assert "Family, partner &amp; children" in form and "Substance use" not in form
+    client.post(
+        _url(pw, "goal_add"),
+        {
+            "domain": "family",
+            "statement": "Visit his daughter",
+            "lifecycle_status": "active",
+            "achievement_status": "in-progress",
+        },
+    )
+    page = client.get(_url(pw, "plan")).content.decode()
+    assert "Family, partner &amp; children" in page
+
+
 def test_the_measure_form_says_which_organisations_cannot_see_the_plan(pw: PlanWorld) -> None:
     page = verified_client(pw.cw.manager).get(_url(pw, "measure_add")).content.decode()
     assert "The plan is not shared with these organisations taking part" in page

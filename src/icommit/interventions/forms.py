@@ -8,7 +8,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from icommit.core.forms import Form
-from icommit.interventions.domains import domain_choices
 from icommit.interventions.models import (
     ContactKind,
     EducationStatus,
@@ -43,9 +42,9 @@ class GoalForm(Form):
     )
     review_date = forms.DateField(label=_("Review date"), required=False, widget=DATE)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, domains: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["domain"].choices = domain_choices()  # type: ignore[attr-defined]
+        self.fields["domain"].choices = list(domains.items())  # type: ignore[attr-defined]
 
 
 class MeasureForm(Form):

@@ -25,6 +25,9 @@ from icommit.stakeholders.models import Organisation
 
 PLAN_CATEGORY = "plan"
 OFFENCE_CATEGORY = "offence"
+#: The life domain of a goal across domains; every other domain is one of the Social
+#: Diagnostics instrument's (``selectors.domain_titles``).
+GENERAL_DOMAIN = "general"
 
 
 class Intensity(models.TextChoices):

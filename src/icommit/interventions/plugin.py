@@ -23,8 +23,8 @@ from icommit.cases.selectors import TimelineEntry
 from icommit.dataprotection.registry import Access, ClientData, ExportPart
 from icommit.dataprotection.registry import register as register_client_data
 from icommit.interventions import selectors
-from icommit.interventions.domains import GENERAL, domain_label
 from icommit.interventions.models import (
+    GENERAL_DOMAIN,
     Contact,
     Goal,
     Measure,
@@ -50,7 +50,7 @@ def plan_categories(plan: Plan) -> tuple[str, ...]:
     (``content/analysis/domains.yaml``); a "general" goal adds none. A share of the plan passes
     the rule book for each, and is checked again when a goal brings a new one."""
     domains = plan.goals.order_by().values_list("domain", flat=True).distinct()
-    return (plan.category, *sorted({category_of(d) for d in domains if d != GENERAL}))
+    return (plan.category, *sorted({category_of(d) for d in domains if d != GENERAL_DOMAIN}))
 
 
 items.register(Plan, PlanAudience)
@@ -125,13 +125,14 @@ def timeline(*, user: User, case: Case) -> list[TimelineEntry]:
     label = str(_("Intervention plan"))
     if plan is not None:
         url = reverse("interventions:plan", args=[case.team_id, case.pk])
+        titles = selectors.domain_titles()
         for event in PlanEvent.objects.filter(plan=plan).select_related("organisation"):
             entries.append(
                 TimelineEntry(
                     event.at,
                     "plan",
                     label,
-                    summary=_history_line(event),
+                    summary=_history_line(event, titles),
                     url=url,
                     organisation=event.organisation.name,
                 )
@@ -178,11 +179,11 @@ HISTORY = {
 }
 
 
-def _history_line(event: PlanEvent) -> str:
+def _history_line(event: PlanEvent, titles: dict[str, str]) -> str:
     text = str(HISTORY.get(event.what, event.what))
-    detail = event.detail
+    detail = event.detail or ""
     if event.what in ("goal_added",):
-        detail = domain_label(detail)
+        detail = titles.get(detail, detail)
     return f"{text}: {detail}" if detail else text
 
 

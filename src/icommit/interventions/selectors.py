@@ -18,15 +18,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from icommit.access import Action, visible
 from icommit.access.facts import facts_for
 from icommit.accounts.models import User
+from icommit.analysis import services as analysis
 from icommit.cases import kinds
 from icommit.cases.models import Case
 from icommit.cases.process import Stage
-from icommit.interventions.domains import DOMAINS, domain_label
+from icommit.core.exceptions import Conflict
 from icommit.interventions.models import (
+    GENERAL_DOMAIN,
     Contact,
     Goal,
     Measure,
@@ -59,6 +63,26 @@ def drift_days() -> int:
     """After how many days without a recorded contact a case counts as drifting (default 30,
     ``ICOMMIT_DRIFT_DAYS``)."""
     return int(getattr(settings, "ICOMMIT_DRIFT_DAYS", 30))
+
+
+#: (instrument version id, language) → domain key → title; a published version never changes
+_INSTRUMENT_TITLES: dict[tuple[Any, str], dict[str, str]] = {}
+
+
+def domain_titles() -> dict[str, str]:
+    """The life domains a goal may belong to, key → title in the active language, in order:
+    "general", then the domains of the newest Social Diagnostics instrument with its own titles
+    (one query). Without a published instrument only "general" is offered."""
+    general = {GENERAL_DOMAIN: str(_("General"))}
+    try:
+        version = analysis.instrument_version()
+    except Conflict:
+        return general
+    language = (get_language() or settings.LANGUAGE_CODE)[:2]
+    key = (version.pk, language)
+    if key not in _INSTRUMENT_TITLES:
+        _INSTRUMENT_TITLES[key] = analysis.domain_titles(version, language)
+    return general | _INSTRUMENT_TITLES[key]
 
 
 def plan_for(*, user: User, case: Case) -> Plan | None:
@@ -96,15 +120,17 @@ class PlanView:
 
 def plan_view(*, plan: Plan) -> PlanView:
     """The plan's goals grouped by domain with their measures, scale decisions and history
-    (five queries)."""
+    (six queries)."""
     measures = Measure.objects.select_related("responsible").order_by("created_at", "pk")
     goals = list(plan.goals.all().prefetch_related(Prefetch("measures", queryset=measures)))
-    order = list(DOMAINS)
+    titles = domain_titles()
+    order = list(titles)
     grouped: dict[str, DomainGoals] = {}
     for goal in sorted(
         goals, key=lambda g: (order.index(g.domain) if g.domain in order else 99, g.created_at)
     ):
-        grouped.setdefault(goal.domain, DomainGoals(goal.domain, domain_label(goal.domain)))
+        label = titles.get(goal.domain, goal.domain)
+        grouped.setdefault(goal.domain, DomainGoals(goal.domain, label))
         grouped[goal.domain].goals.append(goal)
     loose = list(measures.filter(plan=plan, goal__isnull=True))
     scale = list(plan.scale_decisions.all())

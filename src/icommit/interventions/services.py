@@ -28,7 +28,6 @@ from icommit.core import audit
 from icommit.core.exceptions import Conflict, Forbidden, ValidationFailed
 from icommit.core.text import SHORT, TITLE
 from icommit.core.text import clean as clean_text
-from icommit.interventions.domains import domain_keys
 from icommit.interventions.models import (
     OFFENCE_CATEGORY,
     PLAN_CATEGORY,
@@ -50,6 +49,7 @@ from icommit.interventions.models import (
     WorkStatus,
 )
 from icommit.interventions.policies import JUSTICE_SECTORS
+from icommit.interventions.selectors import domain_titles
 from icommit.plans.vocab import GoalAchievement, GoalLifecycleStatus
 from icommit.sharing.items import may_see
 from icommit.stakeholders.models import Organisation
@@ -187,7 +187,7 @@ def _goal_values(
     domain: str, statement: str, lifecycle_status: str, achievement_status: str, review_date: Any
 ) -> dict[str, Any]:
     return {
-        "domain": _choice(domain, domain_keys(), "domain"),
+        "domain": _choice(domain, domain_titles(), "domain"),
         "statement": _text(statement, "statement"),
         "lifecycle_status": _choice(
             lifecycle_status, GoalLifecycleStatus.values, "lifecycle_status"

@@ -28,7 +28,6 @@ from icommit.cases.views import code_text
 from icommit.core.exceptions import NotFound, ValidationFailed
 from icommit.core.http import AuthedRequest
 from icommit.interventions import selectors, services
-from icommit.interventions.domains import domain_label
 from icommit.interventions.forms import (
     ContactForm,
     GoalForm,
@@ -173,7 +172,11 @@ def goal_add(request: AuthedRequest, team_pk: int, case_pk: Any) -> HttpResponse
     case = _case(request, team_pk, case_pk, Action.INTERVENTION_MANAGE)
     return submit_form(
         request,
-        functools.partial(GoalForm, initial=_goal_initial(None, request.GET.get("domain", ""))),
+        functools.partial(
+            GoalForm,
+            domains=selectors.domain_titles(),
+            initial=_goal_initial(None, request.GET.get("domain", "")),
+        ),
         run=lambda form: services.goal_create(actor=request.user, case=case, **form.cleaned_data),
         success=lambda goal: _goal_saved(_("The goal is added to the plan."), goal),
         redirect_to=_url(case),
@@ -189,15 +192,18 @@ def goal_edit(request: AuthedRequest, team_pk: int, case_pk: Any, goal_pk: Any) 
     goal = selectors.goal_get(plan=_managed_plan(request, case), pk=goal_pk)
     if goal is None:
         raise NotFound()
+    domains = selectors.domain_titles()
     return submit_form(
         request,
-        functools.partial(GoalForm, initial=_goal_initial(goal, "")),
+        functools.partial(GoalForm, domains=domains, initial=_goal_initial(goal, "")),
         run=lambda form: services.goal_update(actor=request.user, goal=goal, **form.cleaned_data),
         success=lambda saved: _goal_saved(_("The goal is saved."), saved),
         redirect_to=_url(case),
         template="interventions/form.html",
         context=_base(
-            case, heading=_("Change the goal in %(domain)s") % {"domain": domain_label(goal.domain)}
+            case,
+            heading=_("Change the goal in %(domain)s")
+            % {"domain": domains.get(goal.domain, goal.domain)},
         ),
     )
 
@@ -205,8 +211,12 @@ def goal_edit(request: AuthedRequest, team_pk: int, case_pk: Any, goal_pk: Any) 
 def _measure_form(
     case: Case, plan: Plan | None, measure: Measure | None, goal_pk: str
 ) -> functools.partial[MeasureForm]:
+    titles = selectors.domain_titles() if plan else {}
     goals = (
-        [(str(g.pk), f"{domain_label(g.domain)}: {g.statement[:80]}") for g in plan.goals.all()]
+        [
+            (str(g.pk), f"{titles.get(g.domain, g.domain)}: {g.statement[:80]}")
+            for g in plan.goals.all()
+        ]
         if plan
         else []
     )
