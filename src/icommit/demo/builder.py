@@ -116,6 +116,7 @@ EXTENSIONS: list[str] = [
     "icommit.demo.assessments:build",
     "icommit.demo.interventions:build",
     "icommit.demo.conferences:build",
+    "icommit.demo.training:build",
 ]
 
 

@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from icommit.access import Action, can, require
+from icommit.access import Action, require
+from icommit.access.facts import forget
 from icommit.accounts.models import User
 from icommit.core import audit, crypto
 from icommit.core.exceptions import Conflict, ValidationFailed
@@ -172,8 +173,9 @@ def run_create(
         local_notes=local_notes,
         refresher=refresher,
     )
-    if team is not None and not can(actor, Action.TEAM_VIEW, team):
-        raise ValidationFailed.field("team", _("Choose a team you can see."))
+    if team is not None and team.archived_at is not None:
+        # a trainer runs the course for any live team (its name is all they learn of it)
+        raise ValidationFailed.field("team", _("This team is archived."))
     trainers = _trainers(trainer_ids)
     run = Run.objects.create(
         course=found.id,
@@ -186,6 +188,7 @@ def run_create(
     RunTrainer.objects.bulk_create(
         [RunTrainer(run=run, user=u) for u in {actor, *trainers}], ignore_conflicts=True
     )
+    forget(actor)  # the creator teaches the run from now on
     _record(
         actor,
         "training.run.created",
@@ -246,6 +249,7 @@ def run_update(
     RunTrainer.objects.bulk_create(
         [RunTrainer(run=run, user_id=pk) for pk in keep], ignore_conflicts=True
     )
+    forget(actor)
     _record(actor, "training.run.updated", run, run, trainers=len(keep))
     return run
 
@@ -343,6 +347,7 @@ def enrol(*, actor: User, run: Run, learner_ids: Iterable[Any]) -> list[Enrolmen
         enrolment.decided_at, enrolment.decided_by = now, actor
         enrolment.save()
         _record(actor, "training.enrolment.enrolled", enrolment, run, learner=user.pk)
+        forget(user)
         done.append(enrolment)
     return done
 
@@ -362,6 +367,7 @@ def join_request(*, actor: User, run: Run, note: str = "") -> Enrolment:
         enrolment.decided_at = enrolment.decided_by = None
         enrolment.save()
     _record(actor, "training.enrolment.requested", enrolment, run)
+    forget(actor)
     return enrolment
 
 
@@ -397,6 +403,7 @@ def withdraw(*, actor: User, enrolment: Enrolment) -> Enrolment:
     enrolment.status = EnrolmentStatus.WITHDRAWN
     enrolment.save(update_fields=["status"])
     _record(actor, "training.enrolment.withdrawn", enrolment, enrolment.run)
+    forget(actor)
     return enrolment
 
 
@@ -764,7 +771,13 @@ def family_name_guess(full_name: str) -> str:
 
 
 @transaction.atomic
-def sign_off(*, actor: User, enrolment: Enrolment, family_name: str = "") -> Enrolment:
+def sign_off(
+    *,
+    actor: User,
+    enrolment: Enrolment,
+    family_name: str = "",
+    today: datetime.date | None = None,
+) -> Enrolment:
     """A trainer signs the learner off once every other rule holds; where the course issues a
     certificate, it is issued at once (the credential signed, the PDF made on request)."""
     run = enrolment.run
@@ -792,21 +805,33 @@ def sign_off(*, actor: User, enrolment: Enrolment, family_name: str = "") -> Enr
     enrolment.save(update_fields=["signed_off_at", "signed_off_by"])
     _record(actor, "training.signed_off", enrolment, run, learner=enrolment.learner_id)
     if course.certificate.kind:
-        certificate_issue(actor=actor, enrolment=enrolment, course=course, family_name=family)
+        certificate_issue(
+            actor=actor, enrolment=enrolment, course=course, family_name=family, today=today
+        )
     return enrolment
 
 
 def certificate_issue(
-    *, actor: User, enrolment: Enrolment, course: content.Course, family_name: str
+    *,
+    actor: User,
+    enrolment: Enrolment,
+    course: content.Course,
+    family_name: str,
+    today: datetime.date | None = None,
 ) -> Certificate:
     """Issue the certificate of a signed-off enrolment (inside ``sign_off``'s transaction)."""
-    today = timezone.localdate()
+    back_filled = today is not None
+    today = today or timezone.localdate()
     months = course.certificate.validity_months
     valid_until = _months_later(today, months) if months else None
     number = credentials.new_certificate_number()
     index = statuslist.random_free_index(selectors.taken_status_indexes())
     holder = enrolment.learner.full_name
-    start = timezone.now()
+    start = (
+        datetime.datetime.combine(today, datetime.time(9, 0), tzinfo=datetime.UTC)
+        if back_filled
+        else timezone.now()
+    )
     end = (
         datetime.datetime.combine(valid_until, datetime.time(23, 59, 59), tzinfo=datetime.UTC)
         if valid_until
