@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from icommit.access import facts, registry
 from icommit.api import registry as api
+from icommit.training import checks  # noqa: F401 (registers the content system check)
 from icommit.training.models import (
     Certificate,
     Enrolment,
@@ -118,6 +119,9 @@ api.router("/training", "icommit.training.api.router")
 # --- work registrations (edited by the learner-work work only) ---
 # --- end work registrations ---
 # --- certificates registrations (edited by the certificates work only) ---
+# its jobs (PDF, ZIP), the daily expiry reminder and the home panel
+from icommit.training import plugin_certificates  # noqa: E402, F401  (registers on import)
+
 # --- end certificates registrations ---
 # --- people registrations (edited by the people work only) ---
 # --- end people registrations ---
