@@ -175,7 +175,7 @@ class PlanOut(Schema):
 def _plan_out(request: AuthedRequest, case: Case, plan: Plan) -> dict[str, Any]:
     view = selectors.plan_view(plan=plan)
     goals = [g for d in view.domains for g in d.goals]
-    measures = [m for g in goals for m in g.measures.all()] + view.loose
+    measures = view.measures
     _sources_checked(request, case, [*measures, *view.scale])
     return {
         "id": plan.pk,

@@ -94,14 +94,8 @@ def case_panel(*, user: User, context: dict[str, Any], obj: Any = None) -> None:
     today = timezone.localdate()
     panel: dict[str, Any] = {"plan": plan, "today": today}
     if plan is not None:
-        measures = list(plan.measures.values_list("status", "due_date", "review_date"))
-        open_ = [m for m in measures if m[0] == "open"]
-        panel["open_measures"] = len(open_)
-        panel["overdue_measures"] = sum(
-            1
-            for m in open_
-            if selectors.is_overdue(m[1], today) or selectors.is_overdue(m[2], today)
-        )
+        counts = selectors.measure_counts(plan=plan, today=today)
+        panel["open_measures"], panel["overdue_measures"] = counts
         panel["review_overdue"] = selectors.is_overdue(plan.next_review, today)
     panel["may_manage"] = can(user, Action.INTERVENTION_MANAGE, case)
     panel["outcome_count"] = len(selectors.outcomes_for(case=case))
@@ -126,7 +120,7 @@ def timeline(*, user: User, case: Case) -> list[TimelineEntry]:
     if plan is not None:
         url = reverse("interventions:plan", args=[case.team_id, case.pk])
         titles = selectors.domain_titles()
-        for event in PlanEvent.objects.filter(plan=plan).select_related("organisation"):
+        for event in selectors.history_of(plan=plan):
             entries.append(
                 TimelineEntry(
                     event.at,

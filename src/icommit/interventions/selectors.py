@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -111,6 +111,8 @@ class PlanView:
     plan: Plan
     domains: list[DomainGoals]
     loose: list[Measure]
+    #: every measure: those of each goal in the order above, then the loose ones
+    measures: list[Measure]
     scale: list[ScaleDecision]
     history: list[PlanEvent]
     #: organisations that read the plan now (origin and live audience)
@@ -133,6 +135,7 @@ def plan_view(*, plan: Plan) -> PlanView:
         grouped.setdefault(goal.domain, DomainGoals(goal.domain, label))
         grouped[goal.domain].goals.append(goal)
     loose = list(measures.filter(plan=plan, goal__isnull=True))
+    every = [m for d in grouped.values() for g in d.goals for m in g.measures.all()] + loose
     scale = list(plan.scale_decisions.all())
     # each decision's direction is read against the one before it in time (one may have been
     # recorded after a later one)
@@ -142,6 +145,7 @@ def plan_view(*, plan: Plan) -> PlanView:
         plan=plan,
         domains=list(grouped.values()),
         loose=loose,
+        measures=every,
         scale=scale,
         history=list(plan.events.select_related("organisation")[:50]),
         shared_with=shared_with(plan),
@@ -153,6 +157,28 @@ def shared_with(plan: Plan) -> set[int]:
     """The organisations that read the plan now: the lead and those it is shared with."""
     rows = PlanAudience.objects.of(plan).live().values_list("organisation_id", flat=True)
     return {plan.origin_organisation_id, *rows}
+
+
+def goals_of(*, plan: Plan) -> list[Goal]:
+    """The plan's goals, in the order they were added."""
+    return list(plan.goals.all())
+
+
+def measure_counts(*, plan: Plan, today: datetime.date | None = None) -> tuple[int, int]:
+    """How many of the plan's measures are open, and how many of those are overdue (past their
+    due or review date; one query)."""
+    today = today or timezone.localdate()
+    open_ = Q(status=MeasureStatus.OPEN)
+    overdue = open_ & (Q(due_date__lt=today) | Q(review_date__lt=today))
+    counts = plan.measures.aggregate(
+        open=Count("pk", filter=open_), overdue=Count("pk", filter=overdue)
+    )
+    return counts["open"], counts["overdue"]
+
+
+def history_of(*, plan: Plan) -> list[PlanEvent]:
+    """Every line of the plan's history, newest first, with the organisation of each."""
+    return list(plan.events.select_related("organisation"))
 
 
 def goal_get(*, plan: Plan, pk: Any) -> Goal | None:

@@ -92,7 +92,7 @@ def plan(request: AuthedRequest, team_pk: int, case_pk: Any) -> HttpResponse:
         context["view"] = view
         orgs = facts_for(user).org_ids
         contribute = can(user, Action.INTERVENTION_CONTRIBUTE, case)
-        every = [m for d in view.domains for g in d.goals for m in g.measures.all()] + view.loose
+        every = view.measures
         context["markable"] = {
             m.pk for m in every if may_manage or (contribute and m.responsible_id in orgs)
         }
@@ -215,7 +215,7 @@ def _measure_form(
     goals = (
         [
             (str(g.pk), f"{titles.get(g.domain, g.domain)}: {g.statement[:80]}")
-            for g in plan.goals.all()
+            for g in selectors.goals_of(plan=plan)
         ]
         if plan
         else []
