@@ -76,8 +76,12 @@ def criteria_text(course: content.Course, language: str) -> str:
 
 
 def normal_family(name: str) -> str:
-    """A family name as compared: NFKC, case-folded, single spaces."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    """A family name as compared: case-folded, accents and other marks dropped, single spaces,
+    so that someone typing the name from a certificate on another keyboard finds it ("Yilmaz"
+    finds "Yılmaz", "Muller" finds "Müller", "Strasse" finds "Straße")."""
+    folded = unicodedata.normalize("NFKD", name.casefold().replace("ı", "i"))
+    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    return " ".join(unicodedata.normalize("NFKC", plain).split())
 
 
 def latest_version(key: str) -> InstrumentVersion | None:
