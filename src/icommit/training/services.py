@@ -91,7 +91,7 @@ def _run_fields(
     values: dict[str, Any] = {"refresher": bool(refresher)}
     for name, value in (("title", title), ("city", city)):
         try:
-            values[name] = clean(value or "", field=name, max_length=TITLE, multiline=False)
+            values[name] = clean(value or "", field=name, max_length=TITLE, multiline=False).strip()
         except ValidationFailed as exc:
             problems.update(exc.details)
             continue
@@ -122,7 +122,9 @@ def _run_fields(
         )
     values["modules"] = chosen
     try:
-        values["local_notes"] = clean(local_notes or "", field="local_notes", max_length=SHORT)
+        values["local_notes"] = clean(
+            local_notes or "", field="local_notes", max_length=SHORT
+        ).strip()
     except ValidationFailed as exc:
         problems.update(exc.details)
     if problems:
@@ -257,7 +259,7 @@ def run_update(
 @transaction.atomic
 def run_cancel(*, actor: User, run: Run, reason: str) -> Run:
     require(actor, Action.TRAINING_RUN_MANAGE, run)
-    reason = clean(reason or "", field="reason", max_length=SHORT)
+    reason = clean(reason or "", field="reason", max_length=SHORT).strip()
     if not reason:
         raise ValidationFailed.field("reason", _("Say why the run is cancelled."))
     if Enrolment.objects.filter(run=run, signed_off_at__isnull=False).exists():
@@ -292,7 +294,7 @@ def session_save(
         problems["minutes"] = [_("A session lasts from 15 to 600 minutes.")]
     if module not in run.modules:
         problems["module"] = [_("Choose one of the run's modules.")]
-    place = clean(place or "", field="place", max_length=TITLE, multiline=False)
+    place = clean(place or "", field="place", max_length=TITLE, multiline=False).strip()
     online_link = (online_link or "").strip()
     if online_link and not online_link.startswith("https://"):
         problems["online_link"] = [_("An online link starts with https://.")]
@@ -356,7 +358,7 @@ def enrol(*, actor: User, run: Run, learner_ids: Iterable[Any]) -> list[Enrolmen
 def join_request(*, actor: User, run: Run, note: str = "") -> Enrolment:
     """Ask to join a run that is open for requests; a trainer decides."""
     require(actor, Action.TRAINING_RUN_JOIN, run)
-    note = clean(note or "", field="note", max_length=SHORT)
+    note = clean(note or "", field="note", max_length=SHORT).strip()
     enrolment, created = Enrolment.objects.get_or_create(
         run=run,
         learner=actor,
@@ -627,6 +629,14 @@ def review_record(
             status=SubmissionStatus.SUBMITTED,
             submitted_at=timezone.now(),
         )
+    if (
+        submission is not None
+        and task.kind == "observed"
+        and submission.status == SubmissionStatus.REVISION
+    ):
+        # the learner holds the conversation again: the new observation starts a new round
+        submission.status, submission.submitted_at = SubmissionStatus.SUBMITTED, timezone.now()
+        submission.save(update_fields=["status", "submitted_at", "updated_at"])
     if submission is None or submission.status != SubmissionStatus.SUBMITTED:
         raise Conflict(_("Nothing of this assignment waits for review."))
     round_ = list(selectors.current_reviews(submission))
@@ -686,6 +696,10 @@ def survey_answer(
             raise ValidationFailed.field("session", _("Choose a session of your run."))
         if session.starts_at > timezone.now():
             raise Conflict(_("Feedback opens when the session has started."))
+        if Attendance.objects.filter(session=session, enrolment=enrolment, present=False).exists():
+            raise Conflict(
+                _("You were marked absent from this session, so there is no feedback to give.")
+            )
     else:
         session = None
     if SurveyGiven.objects.filter(enrolment=enrolment, session=session, stage=stage).exists():
@@ -794,11 +808,11 @@ def sign_off(
     if not completion.ready_for_signoff(rules, selectors.progress(enrolment)):
         raise Conflict(_("Something other than the sign-off is still missing."))
     family = clean(
-        family_name or family_name_guess(enrolment.learner.full_name),
+        family_name.strip() or family_name_guess(enrolment.learner.full_name),
         field="family_name",
         max_length=TITLE,
         multiline=False,
-    )
+    ).strip()
     if not family:
         raise ValidationFailed.field("family_name", _("Give the family name for the certificate."))
     enrolment.signed_off_at, enrolment.signed_off_by = timezone.now(), actor
