@@ -368,3 +368,10 @@ def test_a_withdrawn_learner_no_longer_works_on_the_run(ww: WorkWorld) -> None:
     ww.enrolment.refresh_from_db()
     with pytest.raises((Forbidden, NotFound)):
         _take(ww, 16)
+
+
+def test_an_empty_answer_set_is_refused_and_does_not_count(ww: WorkWorld) -> None:
+    with pytest.raises(ValidationFailed) as refused, transaction.atomic():
+        services.survey_answer(actor=ww.learner, enrolment=ww.enrolment, stage="before", answers={})
+    assert "answers" in refused.value.details
+    assert (SurveyAnswer.objects.count(), SurveyGiven.objects.count()) == (0, 0)

@@ -704,6 +704,9 @@ def survey_answer(
         session = None
     if SurveyGiven.objects.filter(enrolment=enrolment, session=session, stage=stage).exists():
         raise Conflict(_("You have already answered this."))
+    if isinstance(answers, dict) and not any(v not in ("", None, []) for v in answers.values()):
+        # an empty answer set would count towards the totals' minimum without saying anything
+        raise ValidationFailed.field("answers", _("Answer at least one question."))
     version = _version(FEEDBACK if stage == SurveyStage.SESSION else SELF_ASSESSMENT)
     response = response_store(version=version, answers=answers, audience=AUDIENCE)
     SurveyAnswer.objects.create(run=enrolment.run, session=session, stage=stage, response=response)
