@@ -1,16 +1,20 @@
 """dataprotection in the access-matrix world: an export request X of case C, recorded by C's lead
 organisation L, with parts of L (its note, the identity), of P (a note P recorded) and of F (its
-referral); a dry run Y of the retention."""
+referral); a dry run Y of the retention; a finished dry-run job J2 of J's owner (who is not the
+DPO, so its page shows the state but not the listing)."""
 
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 from django.db import transaction
 
 from icommit.access.actions import Action
 from icommit.access.matrix import Subject
+from icommit.core.jobs import result_path
+from icommit.core.models import Job
 
 APP = "dataprotection"
 S = Subject
@@ -36,7 +40,17 @@ def build(w: Any) -> dict[str, Any]:
             actor=w.users[S.CASE_LEAD_MANAGER], case=case, asked_on=datetime.date.today()
         )
         run = services.retention_run(actor=w.users[S.DPO], dry_run=True)
-    return {"request": request, "run": run}
+    job = Job.objects.create(
+        owner=w.users[S.JOB_OWNER],
+        kind=services.DRY_RUN_JOB,
+        status=Job.Status.DONE,
+        result_name="dry-run.json",
+        result_type="application/json",
+        result_path=f"jobs/matrix-dry-run-{w.team.pk}.json",
+    )
+    result_path(job).parent.mkdir(parents=True, exist_ok=True)
+    result_path(job).write_text(json.dumps({"run": str(run.pk), "listing": []}))
+    return {"request": request, "run": run, "job": job}
 
 
 def policy_objects(w: Any) -> tuple[dict[str, Any], dict[Action, Any]]:
@@ -61,6 +75,7 @@ def page_kwargs(w: Any, name: str) -> dict[str, Any] | None:
         "case_pk": w.cases["case"].pk,
         "export_pk": own["request"].pk,
         "run_pk": own["run"].pk,
+        "job_pk": own["job"].pk,
     }
 
 
@@ -85,5 +100,6 @@ def fill(path: str, w: Any) -> str:
     return (
         path.replace("{export_id}", str(own["request"].pk))
         .replace("{run_id}", str(own["run"].pk))
+        .replace("{job_id}", str(own["job"].pk))
         .replace("{category}", "health")
     )

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from icommit.accounts.models import User
-from icommit.core.models import Job, SubjectKey
+from icommit.accounts.models import PlatformRoleGrant, User
+from icommit.core.jobs import job_run
+from icommit.core.models import AuditEvent, Job, SubjectKey
 from icommit.dataprotection import services
 from icommit.dataprotection.models import (
     AnswerState,
@@ -41,6 +42,25 @@ def _api(user: User, method: str, path: str, body: dict[str, Any] | None = None)
     )
 
 
+def _started(user: User, name: str, *args: Any, data: dict[str, Any]) -> Job:
+    """POST a page that starts a job; the job is only queued (the test's transaction never
+    commits, so its task does not run): nothing of the work happened inside the request."""
+    before = set(Job.objects.values_list("pk", flat=True))
+    response = _post(user, name, *args, data=data)
+    job = Job.objects.exclude(pk__in=before).get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dataprotection:job", args=[job.pk])
+    assert job.status == Job.Status.QUEUED
+    return job
+
+
+def _run(job: Job) -> Job:
+    """Run the job's task as the worker would."""
+    job_run(str(job.pk))
+    job.refresh_from_db()
+    return job
+
+
 def test_the_retention_page_warns_loudly_while_periods_are_missing_and_saves_one(
     cw: CaseWorld,
 ) -> None:
@@ -59,21 +79,41 @@ def test_the_retention_page_warns_loudly_while_periods_are_missing_and_saves_one
     assert _get(cw.manager, "dataprotection:retention").status_code == 403
 
 
-def test_the_dry_run_button_shows_the_listing_and_changes_nothing(
+def test_the_dry_run_runs_as_a_job_whose_page_shows_its_state_and_then_the_listing(
     cw: CaseWorld, closed: Closed
 ) -> None:
     for code in ("situation",):
         RetentionPeriod.objects.create(category=code, months=1, set_by=cw.dpo)
-    answer = _post(cw.dpo, "dataprotection:retention_dry_run", data={})
+    job = _started(cw.dpo, "dataprotection:retention_dry_run", data={})
+    assert not RetentionRun.objects.exists()  # started, not run inside the request
+    waiting = _get(cw.dpo, "dataprotection:job", job.pk).content.decode()
+    assert "State: queued" in waiting and 'hx-trigger="every 1s"' in waiting
+    assert _run(job).status == Job.Status.DONE
     run = RetentionRun.objects.get()
-    assert answer.status_code == 302 and answer["Location"].endswith(f"/runs/{run.pk}/")
-    page = _get(cw.dpo, "dataprotection:retention_run", run.pk).content.decode()
+    assert run.dry_run and run.by == cw.dpo
+    page = _get(cw.dpo, "dataprotection:job", job.pk).content.decode()
+    assert "State: done" in page and 'hx-trigger="every 1s"' not in page
     assert closed.case.number in page and "Social situation" in page
     assert "Nothing was changed." in page
     assert closed.case.client.pseudonym not in page
+    # the polled part alone, and the run's own page
+    part = verified_client(cw.dpo).get(
+        reverse("dataprotection:job", args=[job.pk]), headers={"HX-Request": "true"}
+    )
+    assert "<h1>" not in part.content.decode() and closed.case.number in part.content.decode()
+    assert (
+        closed.case.number in _get(cw.dpo, "dataprotection:retention_run", run.pk).content.decode()
+    )
+    # the page is its owner's only; the result only while they still have the right
+    assert _get(cw.manager, "dataprotection:job", job.pk).status_code == 404
+    PlatformRoleGrant.objects.filter(user=cw.dpo).delete()
+    lost = _get(cw.dpo, "dataprotection:job", job.pk).content.decode()
+    assert "no longer have access" in lost and closed.case.number not in lost
 
 
-def test_erasure_finds_the_case_and_needs_the_number_typed(cw: CaseWorld, closed: Closed) -> None:
+def test_erasure_finds_the_case_needs_the_number_typed_and_runs_as_a_job(
+    cw: CaseWorld, closed: Closed
+) -> None:
     found = _post(
         cw.dpo, "dataprotection:erasure", data={"team": cw.team.pk, "number": closed.case.number}
     )
@@ -82,14 +122,41 @@ def test_erasure_finds_the_case_and_needs_the_number_typed(cw: CaseWorld, closed
     client = verified_client(cw.dpo)
     assert closed.case.number in client.get(url).content.decode()
     wrong = client.post(url, {"reason": "request", "confirm": "2000-001"})
-    assert wrong.status_code == 422
-    assert SubjectKey.objects.get(pk=closed.case.client.subject_key_id).destroyed_at is None
-    done = client.post(url, {"reason": "request", "confirm": closed.case.number})
-    assert done.status_code == 302
-    assert SubjectKey.objects.get(pk=closed.case.client.subject_key_id).destroyed_at is not None
+    assert wrong.status_code == 422 and "Type the case number" in wrong.content.decode()
+    assert not Job.objects.exists()  # bad input starts nothing
+    key = closed.case.client.subject_key_id
+    assert SubjectKey.objects.get(pk=key).destroyed_at is None
+    case_pk = closed.case.pk
+    job = _started(
+        cw.dpo,
+        "dataprotection:erase",
+        case_pk,
+        data={"reason": "request", "confirm": closed.case.number},
+    )
+    assert SubjectKey.objects.get(pk=key).destroyed_at is None  # not erased inside the request
+    assert _run(job).status == Job.Status.DONE, job.message
+    assert SubjectKey.objects.get(pk=key).destroyed_at is not None
+    page = _get(cw.dpo, "dataprotection:job", job.pk).content.decode()
+    assert "The client was erased" in page and closed.case.number in page
+    assert "cases · note" in page  # the summary: what was deleted, how many
     assert client.get(url).status_code == 404  # erased: nothing left to erase
+    event = AuditEvent.objects.get(action="dataprotection.client.erased")
+    assert event.actor_id == cw.dpo.pk
     missing = _post(cw.dpo, "dataprotection:erasure", data={"team": cw.team.pk, "number": "1-1"})
     assert missing.status_code == 422
+
+
+def test_a_second_erasure_job_of_the_same_client_fails_and_says_why(
+    cw: CaseWorld, closed: Closed
+) -> None:
+    data = {"reason": "request", "confirm": closed.case.number}
+    first = _started(cw.dpo, "dataprotection:erase", closed.case.pk, data=data)
+    second = _started(cw.dpo, "dataprotection:erase", closed.case.pk, data=data)
+    assert _run(first).status == Job.Status.DONE
+    assert _run(second).status == Job.Status.FAILED
+    page = _get(cw.dpo, "dataprotection:job", second.pk).content.decode()
+    assert "State: failed" in page and "The work could not be done" in page
+    assert AuditEvent.objects.filter(action="dataprotection.client.erased").count() == 1
 
 
 def test_the_record_of_processing_page_and_api(cw: CaseWorld) -> None:
@@ -122,16 +189,28 @@ def test_an_export_from_request_to_answer_in_the_pages(cw: CaseWorld) -> None:
     assert reverse("dataprotection:export_new", args=[cw.team.pk, case.pk]) in listed
     youth_page = _get(cw.youth_worker, "dataprotection:exports").content.decode()
     assert reverse("dataprotection:export_new", args=[cw.team.pk, case.pk]) not in youth_page
-    new = _post(
+    bad = _post(
+        cw.manager,
+        "dataprotection:export_new",
+        cw.team.pk,
+        case.pk,
+        data={"asked_on": (datetime.date.today() + datetime.timedelta(days=2)).isoformat()},
+    )
+    assert bad.status_code == 422 and "cannot lie ahead" in bad.content.decode()
+    assert not Job.objects.exists()  # bad input starts nothing
+    job = _started(
         cw.manager,
         "dataprotection:export_new",
         cw.team.pk,
         case.pk,
         data={"asked_on": datetime.date.today().isoformat()},
     )
-    assert new.status_code == 302
+    assert not ExportRequest.objects.exists()  # recorded by the job, not inside the request
+    assert _run(job).status == Job.Status.DONE, job.message
     request = ExportRequest.objects.get()
     args = (cw.team.pk, case.pk, request.pk)
+    done = _get(cw.manager, "dataprotection:job", job.pk).content.decode()
+    assert "Request recorded" in done and reverse("dataprotection:export", args=args) in done
     page = _get(cw.youth_worker, "dataprotection:export", *args).content.decode()
     assert "Answer for Youth office" in page
     answered = _post(
@@ -158,12 +237,24 @@ def test_an_export_from_request_to_answer_in_the_pages(cw: CaseWorld) -> None:
 def test_the_export_api(cw: CaseWorld) -> None:
     world = client_world(cw)
     base = f"/teams/{cw.team.pk}/cases/{world.case.pk}/exports"
-    made = _api(cw.manager, "POST", base, {"asked_on": datetime.date.today().isoformat()})
-    assert made.status_code == 201, made.content
-    export_id = made.json()["id"]
+    ahead = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
+    refused_day = _api(cw.manager, "POST", base, {"asked_on": ahead})
+    assert refused_day.status_code == 422 and "asked_on" in refused_day.content.decode()
+    started = _api(cw.manager, "POST", base, {"asked_on": datetime.date.today().isoformat()})
+    assert started.status_code == 202, started.content
+    job_id = started.json()["job_id"]
+    assert started.json()["url"] == reverse("dataprotection:job", args=[job_id])
+    queued = _api(cw.manager, "GET", f"/jobs/{job_id}").json()
+    assert queued["status"] == "queued" and queued["result"] is None
+    _run(Job.objects.get(pk=job_id))
+    result = _api(cw.manager, "GET", f"/jobs/{job_id}").json()["result"]
+    export_id = result["request"]
+    assert result["case_number"] == world.case.number and result["team"] == cw.team.pk
+    made = _api(cw.manager, "GET", f"{base}/{export_id}")
     # the lead is told its own answer; the others are counted, never named (review S3)
     assert {a["organisation"] for a in made.json()["answers"]} == {"Exit counselling"}
     assert made.json()["others_waiting"] == 2 and made.json()["others_answered"] == 0
+    assert _api(cw.youth_worker, "GET", f"/jobs/{job_id}").status_code == 404
     refused = _api(
         cw.youth_worker,
         "POST",
@@ -202,39 +293,32 @@ def test_the_export_api(cw: CaseWorld) -> None:
 def test_the_retention_api(cw: CaseWorld, closed: Closed) -> None:
     assert _api(cw.dpo, "PUT", "/retention/periods/situation", {"months": 3}).json()["months"] == 3
     assert _api(cw.dpo, "PUT", "/retention/periods/weather", {"months": 3}).status_code == 422
-    run = _api(cw.dpo, "POST", "/retention/dry-runs")
-    assert run.status_code == 201
-    assert run.json()["listing"][0]["category"] == "situation"
-    assert _api(cw.dpo, "GET", f"/retention/runs/{run.json()['id']}").status_code == 200
+    started = _api(cw.dpo, "POST", "/retention/dry-runs")
+    assert started.status_code == 202
+    job_id = started.json()["job_id"]
+    assert not RetentionRun.objects.exists()
+    _run(Job.objects.get(pk=job_id))
+    state = _api(cw.dpo, "GET", f"/jobs/{job_id}").json()
+    assert state["status"] == "done" and state["kind"] == "dataprotection.dry_run"
+    assert state["result"]["listing"][0]["category"] == "situation"
+    run_id = state["result"]["run"]
+    assert _api(cw.dpo, "GET", f"/retention/runs/{run_id}").status_code == 200
     assert len(_api(cw.dpo, "GET", "/retention/runs").json()) == 1
     periods = _api(cw.dpo, "GET", "/retention/periods").json()
     assert next(p for p in periods if p["category"] == "situation")["months"] == 3
     assert _api(cw.manager, "GET", "/retention/periods").status_code == 403
-    erase = _api(
-        cw.dpo,
-        "POST",
-        "/erasures",
-        {
-            "team_id": cw.team.pk,
-            "case_number": closed.case.number,
-            "reason": "request",
-            "confirm": "no",
-        },
-    )
-    assert erase.status_code == 422
+    assert _api(cw.manager, "POST", "/retention/dry-runs").status_code == 403
+    body = {"team_id": cw.team.pk, "case_number": closed.case.number, "reason": "request"}
+    erase = _api(cw.dpo, "POST", "/erasures", {**body, "confirm": "no"})
+    assert erase.status_code == 422 and "confirm" in erase.content.decode()
     assert SubjectKey.objects.get(pk=closed.case.client.subject_key_id).destroyed_at is None
-    erased = _api(
-        cw.dpo,
-        "POST",
-        "/erasures",
-        {
-            "team_id": cw.team.pk,
-            "case_number": closed.case.number,
-            "reason": "request",
-            "confirm": closed.case.number,
-        },
-    )
-    assert erased.status_code == 200 and erased.json()["erased"] is True
+    erasing = _api(cw.dpo, "POST", "/erasures", {**body, "confirm": closed.case.number})
+    assert erasing.status_code == 202
+    assert SubjectKey.objects.get(pk=closed.case.client.subject_key_id).destroyed_at is None
+    _run(Job.objects.get(pk=erasing.json()["job_id"]))
+    assert SubjectKey.objects.get(pk=closed.case.client.subject_key_id).destroyed_at is not None
+    summary = _api(cw.dpo, "GET", f"/jobs/{erasing.json()['job_id']}").json()["result"]
+    assert summary["cases"] == [closed.case.number] and summary["counts"]["cases"]["note"] == 2
     assert services.retention_plan().erase == []
 
 

@@ -1,7 +1,8 @@
 # ruff: noqa: F811  (the fixture cw imported from tests.cases is a parameter of the tests)
 """Privacy operations in a real browser, at 1,280 and 390 px: the data-protection officer sets a
-retention period and runs a dry run; the lead organisation records a client's request for a copy
-of their data and the youth office releases its part. axe checks every page visited."""
+retention period and runs a dry run (a background job, whose page shows the listing); the lead
+organisation records a client's request for a copy of their data (a job too) and the youth office
+releases its part. axe checks every page visited."""
 
 from __future__ import annotations
 
@@ -60,7 +61,9 @@ def test_the_dpo_sets_a_period_and_runs_a_dry_run(
     expect(page.locator("#period-situation")).to_contain_text("6 months after closure")
     assert RetentionPeriod.objects.get(category="situation").months == 6
     page.get_by_role("button", name="Dry run now").click()
+    # the dry run is a background job; its page shows the state, then the listing
     expect(page.get_by_role("heading", level=1)).to_have_text("Dry run: what would go")
+    expect(page.get_by_text("State: done")).to_be_visible()
     table = page.get_by_role("table", name="Cases concerned")
     expect(table).to_contain_text(world.case.number)
     expect(table).to_contain_text("Delete 1 item of “Social situation”")
@@ -87,7 +90,10 @@ def test_the_lead_requests_an_export_and_the_youth_office_releases_its_part(
     check_page(page, "export-new")
     page.get_by_label(label("The client asked on")).fill(datetime.date.today().isoformat())
     page.get_by_role("button", name="Record the request").click()
-    expect(page.get_by_role("status")).to_contain_text("Request recorded")
+    # recorded by a background job; its page links to the request once done
+    expect(page.get_by_text("Request recorded")).to_be_visible()
+    check_page(page, "export-job")
+    page.get_by_role("link", name=f"Open the request of case {case.number}").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Case {case.number}")
     # the lead is shown its own answer; the other organisations are counted, not named
     parts = page.get_by_role("table", name="Each organisation's part")

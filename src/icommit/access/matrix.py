@@ -810,6 +810,9 @@ URLS: dict[str, dict[str, Rule]] = {
     },
     "dataprotection:retention_dry_run": {"POST": _r(A.DATAPROTECTION_RETENTION)},
     "dataprotection:retention_run": {"GET": _r(A.DATAPROTECTION_RETENTION)},
+    # a dry run, erasure or request recording runs as a job: its page is its owner's (J2, a dry
+    # run of J's owner, who has no right to its result any more: the page says so)
+    "dataprotection:job": {"GET": _r(A.JOB_VIEW, "job")},
     "dataprotection:erasure": {
         "GET": _r(A.DATAPROTECTION_ERASE),
         "POST": _r(A.DATAPROTECTION_ERASE),
@@ -835,6 +838,7 @@ URLS: dict[str, dict[str, Rule]] = {
     "api:list_retention_runs": {"GET": _r(A.DATAPROTECTION_RETENTION)},
     "api:get_retention_run": {"GET": _r(A.DATAPROTECTION_RETENTION)},
     "api:erase_client": {"POST": _r(A.DATAPROTECTION_ERASE)},
+    "api:get_privacy_job": {"GET": _r(A.JOB_VIEW, "job")},
     "api:get_processing_record": {"GET": _r(A.DATAPROTECTION_RECORD)},
     "api:start_record_file": {"POST": _r(A.DATAPROTECTION_RECORD)},
     "api:list_exports": {"GET": SIGNED},

@@ -2,7 +2,9 @@
 the record of processing, and data-subject export requests with each organisation's answer.
 
 The same services and selectors as the pages. Files (exports, the record) are prepared by a
-background job; the answer names the job, whose page the owner opens to download the file.
+background job; the answer names the job, whose page the owner opens to download the file. The
+long work (a dry run, an erasure, recording a request) runs as a job too: bad input is refused at
+once (422), and ``GET /jobs/{job_id}`` gives the job's state and, once done, its result.
 
 No ``from __future__ import annotations`` here: ninja must see ``Path[int]`` as an object.
 """
@@ -22,6 +24,7 @@ from icommit.cases.models import Case
 from icommit.core.exceptions import Forbidden, NotFound, ValidationFailed
 from icommit.core.http import AuthedRequest
 from icommit.core.jobs import job_start
+from icommit.core.models import Job
 from icommit.dataprotection import selectors, services
 from icommit.dataprotection.models import ErasureReason, ExportAnswer, ExportRequest, RetentionRun
 
@@ -57,11 +60,6 @@ class ErasureIn(Schema):
     reason: ErasureReason
     #: the case number again, as confirmation
     confirm: str
-
-
-class ErasureOut(Schema):
-    erased: bool
-    counts: dict[str, Any]
 
 
 class AnswerOut(Schema):
@@ -124,8 +122,26 @@ class FileIn(Schema):
 
 class JobOut(Schema):
     job_id: uuid.UUID
-    #: the page where the owner follows the job and downloads the file
+    #: the page where the owner follows the job (and downloads the file, for a file)
     url: str
+
+
+class PrivacyJobOut(Schema):
+    id: uuid.UUID
+    kind: str
+    #: queued, running, done or failed
+    status: str
+    progress: int
+    #: why it failed, when it did
+    message: str
+    #: once done: the dry run ({run, as_of, unset, listing, counts}), the erasure's summary
+    #: ({case, cases, counts}) or the request recorded ({request, case, team, case_number}); null
+    #: before, after a failure, or when you no longer have the right to see it
+    result: dict[str, Any] | None
+
+
+def _started(job: Job) -> Status:
+    return Status(202, {"job_id": job.pk, "url": reverse("dataprotection:job", args=[job.pk])})
 
 
 # --- retention --------
@@ -149,11 +165,12 @@ def set_retention_period(request: AuthedRequest, category: str, payload: PeriodI
     return {"category": row.code, "label": row.label, "months": row.months}
 
 
-@router.post("/retention/dry-runs", response={201: RunOut, **WRITE_ERRORS})
+@router.post("/retention/dry-runs", response={202: JobOut, **WRITE_ERRORS})
 def run_retention_dry(request: AuthedRequest):
-    """List what would be removed today; changes nothing."""
+    """Start a dry run in the background: it lists what would be removed today and changes
+    nothing; follow it at ``/privacy/jobs/{job_id}``."""
     require(request.user, Action.DATAPROTECTION_RETENTION)
-    return Status(201, services.retention_run(actor=request.user, dry_run=True, trigger="page"))
+    return _started(services.retention_dry_run_start(actor=request.user))
 
 
 @router.get("/retention/runs", response={200: list[RunOut], **READ_ERRORS})
@@ -174,21 +191,33 @@ def get_retention_run(request: AuthedRequest, run_id: uuid.UUID):
 # --- erasure --------
 
 
-@router.post("/erasures", response={200: ErasureOut, **WRITE_ERRORS})
+@router.post("/erasures", response={202: JobOut, **WRITE_ERRORS})
 def erase_client(request: AuthedRequest, payload: ErasureIn):
-    """Erase the client of a case now; confirm with the case number."""
+    """Erase the client of a case in the background; confirm with the case number. Bad input is
+    refused at once; follow the erasure at ``/privacy/jobs/{job_id}`` for its summary."""
     require(request.user, Action.DATAPROTECTION_ERASE)
     case = selectors.case_by_number(team_id=payload.team_id, number=payload.case_number)
     if case is None:
         raise ValidationFailed.field("case_number", _("No case of this team has this number."))
-    counts = services.client_erase(
-        actor=request.user,
-        client=case.client,
-        reason=payload.reason,
-        confirm=payload.confirm,
-        case=case,
+    return _started(
+        services.client_erase_start(
+            actor=request.user, case=case, reason=payload.reason, confirm=payload.confirm
+        )
     )
-    return {"erased": True, "counts": counts}
+
+
+@router.get("/jobs/{job_id}", response={200: PrivacyJobOut, **READ_ERRORS})
+def get_privacy_job(request: AuthedRequest, job_id: uuid.UUID):
+    """A dry run, erasure or request recording you started: its state and, once done, its result."""
+    job = selectors.job_get(user=request.user, pk=job_id)
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "status": job.status,
+        "progress": job.progress,
+        "message": job.message,
+        "result": selectors.job_result(user=request.user, job=job),
+    }
 
 
 # --- the record of processing --------
@@ -235,15 +264,17 @@ def _export(
     return found
 
 
-@router.post("/teams/{team_id}/cases/{case_id}/exports", response={201: ExportOut, **WRITE_ERRORS})
+@router.post("/teams/{team_id}/cases/{case_id}/exports", response={202: JobOut, **WRITE_ERRORS})
 def create_export_request(
     request: AuthedRequest, team_id: Path[int], case_id: uuid.UUID, payload: ExportIn
 ):
-    """Record that the client asked for a copy of their data (the lead organisation)."""
+    """Record that the client asked for a copy of their data (the lead organisation), in the
+    background; the job's result at ``/privacy/jobs/{job_id}`` names the request."""
     case = _case(request, team_id, case_id)
     require(request.user, Action.DATAPROTECTION_EXPORT_REQUEST, case)
-    found = services.export_request_create(actor=request.user, case=case, asked_on=payload.asked_on)
-    return Status(201, found)
+    return _started(
+        services.export_request_start(actor=request.user, case=case, asked_on=payload.asked_on)
+    )
 
 
 @router.get(

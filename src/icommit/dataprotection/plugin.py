@@ -1,5 +1,6 @@
 """What privacy operations plug in: the policy, the daily retention run, the jobs that prepare
-export and record files, the API router and the navigation entries."""
+export and record files and those that run the pages' long work (dry run, erasure, recording a
+request), the API router and the navigation entries."""
 
 from __future__ import annotations
 
@@ -19,6 +20,14 @@ jobs.register("dataprotection.export", "icommit.dataprotection.exports.export_fi
 jobs.register("dataprotection.record", "icommit.dataprotection.exports.record_file")
 jobs.download_check("dataprotection.export", "icommit.dataprotection.exports.export_download_check")
 jobs.download_check("dataprotection.record", "icommit.dataprotection.exports.record_download_check")
+# the long work of the pages (review finding S6): the job page shows each one's result
+for _kind, _body in [
+    ("dataprotection.dry_run", "dry_run"),
+    ("dataprotection.erase", "erase"),
+    ("dataprotection.export_request", "export_request"),
+]:
+    jobs.register(_kind, f"icommit.dataprotection.tasks.{_body}")
+    jobs.download_check(_kind, "icommit.dataprotection.tasks.result_download_check")
 api.router("/privacy", "icommit.dataprotection.api.router")
 
 

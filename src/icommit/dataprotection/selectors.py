@@ -3,6 +3,7 @@ assembled export document and the record of processing activities (GDPR Art. 30)
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -13,13 +14,15 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from icommit.access import Action, visible
+from icommit.access import Action, can, get_visible, visible
 from icommit.access.facts import facts_for
 from icommit.accounts.models import User
 from icommit.cases.content import GENERAL, legal_bases
 from icommit.cases.models import Case
 from icommit.core.exceptions import NotFound
-from icommit.dataprotection import registry
+from icommit.core.jobs import result_path
+from icommit.core.models import Job
+from icommit.dataprotection import registry, services
 from icommit.dataprotection.content import retention
 from icommit.dataprotection.models import (
     ExportAnswer,
@@ -75,6 +78,57 @@ def run_get(pk: Any) -> RetentionRun:
         return RetentionRun.objects.get(pk=pk)
     except (RetentionRun.DoesNotExist, ValueError, TypeError, ValidationError):
         raise NotFound() from None
+
+
+# --- the jobs of the pages: dry run, erasure, recording a request (review finding S6) --------
+
+#: The kinds whose progress and result the privacy job page shows.
+PAGE_JOBS = (services.DRY_RUN_JOB, services.ERASE_JOB, services.EXPORT_REQUEST_JOB)
+
+
+def job_get(*, user: User, pk: Any) -> Job:
+    """One of the user's own jobs of the privacy pages, or NotFound."""
+    return get_visible(user, Action.JOB_VIEW, Job.objects.filter(kind__in=PAGE_JOBS), pk=pk)
+
+
+def _job_data(job: Job) -> dict[str, Any] | None:
+    if job.status != Job.Status.DONE or not job.result_path:
+        return None
+    try:
+        data = json.loads(result_path(job).read_bytes())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def job_result(*, user: User, job: Job) -> dict[str, Any] | None:
+    """What a finished job of the privacy pages found, if the user may see it now (access is
+    checked again, not remembered): the dry run's listing, the erasure's summary, or the request
+    recorded. None while it runs, when it failed, or when the user lost the right to it."""
+    data = _job_data(job)
+    if data is None:
+        return None
+    if job.kind == services.DRY_RUN_JOB:
+        return data if can(user, Action.DATAPROTECTION_RETENTION) else None
+    if job.kind == services.ERASE_JOB:
+        return data if can(user, Action.DATAPROTECTION_ERASE) else None
+    if job.kind == services.EXPORT_REQUEST_JOB:
+        request = export_request_by_pk(data.get("request"))
+        if request is None or not can(user, Action.DATAPROTECTION_EXPORT_VIEW, request):
+            return None
+        return data
+    return None
+
+
+def erasure_summary(counts: dict[str, Any]) -> list[tuple[str, int]]:
+    """An erasure's counts as (what, how many) rows: each app's kinds of row, in order."""
+    rows: list[tuple[str, int]] = []
+    for key, value in counts.items():
+        if isinstance(value, dict):
+            rows += [(f"{key} · {kind}", n) for kind, n in value.items() if isinstance(n, int)]
+        elif isinstance(value, int):
+            rows.append((key, value))
+    return rows
 
 
 # --- exports --------

@@ -50,6 +50,11 @@ MAX_MONTHS = 1200
 #: Job kinds of this app (registered in plugin).
 EXPORT_JOB = "dataprotection.export"
 RECORD_JOB = "dataprotection.record"
+#: The long work of the pages and the API runs as jobs too (review finding S6): their result is a
+#: small JSON file of ids, case numbers and counts that the job page shows.
+DRY_RUN_JOB = "dataprotection.dry_run"
+ERASE_JOB = "dataprotection.erase"
+EXPORT_REQUEST_JOB = "dataprotection.export_request"
 
 
 def _today() -> datetime.date:
@@ -244,6 +249,12 @@ def retention_run(
     return run
 
 
+def retention_dry_run_start(*, actor: User) -> Job:
+    """Start a dry run as a background job (``tasks.dry_run``); the page follows the job."""
+    require(actor, Action.DATAPROTECTION_RETENTION)
+    return jobs.job_start(owner=actor, kind=DRY_RUN_JOB, params={})
+
+
 def retention_scheduled() -> None:
     """The daily task: run the retention for real."""
     retention_run(actor=None, dry_run=False, trigger=RunTrigger.SCHEDULE)
@@ -293,6 +304,20 @@ def _erase(client: Client, actor: User | None, *, reason: str, trigger: str) -> 
     return counts
 
 
+def _erase_check(
+    *, actor: User, client: Client, reason: str, confirm: str, case: Case | None
+) -> None:
+    require(actor, Action.DATAPROTECTION_ERASE)
+    if reason not in ErasureReason.values:
+        raise ValidationFailed.field("reason", _("Choose the reason for the erasure."))
+    if case is not None and confirm.strip() != case.number:
+        raise ValidationFailed.field(
+            "confirm", _("Type the case number %(number)s to confirm.") % {"number": case.number}
+        )
+    if client.subject_key.destroyed_at is not None:
+        raise Conflict(_("This client has already been erased."))
+
+
 @transaction.atomic
 def client_erase(
     *,
@@ -306,16 +331,19 @@ def client_erase(
     registered app's rows, cases' rows, the export files, and the client's key.
 
     ``confirm`` must repeat the number of ``case`` (one of the client's cases)."""
-    require(actor, Action.DATAPROTECTION_ERASE)
-    if reason not in ErasureReason.values:
-        raise ValidationFailed.field("reason", _("Choose the reason for the erasure."))
-    if case is not None and confirm.strip() != case.number:
-        raise ValidationFailed.field(
-            "confirm", _("Type the case number %(number)s to confirm.") % {"number": case.number}
-        )
-    if client.subject_key.destroyed_at is not None:
-        raise Conflict(_("This client has already been erased."))
+    _erase_check(actor=actor, client=client, reason=reason, confirm=confirm, case=case)
     return _erase(client, actor, reason=reason, trigger="request")
+
+
+def client_erase_start(*, actor: User, case: Case, reason: str, confirm: str) -> Job:
+    """Check an erasure of the client of ``case`` and start it as a background job
+    (``tasks.erase``, which checks again and calls ``client_erase``); bad input starts nothing."""
+    _erase_check(actor=actor, client=case.client, reason=reason, confirm=confirm, case=case)
+    return jobs.job_start(
+        owner=actor,
+        kind=ERASE_JOB,
+        params={"case": str(case.pk), "reason": reason, "confirm": confirm.strip()},
+    )
 
 
 # --- data-subject exports --------
@@ -329,10 +357,8 @@ def export_parts(client: Client) -> list[registry.ExportPart]:
     return parts
 
 
-@transaction.atomic
-def export_request_create(*, actor: User, case: Case, asked_on: datetime.date) -> ExportRequest:
-    """Record that the client asked for a copy of their data; each organisation that holds a part
-    is asked to release it or to record a restriction."""
+def _export_request_check(*, actor: User, case: Case, asked_on: datetime.date) -> int:
+    """Refuse a request the actor may not record or whose day is wrong; the lead organisation."""
     require(actor, Action.DATAPROTECTION_EXPORT_REQUEST, case)
     if asked_on > _today():
         raise ValidationFailed.field("asked_on", _("The day the client asked cannot lie ahead."))
@@ -342,13 +368,33 @@ def export_request_create(*, actor: User, case: Case, asked_on: datetime.date) -
         )
     if case.lead_organisation_id is None:
         raise Conflict(_("A case without a lead organisation has no one to answer the request."))
+    return case.lead_organisation_id
+
+
+def export_request_start(*, actor: User, case: Case, asked_on: datetime.date) -> Job:
+    """Check a client's request for a copy and start recording it as a background job
+    (``tasks.export_request``: finding every organisation that holds a part reads everything held
+    about the client); bad input starts nothing."""
+    _export_request_check(actor=actor, case=case, asked_on=asked_on)
+    return jobs.job_start(
+        owner=actor,
+        kind=EXPORT_REQUEST_JOB,
+        params={"case": str(case.pk), "asked_on": asked_on.isoformat()},
+    )
+
+
+@transaction.atomic
+def export_request_create(*, actor: User, case: Case, asked_on: datetime.date) -> ExportRequest:
+    """Record that the client asked for a copy of their data; each organisation that holds a part
+    is asked to release it or to record a restriction."""
+    lead_id = _export_request_check(actor=actor, case=case, asked_on=asked_on)
     origins = {part.origin_organisation_id for part in export_parts(case.client)}
-    origins.add(case.lead_organisation_id)
+    origins.add(lead_id)
     request = ExportRequest.objects.create(
         case=case,
         client=case.client,
         team_id=case.team_id,
-        lead_organisation_id=case.lead_organisation_id,
+        lead_organisation_id=lead_id,
         asked_on=asked_on,
         recorded_by=actor,
     )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("retention/", views.retention_page, name="retention"),
     path("retention/dry-run/", views.retention_dry_run, name="retention_dry_run"),
     path("retention/runs/<uuid:run_pk>/", views.retention_run, name="retention_run"),
+    path("jobs/<uuid:job_pk>/", views.job, name="job"),
     path("erasure/", views.erasure_find, name="erasure"),
     path("erasure/<uuid:case_pk>/", views.erase, name="erase"),
     path("record/", views.record, name="record"),

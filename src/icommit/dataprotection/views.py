@@ -26,9 +26,10 @@ from icommit.cases.models import Case
 from icommit.core.exceptions import Forbidden, NotFound, ValidationFailed
 from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.core.jobs import job_start_response
+from icommit.core.models import Job
 from icommit.dataprotection import forms, selectors, services
 from icommit.dataprotection.content import retention
-from icommit.dataprotection.models import AnswerState, ExportRequest, RunTrigger
+from icommit.dataprotection.models import AnswerState, ExportRequest
 from icommit.web.submit import submit_button, submit_form
 
 
@@ -83,11 +84,9 @@ def retention_dry_run(request: AuthedRequest) -> HttpResponse:
     require(request.user, Action.DATAPROTECTION_RETENTION)
     return submit_button(
         request,
-        run=lambda: services.retention_run(
-            actor=request.user, dry_run=True, trigger=RunTrigger.PAGE
-        ),
-        success=_("Dry run finished: nothing was changed."),
-        redirect_to=lambda run: reverse("dataprotection:retention_run", args=[run.pk]),
+        run=lambda: services.retention_dry_run_start(actor=request.user),
+        success=None,
+        redirect_to=_job_page,
         back=reverse("dataprotection:retention"),
     )
 
@@ -102,6 +101,38 @@ def retention_run(request: AuthedRequest, run_pk: Any) -> HttpResponse:
         "dataprotection/run.html",
         _ctx(request, run=run, categories=retention().categories, nav="retention"),
     )
+
+
+# --- the jobs of the pages: dry run, erasure, recording a request ---------------------------------
+
+
+def _job_page(job: Job) -> str:
+    return reverse("dataprotection:job", args=[job.pk])
+
+
+@require_GET
+@login_required
+def job(request: AuthedRequest, job_pk: Any) -> HttpResponse:
+    """A dry run, an erasure or a request's recording under way (queued, running) and, once done,
+    what it found; the status part is polled until the job has finished."""
+    found = selectors.job_get(user=request.user, pk=job_pk)
+    result = selectors.job_result(user=request.user, job=found)
+    data = result or {}
+    context = _ctx(
+        request,
+        job=found,
+        result=result,
+        run=selectors.run_get(data["run"]) if "run" in data else None,
+        summary=selectors.erasure_summary(data.get("counts") or {}),
+        kinds={"dry_run": services.DRY_RUN_JOB, "erase": services.ERASE_JOB},
+        nav={services.ERASE_JOB: "erasure", services.EXPORT_REQUEST_JOB: "exports"}.get(
+            found.kind, "retention"
+        ),
+    )
+    template = "dataprotection/job.html#status" if request.htmx else "dataprotection/job.html"
+    response = render(request, template, context)
+    response["Vary"] = "HX-Request"
+    return response
 
 
 # --- erasure -------------------------------------------------------------------------------------
@@ -137,22 +168,20 @@ def erasure_find(request: AuthedRequest) -> HttpResponse:
 def erase(request: AuthedRequest, case_pk: Any) -> HttpResponse:
     require(request.user, Action.DATAPROTECTION_ERASE)
     case = cases.case_get(user=request.user, pk=case_pk, action=Action.CASE_ACCESS_LOG)
-    client = case.client
-    if client.subject_key.destroyed_at is not None:
+    if case.client.subject_key.destroyed_at is not None:
         raise NotFound()
     others = selectors.other_cases_of_client(case)
     return submit_form(
         request,
         forms.EraseForm,
-        run=lambda form: services.client_erase(
+        run=lambda form: services.client_erase_start(
             actor=request.user,
-            client=client,
+            case=case,
             reason=form.cleaned_data["reason"],
             confirm=form.cleaned_data["confirm"],
-            case=case,
         ),
-        success=_("The client was erased: their key is destroyed and their cases anonymised."),
-        redirect_to=reverse("dataprotection:erasure"),
+        success=None,
+        redirect_to=_job_page,
         template="dataprotection/erase.html",
         context=_ctx(request, case=case, others=others, nav="erasure"),
     )
@@ -238,13 +267,11 @@ def export_new(request: AuthedRequest, team_pk: int, case_pk: Any) -> HttpRespon
     return submit_form(
         request,
         forms.ExportRequestForm,
-        run=lambda form: services.export_request_create(
+        run=lambda form: services.export_request_start(
             actor=request.user, case=case, asked_on=form.cleaned_data["asked_on"]
         ),
-        success=_("Request recorded: each organisation that holds a part is asked to answer."),
-        redirect_to=lambda found: reverse(
-            "dataprotection:export", args=[case.team_id, case.pk, found.pk]
-        ),
+        success=None,
+        redirect_to=_job_page,
         template="dataprotection/export_new.html",
         context=_ctx(
             request,
