@@ -896,7 +896,7 @@ def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) ->
     """Revoke a certificate: it shows as revoked on verification and in the status list at once,
     and any right it gave ends with the holder's next request."""
     require(actor, Action.CERTIFICATE_REVOKE, certificate)
-    reason = clean(reason or "", field="reason", max_length=SHORT)
+    reason = clean(reason or "", field="reason", max_length=SHORT).strip()
     if not reason:
         raise ValidationFailed.field("reason", _("Say why the certificate is revoked."))
     certificate.revoked_at, certificate.revoked_by = timezone.now(), actor
