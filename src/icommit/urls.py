@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from icommit.api.main import api
+from icommit.training.views_certificates import did_document  # training certificates
 from icommit.web.views import healthz
 
 handler400 = "icommit.web.errors.bad_request"
@@ -29,4 +30,8 @@ urlpatterns = [
     path("training/", include("icommit.training.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
+    # --- training certificates: the issuer's did:web document (decision 0018) ---
+    path(".well-known/did.json", did_document, name="did_document"),
+    path("did.json", did_document, {"below_path": True}, name="did_document_below_path"),
+    # --- end training certificates ---
 ]
