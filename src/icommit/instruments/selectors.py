@@ -6,13 +6,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from icommit.access import Action, get_visible, visible
+from icommit.access import Action, get_visible, require, visible
 from icommit.accounts.models import User
 from icommit.instruments.models import Instrument, InstrumentVersion
 
 
 def version_list(*, user: User, kind: str = "") -> QuerySet[InstrumentVersion]:
     """Every published version the user may read, newest first within each instrument."""
+    require(user, Action.INSTRUMENT_VIEW)  # refused outright to an external learner
     qs = InstrumentVersion.objects.select_related("instrument", "published_by")
     if kind:
         qs = qs.filter(instrument__kind=kind)
@@ -21,6 +22,7 @@ def version_list(*, user: User, kind: str = "") -> QuerySet[InstrumentVersion]:
 
 def version_get(*, user: User, key: str, number: Any) -> InstrumentVersion:
     """One published version by instrument key and number (NotFound otherwise)."""
+    require(user, Action.INSTRUMENT_VIEW)
     return get_visible(
         user,
         Action.INSTRUMENT_VIEW,
