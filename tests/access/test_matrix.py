@@ -11,6 +11,7 @@ import datetime
 import importlib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -547,9 +548,19 @@ def test_the_declared_matrix_covers_every_action() -> None:
     assert len(as_rows()) == len(Action) + 1
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[MatrixWorld]:
+    """One world for the whole module (building it is most of the cost): it is built inside a
+    transaction that is rolled back when the module is done, and each test's own changes are
+    rolled back at its end (pytest-django nests the test's atomic block in this one)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build()
+        transaction.set_rollback(True)
+
+
 @pytest.mark.django_db
-def test_policies_answer_as_declared() -> None:
-    w = build()
+def test_policies_answer_as_declared(world: MatrixWorld) -> None:
+    w = world
     objects = {"organisation": w.org, "team": w.team, "job": w.job}
     objects |= {"plan": w.team, "plan_action": w.plan["action_obj"]}  # plans
     objects["phases"] = w.team  # phases: every phases.* action acts on the team
@@ -890,8 +901,9 @@ def fill(path: str, w: MatrixWorld) -> str:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("subject", list(Subject), ids=lambda s: s.name.lower())
-def test_every_url_answers_as_declared(subject: Subject) -> None:
-    w = build()
+def test_every_url_answers_as_declared(subject: Subject, world: MatrixWorld, settings: Any) -> None:
+    settings.BASE_URL = "https://matrix.example.org"  # training: did:web needs an https address
+    w = world
     pages = page_patterns()
     operations = api_operations()
     payloads = api_payloads(w)
