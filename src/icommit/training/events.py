@@ -32,3 +32,7 @@ event_type("training.gate.changed", _("Changed which sectors need a certificate"
 event_type("training.learner.registered", _("Registered as an external learner"))
 event_type("training.learner.approved", _("Approved an external learner"))
 event_type("training.learner.declined", _("Declined an external learner"))
+event_type(
+    "training.learner.activated",
+    _("Activated an external learner's account with the link in the approval mail"),
+)

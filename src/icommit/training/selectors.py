@@ -355,15 +355,25 @@ class CoverageRow:
     runs: int
 
 
-def coverage(team: Team) -> list[CoverageRow]:
-    """Each member of the team with "certified until" (the certification course) and the
-    number of runs they finished; nothing more about their training."""
-    members = list(
+def coverage_members(team: Team) -> QuerySet[TeamMembership]:
+    """The team's current members with their user and organisation, by name."""
+    return (
         TeamMembership.objects.effective()
         .filter(team=team)
         .select_related("user", "organisation")
-        .order_by("user__full_name")
+        .order_by("user__full_name", "pk")
     )
+
+
+def coverage(team: Team) -> list[CoverageRow]:
+    """Each member of the team with "certified until" (the certification course) and the
+    number of runs they finished; nothing more about their training."""
+    return coverage_of(list(coverage_members(team)))
+
+
+def coverage_of(memberships: Iterable[TeamMembership]) -> list[CoverageRow]:
+    """The coverage rows of these memberships (e.g. one page of them), in two queries."""
+    members = list(memberships)
     user_ids = [m.user_id for m in members]
     today = timezone.localdate()
     valid: dict[int, datetime.date | None] = {}
