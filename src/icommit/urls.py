@@ -32,6 +32,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # --- training certificates: the issuer's did:web document (decision 0018) ---
     path(".well-known/did.json", did_document, name="did_document"),
-    path("did.json", did_document, {"below_path": True}, name="did_document_below_path"),
+    path("did.json", did_document, name="did_document_below_path"),
     # --- end training certificates ---
 ]

@@ -372,13 +372,12 @@ def test_the_status_list_is_public_and_shows_a_revocation_at_once(cert_world) ->
 def test_the_did_document_is_served_only_with_an_https_base_url(db, settings) -> None:
     settings.BASE_URL = "http://127.0.0.1:8000"
     assert Client().get("/.well-known/did.json").status_code == 404
+    assert Client().get("/did.json").status_code == 404
     settings.BASE_URL = "https://training.example.org"
     response = Client().get("/.well-known/did.json")
     assert response.status_code == 200
     document = response.json()
     assert document["id"] == "did:web:training.example.org"
     assert document["assertionMethod"] == [document["verificationMethod"][0]["id"]]
-    assert Client().get("/did.json").status_code == 404
-    settings.BASE_URL = "https://example.org/icommit"
+    settings.BASE_URL = "https://example.org/icommit"  # did:web looks for <base>/did.json
     assert Client().get("/did.json").json()["id"] == "did:web:example.org:icommit"
-    assert Client().get("/.well-known/did.json").status_code == 404

@@ -258,13 +258,12 @@ def status_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @cache_control(public=True, max_age=300)
-def did_document(request: HttpRequest, *, below_path: bool = False) -> HttpResponse:
-    """The did:web document with the issuer's public key: at /.well-known/did.json, or at
-    /did.json when the base URL has a path (as did:web resolves them); 404 without https."""
+def did_document(request: HttpRequest) -> HttpResponse:
+    """The did:web document with the issuer's public key; 404 without an https base URL.
+
+    did:web resolves it at /.well-known/did.json, or at /did.json when the base URL has a path;
+    both addresses serve it (the other one is harmless), so the proxy needs no rule for it."""
     document = did.did_document()
-    where = did.did_document_url()
-    if document is None or where is None:
+    if document is None:
         raise Http404()
-    if where.endswith("/.well-known/did.json") == below_path:
-        raise Http404()  # the document lives at the other address
     return HttpResponse(json.dumps(document, indent=2), content_type="application/did+ld+json")
