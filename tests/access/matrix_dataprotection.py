@@ -61,6 +61,7 @@ def policy_objects(w: Any) -> tuple[dict[str, Any], dict[Action, Any]]:
             Action.DATAPROTECTION_RETENTION: None,
             Action.DATAPROTECTION_ERASE: None,
             Action.DATAPROTECTION_RECORD: None,
+            Action.DATAPROTECTION_EXPORT_OVERSEE: None,
             Action.DATAPROTECTION_EXPORT_REQUEST: w.cases["case"],
         },
     )

@@ -126,6 +126,7 @@ class Action(StrEnum):
     DATAPROTECTION_EXPORT_REQUEST = "dataprotection.export_request"
     DATAPROTECTION_EXPORT_VIEW = "dataprotection.export_view"
     DATAPROTECTION_EXPORT_RELEASE = "dataprotection.export_release"
+    DATAPROTECTION_EXPORT_OVERSEE = "dataprotection.export_oversee"
     # --- end dataprotection actions ---
     # --- training actions (edited by the training work only) ---
     # training: courses, runs, enrolments, certificates (training/policies.py)

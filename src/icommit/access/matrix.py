@@ -237,6 +237,8 @@ DECLARED: dict[Action, frozenset[Subject]] = {
     A.DATAPROTECTION_EXPORT_REQUEST: _LEAD,
     A.DATAPROTECTION_EXPORT_VIEW: _ON_CASE | {S.CASE_REFERRER},
     A.DATAPROTECTION_EXPORT_RELEASE: _ON_CASE | {S.CASE_REFERRER},
+    # the DPO oversees every export request (state, dates, pseudonym)
+    A.DATAPROTECTION_EXPORT_OVERSEE: frozenset({S.DPO}),
     # --- end dataprotection declared ---
     # --- training declared (edited by the training work only) ---
     # training: everyone signed in reads the courses and their own training; trainers (the
@@ -822,6 +824,7 @@ URLS: dict[str, dict[str, Rule]] = {
     "dataprotection:record_file": {"POST": _r(A.DATAPROTECTION_RECORD)},
     # the list shows each person the requests they may see (none: an empty list)
     "dataprotection:exports": {"GET": SIGNED},
+    "dataprotection:exports_overview": {"GET": _r(A.DATAPROTECTION_EXPORT_OVERSEE)},
     "dataprotection:export_new": {
         "GET": _r(A.DATAPROTECTION_EXPORT_REQUEST, "case"),
         "POST": _r(A.DATAPROTECTION_EXPORT_REQUEST, "case"),
@@ -842,6 +845,7 @@ URLS: dict[str, dict[str, Rule]] = {
     "api:get_processing_record": {"GET": _r(A.DATAPROTECTION_RECORD)},
     "api:start_record_file": {"POST": _r(A.DATAPROTECTION_RECORD)},
     "api:list_exports": {"GET": SIGNED},
+    "api:list_exports_overview": {"GET": _r(A.DATAPROTECTION_EXPORT_OVERSEE)},
     "api:create_export_request": {"POST": _r(A.DATAPROTECTION_EXPORT_REQUEST, "case")},
     "api:get_export_request": {"GET": _r(A.DATAPROTECTION_EXPORT_VIEW, "case")},
     "api:answer_export_request": {"POST": _r(A.DATAPROTECTION_EXPORT_RELEASE, "case")},

@@ -14,8 +14,10 @@ import uuid
 from typing import Any, Literal
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Schema, Status
+from ninja.pagination import paginate
 
 from icommit.access import Action, can, require
 from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS, LongText
@@ -100,6 +102,48 @@ class ExportOut(Schema):
     @staticmethod
     def resolve_others_answered(obj: ExportRequest, context: Any) -> int:
         return selectors.others_count(user=context["request"].user, request=obj)["answered"]
+
+
+class ExportOverviewOut(Schema):
+    """An export request as the data-protection officer oversees it: state and dates, the
+    client's pseudonym only, and no organisation named."""
+
+    id: uuid.UUID
+    case_id: uuid.UUID
+    case_number: str
+    team_id: int
+    team: str
+    pseudonym: str
+    asked_on: datetime.date
+    recorded_at: datetime.datetime
+    #: one month after the client asked (Art. 12(3) GDPR)
+    due_on: datetime.date
+    #: answers of the organisations asked, by state
+    waiting: int
+    released: int
+    restricted: int
+    #: some organisation has still to answer after the due day
+    overdue: bool
+
+    @staticmethod
+    def resolve_case_number(obj: ExportRequest) -> str:
+        return obj.case.number
+
+    @staticmethod
+    def resolve_team(obj: ExportRequest) -> str:
+        return obj.team.name
+
+    @staticmethod
+    def resolve_pseudonym(obj: ExportRequest) -> str:
+        return obj.client.pseudonym
+
+    @staticmethod
+    def resolve_due_on(obj: ExportRequest) -> datetime.date:
+        return selectors.answer_due(obj.asked_on)
+
+    @staticmethod
+    def resolve_overdue(obj: Any) -> bool:
+        return bool(obj.waiting) and selectors.answer_due(obj.asked_on) < timezone.localdate()
 
 
 class ExportIn(Schema):
@@ -245,6 +289,15 @@ def start_record_file(request: AuthedRequest, payload: FileIn):
 def list_exports(request: AuthedRequest):
     """Export requests of cases the caller's organisation leads or holds a part of."""
     return list(selectors.exports_for(user=request.user)[:100])
+
+
+@router.get("/exports/overview", response={200: list[ExportOverviewOut], **READ_ERRORS})
+@paginate
+def list_exports_overview(request: AuthedRequest):
+    """Every export request of every team, newest first, with its state and dates (the
+    data-protection officer); the client's pseudonym only."""
+    require(request.user, Action.DATAPROTECTION_EXPORT_OVERSEE)
+    return selectors.exports_overseen(user=request.user)
 
 
 def _case(request: AuthedRequest, team_id: int, case_id: uuid.UUID) -> Case:

@@ -1,6 +1,8 @@
 """Who runs privacy operations.
 
-- ``dataprotection.retention``, ``.erase``, ``.record``: the data-protection officer (global).
+- ``dataprotection.retention``, ``.erase``, ``.record``, ``.export_oversee`` (the list of every
+  export request, its state and dates, with the client's pseudonym only): the data-protection
+  officer (global).
 - ``dataprotection.export_request`` (on a case): a member of the case's lead organisation who may
   work on the case records that the client asked for a copy of their data.
 - ``dataprotection.export_view`` (on an export request): members of the lead organisation who
@@ -25,7 +27,12 @@ from icommit.dataprotection.models import ExportAnswer, ExportRequest
 
 A = Action
 _DPO_ACTIONS = frozenset(
-    {A.DATAPROTECTION_RETENTION, A.DATAPROTECTION_ERASE, A.DATAPROTECTION_RECORD}
+    {
+        A.DATAPROTECTION_RETENTION,
+        A.DATAPROTECTION_ERASE,
+        A.DATAPROTECTION_RECORD,
+        A.DATAPROTECTION_EXPORT_OVERSEE,
+    }
 )
 _CASES = CasePolicy()
 

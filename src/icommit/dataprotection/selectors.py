@@ -3,13 +3,14 @@ assembled export document and the record of processing activities (GDPR Art. 30)
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from icommit.core.models import Job
 from icommit.dataprotection import registry, services
 from icommit.dataprotection.content import retention
 from icommit.dataprotection.models import (
+    AnswerState,
     ExportAnswer,
     ExportRequest,
     RetentionPeriod,
@@ -143,6 +145,34 @@ def exports_for(*, user: User) -> QuerySet[ExportRequest]:
         .prefetch_related("answers__organisation")
         .order_by("-recorded_at", "-pk")
     )
+
+
+def exports_overseen(*, user: User) -> QuerySet[ExportRequest]:
+    """Every export request of every team for the data-protection officer, newest first, with
+    the number of answers waiting, released and restricted (counted in SQL); the case, the team
+    and the client's pseudonym come along, nothing else of the client."""
+    answers = {
+        "waiting": AnswerState.WAITING,
+        "released": AnswerState.RELEASED,
+        "restricted": AnswerState.RESTRICTED,
+    }
+    return (
+        visible(user, Action.DATAPROTECTION_EXPORT_OVERSEE, ExportRequest.objects.all())
+        .select_related("case", "team", "client")
+        .annotate(
+            **{
+                name: Count("answers", filter=Q(answers__state=state))
+                for name, state in answers.items()
+            }
+        )
+        .order_by("-recorded_at", "-pk")
+    )
+
+
+def answer_due(asked_on: datetime.date) -> datetime.date:
+    """The day an export request must be answered by: one month after the client asked
+    (Art. 12(3) GDPR; the extension by two further months is the controller's to state)."""
+    return services.add_months(asked_on, 1)
 
 
 def cases_to_request(*, user: User, limit: int = 50) -> list[Case]:

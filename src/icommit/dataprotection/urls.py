@@ -17,6 +17,7 @@ urlpatterns = [
     path("record/", views.record, name="record"),
     path("record/file/", views.record_file, name="record_file"),
     path("exports/", views.exports, name="exports"),
+    path("exports/overview/", views.exports_overview, name="exports_overview"),
     path(_EXPORT + "new/", views.export_new, name="export_new"),
     path(_EXPORT + "<uuid:export_pk>/", views.export_detail, name="export"),
     path(_EXPORT + "<uuid:export_pk>/answer/", views.export_answer, name="export_answer"),

@@ -13,9 +13,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -241,6 +243,30 @@ def exports(request: AuthedRequest) -> HttpResponse:
             cases=selectors.cases_to_request(user=request.user),
             nav="exports",
         ),
+    )
+
+
+#: Export requests per page of the DPO's overview.
+OVERVIEW_PAGE = 50
+
+
+@require_GET
+@login_required
+def exports_overview(request: AuthedRequest) -> HttpResponse:
+    """Every export request of every team for the data-protection officer: its state and dates,
+    the client's pseudonym only."""
+    require(request.user, Action.DATAPROTECTION_EXPORT_OVERSEE)
+    page = Paginator(selectors.exports_overseen(user=request.user), OVERVIEW_PAGE).get_page(
+        request.GET.get("page")
+    )
+    today = timezone.localdate()
+    for export in page:
+        export.due_on = selectors.answer_due(export.asked_on)  # type: ignore[attr-defined]  # display only
+        export.overdue = export.waiting > 0 and export.due_on < today  # type: ignore[attr-defined]  # display only
+    return render(
+        request,
+        "dataprotection/exports_overview.html",
+        _ctx(request, page_obj=page, nav="overview"),
     )
 
 
