@@ -157,7 +157,7 @@ def start_certificates_zip(request: AuthedRequest, run_id: int):
     return _started(files.certificates_zip_start(actor=request.user, run=run))
 
 
-@router.post("/verify", auth=None, response={200: VerifyOut, 422: Error, 429: Error})
+@router.post("/verify", auth=None, response={200: VerifyOut, 400: Error, 422: Error, 429: Error})
 def verify_certificate(request: HttpRequest, payload: VerifyIn):
     """Verify a certificate, without an account: by its number and the holder's family name,
     or by its credential. Answers the outcome, the course and the dates, nothing else; a wrong
