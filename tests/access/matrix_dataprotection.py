@@ -100,7 +100,8 @@ def fill(path: str, w: Any) -> str:
     own = w.extra[APP]
     return (
         path.replace("{export_id}", str(own["request"].pk))
-        .replace("{run_id}", str(own["run"].pk))
+        # only the retention run's path: other apps' paths name runs of their own (training)
+        .replace("/retention/runs/{run_id}", f"/retention/runs/{own['run'].pk}")
         .replace("{job_id}", str(own["job"].pk))
         .replace("{category}", "health")
     )
