@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from tests.e2e.conftest import check_a11y, label, login
+from tests.e2e.conftest import check_a11y, ensure_authenticator, label, login, totp_code
+from tests.factories import PASSWORD
 from tests.training.certificates_world import CertWorld, cert_world  # noqa: F401
 
 pytestmark = pytest.mark.e2e
@@ -37,6 +39,22 @@ def shot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     width = page.viewport_size["width"] if page.viewport_size else 0
     page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+
+
+def _login_by_field_names(page: Page, email: str) -> None:
+    """Log in on a page in any language (the shared helper finds the fields by English labels)."""
+    ensure_authenticator(email)
+    page.goto("/accounts/login/")
+    page.locator("input[name=username]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    if urlsplit(page.url).path == "/accounts/mfa/":
+        form = page.locator("main form").filter(has=page.locator("input[name=code]"))
+        form.locator("input[name=code]").fill(totp_code(email))
+        form.locator("button[type=submit]").click()
+        page.wait_for_load_state()
+    assert urlsplit(page.url).path not in ("/accounts/login/", "/accounts/mfa/"), page.url
 
 
 @pytest.mark.parametrize("viewport", WIDTHS, ids=["390", "1280"])
@@ -65,10 +83,11 @@ def test_a_third_party_verifies_a_certificate_by_number_and_name(
     check_page(page)
 
 
-def test_the_holder_and_a_trainer_see_the_certificate_page(
-    page: Page, live_server: Any, cert_world: CertWorld
+@pytest.mark.parametrize("viewport", WIDTHS, ids=["390", "1280"])
+def test_a_trainer_sees_the_certificate_and_the_revocation_dialog(
+    page: Page, live_server: Any, cert_world: CertWorld, viewport: ViewportSize
 ) -> None:
-    page.set_viewport_size({"width": 1280, "height": 900})
+    page.set_viewport_size(viewport)
     certificate = cert_world.certificates[0]
     url = f"{live_server.url}/training/certificates/{certificate.pk}/"
     page.goto(f"{live_server.url}/accounts/login/", timeout=120_000)
@@ -89,12 +108,16 @@ def test_the_holder_and_a_trainer_see_the_certificate_page(
     expect(page.get_by_role("button", name="Download all as a ZIP")).to_be_visible()
     check_page(page)
     shot(page, "run-certificates-en")
+    page.goto(f"{live_server.url}/training/certificates/")
+    expect(page.get_by_role("link", name=certificate.number)).to_be_visible()
+    check_page(page)
+    shot(page, "certificates-en")
 
 
 def test_pages_in_german_at_both_widths(
     browser: Browser, live_server: Any, cert_world: CertWorld
 ) -> None:
-    """Screenshots of the verification page in German (no account needed)."""
+    """The verification page (no account) and the holder's pages in German, with screenshots."""
     cache.clear()
     context = browser.new_context(base_url=live_server.url, locale="de-DE")
     try:
@@ -108,5 +131,14 @@ def test_pages_in_german_at_both_widths(
             page.wait_for_load_state()
             check_page(page)
             shot(page, "verify-valid-de")
+        _login_by_field_names(page, certificate.learner.email)
+        for viewport in WIDTHS:
+            page.set_viewport_size(viewport)
+            page.goto(f"/training/certificates/{certificate.pk}/")
+            check_page(page)
+            shot(page, "certificate-holder-de")
+            page.goto("/training/certificates/")
+            check_page(page)
+            shot(page, "certificates-de")
     finally:
         context.close()
