@@ -400,7 +400,7 @@ def enrol(request: AuthedRequest, run_pk: int) -> HttpResponse:
     )
     return submit_form(
         request,
-        partial(EnrolForm, people=offer.people, initial={"q": query}),
+        partial(EnrolForm, people=offer.people, initial={"q": query}, auto_id="enrol_%s"),
         run=lambda form: services.enrol(
             actor=request.user, run=run, learner_ids=form.cleaned_data["learners"]
         ),

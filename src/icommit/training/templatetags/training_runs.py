@@ -57,9 +57,9 @@ def assignment_of(course: Any, key: str) -> Any:
 
 
 @register.filter
-def percent(share: float) -> int:
-    """A share (0.8) as a whole percentage (80)."""
-    return round(float(share or 0) * 100)
+def percent(share: float) -> str:
+    """A share (0.8) as a whole percentage ("80 %")."""
+    return f"{round(float(share or 0) * 100)} %"
 
 
 @register.filter
@@ -95,7 +95,7 @@ LABELS: dict[str, dict[str, Any]] = {
     "document_kind": {
         "referral": _("referral"),
         "report": _("report"),
-        "note": _("note"),
+        "note": _("file note"),
         "letter": _("letter"),
         "record": _("record"),
         "transcript": _("transcript"),
