@@ -463,3 +463,18 @@ def test_diagnostics_recommendations_link_their_training_modules(world: World) -
     assert modules
     for module_id in modules:
         assert f'href="{reverse("training:module", args=[module_id])}"' in html
+
+
+def test_a_request_to_join_shows_on_the_home_page_and_can_be_taken_back(rw: RunsWorld) -> None:
+    rw.run.open_for_requests = True
+    rw.run.save()
+    with transaction.atomic():
+        asked = services.join_request(actor=rw.outsider, run=rw.run)
+    client = _as(rw.outsider)
+    home = client.get(reverse("training:home")).content.decode()
+    page = reverse("training:learner", args=[rw.run.pk, asked.pk])
+    assert "You asked to join this run." in home and page in home
+    assert "Take back the request" in _text(client.get(page))
+    assert client.post(reverse("training:withdraw", args=[rw.run.pk, asked.pk])).status_code == 302
+    asked.refresh_from_db()
+    assert asked.status == EnrolmentStatus.WITHDRAWN
