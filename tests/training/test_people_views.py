@@ -1,0 +1,269 @@
+# ruff: noqa: F811  (the fixture pw imported from people_world is a test parameter)
+"""The people pages: registration (the same answer for a known address, the per-address limit,
+bad input named), activation, the trainers' list of external learners with approval and
+decline, a team's coverage (flat query counts) and its certification gate (a security sector
+refused by name)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from icommit.accounts.models import User
+from icommit.training import selectors, services, services_people
+from icommit.training.models import GateSector, LearnerAccount
+from tests.conftest import verified_client
+from tests.training.people_world import (
+    STRONG,
+    PeopleWorld,
+    mails_to,
+    pw,  # noqa: F401
+    register,
+    token_of,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(**overrides: str) -> dict[str, str]:
+    data = {
+        "full_name": "Lea Learner",
+        "email": "lea@example.org",
+        "organisation": "Counselling practice Weber",
+        "sector": "civil_society",
+        "note": "",
+        "password": STRONG,
+        "password_again": STRONG,
+        "consent": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture(autouse=True)
+def fresh_limits() -> None:
+    cache.clear()
+
+
+def test_the_registration_page_offers_no_security_sector(client: Client) -> None:
+    page = client.get(reverse("training:register"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'value="civil_society"' in html
+    assert 'value="police"' not in html and 'value="probation"' not in html
+    assert "How your training data are used" in html
+
+
+def test_registering_answers_the_same_for_a_new_and_a_known_address(
+    client: Client, pw: PeopleWorld
+) -> None:
+    new = client.post(reverse("training:register"), _form())
+    assert new.status_code == 302 and new["Location"] == reverse("training:registered")
+    assert LearnerAccount.objects.filter(user__email="lea@example.org").exists()
+    users = User.objects.count()
+    known = client.post(
+        reverse("training:register"), _form(email=pw.coordinator.email, full_name="Mallory")
+    )
+    assert known.status_code == 302 and known["Location"] == new["Location"]
+    assert User.objects.count() == users
+    assert mails_to(pw.coordinator.email) == []
+    done = client.get(new["Location"])
+    assert done.status_code == 200
+    assert "we will be in touch" in done.content.decode()
+
+
+def test_bad_input_is_shown_by_the_field_and_nothing_is_created(client: Client) -> None:
+    page = client.post(
+        reverse("training:register"),
+        _form(password_again="another long phrase here", consent=""),
+    )
+    assert page.status_code == 422
+    form = page.context["form"]
+    assert "password_again" in form.errors and "consent" in form.errors
+    assert not User.objects.exists()
+
+
+def test_a_crafted_security_sector_is_refused(client: Client) -> None:
+    page = client.post(reverse("training:register"), _form(sector="police"))
+    assert page.status_code == 422
+    assert "sector" in page.context["form"].errors
+    assert not User.objects.exists()
+
+
+def test_registration_is_limited_per_address(client: Client) -> None:
+    for n in range(services_people.REGISTER_LIMIT):
+        client.post(reverse("training:register"), _form(email=f"p{n}@example.org"))
+    page = client.post(reverse("training:register"), _form(email="one-more@example.org"))
+    assert page.status_code == 429
+    assert "Too many registrations" in page.content.decode()
+    assert not User.objects.filter(email="one-more@example.org").exists()
+
+
+def test_a_signed_in_person_is_sent_to_the_training(pw: PeopleWorld) -> None:
+    page = verified_client(pw.youth_worker).get(reverse("training:register"))
+    assert page.status_code == 302 and page["Location"] == reverse("training:home")
+
+
+def test_the_activation_page_asks_before_it_activates(client: Client, pw: PeopleWorld) -> None:
+    account = register()
+    with transaction.atomic():
+        services_people.learner_approve(actor=pw.trainer, account=account)
+    (mail,) = mails_to("lea@example.org")
+    url = re.search(r"https?://\S+/training/activate/\S+", mail.body)
+    assert url is not None
+    path = "/training/activate/" + token_of(url.group(0)) + "/"
+    assert client.get(path).status_code == 200
+    assert not User.objects.get(pk=account.user_id).is_active  # a look activates nothing
+    answer = client.post(path)
+    assert answer.status_code == 302 and answer["Location"] == reverse("accounts:login")
+    assert User.objects.get(pk=account.user_id).is_active
+    again = client.post(path)
+    assert again.status_code == 200
+    assert "not valid any more" in again.content.decode()
+
+
+def test_a_trainer_approves_and_declines_from_the_list(pw: PeopleWorld) -> None:
+    first = register()
+    second = register(email="max@example.org", full_name="Max Mustermann")
+    trainer = verified_client(pw.trainer)
+    page = trainer.get(reverse("training:learners"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Lea Learner" in html and "Max Mustermann" in html
+    assert trainer.post(reverse("training:learner_approve", args=[first.pk])).status_code == 302
+    assert trainer.post(reverse("training:learner_decline", args=[second.pk])).status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.approved_by == pw.trainer and second.declined_at is not None
+    assert "No registration waits" in trainer.get(reverse("training:learners")).content.decode()
+    approved = trainer.get(reverse("training:learners") + "?state=approved").content.decode()
+    assert "Lea Learner" in approved and "activation link not used yet" in approved
+    # deciding twice says why, changes nothing
+    again = trainer.post(reverse("training:learner_approve", args=[second.pk]), follow=True)
+    assert "already decided" in again.content.decode()
+    second.refresh_from_db()
+    assert second.approved_at is None
+
+
+@pytest.mark.parametrize("who", ["coordinator", "youth_worker", "outsider"])
+def test_only_trainers_see_the_list(pw: PeopleWorld, who: str) -> None:
+    account = register()
+    client = verified_client(getattr(pw, who))
+    assert client.get(reverse("training:learners")).status_code == 403
+    approve = client.post(reverse("training:learner_approve", args=[account.pk]))
+    assert approve.status_code == 403
+    account.refresh_from_db()
+    assert account.approved_at is None
+
+
+def test_the_list_of_learners_is_paginated_in_flat_queries(pw: PeopleWorld) -> None:
+    trainer = verified_client(pw.trainer)
+    trainer.get(reverse("training:learners"))
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert trainer.get(reverse("training:learners")).status_code == 200
+        return len(queries)
+
+    for n in range(3):
+        register(email=f"a{n}@example.org", full_name=f"A {n}")
+    few = count()
+    for n in range(27):
+        register(email=f"b{n}@example.org", full_name=f"B {n}")
+    assert count() == few
+    second = trainer.get(reverse("training:learners") + "?page=2")
+    assert second.context["page_obj"].number == 2
+
+
+def test_the_coordinator_sees_each_members_certified_until(pw: PeopleWorld) -> None:
+    certificate = pw.certify(pw.youth_worker)
+    page = verified_client(pw.coordinator).get(reverse("training:coverage", args=[pw.team.pk]))
+    assert page.status_code == 200
+    lines = {line.row.name: line.row for line in page.context["lines"]}
+    assert lines["Yara Youth"].certified
+    assert lines["Yara Youth"].certified_until == certificate.valid_until
+    assert not lines["Sami Social"].certified and lines["Sami Social"].certified_until is None
+    assert lines["Yara Youth"].runs == 1
+    html = page.content.decode()
+    assert "Youth office Kiel" in html and "Youth welfare" in html
+
+
+@pytest.mark.parametrize(("who", "status"), [("youth_worker", 403), ("outsider", 404)])
+def test_members_and_outsiders_see_no_coverage(pw: PeopleWorld, who: str, status: int) -> None:
+    client = verified_client(getattr(pw, who))
+    assert client.get(reverse("training:coverage", args=[pw.team.pk])).status_code == status
+    assert client.get(reverse("training:gate", args=[pw.team.pk])).status_code == status
+
+
+def test_the_coverage_page_runs_the_same_queries_for_3_and_12_members(pw: PeopleWorld) -> None:
+    coordinator = verified_client(pw.coordinator)
+    url = reverse("training:coverage", args=[pw.team.pk])
+    coordinator.get(url)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert coordinator.get(url).status_code == 200
+        return len(queries)
+
+    pw.certify(pw.youth_worker)
+    few = count()  # the coordinator and three members
+    for n in range(8):
+        member = pw.member(pw.social if n % 2 else pw.youth, name=f"Member {n}")
+        if n % 3 == 0:
+            pw.certify(member)
+    assert count() == few
+
+
+def test_the_team_page_links_the_training_for_its_coordinators(pw: PeopleWorld) -> None:
+    url = reverse("training:coverage", args=[pw.team.pk])
+    team_page = reverse("teams:detail", args=[pw.team.pk])
+    assert url in verified_client(pw.coordinator).get(team_page).content.decode()
+    assert url not in verified_client(pw.youth_worker).get(team_page).content.decode()
+
+
+def test_the_coordinator_sets_the_gate(pw: PeopleWorld) -> None:
+    coordinator = verified_client(pw.coordinator)
+    url = reverse("training:gate", args=[pw.team.pk])
+    page = coordinator.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'value="youth_welfare"' in html and 'value="police"' not in html
+    saved = coordinator.post(url, {"sectors": ["youth_welfare", "social_services"]})
+    assert saved.status_code == 302
+    assert sorted(selectors.gate_sectors(pw.team)) == ["social_services", "youth_welfare"]
+    coverage = coordinator.get(saved["Location"]).content.decode()
+    assert "Youth welfare" in coverage and "gate applies" in coverage
+    cleared = coordinator.post(url, {})
+    assert cleared.status_code == 302 and selectors.gate_sectors(pw.team) == []
+
+
+def test_a_crafted_security_sector_is_refused_by_name_and_nothing_changes(
+    pw: PeopleWorld,
+) -> None:
+    with transaction.atomic():
+        services.gate_set(actor=pw.coordinator, team=pw.team, sectors=["youth_welfare"])
+    coordinator = verified_client(pw.coordinator)
+    url = reverse("training:gate", args=[pw.team.pk])
+    page = coordinator.post(url, {"sectors": ["social_services", "police"]})
+    assert page.status_code == 422
+    errors = " ".join(page.context["form"].errors["sectors"])
+    assert "Police" in errors
+    assert selectors.gate_sectors(pw.team) == ["youth_welfare"]
+    unknown = coordinator.post(url, {"sectors": ["no-such-sector"]})
+    assert unknown.status_code == 422 and "no-such-sector" in unknown.content.decode()
+    assert list(GateSector.objects.values_list("sector", flat=True)) == ["youth_welfare"]
+
+
+def test_the_trainers_home_says_when_external_learners_wait(pw: PeopleWorld) -> None:
+    register()
+    home = verified_client(pw.trainer).get(reverse("web:home")).content.decode()
+    assert "1 external learner waits for your decision." in home
+    assert reverse("training:learners") in home
+    other = verified_client(pw.coordinator).get(reverse("web:home")).content.decode()
+    assert "external learner" not in other
