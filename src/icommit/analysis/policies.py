@@ -8,6 +8,8 @@ The object is always the case. A case that cannot be found at all (``case.find``
   records its own organisation's perspective, or the client's view recorded with the client.
 - ``analysis.manage``: ``case.manage`` (the lead's case manager) starts an analysis and agrees the
   case formulation.
+- A team's certification gate (training's fact ``gated_team_ids``) takes ``analysis.record`` away
+  in that team from whoever has no valid certificate yet; nothing else changes.
 """
 
 from __future__ import annotations
@@ -42,10 +44,19 @@ class AnalysisPolicy(Policy):
         mapped = _AS_CASE.get(action)
         if mapped is None:
             return False
+        # --- training gate (edited by the training people work only) ---
+        if action == A.ANALYSIS_RECORD and obj.team_id in facts.gated_team_ids:
+            return False  # the team asks for a valid certificate before a perspective
+        # --- end training gate ---
         return CasePolicy().can(facts, mapped, obj)
 
     def visible(self, facts: Facts, action: Action, qs: QuerySet[Any]) -> QuerySet[Any]:
         mapped = _AS_CASE.get(action)
         if mapped is None or qs.model is not Case:
             return qs.none()
-        return CasePolicy().visible(facts, mapped, qs)
+        found = CasePolicy().visible(facts, mapped, qs)
+        # --- training gate (edited by the training people work only) ---
+        if action == A.ANALYSIS_RECORD and facts.gated_team_ids:
+            found = found.exclude(team_id__in=list(facts.gated_team_ids))
+        # --- end training gate ---
+        return found

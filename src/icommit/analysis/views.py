@@ -98,6 +98,13 @@ def overview(request: AuthedRequest, team_pk: int, case_pk: Any) -> HttpResponse
             "may_record": may_record,
             "own_views": own_views,
             "may_manage": can(request.user, Action.ANALYSIS_MANAGE, case),
+            # --- training gate (edited by the training people work only) ---
+            # why the record links are missing: the team asks for a valid certificate first
+            "gated": bool(current)
+            and bool(orgs)
+            and case.team_id in facts_for(request.user).gated_team_ids
+            and can(request.user, Action.CASE_WORK, case),
+            # --- end training gate ---
             "formulation": selectors.formulations_for(user=request.user, analysis=current).first()
             if current
             else None,
