@@ -11,6 +11,7 @@ lie in the past, and a service records "now").
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -28,11 +29,10 @@ from icommit.instruments.engine import Item
 from icommit.instruments.models import InstrumentVersion
 from icommit.stakeholders.models import Organisation
 from icommit.teams.models import Team
-from icommit.training import selectors, services
+from icommit.training import selectors, services, services_people
 from icommit.training.models import (
     Certificate,
     Enrolment,
-    LearnerAccount,
     Run,
     Session,
     Submission,
@@ -115,6 +115,34 @@ def _user(email: str, name: str, users: dict[str, User], admin: User) -> User:
             email=email, password=settings.DEMO_PASSWORD, full_name=name
         )
         audit.record(actor=admin, action="user.create", obj=user, purpose="demo")
+    users[email] = user
+    return user
+
+
+def _external_learner(users: dict[str, User], trainer: User) -> User:
+    """The external learner registers, a trainer approves, she follows the approval mail's
+    link; then she gets the demo password like every demo account."""
+    email, name = EXTERNAL
+    account = services_people.learner_register(
+        full_name=name,
+        email=email,
+        organisation="Counselling practice Weber",
+        sector="civil_society",
+        note="I would like to join the certification course.",
+        password=(password := secrets.token_urlsafe(24)),
+        password_again=password,
+        consent=True,
+    )
+    if account is None:  # the address has an account already
+        user = User.objects.get(email=email)
+    else:
+        services_people.learner_approve(actor=trainer, account=account)
+        user = account.user
+        token = services_people.activation_link(user).rstrip("/").rsplit("/", 1)[-1]
+        services_people.learner_activate(token=token)
+        user.refresh_from_db()
+        user.set_password(settings.DEMO_PASSWORD)
+        user.save(update_fields=["password"])
     users[email] = user
     return user
 
@@ -223,14 +251,7 @@ def build(
     with transaction.atomic():
         co_trainer = _user(*CO_TRAINER, users, admin)
         platform_role_grant(actor=admin, user=co_trainer, role=PlatformRole.TRAINER)
-        external = _user(*EXTERNAL, users, admin)
-        LearnerAccount.objects.create(
-            user=external,
-            organisation="Counselling practice Weber",
-            sector="civil_society",
-            approved_at=timezone.now(),
-            approved_by=trainer,
-        )
+        external = _external_learner(users, trainer)
     now = timezone.now().replace(hour=9, minute=30, second=0, microsecond=0)
     today = timezone.localdate()
     cert_learners = [
