@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
-from django.test import Client
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, override_settings
 from django.utils import translation
 
 from icommit.access.roles import PlatformRole, TeamRole
@@ -52,6 +56,31 @@ def own_checkpoint_folder(settings, tmp_path_factory) -> None:  # type: ignore[n
     """Each test signs its audit chain into a folder of its own: a checkpoint left by another
     test's (rolled back) chain would otherwise read as a rewritten chain."""
     settings.CHECKPOINT_DIR = tmp_path_factory.mktemp("checkpoints")
+
+
+# --- the whole demo, built once per module (tests/demo/test_demo.py) ---------------------------
+@pytest.fixture(scope="module")
+def demo_db(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Path]:
+    """Demo City, built once for the module as `make run` builds it (the demo command with
+    ICOMMIT_DEMO=1), inside a transaction rolled back when the module is done; each test's own
+    atomic block nests inside it and is rolled back at the test's end, so every test starts from
+    the freshly built demo. Yields the folder the command signed the demo's audit chain into (each
+    test still signs into a folder of its own, see ``own_checkpoint_folder``). Access facts are
+    cached on user objects: tests fetch their users anew (``User.objects.get``)."""
+    folder = tmp_path_factory.mktemp("demo-checkpoints")
+    with django_db_blocker.unblock(), transaction.atomic():
+        with (
+            override_settings(DEMO=True, CHECKPOINT_DIR=folder),
+            translation.override(django_settings.LANGUAGE_CODE),
+        ):
+            call_command("demo", verbosity=0)
+        yield folder
+        transaction.set_rollback(True)
+
+
+# --- end of the demo block ----------------------------------------------------------------------
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Home, navigation, security headers, language, health, demo data."""
+"""Home, navigation, security headers, language, health; the demo refuses a database that is not
+a demo (the tests that read the demo itself are in tests/demo/test_demo.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from django.urls import reverse
 from icommit.accounts.models import User
 from icommit.core.models import AuditEvent
 from icommit.stakeholders.services import membership_request
-from icommit.teams.models import Team
 from tests.conftest import World
 from tests.factories import PASSWORD, UserFactory
 
@@ -116,36 +116,9 @@ def test_error_pages_use_the_layout(world: World, client_for) -> None:  # type: 
     assert "skip-link" in response.content.decode()
 
 
-@pytest.mark.django_db
-def test_the_demo_loads_once_and_a_second_run_changes_nothing(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    settings.CHECKPOINT_DIR = tmp_path
-    call_command("demo", verbosity=0)
-    # The demo signs its own history, so the chain verifies before any scheduled checkpoint.
-    call_command("audit", "verify")
-    assert Team.objects.filter(name="Demo City MSC").exists()
-    assert User.objects.count() >= 12
-    events = AuditEvent.objects.count()
-    call_command("demo", verbosity=0)
-    assert AuditEvent.objects.count() == events
-    coordinator = User.objects.get(email="coordinator@example.org")
-    assert coordinator.check_password("icommit-demo")
-
-
 def test_the_demo_refuses_a_database_that_is_not_a_demo(world: World) -> None:
     with pytest.raises(CommandError):
         call_command("demo", verbosity=0)
-
-
-@pytest.mark.django_db
-def test_production_refuses_a_demo_database(settings) -> None:  # type: ignore[no-untyped-def]
-    from icommit.core.checks import not_a_demo_database
-
-    call_command("demo", verbosity=0)
-    settings.PRODUCTION = True
-    errors = not_a_demo_database(databases=["default"])
-    assert [e.id for e in errors] == ["icommit.E010"]
-    settings.PRODUCTION = False
-    assert not_a_demo_database(databases=["default"]) == []
 
 
 def test_reading_the_audit_log_is_itself_audited(world: World, client_for) -> None:  # type: ignore[no-untyped-def]

@@ -1,4 +1,5 @@
-"""A crawl of the demo as every demo user: nothing shown leads to a refusal.
+"""The crawl of the demo as every demo user (tests/demo/test_demo.py): nothing shown leads to a
+refusal.
 
 From the home page, the team list and the organisation list, every GET link and GET form shown
 is followed, one object per URL pattern, and the team and organisation pages it reaches are
@@ -15,13 +16,11 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-import pytest
 from django.urls import Resolver404, resolve, reverse
 
 from icommit.access import can
 from icommit.access.matrix import URLS, Open
 from icommit.accounts.models import User
-from icommit.demo.builder import PEOPLE, build_demo
 from icommit.stakeholders.models import Organisation
 from icommit.teams.models import Team
 from tests.conftest import verified_client
@@ -138,77 +137,3 @@ def crawl(user: User) -> Iterator[str]:
                 continue
             seen_names.add(target_name)
             queue.append((target, url))
-
-
-@pytest.mark.django_db
-def test_every_demo_user_is_shown_only_what_they_may_open(settings) -> None:  # type: ignore[no-untyped-def]
-    settings.DEMO = True
-    build_demo()
-    problems = []
-    for person in PEOPLE:
-        user = User.objects.get(email=person.email)
-        problems += [f"{person.email}: {line}" for line in crawl(user)]
-    assert problems == [], "\n".join(problems)
-
-
-@pytest.mark.django_db
-def test_the_administrator_sees_only_the_team_pages_they_may_open(settings) -> None:  # type: ignore[no-untyped-def]
-    settings.DEMO = True
-    build_demo()
-    admin = User.objects.get(email="admin@example.org")
-    team = Team.objects.get(name="Demo City MSC")
-    page = verified_client(admin).get(reverse("teams:detail", args=[team.pk])).content.decode()
-    assert reverse("phases:detail", args=[team.pk]) in page
-    for hidden in ("plans:plan", "plans:risks", "charters:charter", "transparency:matrix"):
-        assert reverse(hidden, args=[team.pk]) not in page, hidden
-    assert "Archive team" in page  # administrators may archive a team
-
-
-@pytest.mark.django_db
-def test_new_team_shows_to_administrators_and_team_founders_only(settings) -> None:  # type: ignore[no-untyped-def]
-    settings.DEMO = True
-    build_demo()
-    shown = {}
-    for person in PEOPLE:
-        user = User.objects.get(email=person.email)
-        page = verified_client(user).get(reverse("teams:list")).content.decode()
-        shown[person.email] = reverse("teams:create") in page
-    assert {email for email, yes in shown.items() if yes} == {
-        "admin@example.org",
-        "coordinator@example.org",
-    }
-
-
-@pytest.mark.django_db
-def test_the_demo_social_worker_finds_their_own_work_on_the_home_page(settings) -> None:  # type: ignore[no-untyped-def]
-    settings.DEMO = True
-    build_demo()
-    social_worker = User.objects.get(email="socialworker@example.org")
-    page = verified_client(social_worker).get(reverse("web:home")).content.decode()
-    attention = page[page.index('id="attention-heading"') : page.index("</section>")]
-    assert "Check the overview against the social data rules" in attention  # overdue action
-    assert "Practice: hearing the client" in attention  # minutes to confirm
-    police = User.objects.get(email="police@example.org")
-    page = verified_client(police).get(reverse("web:home")).content.decode()
-    assert "Practice: hearing the client" not in page  # police confirmed them
-
-
-@pytest.mark.django_db
-def test_demo_profiles_come_from_the_version_2_templates_except_the_stale_one(settings) -> None:  # type: ignore[no-untyped-def]
-    settings.DEMO = True
-    build_demo()
-    current = {
-        org.name: org.role_profile.current
-        for org in Organisation.objects.select_related("role_profile__current")
-        if hasattr(org, "role_profile") and org.role_profile.current is not None
-    }
-    housing = next(v for name, v in current.items() if "Housing" in name)
-    assert housing.content_version == 1
-    others = [v for name, v in current.items() if "Housing" not in name]
-    assert others and all(v.content_version == 2 and v.duties for v in others)
-    police = next(v for name, v in current.items() if "Police" in name)
-    assert "legality_principle" in {d["code"] for d in police.duties}
-    member = User.objects.get(email="housing@example.org")
-    org = housing.profile.organisation
-    page = verified_client(member).get(reverse("stakeholders:detail", args=[org.pk]))
-    assert "A newer template (version 2) is available." in page.content.decode()
