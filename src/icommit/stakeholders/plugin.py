@@ -95,7 +95,20 @@ def profile_organisations(*, user: User, context: dict[str, Any], obj: Any = Non
     context["memberships"] = my_memberships(user=user)
 
 
-web.nav_item("organisations", _("Organisations"), "stakeholders:list", "building-office-2", 20)
+# --- training people: an external learner's account reaches no organisation (training work) ---
+def _may_see_organisations(user: User, facts: Any) -> bool:
+    return not facts.learner_only
+
+
+web.nav_item(
+    "organisations",
+    _("Organisations"),
+    "stakeholders:list",
+    "building-office-2",
+    20,
+    _may_see_organisations,
+)
+# --- end training people ---
 web.nav_section("stakeholders", "organisations")
 web.panel("home.attention", "", home_attention, order=10)
 web.panel("profile", "stakeholders/_profile.html", profile_organisations, order=10)
