@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from django.conf import settings
@@ -177,7 +177,12 @@ def _sessions(trainer: User, run: Run, starts: datetime.datetime, count: int) ->
     return out
 
 
-def _attend(trainer: User, sessions: list[Session], enrolments: list[Enrolment], absent=()):  # type: ignore[no-untyped-def]
+def _attend(
+    trainer: User,
+    sessions: list[Session],
+    enrolments: list[Enrolment],
+    absent: Collection[tuple[str, Any]] = (),
+) -> None:
     for session in sessions:
         services.attendance_record(
             actor=trainer,
