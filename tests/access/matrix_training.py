@@ -136,7 +136,38 @@ def page_kwargs(w: Any, name: str) -> dict[str, Any] | None:
 
 
 def api_payloads(w: Any) -> dict[str, dict[str, Any]]:
-    return {}
+    x = w.extra[APP]
+    today = datetime.date.today()
+    module = x["run"].modules[0]
+    run_in = {
+        "title": "R",
+        "city": "Demo City",
+        "language": "en",
+        "starts_on": today.isoformat(),
+        "ends_on": (today + datetime.timedelta(days=30)).isoformat(),
+        "modules": [module],
+    }
+    session_in = {
+        "starts_at": (today + datetime.timedelta(days=7)).isoformat() + "T09:00:00+00:00",
+        "minutes": 90,
+        "module": module,
+        "place": "Room 2",
+    }
+    runs = {
+        "create_training_run": {**run_in, "course": "msc-team"},
+        "update_training_run": run_in,
+        "cancel_training_run": {"reason": "Too few learners"},
+        "create_training_session": session_in,
+        "update_training_session": session_in,
+        "record_training_attendance": {
+            "marks": [{"enrolment_id": x["enrolment"].pk, "present": True}]
+        },
+        "enrol_training_learners": {"learner_ids": [w.users[S.EXTERNAL_LEARNER].pk]},
+        "join_training_run": {"note": ""},
+        "decide_training_request": {"accept": True},
+        "sign_off_training_learner": {"family_name": "Learner"},
+    }
+    return runs
 
 
 def fill(path: str, w: Any) -> str:

@@ -851,6 +851,75 @@ URLS: dict[str, dict[str, Rule]] = {
     "api:answer_export_request": {"POST": _r(A.DATAPROTECTION_EXPORT_RELEASE, "case")},
     "api:start_export_file": {"POST": _r(A.DATAPROTECTION_EXPORT_VIEW, "case")},
     # --- end dataprotection urls ---
+    # --- training runs urls ---
+    # courses and dashboards: everyone signed in; R's pages: who finds R ("run"), R's
+    # enrolment ("enrolment": its learner, R's trainer); asking to join goes to the open run
+    # R2 ("open_run": anyone signed in). A vignette of R's course: R's trainers and learners.
+    "training:home": {"GET": _r(A.TRAINING_VIEW)},
+    "training:courses": {"GET": _r(A.TRAINING_VIEW)},
+    "training:course": {"GET": _r(A.TRAINING_VIEW)},
+    "training:module": {"GET": _r(A.TRAINING_VIEW)},
+    "training:runs": {"GET": _r(A.TRAINING_VIEW)},
+    "training:run_new": {"GET": _r(A.TRAINING_RUN_CREATE), "POST": _r(A.TRAINING_RUN_CREATE)},
+    "training:run": {"GET": _r(A.TRAINING_RUN_VIEW, "run")},
+    "training:run_edit": {
+        "GET": _r(A.TRAINING_RUN_MANAGE, "run"),
+        "POST": _r(A.TRAINING_RUN_MANAGE, "run"),
+    },
+    "training:run_cancel": {
+        "GET": _r(A.TRAINING_RUN_MANAGE, "run"),
+        "POST": _r(A.TRAINING_RUN_MANAGE, "run"),
+    },
+    "training:vignette": {"GET": _r(A.TRAINING_RUN_MANAGE, "run", (A.TRAINING_ENROLMENT_WORK,))},
+    "training:session_new": {
+        "GET": _r(A.TRAINING_RUN_MANAGE, "run"),
+        "POST": _r(A.TRAINING_RUN_MANAGE, "run"),
+    },
+    "training:session_edit": {
+        "GET": _r(A.TRAINING_RUN_MANAGE, "run"),
+        "POST": _r(A.TRAINING_RUN_MANAGE, "run"),
+    },
+    "training:session_delete": {"POST": _r(A.TRAINING_RUN_MANAGE, "run")},
+    "training:attendance": {
+        "GET": _r(A.TRAINING_RUN_MANAGE, "run"),
+        "POST": _r(A.TRAINING_RUN_MANAGE, "run"),
+    },
+    "training:enrol": {
+        "GET": _r(A.TRAINING_RUN_ENROL, "run"),
+        "POST": _r(A.TRAINING_RUN_ENROL, "run"),
+    },
+    "training:join": {
+        "GET": _r(A.TRAINING_RUN_JOIN, "open_run"),
+        "POST": _r(A.TRAINING_RUN_JOIN, "open_run"),
+    },
+    "training:learner": {"GET": _r(A.TRAINING_ENROLMENT_VIEW, "enrolment")},
+    "training:request_decide": {"POST": _r(A.TRAINING_RUN_MANAGE, "enrolment")},
+    "training:withdraw": {"POST": _r(A.TRAINING_ENROLMENT_VIEW, "enrolment")},
+    "training:signoff": {
+        "GET": _r(A.TRAINING_RUN_MANAGE, "enrolment"),
+        "POST": _r(A.TRAINING_RUN_MANAGE, "enrolment"),
+    },
+    "api:list_training_courses": {"GET": _r(A.TRAINING_VIEW)},
+    "api:get_training_course": {"GET": _r(A.TRAINING_VIEW)},
+    "api:training_dashboard": {"GET": _r(A.TRAINING_VIEW)},
+    "api:list_training_runs": {"GET": _r(A.TRAINING_VIEW)},
+    "api:create_training_run": {"POST": _r(A.TRAINING_RUN_CREATE)},
+    "api:get_training_run": {"GET": _r(A.TRAINING_RUN_VIEW, "run")},
+    "api:update_training_run": {"PUT": _r(A.TRAINING_RUN_MANAGE, "run")},
+    "api:cancel_training_run": {"POST": _r(A.TRAINING_RUN_MANAGE, "run")},
+    "api:create_training_session": {"POST": _r(A.TRAINING_RUN_MANAGE, "run")},
+    "api:update_training_session": {"PUT": _r(A.TRAINING_RUN_MANAGE, "run")},
+    "api:delete_training_session": {"DELETE": _r(A.TRAINING_RUN_MANAGE, "run")},
+    "api:get_training_attendance": {"GET": _r(A.TRAINING_RUN_MANAGE, "run")},
+    "api:record_training_attendance": {"PUT": _r(A.TRAINING_RUN_MANAGE, "run")},
+    "api:find_training_people": {"GET": _r(A.TRAINING_RUN_ENROL, "run")},
+    "api:enrol_training_learners": {"POST": _r(A.TRAINING_RUN_ENROL, "run")},
+    "api:join_training_run": {"POST": _r(A.TRAINING_RUN_JOIN, "open_run")},
+    "api:get_training_standing": {"GET": _r(A.TRAINING_ENROLMENT_VIEW, "enrolment")},
+    "api:decide_training_request": {"POST": _r(A.TRAINING_RUN_MANAGE, "enrolment")},
+    "api:withdraw_training_enrolment": {"POST": _r(A.TRAINING_ENROLMENT_VIEW, "enrolment")},
+    "api:sign_off_training_learner": {"POST": _r(A.TRAINING_RUN_MANAGE, "enrolment")},
+    # --- end training runs urls ---
 }
 
 

@@ -10,10 +10,14 @@ from typing import Any
 from django.db.models import CharField, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from icommit.access import facts, registry
 from icommit.api import registry as api
-from icommit.training import checks  # noqa: F401 (registers the content system check)
+from icommit.training import (
+    checks,  # noqa: F401 (registers the content system check)
+    selectors_runs,
+)
 from icommit.training.models import (
     Certificate,
     Enrolment,
@@ -28,6 +32,7 @@ from icommit.training.policies import (
     RunPolicy,
     TeamTrainingPolicy,
 )
+from icommit.web import registry as web
 
 registry.register(RunPolicy, EnrolmentPolicy, TeamTrainingPolicy, CertificatePolicy)
 
@@ -115,6 +120,41 @@ facts.provide_rows(gate_rows, gate_facts)
 api.router("/training", "icommit.training.api.router")
 
 # --- runs registrations (edited by the runs work only) ---
+web.nav_item("training", _("Training"), "training:home", "academic-cap", 50)
+web.nav_section("training", "training")
+
+
+def home_training(*, user: Any, context: dict[str, Any], obj: Any = None) -> None:
+    """Home-page items: requests to join and assignments waiting for a trainer, and a learner's
+    sessions in the next seven days (at most three queries; none for who neither teaches nor
+    learns)."""
+    found = selectors_runs.attention(user)
+    items = context.setdefault("attention_items", [])
+    today = timezone.localdate()
+    for kind, count in (("requests", found.requests), ("reviews", found.reviews)):
+        if count:
+            items.append(
+                {
+                    "template": "training/runs/_home_attention.html",
+                    "urgency": (1, today),
+                    "kind": kind,
+                    "count": count,
+                }
+            )
+            context["attention_count"] = context.get("attention_count", 0) + count
+    for session in found.soon:
+        items.append(
+            {
+                "template": "training/runs/_home_attention.html",
+                "urgency": (1, timezone.localdate(session.starts_at)),
+                "kind": "session",
+                "session": session,
+            }
+        )
+        context["attention_count"] = context.get("attention_count", 0) + 1
+
+
+web.panel("home.attention", "", home_training, order=55)
 # --- end runs registrations ---
 # --- work registrations (edited by the learner-work work only) ---
 # --- end work registrations ---
