@@ -167,7 +167,9 @@ def api_payloads(w: Any) -> dict[str, dict[str, Any]]:
         "decide_training_request": {"accept": True},
         "sign_off_training_learner": {"family_name": "Learner"},
     }
-    return runs
+    # certificates: a reason, so that revocation reaches its access check
+    certificates = {"revoke_certificate": {"reason": "Issued in error"}}
+    return runs | certificates
 
 
 def fill(path: str, w: Any) -> str:

@@ -920,6 +920,32 @@ URLS: dict[str, dict[str, Rule]] = {
     "api:withdraw_training_enrolment": {"POST": _r(A.TRAINING_ENROLMENT_VIEW, "enrolment")},
     "api:sign_off_training_learner": {"POST": _r(A.TRAINING_RUN_MANAGE, "enrolment")},
     # --- end training runs urls ---
+    # --- training certificates urls ---
+    # the certificate of R's learner: its holder and R's trainers ("certificate"); R's
+    # certificates and their ZIP: R's trainers. Verification, the status list and the issuer's
+    # DID document are public (the DID document needs an https base URL, as the matrix world has).
+    "training:certificates": {"GET": SIGNED},
+    "training:certificate": {"GET": _r(A.CERTIFICATE_VIEW, "certificate")},
+    "training:certificate_json": {"GET": _r(A.CERTIFICATE_VIEW, "certificate")},
+    "training:certificate_pdf": {"POST": _r(A.CERTIFICATE_VIEW, "certificate")},
+    "training:certificate_revoke": {
+        "GET": _r(A.CERTIFICATE_REVOKE, "certificate"),
+        "POST": _r(A.CERTIFICATE_REVOKE, "certificate"),
+    },
+    "training:run_certificates": {"GET": _r(A.TRAINING_RUN_MANAGE, "run")},
+    "training:certificates_zip": {"POST": _r(A.TRAINING_RUN_MANAGE, "run")},
+    "training:verify": {"GET": PUB, "POST": PUB},
+    "training:status_list": {"GET": PUB},
+    "did_document": {"GET": PUB},
+    "did_document_below_path": {"GET": PUB},
+    "api:list_certificates": {"GET": SIGNED},
+    "api:get_certificate": {"GET": _r(A.CERTIFICATE_VIEW, "certificate")},
+    "api:get_certificate_credential": {"GET": _r(A.CERTIFICATE_VIEW, "certificate")},
+    "api:start_certificate_pdf": {"POST": _r(A.CERTIFICATE_VIEW, "certificate")},
+    "api:revoke_certificate": {"POST": _r(A.CERTIFICATE_REVOKE, "certificate")},
+    "api:start_certificates_zip": {"POST": _r(A.TRAINING_RUN_MANAGE, "run")},
+    "api:verify_certificate": {"POST": PUB},
+    # --- end training certificates urls ---
 }
 
 
