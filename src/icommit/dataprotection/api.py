@@ -14,7 +14,6 @@ import uuid
 from typing import Any, Literal
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Schema, Status
 from ninja.pagination import paginate
@@ -143,7 +142,7 @@ class ExportOverviewOut(Schema):
 
     @staticmethod
     def resolve_overdue(obj: Any) -> bool:
-        return bool(obj.waiting) and selectors.answer_due(obj.asked_on) < timezone.localdate()
+        return selectors.answer_overdue(obj)
 
 
 class ExportIn(Schema):

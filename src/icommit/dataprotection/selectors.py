@@ -175,6 +175,11 @@ def answer_due(asked_on: datetime.date) -> datetime.date:
     return services.add_months(asked_on, 1)
 
 
+def answer_overdue(request: Any) -> bool:
+    """Whether a request of ``exports_overseen`` is still unanswered after its due day."""
+    return bool(request.waiting) and answer_due(request.asked_on) < timezone.localdate()
+
+
 def cases_to_request(*, user: User, limit: int = 50) -> list[Case]:
     """Cases for which the user may record a client's request for a copy (their lead cases)."""
     qs = visible(user, Action.DATAPROTECTION_EXPORT_REQUEST, Case.objects.select_related("team"))

@@ -17,7 +17,6 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -259,10 +258,9 @@ def exports_overview(request: AuthedRequest) -> HttpResponse:
     page = Paginator(selectors.exports_overseen(user=request.user), OVERVIEW_PAGE).get_page(
         request.GET.get("page")
     )
-    today = timezone.localdate()
     for export in page:
         export.due_on = selectors.answer_due(export.asked_on)  # type: ignore[attr-defined]  # display only
-        export.overdue = export.waiting > 0 and export.due_on < today  # type: ignore[attr-defined]  # display only
+        export.overdue = selectors.answer_overdue(export)  # type: ignore[attr-defined]  # display only
     return render(
         request,
         "dataprotection/exports_overview.html",
