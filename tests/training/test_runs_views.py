@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from icommit.diagnostics import reports
@@ -478,3 +478,20 @@ def test_a_request_to_join_shows_on_the_home_page_and_can_be_taken_back(rw: Runs
     assert client.post(reverse("training:withdraw", args=[rw.run.pk, asked.pk])).status_code == 302
     asked.refresh_from_db()
     assert asked.status == EnrolmentStatus.WITHDRAWN
+
+
+def test_the_run_page_links_the_work_pages_to_whom_may_open_them(rw: RunsWorld) -> None:
+    try:
+        work = reverse("training:work", args=[rw.enrolment.pk])
+        totals = reverse("training:run_feedback", args=[rw.run.pk])
+        assignments = reverse("training:run_work", args=[rw.run.pk])
+    except NoReverseMatch:
+        pytest.skip("the learner's work pages are not installed")
+    url = reverse("training:run", args=[rw.run.pk])
+    trainer = _as(rw.trainer).get(url).content.decode()
+    assert totals in trainer and assignments in trainer and work not in trainer
+    coordinator = _as(rw.coordinator).get(url).content.decode()
+    assert totals in coordinator and assignments not in coordinator
+    learner = _as(rw.learner).get(url).content.decode()
+    assert work in learner and totals not in learner
+    assert work in _as(rw.learner).get(reverse("training:home")).content.decode()

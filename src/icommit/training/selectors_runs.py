@@ -472,6 +472,8 @@ class LearnerRow:
     course: content.Course | None
     row: StandingRow | None
     next_session: Session | None
+    #: the learner may work on it (checks, assignments, feedback)
+    works: bool = False
 
 
 def dashboard(*, user: User) -> dict[str, Any]:
@@ -489,6 +491,7 @@ def dashboard(*, user: User) -> dict[str, Any]:
                 course=course,
                 row=standing_row(standing, course) if standing else None,
                 next_session=home.next_sessions.get(e.run_id),
+                works=can(user, Action.TRAINING_ENROLMENT_WORK, e),
             )
         )
     facts = facts_for(user)
@@ -532,7 +535,11 @@ def run_page(*, user: User, run: Run) -> dict[str, Any]:
         "can_manage": manage,
         "can_enrol": can(user, Action.TRAINING_RUN_ENROL, run),
         "can_join": can(user, Action.TRAINING_RUN_JOIN, run),
+        # the feedback totals: the run's trainers and the coordinators of its team
+        "can_feedback": manage
+        or (run.team is not None and can(user, Action.TRAINING_COVERAGE_VIEW, run.team)),
         "own": own,
+        "works": works,
         "own_row": (
             standing_row(standing_of(own), course)
             if own is not None and own.status == EnrolmentStatus.ENROLLED
