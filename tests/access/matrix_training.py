@@ -92,12 +92,32 @@ def build(w: Any) -> dict[str, Any]:
         place="Room 1",
         module=run.modules[0],
     )
+    # work: R3, a run of the certification course (it has practice assignments) of team T, also
+    # taught by R's trainer, with R's learner enrolled: R's subjects stand to it as to R
+    cert_run = Run.objects.create(
+        course="nonsec-cert",
+        course_version=1,
+        title="R3",
+        city="Demo City",
+        language="en",
+        team=w.team,
+        starts_on=run.starts_on,
+        ends_on=run.ends_on,
+        modules=["nonsec-cert.01-social-diagnostics"],
+        created_by=trainer,
+    )
+    RunTrainer.objects.create(run=cert_run, user=trainer)
+    cert_enrolment = Enrolment.objects.create(
+        run=cert_run, learner=learner, status=EnrolmentStatus.ENROLLED
+    )
     return {
         "run": run,
         "open_run": open_run,
         "enrolment": enrolment,
         "certificate": certificate,
         "session": session,
+        "cert_run": cert_run,
+        "cert_enrolment": cert_enrolment,
     }
 
 
@@ -122,6 +142,12 @@ def page_kwargs(w: Any, name: str) -> dict[str, Any] | None:
     if not name.startswith("training:"):
         return None
     x = w.extra[APP]
+    if name in ("training:assignment", "training:review"):  # work: the assignments are R3's
+        return {
+            "run_pk": x["cert_run"].pk,
+            "enrolment_pk": x["cert_enrolment"].pk,
+            "assignment": "practice-analysis",
+        }
     return {
         "team_pk": w.team.pk,
         # runs: asking to join is tried on the open run R2, everything else on R
@@ -132,6 +158,12 @@ def page_kwargs(w: Any, name: str) -> dict[str, Any] | None:
         "course_id": "msc-team",
         "module_id": "msc-team.01-purpose-and-problem",
         "vignette": "pupil-online",
+        "instrument": "kc-msc-team",  # work
+        "stage": "before",
+        # people: the external learner's registration (approved already), a link that is not
+        # one (the activation page answers it is not valid)
+        "learner_pk": LearnerAccount.objects.get(user=w.users[S.EXTERNAL_LEARNER]).pk,
+        "token": "not-a-token",
     }
 
 
@@ -169,13 +201,35 @@ def api_payloads(w: Any) -> dict[str, dict[str, Any]]:
     }
     # certificates: a reason, so that revocation reaches its access check
     certificates = {"revoke_certificate": {"reason": "Issued in error"}}
-    return runs | certificates
+    people = {"set_training_gate": {"sectors": ["social_services"]}}
+    return runs | work_payloads() | certificates | people
+
+
+def work_payloads() -> dict[str, dict[str, Any]]:
+    """work: bodies the schemas accept, so that each operation reaches its access check."""
+    answers: dict[str, Any] = {"answers": {}}
+    return {
+        "take_training_check": answers,
+        "save_training_assignment": {"vignette": "pupil-online", "answers": {}},
+        "give_training_feedback": answers,
+        "give_training_self_assessment": answers,
+        "record_training_review": {"answers": {}, "decision": "pass"},
+    }
 
 
 def fill(path: str, w: Any) -> str:
     x = w.extra.get(APP)
     if not x:
         return path
+    if "/assignments/{assignment}" in path:  # work: the assignments are R3's
+        path = (
+            path.replace("{run_id}", str(x["cert_run"].pk))
+            .replace("{enrolment_id}", str(x["cert_enrolment"].pk))
+            .replace("{assignment}", "practice-analysis")
+        )
+    if "{learner_id}" in path:  # people: the external learner's registration
+        account = LearnerAccount.objects.get(user=w.users[S.EXTERNAL_LEARNER])
+        path = path.replace("{learner_id}", str(account.pk))
     return (
         path.replace("/runs/{run_id}/join", f"/runs/{x['open_run'].pk}/join")  # runs
         .replace("{run_id}", str(x["run"].pk))
@@ -183,4 +237,6 @@ def fill(path: str, w: Any) -> str:
         .replace("{course_id}", "msc-team")
         .replace("{enrolment_id}", str(x["enrolment"].pk))
         .replace("{certificate_id}", str(x["certificate"].pk))
+        .replace("{instrument}", "kc-msc-team")  # work
+        .replace("{stage}", "before")
     )

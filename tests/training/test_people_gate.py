@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from icommit.access import Action, can, visible
+from icommit.access.facts import facts_for
 from icommit.access.roles import PlatformRole
 from icommit.accounts.models import User
 from icommit.cases.models import Case
@@ -28,7 +29,8 @@ from tests.analysis import sdx
 from tests.analysis.conftest import AnalysisWorld, aw, sdx_version  # noqa: F401
 from tests.cases.conftest import cw  # noqa: F401
 from tests.conftest import verified_client
-from tests.factories import UserFactory, grant
+from tests.factories import OrganisationFactory, UserFactory, grant
+from tests.training.people_world import PeopleWorld, pw  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +154,17 @@ def test_members_of_sectors_the_gate_does_not_name_are_unaffected(aw: AnalysisWo
     assert not _records(aw.cw.youth_worker, aw.case)
     _gate(aw)  # lifted
     assert _records(aw.cw.youth_worker, aw.case)
+
+
+def test_an_organisation_flagged_as_security_actor_is_never_gated(pw: PeopleWorld) -> None:
+    """A municipality's public-order office is a security actor by flag, not by sector."""
+    office = OrganisationFactory(name="Public order office", sector="municipality")
+    office.is_security = True
+    office.save(update_fields=["is_security"])
+    clerk = pw.member(office, name="Cara Clerk")
+    with transaction.atomic():
+        services.gate_set(
+            actor=pw.coordinator, team=pw.team, sectors=["municipality", "youth_welfare"]
+        )
+    assert pw.team.pk not in facts_for(User.objects.get(pk=clerk.pk)).gated_team_ids
+    assert pw.team.pk in facts_for(User.objects.get(pk=pw.youth_worker.pk)).gated_team_ids

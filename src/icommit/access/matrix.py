@@ -920,6 +920,50 @@ URLS: dict[str, dict[str, Rule]] = {
     "api:withdraw_training_enrolment": {"POST": _r(A.TRAINING_ENROLMENT_VIEW, "enrolment")},
     "api:sign_off_training_learner": {"POST": _r(A.TRAINING_RUN_MANAGE, "enrolment")},
     # --- end training runs urls ---
+    # --- training work urls ---
+    # the learner's own work on R's enrolment (checks, feedback on R's session, self-assessment)
+    # and R's trainers' pages; practice assignments are tried on R3 (a certification-course run
+    # of T, taught by R's trainer, R's learner enrolled). Feedback totals: R's trainers and the
+    # coordinators of R's team T.
+    "training:work": {"GET": _r(A.TRAINING_ENROLMENT_WORK, "enrolment")},
+    "training:check": {
+        "GET": _r(A.TRAINING_ENROLMENT_WORK, "enrolment"),
+        "POST": _r(A.TRAINING_ENROLMENT_WORK, "enrolment"),
+    },
+    "training:assignment": {
+        "GET": _r(A.TRAINING_ENROLMENT_WORK, "enrolment"),
+        "POST": _r(A.TRAINING_ENROLMENT_WORK, "enrolment"),
+    },
+    "training:feedback": {
+        "GET": _r(A.TRAINING_ENROLMENT_WORK, "enrolment"),
+        "POST": _r(A.TRAINING_ENROLMENT_WORK, "enrolment"),
+    },
+    "training:self_assessment": {
+        "GET": _r(A.TRAINING_ENROLMENT_WORK, "enrolment"),
+        "POST": _r(A.TRAINING_ENROLMENT_WORK, "enrolment"),
+    },
+    "training:run_work": {"GET": _r(A.TRAINING_RUN_MANAGE, "run")},
+    "training:review": {
+        "GET": _r(A.TRAINING_RUN_MANAGE, "run"),
+        "POST": _r(A.TRAINING_RUN_MANAGE, "run"),
+    },
+    "training:run_feedback": {
+        "GET": _r(A.TRAINING_RUN_MANAGE, "run", (A.TRAINING_COVERAGE_VIEW,)),
+    },
+    "api:get_training_work": {"GET": _r(A.TRAINING_ENROLMENT_WORK, "enrolment")},
+    "api:get_training_check": {"GET": _r(A.TRAINING_ENROLMENT_WORK, "enrolment")},
+    "api:take_training_check": {"POST": _r(A.TRAINING_ENROLMENT_WORK, "enrolment")},
+    "api:get_training_assignment": {"GET": _r(A.TRAINING_ENROLMENT_WORK, "enrolment")},
+    "api:save_training_assignment": {"PUT": _r(A.TRAINING_ENROLMENT_WORK, "enrolment")},
+    "api:give_training_feedback": {"POST": _r(A.TRAINING_ENROLMENT_WORK, "enrolment")},
+    "api:give_training_self_assessment": {"POST": _r(A.TRAINING_ENROLMENT_WORK, "enrolment")},
+    "api:list_training_run_assignments": {"GET": _r(A.TRAINING_RUN_MANAGE, "run")},
+    "api:get_training_review": {"GET": _r(A.TRAINING_RUN_MANAGE, "run")},
+    "api:record_training_review": {"POST": _r(A.TRAINING_RUN_MANAGE, "run")},
+    "api:get_training_run_feedback": {
+        "GET": _r(A.TRAINING_RUN_MANAGE, "run", (A.TRAINING_COVERAGE_VIEW,)),
+    },
+    # --- end training work urls ---
     # --- training certificates urls ---
     # the certificate of R's learner: its holder and R's trainers ("certificate"); R's
     # certificates and their ZIP: R's trainers. Verification, the status list and the issuer's
@@ -946,6 +990,28 @@ URLS: dict[str, dict[str, Rule]] = {
     "api:start_certificates_zip": {"POST": _r(A.TRAINING_RUN_MANAGE, "run")},
     "api:verify_certificate": {"POST": PUB},
     # --- end training certificates urls ---
+    # --- training people urls ---
+    # registration, its answer and the activation link are public (a signed-in person is sent
+    # to the training pages); external learners are approved by trainers (the role) and
+    # administrators; T's coverage and gate: T's coordinators, found by who sees T ("team")
+    "training:register": {"GET": PUB, "POST": PUB},
+    "training:registered": {"GET": PUB},
+    "training:activate": {"GET": PUB, "POST": PUB},
+    "training:learners": {"GET": _r(A.TRAINING_LEARNERS_APPROVE)},
+    "training:learner_approve": {"POST": _r(A.TRAINING_LEARNERS_APPROVE)},
+    "training:learner_decline": {"POST": _r(A.TRAINING_LEARNERS_APPROVE)},
+    "training:coverage": {"GET": _r(A.TRAINING_COVERAGE_VIEW, "team")},
+    "training:gate": {
+        "GET": _r(A.TRAINING_GATE_EDIT, "team"),
+        "POST": _r(A.TRAINING_GATE_EDIT, "team"),
+    },
+    "api:list_training_external_learners": {"GET": _r(A.TRAINING_LEARNERS_APPROVE)},
+    "api:approve_training_external_learner": {"POST": _r(A.TRAINING_LEARNERS_APPROVE)},
+    "api:decline_training_external_learner": {"POST": _r(A.TRAINING_LEARNERS_APPROVE)},
+    "api:get_training_coverage": {"GET": _r(A.TRAINING_COVERAGE_VIEW, "team")},
+    "api:get_training_gate": {"GET": _r(A.TRAINING_COVERAGE_VIEW, "team")},
+    "api:set_training_gate": {"PUT": _r(A.TRAINING_GATE_EDIT, "team")},
+    # --- end training people urls ---
 }
 
 

@@ -96,6 +96,8 @@ def gate_rows(user: Any) -> QuerySet[Any, tuple[int, str]]:
             team__memberships__user_id=user.pk,
             team__memberships__ended_at__isnull=True,
             team__memberships__organisation__sector=F("sector"),
+            # a security actor is never gated, also where its sector is a non-security one
+            team__memberships__organisation__is_security=False,
         )
         .annotate(
             until=Cast(
@@ -157,6 +159,9 @@ def home_training(*, user: Any, context: dict[str, Any], obj: Any = None) -> Non
 web.panel("home.attention", "", home_training, order=55)
 # --- end runs registrations ---
 # --- work registrations (edited by the learner-work work only) ---
+from icommit.training import plugin_work  # noqa: E402  (after the kernel's registrations)
+
+plugin_work.register()
 # --- end work registrations ---
 # --- certificates registrations (edited by the certificates work only) ---
 # its jobs (PDF, ZIP), the daily expiry reminder and the home panel
@@ -164,4 +169,10 @@ from icommit.training import plugin_certificates  # noqa: E402, F401  (registers
 
 # --- end certificates registrations ---
 # --- people registrations (edited by the people work only) ---
+# the team page's "Training" link, the trainers' home item for external learners, and an
+# external learner's home
+from icommit.training.plugin_people import register as register_people  # noqa: E402
+
+register_people()  # after the kernel's registrations
+
 # --- end people registrations ---
