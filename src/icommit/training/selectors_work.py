@@ -30,7 +30,6 @@ from icommit.training.models import (
     Enrolment,
     EnrolmentStatus,
     Review,
-    ReviewDecision,
     Run,
     Session,
     Submission,
@@ -370,10 +369,6 @@ def calibration(
             )
         )
     return rows
-
-
-def decisions_passed(reviews: Iterable[Review]) -> int:
-    return sum(1 for r in reviews if r.decision == ReviewDecision.PASS)
 
 
 @dataclass
