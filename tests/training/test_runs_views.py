@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from icommit.diagnostics import reports
@@ -481,12 +481,9 @@ def test_a_request_to_join_shows_on_the_home_page_and_can_be_taken_back(rw: Runs
 
 
 def test_the_run_page_links_the_work_pages_to_whom_may_open_them(rw: RunsWorld) -> None:
-    try:
-        work = reverse("training:work", args=[rw.enrolment.pk])
-        totals = reverse("training:run_feedback", args=[rw.run.pk])
-        assignments = reverse("training:run_work", args=[rw.run.pk])
-    except NoReverseMatch:
-        pytest.skip("the learner's work pages are not installed")
+    work = reverse("training:work", args=[rw.enrolment.pk])
+    totals = reverse("training:run_feedback", args=[rw.run.pk])
+    assignments = reverse("training:run_work", args=[rw.run.pk])
     url = reverse("training:run", args=[rw.run.pk])
     trainer = _as(rw.trainer).get(url).content.decode()
     assert totals in trainer and assignments in trainer and work not in trainer
