@@ -100,8 +100,11 @@ def test_a_learner_hands_in_a_practice_analysis_and_two_trainers_review_it(
         page.get_by_text("You passed it although these criteria are below level 3")
     ).to_be_visible()
     expect(page.get_by_text("2 levels apart: discuss").first).to_be_visible()
+    # the two raters are apart on level 3: a third trainer of the run decides
+    expect(page.get_by_text("The raters disagree: a third trainer")).to_be_visible()
     check_page(page, "calibration")
-    assert Submission.objects.get().status == SubmissionStatus.PASSED
+    handed = Submission.objects.get()
+    assert (handed.status, handed.escalation) == (SubmissionStatus.SUBMITTED, "third")
 
 
 @pytest.mark.parametrize("viewport", WIDTHS, ids=["1280", "390"])

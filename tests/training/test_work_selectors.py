@@ -39,7 +39,7 @@ def _review(levels: Any) -> Any:
     return SimpleNamespace(response=SimpleNamespace(answers=levels))
 
 
-def test_calibration_marks_criteria_two_levels_or_more_apart(db: None) -> None:
+def test_calibration_marks_criteria_two_levels_apart_or_apart_on_level_3(db: None) -> None:
     rubric = version("rubric-social-diagnostics").parsed
     first = rubric_answers(rubric, {"c1_client_view": 4, "c2_concerns_resources": 2})
     second = rubric_answers(rubric, {"c1_client_view": 2, "c2_concerns_resources": 3})
@@ -48,8 +48,10 @@ def test_calibration_marks_criteria_two_levels_or_more_apart(db: None) -> None:
     }
     assert len(rows) == 7
     assert (rows["c1_client_view"].gap, rows["c1_client_view"].differs) == (2, True)
-    assert (rows["c2_concerns_resources"].gap, rows["c2_concerns_resources"].differs) == (1, False)
+    # one level apart, but across level 3: marked too
+    assert (rows["c2_concerns_resources"].gap, rows["c2_concerns_resources"].differs) == (1, True)
     assert rows["c2_concerns_resources"].reached == [False, True]
+    assert not rows["c3_formulation"].differs  # both at level 3
     alone = sw.calibration(rubric, [_review(first)], "en")
     assert not any(r.differs for r in alone)
     assert [c.key for c in sw.criteria_below(rubric, first, "en")] == ["c2_concerns_resources"]

@@ -11,11 +11,13 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from icommit.access.roles import PlatformRole
+from icommit.accounts.models import User
 from icommit.analysis.models import Analysis, Perspective
 from icommit.cases.models import Case, Client
 from icommit.cases.selectors import cases_for
 from icommit.core.exceptions import Conflict, Forbidden, NotFound, ValidationFailed
-from icommit.core.models import AuditEvent
+from icommit.core.models import AuditDetail, AuditEvent
 from icommit.instruments.models import Response
 from icommit.training import selectors, services
 from icommit.training.models import (
@@ -27,6 +29,7 @@ from icommit.training.models import (
     SurveyAnswer,
     SurveyGiven,
 )
+from tests.factories import UserFactory, grant
 from tests.training.work_world import (  # noqa: F401  (ww is a fixture)
     CHECK,
     CONSENT,
@@ -63,7 +66,9 @@ def _hand_in(ww: WorkWorld, **more: object) -> Submission:
         )
 
 
-def _rate(ww: WorkWorld, who: object, decision: str, levels: int = 3, comment: str = "") -> Review:
+def _rate(
+    ww: WorkWorld, who: object, decision: str, levels: int | dict[str, int] = 3, comment: str = ""
+) -> Review:
     with transaction.atomic():
         return services.review_record(
             actor=who,  # type: ignore[arg-type]  # a User
@@ -194,7 +199,8 @@ def test_a_handed_in_analysis_changes_only_after_a_review(ww: WorkWorld) -> None
             vignette="pupil-online",
             answers={},
         )
-    _rate(ww, ww.trainer, "revise", comment="Add the client's goals.")
+    _rate(ww, ww.trainer, "revise", 2, comment="Add the client's goals.")
+    _rate(ww, ww.second, "revise", 2, comment="Add the client's goals.")
     again = _hand_in(ww, client_goals="Finish school")
     assert again.status == SubmissionStatus.SUBMITTED
 
@@ -222,13 +228,65 @@ def test_two_passes_pass_the_assignment(ww: WorkWorld) -> None:
     assert PRACTICE in selectors.progress(ww.enrolment).assignments_passed
 
 
-def test_one_revise_asks_for_a_revision(ww: WorkWorld) -> None:
+def test_two_revises_ask_for_a_revision(ww: WorkWorld) -> None:
     _hand_in(ww)
-    _rate(ww, ww.trainer, "pass", 3)
+    _rate(ww, ww.trainer, "revise", 2, comment="The client's view is missing.")
+    assert Submission.objects.get().status == SubmissionStatus.SUBMITTED
     _rate(ww, ww.second, "revise", 2, comment="Competing hypotheses are missing.")
-    assert Submission.objects.get().status == SubmissionStatus.REVISION
+    handed = Submission.objects.get()
+    assert (handed.status, handed.escalation) == (SubmissionStatus.REVISION, "")
     with pytest.raises(Conflict), transaction.atomic():
         _rate(ww, ww.trainer, "pass")
+
+
+def _third_trainer(ww: WorkWorld) -> User:
+    third = grant(UserFactory(full_name="Thea Third"), PlatformRole.TRAINER)
+    run = ww.run
+    with transaction.atomic():
+        services.run_update(
+            actor=ww.trainer,
+            run=run,
+            title=run.title,
+            city=run.city,
+            language=run.language,
+            starts_on=run.starts_on,
+            ends_on=run.ends_on,
+            modules=run.modules,
+            trainer_ids=[ww.second.pk, third.pk],
+        )
+    return third
+
+
+def test_raters_who_disagree_on_the_decision_wait_for_a_third_who_decides(ww: WorkWorld) -> None:
+    third = _third_trainer(ww)
+    _hand_in(ww)
+    _rate(ww, ww.trainer, "pass", 3)
+    _rate(ww, ww.second, "revise", 3, comment="Competing hypotheses are missing.")
+    handed = Submission.objects.get()
+    # neither decision stands: the round waits for a third trainer
+    assert (handed.status, handed.escalation) == (SubmissionStatus.SUBMITTED, "third")
+    assert PRACTICE not in selectors.progress(ww.enrolment).assignments_passed
+    event = AuditEvent.objects.filter(action="training.submission.reviewed").first()
+    assert AuditDetail.objects.get(event=event).data["escalation"] == "third"
+    _rate(ww, third, "revise", 2, comment="Agree with Theo: add competing hypotheses.")
+    assert Submission.objects.get().status == SubmissionStatus.REVISION
+    # the round is decided: nobody rates this version again
+    with pytest.raises(Conflict), transaction.atomic():
+        _rate(ww, ww.trainer, "pass")
+
+
+def test_two_passes_apart_on_level_3_wait_for_a_third_rater(ww: WorkWorld) -> None:
+    third = _third_trainer(ww)
+    _hand_in(ww)
+    _rate(ww, ww.trainer, "pass", 3)
+    # the second passes it too, but rates one criterion below level 3
+    _rate(ww, ww.second, "pass", {"c4_perspectives": 2})
+    handed = Submission.objects.get()
+    assert (handed.status, handed.escalation) == (SubmissionStatus.SUBMITTED, "third")
+    event = AuditEvent.objects.filter(action="training.submission.reviewed").first()
+    assert AuditDetail.objects.get(event=event).data["disputed"] == ["c4_perspectives"]
+    _rate(ww, third, "pass", 3)
+    assert Submission.objects.get().status == SubmissionStatus.PASSED
 
 
 def test_a_revision_needs_a_comment_and_nothing_is_stored_without(ww: WorkWorld) -> None:
@@ -276,10 +334,10 @@ def test_an_observed_conversation_is_recorded_and_recorded_again_after_a_revisio
 ) -> None:
     rubric = version("rubric-consent-conversation").parsed
 
-    def observe(decision: str, level: int, comment: str = "") -> Review:
+    def observe(decision: str, level: int, comment: str = "", who: User | None = None) -> Review:
         with transaction.atomic():
             return services.review_record(
-                actor=ww.trainer,
+                actor=who or ww.trainer,
                 enrolment=ww.enrolment,
                 assignment=CONSENT,
                 rubric_answers=rubric_answers(rubric, level),
@@ -288,11 +346,40 @@ def test_an_observed_conversation_is_recorded_and_recorded_again_after_a_revisio
             )
 
     first = observe("revise", 2, "Name each recipient.")
-    assert first.submission.status == SubmissionStatus.REVISION
+    # one trainer's "not passed" waits for a second trainer's observation
+    pending = Submission.objects.get(pk=first.submission_id)
+    assert (pending.status, pending.escalation) == (SubmissionStatus.SUBMITTED, "confirm")
+    observe("revise", 2, "Name each recipient.", who=ww.second)
+    confirmed = Submission.objects.get(pk=first.submission_id)
+    assert (confirmed.status, confirmed.escalation) == (SubmissionStatus.REVISION, "confirm")
     second = observe("pass", 3)
-    assert Submission.objects.get(pk=first.submission_id).status == SubmissionStatus.PASSED
+    again = Submission.objects.get(pk=first.submission_id)
+    assert (again.status, again.escalation) == (SubmissionStatus.PASSED, "")
     assert second.submission_id == first.submission_id
     assert CONSENT in selectors.progress(ww.enrolment).assignments_passed
+
+
+def test_a_second_observer_who_disagrees_brings_in_a_third(ww: WorkWorld) -> None:
+    third = _third_trainer(ww)
+    rubric = version("rubric-consent-conversation").parsed
+
+    def observe(who: User, decision: str, level: int, comment: str = "") -> None:
+        with transaction.atomic():
+            services.review_record(
+                actor=who,
+                enrolment=ww.enrolment,
+                assignment=CONSENT,
+                rubric_answers=rubric_answers(rubric, level),
+                comment=comment,
+                decision=decision,
+            )
+
+    observe(ww.trainer, "revise", 2, "Name each recipient.")
+    observe(ww.second, "pass", 3)
+    assert Submission.objects.get().escalation == "third"
+    assert Submission.objects.get().status == SubmissionStatus.SUBMITTED
+    observe(third, "pass", 3)
+    assert Submission.objects.get().status == SubmissionStatus.PASSED
 
 
 # --- feedback and self-assessment ------------------------------------------------------------

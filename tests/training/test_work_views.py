@@ -199,8 +199,11 @@ def test_the_second_rater_sees_the_first_rating_only_after_rating(ww: WorkWorld)
     answers = rubric_answers(version("rubric-social-diagnostics").parsed, levels)
     sent = second.post(_review_url(ww), {**_post_answers(answers), "decision": "pass"})
     assert sent.status_code == 302
-    assert Submission.objects.get().status == SubmissionStatus.PASSED
+    # both passed it, but they are apart on level 3: neither decision stands yet
+    handed = Submission.objects.get()
+    assert (handed.status, handed.escalation) == (SubmissionStatus.SUBMITTED, "third")
     after = _text(second.get(_review_url(ww)))
+    assert "The raters disagree. A third trainer of the run rates it and decides" in after
     assert "Calibration: each rater" in after and "Clear work" in after
     # the first criterion is two levels apart: marked for discussion; the third is one apart
     assert after.count("2 levels apart: discuss") == 1
@@ -227,7 +230,14 @@ def test_the_trainer_records_an_observed_conversation(ww: WorkWorld) -> None:
     assert "Rate with the rubric" in page
     rubric = version("rubric-consent-conversation").parsed
     low = {**_post_answers(rubric_answers(rubric, 2)), "decision": "revise", "comment": "Again"}
-    assert client.post(url, low).status_code == 302
+    waiting = client.post(url, low, follow=True)
+    # one trainer's "not passed" waits for a second trainer before it reaches the learner
+    assert "A request for revision needs a second trainer" in _text(waiting)
+    assert Submission.objects.get(assignment="consent-conversation").status == "submitted"
+    second = verified_client(ww.second)
+    table = _text(second.get(f"/training/runs/{ww.run.pk}/assignments/"))
+    assert "Confirm or overturn" in table
+    assert second.post(url, low).status_code == 302
     assert Submission.objects.get(assignment="consent-conversation").status == "revision"
     # the learner holds the conversation again: the trainer records the new observation
     assert "Rate with the rubric" in _text(client.get(url))
@@ -247,7 +257,7 @@ def test_only_the_runs_trainers_open_the_review(ww: WorkWorld) -> None:
 
 def test_the_learner_reads_the_reviews_once_the_round_is_decided(ww: WorkWorld) -> None:
     _hand_in(ww)
-    _rate(ww, ww.trainer, "pass", 3, "Good start")
+    _rate(ww, ww.trainer, "revise", 2, "Good start")
     client = verified_client(ww.learner)
     url = f"/training/enrolments/{ww.enrolment.pk}/assignments/{PRACTICE}/"
     assert "Good start" not in _text(client.get(url))

@@ -128,7 +128,7 @@ class TrainingCalibrationOut(Schema):
     title: str
     #: one level per rating shown, in the order of ``ratings``
     levels: list[int | None]
-    #: the raters are two levels or more apart
+    #: the raters are two levels or more apart, or differ on whether it reaches level 3
     differs: bool
 
 
@@ -148,6 +148,10 @@ class TrainingReviewOut(Schema):
     ratings: list[TrainingRatingOut]
     #: ratings of this version the caller sees only after rating
     hidden_ratings: int
+    #: why this version waits for another rater: "" (it does not), "confirm" (a single
+    #: rater's request for revision waits for a second trainer) or "third" (the raters
+    #: disagree; a third trainer decides)
+    escalation: str
     calibration: list[TrainingCalibrationOut]
     #: titles of the criteria the caller's rating leaves below level 3 (a pass warns, no more)
     below_pass_level: list[str]
@@ -383,6 +387,7 @@ def _review_out(user: Any, enrolment: Any, task: content.Assignment) -> dict[str
         "may_rate": state.may_rate,
         "ratings": [_rating(r, rubric) for r in shown],
         "hidden_ratings": state.hidden_others,
+        "escalation": state.escalation,
         "calibration": [
             {
                 "criterion": row.criterion.key,

@@ -182,6 +182,10 @@ class Submission(models.Model):
         "instruments.Response", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    #: why the version handed in last waits for another rater: "" (it does not), "confirm" (a
+    #: single rater asked for a revision; a second trainer confirms it) or "third" (the raters
+    #: disagree; a third trainer decides). See ``training.rating``.
+    escalation = models.CharField(max_length=8, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

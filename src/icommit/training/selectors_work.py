@@ -23,7 +23,7 @@ from icommit.accounts.models import User
 from icommit.core.exceptions import Forbidden, NotFound
 from icommit.instruments.engine import Definition, Item, item_score, tr
 from icommit.instruments.models import InstrumentVersion
-from icommit.training import content, selectors
+from icommit.training import content, rating, selectors
 from icommit.training.models import (
     Attendance,
     CheckAttempt,
@@ -43,9 +43,9 @@ from icommit.training.models import (
 MIN_ANSWER_SETS = 3
 #: The level every criterion of a rubric must reach for the assignment to pass: the courses'
 #: rule (the rubric instruments carry no pass mark of their own).
-PASS_LEVEL = 3
+PASS_LEVEL = rating.PASS_LEVEL
 #: Raters whose levels of one criterion differ by this much or more discuss it (calibration).
-CALIBRATION_GAP = 2
+CALIBRATION_GAP = rating.CALIBRATION_GAP
 #: Item types a question page shows (the instruments of training use no others).
 ANSWERED_TYPES = ("choice", "likert", "multi", "number", "text")
 
@@ -244,8 +244,7 @@ def criteria(definition: Definition, language: str) -> list[Criterion]:
     ]
 
 
-def level(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+level = rating.level_of
 
 
 def criteria_below(
@@ -280,6 +279,11 @@ class ReviewState:
     earlier: list[Review]
     hidden_others: int
     raters: int
+
+    @property
+    def escalation(self) -> str:
+        """Why this version waits for another rater: "", "confirm" or "third"."""
+        return self.submission.escalation if self.submission is not None else ""
 
     @property
     def decided(self) -> bool:
@@ -353,7 +357,7 @@ def calibration(
     definition: Definition, reviews: Sequence[Review], language: str
 ) -> list[RatingRow]:
     """Each criterion with every rater's level side by side, marked where two raters are
-    ``CALIBRATION_GAP`` levels or more apart."""
+    ``CALIBRATION_GAP`` levels or more apart, or differ on whether it reaches ``PASS_LEVEL``."""
     rows = []
     for c in criteria(definition, language):
         levels = [level(r.response.answers.get(c.key)) for r in reviews]
@@ -365,7 +369,7 @@ def calibration(
                 levels,
                 [v is not None and v >= PASS_LEVEL for v in levels],
                 gap,
-                len(given) > 1 and gap >= CALIBRATION_GAP,
+                rating.criterion_disagrees(levels),
             )
         )
     return rows

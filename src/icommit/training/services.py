@@ -29,7 +29,7 @@ from icommit.instruments.models import InstrumentVersion
 from icommit.instruments.services import answers_check, response_store
 from icommit.stakeholders.sectors import Sector, defaults_for
 from icommit.teams.models import Team
-from icommit.training import completion, content, credentials, selectors, statuslist
+from icommit.training import completion, content, credentials, rating, selectors, statuslist
 from icommit.training.models import (
     Attendance,
     Certificate,
@@ -572,6 +572,7 @@ def submission_save(
         )
         submission.status = SubmissionStatus.SUBMITTED
         submission.submitted_at = timezone.now()
+        submission.escalation = ""
     submission.save()
     if submit:
         _record(
@@ -605,9 +606,10 @@ def review_record(
     decision: str,
 ) -> Review:
     """A trainer of the run rates a submission with the assignment's rubric and passes it or
-    asks for a revision. With two raters, each rates on their own; the assignment passes when
-    both passed it, and any request for revision sends it back. An observed assignment is
-    recorded this way directly."""
+    asks for a revision. Each rater rates on their own; ``training.rating.outcome`` decides the
+    round: raters who agree decide it, a single rater's request for revision waits for a second
+    trainer, and raters who disagree wait for a third, whose decision settles it. An observed
+    assignment is recorded this way directly."""
     run = enrolment.run
     require(actor, Action.TRAINING_RUN_MANAGE, run)
     task = _assignment(enrolment, assignment)
@@ -636,12 +638,13 @@ def review_record(
     ):
         # the learner holds the conversation again: the new observation starts a new round
         submission.status, submission.submitted_at = SubmissionStatus.SUBMITTED, timezone.now()
-        submission.save(update_fields=["status", "submitted_at", "updated_at"])
+        submission.escalation = ""
+        submission.save(update_fields=["status", "submitted_at", "escalation", "updated_at"])
     if submission is None or submission.status != SubmissionStatus.SUBMITTED:
         raise Conflict(_("Nothing of this assignment waits for review."))
     round_ = list(selectors.current_reviews(submission))
     if any(r.reviewer_id == actor.pk for r in round_):
-        raise Conflict(_("You have already rated this version; the other rater rates it now."))
+        raise Conflict(_("You have already rated this version; another trainer rates it now."))
     version = _version(task.rubric)
     response = response_store(
         version=version,
@@ -657,11 +660,28 @@ def review_record(
         decision=decision,
     )
     round_.append(review)
-    if decision == ReviewDecision.REVISE:
-        submission.status = SubmissionStatus.REVISION
-    elif sum(1 for r in round_ if r.decision == ReviewDecision.PASS) >= task.raters:
+    criteria = [
+        item.key
+        for item in version.parsed.items()
+        if item.type in ("choice", "likert") and item.domain
+    ]
+    result = rating.outcome(
+        [
+            rating.Rating(
+                r.decision,
+                {k: rating.level_of((r.response.answers or {}).get(k)) for k in criteria},
+            )
+            for r in round_
+        ],
+        task.raters,
+        criteria,
+    )
+    if result.decision == rating.PASS:
         submission.status = SubmissionStatus.PASSED
-    submission.save(update_fields=["status", "updated_at"])
+    elif result.decision == rating.REVISE:
+        submission.status = SubmissionStatus.REVISION
+    submission.escalation = result.escalation
+    submission.save(update_fields=["status", "escalation", "updated_at"])
     _record(
         actor,
         "training.submission.reviewed",
@@ -670,6 +690,8 @@ def review_record(
         assignment=assignment,
         decision=decision,
         status=submission.status,
+        escalation=result.escalation,
+        disputed=list(result.disputed),
     )
     return review
 

@@ -31,7 +31,7 @@ from icommit.core.http import AuthedRequest, require_GET_POST
 from icommit.diagnostics.forms import answers_from_post, questionnaire
 from icommit.instruments.engine import Definition, Item, tr
 from icommit.instruments.models import InstrumentVersion
-from icommit.training import content, selectors, services
+from icommit.training import content, rating, selectors, services
 from icommit.training import selectors_work as sw
 from icommit.training.forms_work import ReviewForm, SandboxAnalysisForm
 from icommit.training.models import Enrolment, Run, Submission, SubmissionStatus, SurveyStage
@@ -537,6 +537,23 @@ def _review_messages(
         messages.success(request, _("Your rating is saved. The assignment is passed."))
     elif submission.status == SubmissionStatus.REVISION:
         messages.success(request, _("Your rating is saved. The learner revises the assignment."))
+    elif submission.escalation == rating.THIRD:
+        messages.warning(
+            request,
+            _(
+                "Your rating is saved. The raters disagree: a third trainer of the run rates it "
+                "on their own and decides."
+            ),
+        )
+    elif submission.escalation == rating.CONFIRM:
+        messages.warning(
+            request,
+            _(
+                "Your rating is saved. A request for revision needs a second trainer, who "
+                "observed the conversation too or reviews its recording, before it reaches the "
+                "learner."
+            ),
+        )
     else:
         messages.success(
             request, _("Your rating is saved. The second rater rates it now, on their own.")
@@ -562,8 +579,14 @@ def _work_cell(
     status = submission.status if submission is not None else ""
     observed = task.kind != "analysis"
     label = ""
+    escalation = submission.escalation if submission is not None else ""
     if status == SubmissionStatus.SUBMITTED and task.key not in row.rated_by_me:
-        label = _("Record the observation") if observed else _("Review")
+        if escalation == rating.THIRD:
+            label = _("Rate as third trainer")
+        elif escalation == rating.CONFIRM:
+            label = _("Confirm or overturn")
+        else:
+            label = _("Record the observation") if observed else _("Review")
     elif observed and status in ("", SubmissionStatus.REVISION):
         label = _("Record the observation")
     elif status in (SubmissionStatus.SUBMITTED, SubmissionStatus.REVISION, SubmissionStatus.PASSED):
