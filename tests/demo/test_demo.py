@@ -54,6 +54,7 @@ from icommit.phases.selectors import phase_summary, team_phase
 from icommit.stakeholders.models import Organisation
 from icommit.teams.models import Team
 from icommit.training import selectors as training_selectors
+from icommit.training import selectors_work as training_work
 from icommit.training.credentials import verify_credential
 from icommit.training.models import Certificate, Run, Submission, SubmissionStatus
 from tests.conftest import verified_client
@@ -486,3 +487,12 @@ def test_the_demo_has_past_and_current_runs_certificates_and_work_waiting() -> N
     assert len(home.waiting) == 2 and len(home.requests) == 1
     # every certificate's credential verifies as issued here
     assert all(verify_credential(c.credential).issued_here for c in certificates)
+    # the team's run shows feedback totals: its first session's and the self-assessment before
+    # (five answers each, no longer taken); later sessions' are still taken
+    team_run = Run.objects.get(course="msc-team", team__isnull=False)
+    totals = training_work.run_feedback(team_run, "en")
+    (_session, first_totals), *later = totals.sessions
+    assert (first_totals.answer_sets, first_totals.hidden) == (5, False)
+    assert first_totals.items and any(mean is not None for _, mean in first_totals.domains)
+    assert (totals.before.answer_sets, totals.before.hidden) == (5, False)
+    assert all(group.hidden for _, group in later)

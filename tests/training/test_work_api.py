@@ -96,7 +96,9 @@ def test_a_second_rater_reads_the_first_rating_only_after_rating(ww: WorkWorld) 
     assert verified_client(ww.learner).get(url).status_code == 403
 
 
-def test_feedback_through_the_api_and_totals_hidden_below_three(ww: WorkWorld) -> None:
+def test_feedback_through_the_api_and_totals_hidden_while_open_or_below_five(
+    ww: WorkWorld,
+) -> None:
     answers = survey_answers(version(services.FEEDBACK).parsed)
     people = [(ww.learner, ww.enrolment), (ww.other, ww.other_enrolment)]
     for user, enrolment in people:
@@ -106,17 +108,36 @@ def test_feedback_through_the_api_and_totals_hidden_below_three(ww: WorkWorld) -
     assert (
         _send(verified_client(ww.learner), "POST", twice, {"answers": answers}).status_code == 409
     )
-    totals = verified_client(ww.coordinator).get(f"{API}/runs/{ww.run.pk}/feedback").json()
+    totals_url = f"{API}/runs/{ww.run.pk}/feedback"
+    totals = verified_client(ww.coordinator).get(totals_url).json()
     held = next(s for s in totals["sessions"] if s["session_id"] == ww.held.pk)
     assert held["totals"]["hidden"] is True and held["totals"]["items"] == []
-    (third,) = ww.learners(1)
-    url = f"{API}/enrolments/{third.pk}/sessions/{ww.held.pk}/feedback"
-    _send(verified_client(third.learner), "POST", url, {"answers": answers})
-    totals = verified_client(ww.trainer).get(f"{API}/runs/{ww.run.pk}/feedback").json()
-    held = next(s for s in totals["sessions"] if s["session_id"] == ww.held.pk)
-    assert held["totals"]["answer_sets"] == 3 and held["totals"]["hidden"] is False
+    more = ww.learners(3)
+    for e in more:
+        url = f"{API}/enrolments/{e.pk}/sessions/{ww.held.pk}/feedback"
+        _send(verified_client(e.learner), "POST", url, {"answers": answers})
+    # five answered, but answers are still taken: a total now could change by one answer
+    held = next(
+        s
+        for s in verified_client(ww.trainer).get(totals_url).json()["sessions"]
+        if s["session_id"] == ww.held.pk
+    )
+    assert held["totals"]["answer_sets"] == 5 and held["totals"]["open"] is True
+    assert held["totals"]["hidden"] is True and held["totals"]["items"] == []
+    ww.close_surveys()
+    held = next(
+        s
+        for s in verified_client(ww.trainer).get(totals_url).json()["sessions"]
+        if s["session_id"] == ww.held.pk
+    )
+    assert held["totals"]["open"] is False and held["totals"]["hidden"] is False
     means = {i["key"]: i["mean"] for i in held["totals"]["items"]}
     assert means["aims_clear"] == 4.0
-    assert SurveyAnswer.objects.count() == 3
+    # once closed, no answer is taken any more
+    (late,) = ww.learners(1)
+    late_url = f"{API}/enrolments/{late.pk}/sessions/{ww.held.pk}/feedback"
+    refused = _send(verified_client(late.learner), "POST", late_url, {"answers": answers})
+    assert refused.status_code == 409 and "closed" in refused.json()["message"]
+    assert SurveyAnswer.objects.count() == 5
     work = verified_client(ww.learner).get(f"{API}/enrolments/{ww.enrolment.pk}/work").json()
     assert [s["feedback_given"] for s in work["sessions"]] == [True]

@@ -24,6 +24,7 @@ from icommit.training.models import (
     Attendance,
     CheckAttempt,
     Review,
+    Run,
     Submission,
     SubmissionStatus,
     SurveyAnswer,
@@ -435,8 +436,31 @@ def test_feedback_on_a_session_of_another_run_is_refused(ww: WorkWorld) -> None:
     assert "session" in refused.value.details
 
 
+def test_feedback_and_self_assessments_are_taken_in_their_window_only(ww: WorkWorld) -> None:
+    answers = survey_answers(version(services.SELF_ASSESSMENT).parsed)
+    # the run ends in 30 days: the self-assessment after opens a week before its last day
+    with pytest.raises(Conflict) as early, transaction.atomic():
+        services.survey_answer(
+            actor=ww.learner, enrolment=ww.enrolment, stage="after", answers=answers
+        )
+    assert "opens on" in early.value.message
+    ww.close_surveys()
+    ww.enrolment.run.refresh_from_db()
+    ww.held.refresh_from_db()
+    with pytest.raises(Conflict) as late, transaction.atomic():
+        services.survey_answer(
+            actor=ww.learner, enrolment=ww.enrolment, stage="before", answers=answers
+        )
+    assert "closed" in late.value.message
+    with pytest.raises(Conflict):
+        _feedback(ww)
+    assert SurveyAnswer.objects.count() == SurveyGiven.objects.count() == 0
+
+
 def test_the_self_assessment_is_given_once_before_and_once_after(ww: WorkWorld) -> None:
     answers = survey_answers(version(services.SELF_ASSESSMENT).parsed)
+    Run.objects.filter(pk=ww.run.pk).update(ends_on=timezone.localdate())
+    ww.enrolment.run.refresh_from_db()
     for stage in ("before", "after"):
         with transaction.atomic():
             services.survey_answer(

@@ -305,15 +305,37 @@ def _answer_all(ww: WorkWorld, enrolments: list[object], value: int = 4) -> None
             services.survey_answer(actor=learner, enrolment=e, stage="before", answers=self)  # type: ignore[arg-type]
 
 
-def test_feedback_totals_hide_groups_below_three(ww: WorkWorld) -> None:
+def test_feedback_totals_hide_groups_while_open_and_below_five(ww: WorkWorld) -> None:
     url = f"/training/runs/{ww.run.pk}/feedback/"
-    _answer_all(ww, [ww.enrolment, ww.other_enrolment])
+    _answer_all(ww, [ww.enrolment, ww.other_enrolment, *ww.learners(2)])
     text = _text(verified_client(ww.trainer).get(url))
-    assert text.count("too few answers to show") >= 1
-    assert "2 answers so far: too few answers to show." in text
+    assert "4 answers so far. Answers are taken until" in text
+    ww.close_surveys()
+    text = _text(verified_client(ww.trainer).get(url))
+    assert "4 answers: too few answers to show." in text
+    assert "I knew what this session wanted me to be able to do." not in text
+    ww.reopen_surveys()
     _answer_all(ww, ww.learners(1))
+    open_ = _text(verified_client(ww.coordinator).get(url))
+    assert "5 answers so far. Answers are taken until" in open_
+    assert "I knew what this session wanted me to be able to do." not in open_
+    ww.close_surveys()
     shown = _text(verified_client(ww.coordinator).get(url))
-    assert "3 answers." in shown and "I knew what this session wanted me to be able to do." in shown
+    assert "5 answers." in shown and "I knew what this session wanted me to be able to do." in shown
+
+
+def test_feedback_after_it_closed_is_refused_with_the_last_day(ww: WorkWorld) -> None:
+    ww.close_surveys()
+    client = verified_client(ww.learner)
+    url = f"/training/enrolments/{ww.enrolment.pk}/feedback/{ww.held.pk}/"
+    page = _text(client.get(url))
+    assert "Answers were taken until" in page and "this is closed now" in page
+    assert 'name="aims_clear"' not in page
+    answers = survey_answers(version(services.FEEDBACK).parsed)
+    client.post(url, _post_answers(answers))
+    assert SurveyAnswer.objects.count() == 0
+    work = _text(client.get(f"/training/enrolments/{ww.enrolment.pk}/work/"))
+    assert "feedback closed" in work
 
 
 def test_feedback_totals_are_for_trainers_and_the_teams_coordinators(ww: WorkWorld) -> None:
@@ -335,12 +357,15 @@ def _queries(client: object, url: str) -> int:
 def test_the_runs_pages_query_the_same_for_3_and_12_learners(ww: WorkWorld, page: str) -> None:
     url = f"/training/runs/{ww.run.pk}/{page}/"
     client = verified_client(ww.trainer)
-    _answer_all(ww, [ww.enrolment, ww.other_enrolment, *ww.learners(1)])
+    _answer_all(ww, [ww.enrolment, ww.other_enrolment, *ww.learners(3)])
     _hand_in(ww)
+    ww.close_surveys()  # the totals of five show
     client.get(url)
     few = _queries(client, url)
-    more = ww.learners(9)
+    ww.reopen_surveys()
+    more = ww.learners(7)
     _answer_all(ww, more)
+    ww.close_surveys()
     with transaction.atomic():
         for e in more[:3]:
             services.submission_save(

@@ -46,6 +46,25 @@ class WorkWorld:
     msc_run: Run
     msc_enrolment: Enrolment
 
+    def close_surveys(self) -> None:
+        """Move the held session and the run's first day back, so that feedback on the session
+        and the self-assessment before are no longer taken (and their totals may show)."""
+        Session.objects.filter(pk=self.held.pk).update(
+            starts_at=timezone.now() - datetime.timedelta(days=15)
+        )
+        Run.objects.filter(pk=self.run.pk).update(
+            starts_on=timezone.localdate() - datetime.timedelta(days=20)
+        )
+
+    def reopen_surveys(self) -> None:
+        """Undo ``close_surveys``: the session was held yesterday, the run began a week ago."""
+        Session.objects.filter(pk=self.held.pk).update(
+            starts_at=timezone.now() - datetime.timedelta(days=1)
+        )
+        Run.objects.filter(pk=self.run.pk).update(
+            starts_on=timezone.localdate() - datetime.timedelta(days=7)
+        )
+
     def learners(self, n: int) -> list[Enrolment]:
         """Enrol ``n`` more learners in R."""
         people = [UserFactory() for _ in range(n)]

@@ -81,6 +81,15 @@ def _good(options: list[Any]) -> Any:
     return options[-2].value if len(options) >= 4 else options[-1].value
 
 
+def _varied(n: int) -> Callable[[list[Any]], Any]:
+    """The best, second-best or third-best option by turns: answers of several people."""
+
+    def pick(options: list[Any]) -> Any:
+        return options[max(0, len(options) - 1 - (n * 7 % 3))].value
+
+    return pick
+
+
 SANDBOX_ANSWERS: dict[str, Any] = {
     "client_involved": "without_client",
     "gender_considered": "considered",
@@ -148,7 +157,7 @@ def _external_learner(users: dict[str, User], trainer: User) -> User:
 
 
 def _set_back(run: Run, days: int) -> None:
-    """Move a finished run and everything in it ``days`` into the past."""
+    """Move a run and everything in it ``days`` into the past."""
     delta = datetime.timedelta(days=days)
     Run.objects.filter(pk=run.pk).update(
         starts_on=run.starts_on - delta, ends_on=run.ends_on - delta
@@ -317,7 +326,10 @@ def build(
         )
         _set_back(past, 170)
 
-    # the team's MSC team course, now: two sessions held, two to come
+    # the team's MSC team course, now: three sessions held, one to come. It is built ten days
+    # later than it is and then moved back, so that its members could give feedback on the
+    # first session and the self-assessment before while these were taken: their totals show
+    # now that answers are no longer taken.
     with transaction.atomic():
         team_run = services.run_create(
             actor=trainer,
@@ -326,10 +338,10 @@ def build(
             city=CITY,
             language="en",
             team=team,
-            starts_on=today - datetime.timedelta(days=15),
-            ends_on=today + datetime.timedelta(days=30),
+            starts_on=today - datetime.timedelta(days=5),
+            ends_on=today + datetime.timedelta(days=40),
         )
-        team_sessions = _sessions(trainer, team_run, now - datetime.timedelta(days=15), 4)
+        team_sessions = _sessions(trainer, team_run, now - datetime.timedelta(days=5), 4)
         members = [
             users[e]
             for e in (
@@ -343,6 +355,20 @@ def build(
         team_enrolments = services.enrol(
             actor=trainer, run=team_run, learner_ids=[u.pk for u in members]
         )
+        for n, enrolment in enumerate(team_enrolments):
+            for stage, key, session in (
+                ("session", services.FEEDBACK, team_sessions[0]),
+                ("before", services.SELF_ASSESSMENT, None),
+            ):
+                services.survey_answer(
+                    actor=enrolment.learner,
+                    enrolment=enrolment,
+                    stage=stage,
+                    answers=_answers(key, _varied(n)),
+                    session=session,
+                )
+        _set_back(team_run, 10)
+        team_sessions = list(Session.objects.filter(run=team_run).order_by("starts_at"))
         held = [s for s in team_sessions if s.starts_at <= timezone.now()]
         _attend(
             trainer,

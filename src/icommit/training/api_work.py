@@ -4,7 +4,7 @@ by api.py under /api/v1/training).
 
 The same selectors and services as the pages: a learner works on their own enrolment only, a
 run's trainers review, and a second rater reads the first rating only after rating. Feedback
-is read as totals of at least three answer sets, never one.
+is read as totals of at least five answer sets once answers are no longer taken, never one.
 """
 
 import datetime
@@ -206,7 +206,7 @@ class TrainingItemTotalOut(Schema):
     text: str
     kind: str
     answered: int
-    #: null when fewer than three answered
+    #: null when fewer than five answered
     mean: float | None
     counts: dict[str, int] | None
     reverse: bool
@@ -214,8 +214,12 @@ class TrainingItemTotalOut(Schema):
 
 class TrainingGroupTotalOut(Schema):
     answer_sets: int
-    #: fewer than three answer sets: nothing else is given
+    #: answers are still taken (until ``taken_until``), or fewer than five answer sets: nothing
+    #: else is given
     hidden: bool
+    #: answers are still taken: the totals show once they are not
+    open: bool
+    taken_until: datetime.datetime | None
     #: domain title -> mean score 0-100 (null: too few answers)
     domains: dict[str, float | None]
     items: list[TrainingItemTotalOut]
@@ -409,6 +413,8 @@ def _group(group: sw.GroupTotal) -> dict[str, Any]:
     return {
         "answer_sets": group.answer_sets,
         "hidden": group.hidden,
+        "open": group.open,
+        "taken_until": group.taken_until,
         "domains": dict(group.domains),
         "items": [
             {
@@ -638,7 +644,8 @@ def record_training_review(
 @router.get("/runs/{run_id}/feedback", response={200: TrainingRunFeedbackOut, **READ_ERRORS})
 def get_training_run_feedback(request: AuthedRequest, run_id: int):
     """The run's feedback totals for its trainers and its team's coordinators: per session and
-    item, and the self-assessment before and after; groups of fewer than three are hidden."""
+    item, and the self-assessment before and after; groups still taking answers, or of fewer
+    than five, are hidden."""
     run = sw.run_feedback_get(request.user, run_id)
     totals = sw.run_feedback(run, _lang())
     return {

@@ -32,6 +32,7 @@ from icommit.training.models import (
     LearnerKey,
     Review,
     Run,
+    RunTrainer,
     Session,
     Submission,
     SubmissionStatus,
@@ -108,9 +109,12 @@ def trainer_choices() -> QuerySet[User]:
 
 def enrollable(*, actor: User, run: Run, ids: set[int]) -> dict[int, User]:
     """The people of ``ids`` the actor may enrol: a trainer of the run (or an administrator)
-    anyone active; a coordinator of the run's team the active members of that team."""
+    anyone active; a coordinator of the run's team the active members of that team. Never the
+    run's own trainers: nobody trains, rates and signs off themselves."""
     facts = facts_for(actor)
-    people = User.objects.filter(pk__in=list(ids), is_active=True)
+    people = User.objects.filter(pk__in=list(ids), is_active=True).exclude(
+        pk__in=RunTrainer.objects.filter(run=run).values("user_id")
+    )
     if not (run.pk in facts.trainer_run_ids or facts.is_admin):
         people = people.filter(
             pk__in=TeamMembership.objects.effective()

@@ -23,7 +23,7 @@ from icommit.accounts.models import User
 from icommit.core.exceptions import Forbidden, NotFound
 from icommit.instruments.engine import Definition, Item, item_score, tr
 from icommit.instruments.models import InstrumentVersion
-from icommit.training import content, rating, selectors
+from icommit.training import content, rating, selectors, surveys
 from icommit.training.models import (
     Attendance,
     CheckAttempt,
@@ -40,7 +40,7 @@ from icommit.training.models import (
 )
 
 #: An aggregate of fewer answer sets (or answers) than this is not shown.
-MIN_ANSWER_SETS = 3
+MIN_ANSWER_SETS = surveys.MIN_ANSWER_SETS
 #: The level every criterion of a rubric must reach for the assignment to pass: the courses'
 #: rule (the rubric instruments carry no pass mark of their own).
 PASS_LEVEL = rating.PASS_LEVEL
@@ -415,6 +415,11 @@ class SessionFeedback:
     given: bool
     absent: bool
 
+    @property
+    def closed(self) -> bool:
+        """Feedback on the session is no longer taken."""
+        return surveys.closed(surveys.session_closes(self.session.starts_at))
+
 
 def feedback_sessions(enrolment: Enrolment) -> list[SessionFeedback]:
     """The run's sessions that have started, each with whether the learner gave feedback and
@@ -440,6 +445,18 @@ def session_of(enrolment: Enrolment, pk: Any) -> Session:
         return Session.objects.get(run_id=enrolment.run_id, pk=int(pk))
     except (Session.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+def survey_window(
+    run: Run, stage: str, session: Session | None = None
+) -> tuple[datetime.datetime | None, datetime.datetime]:
+    """When the run takes answers of ``stage`` (for a session's feedback, of that session)."""
+    return surveys.window(
+        stage,
+        starts_on=run.starts_on,
+        ends_on=run.ends_on,
+        session_starts_at=session.starts_at if session is not None else None,
+    )
 
 
 def marked_absent(enrolment: Enrolment, session: Session) -> bool:
@@ -480,13 +497,31 @@ class GroupTotal:
 
     label: str
     answer_sets: int
+    #: when answers stop being taken: the totals show from then on
+    closes: datetime.datetime | None = None
     #: domain title -> mean score 0-100 (None: too few answers in that domain)
     domains: list[tuple[str, float | None]] = field(default_factory=list)
     items: list[ItemTotal] = field(default_factory=list)
 
     @property
-    def hidden(self) -> bool:
+    def open(self) -> bool:
+        """Answers are still taken: a total shown now could change by one person's answers."""
+        return self.closes is not None and not surveys.closed(self.closes)
+
+    @property
+    def taken_until(self) -> datetime.datetime | None:
+        """The last moment answers are taken (local time)."""
+        if self.closes is None:
+            return None
+        return timezone.localtime(self.closes - datetime.timedelta(seconds=1))
+
+    @property
+    def too_few(self) -> bool:
         return self.answer_sets < MIN_ANSWER_SETS
+
+    @property
+    def hidden(self) -> bool:
+        return self.open or self.too_few
 
 
 @dataclass
@@ -548,12 +583,13 @@ def _item_total(
 def _group(
     label: str,
     n: int,
+    closes: datetime.datetime,
     definition: Definition | None,
     answer_sets: list[Mapping[str, Any]],
     domain_means: Mapping[str, tuple[float, int]],
     language: str,
 ) -> GroupTotal:
-    group = GroupTotal(label, n)
+    group = GroupTotal(label, n, closes)
     if group.hidden or definition is None:
         return group
     for d in definition.domains:
@@ -589,7 +625,24 @@ def run_feedback(run: Run, language: str) -> RunFeedback:
     ):
         key = (row["session_id"], row["stage"])
         means[key][row["response__scores__domain"]] = (row["mean"], row["n"])
-    shown_groups = {key for key, n in counts.items() if n >= MIN_ANSWER_SETS}
+
+    def closes(key: tuple[int | None, str]) -> datetime.datetime:
+        session = by_pk.get(key[0]) if key[0] is not None else None
+        return surveys.window(
+            key[1],
+            starts_on=run.starts_on,
+            ends_on=run.ends_on,
+            session_starts_at=session.starts_at if session is not None else None,
+        )[1]
+
+    by_pk = {s.pk: s for s in sessions}
+    shown_groups = {
+        key
+        for key, n in counts.items()
+        if n >= MIN_ANSWER_SETS
+        and (key[0] is None or key[0] in by_pk)
+        and surveys.closed(closes(key))
+    }
     answers: dict[tuple[int | None, str], list[Mapping[str, Any]]] = defaultdict(list)
     version_ids: dict[tuple[int | None, str], int] = {}
     if shown_groups:
@@ -605,7 +658,9 @@ def run_feedback(run: Run, language: str) -> RunFeedback:
     def group(key: tuple[int | None, str], label: str) -> GroupTotal:
         definition = versions.get(version_ids.get(key, 0))
         found = answers.get(key, [])
-        return _group(label, counts.get(key, 0), definition, found, means[key], language)
+        return _group(
+            label, counts.get(key, 0), closes(key), definition, found, means[key], language
+        )
 
     per_session = [
         (s, group((s.pk, SurveyStage.SESSION), module_title(s.module, language))) for s in sessions
@@ -640,11 +695,11 @@ def module_title(module_id: str, language: str) -> str:
 
 # --- the home page ---------------------------------------------------------------------------
 
-#: How long after a session its feedback is asked for on the home page.
-FEEDBACK_DAYS = 14
+#: How long after a session its feedback is taken (and asked for on the home page).
+FEEDBACK_DAYS = surveys.FEEDBACK_DAYS
 #: How long before a run starts (and after) the self-assessment "before" is asked for; the one
 #: "after" from this many days before the run's last day until twice as many after it.
-SELF_ASSESSMENT_DAYS = 7
+SELF_ASSESSMENT_DAYS = surveys.SELF_ASSESSMENT_DAYS
 
 
 @dataclass

@@ -15,13 +15,14 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from icommit.access import Action, require
 from icommit.access.facts import forget
 from icommit.accounts.models import User
 from icommit.core import audit, crypto
-from icommit.core.exceptions import Conflict, ValidationFailed
+from icommit.core.exceptions import Conflict, Forbidden, ValidationFailed
 from icommit.core.models import SubjectKey
 from icommit.core.text import SHORT, TITLE, clean
 from icommit.instruments.engine import score
@@ -29,7 +30,15 @@ from icommit.instruments.models import InstrumentVersion
 from icommit.instruments.services import answers_check, response_store
 from icommit.stakeholders.sectors import Sector, defaults_for
 from icommit.teams.models import Team
-from icommit.training import completion, content, credentials, rating, selectors, statuslist
+from icommit.training import (
+    completion,
+    content,
+    credentials,
+    rating,
+    selectors,
+    statuslist,
+    surveys,
+)
 from icommit.training.models import (
     Attendance,
     Certificate,
@@ -57,8 +66,31 @@ FEEDBACK = "training-feedback"
 SELF_ASSESSMENT = "training-self-assessment"
 
 
+#: Events about the run itself, shown in the history of the run's team. Events about one
+#: learner (enrolment requests, attendance, checks, work, reviews, feedback, sign-off,
+#: certificates) are not: a team's coordinators see its members' training coverage and
+#: "certified until", nothing more, and the time a member answered feedback would help to
+#: tell their answers.
+TEAM_EVENTS = frozenset(
+    {
+        "training.run.created",
+        "training.run.updated",
+        "training.run.cancelled",
+        "training.session.saved",
+        "training.session.deleted",
+    }
+)
+
+
 def _record(actor: User | None, action: str, obj: Any, run: Run, **changes: Any) -> None:
-    audit.record(actor=actor, action=action, obj=obj, team_id=run.team_id, changes=changes)
+    team_id = run.team_id if action in TEAM_EVENTS else None
+    audit.record(actor=actor, action=action, obj=obj, team_id=team_id, changes=changes)
+
+
+def _not_own(actor: User, enrolment: Enrolment) -> None:
+    """Nobody trains, rates, marks present or signs off themselves."""
+    if enrolment.learner_id == actor.pk:
+        raise Forbidden(_("You cannot do this for your own enrolment."))
 
 
 def _course(course_id: str, version: int | None = None) -> content.Course:
@@ -233,6 +265,27 @@ def run_update(
         local_notes=local_notes,
         refresher=run.refresher,
     )
+    answered = set(
+        SurveyGiven.objects.filter(
+            enrolment__run=run, stage__in=[SurveyStage.BEFORE, SurveyStage.AFTER]
+        ).values_list("stage", flat=True)
+    )
+    if SurveyStage.BEFORE in answered and values["starts_on"] != run.starts_on:
+        raise ValidationFailed.field(
+            "starts_on",
+            _(
+                "Learners gave the self-assessment before the course, which is taken until a "
+                "week after the first day: the first day can no longer change."
+            ),
+        )
+    if SurveyStage.AFTER in answered and values["ends_on"] != run.ends_on:
+        raise ValidationFailed.field(
+            "ends_on",
+            _(
+                "Learners gave the self-assessment after the course, which is taken around the "
+                "last day: the last day can no longer change."
+            ),
+        )
     taught = set(run.sessions.values_list("module", flat=True))
     dropped = sorted(taught - set(values["modules"]))
     if dropped:
@@ -242,6 +295,7 @@ def run_update(
             % {"modules": ", ".join(dropped)},
         )
     trainers = _trainers(trainer_ids)
+    _no_learner_trains(run, {u.pk for u in trainers} | {actor.pk})
     for name, value in values.items():
         setattr(run, name, value)
     run.open_for_requests = bool(open_for_requests)
@@ -254,6 +308,21 @@ def run_update(
     forget(actor)
     _record(actor, "training.run.updated", run, run, trainers=len(keep))
     return run
+
+
+def _no_learner_trains(run: Run, trainer_ids: set[int]) -> None:
+    learners = Enrolment.objects.filter(
+        run=run,
+        learner_id__in=trainer_ids,
+        status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.REQUESTED],
+    ).select_related("learner")
+    names = sorted(e.learner.full_name for e in learners)
+    if names:
+        raise ValidationFailed.field(
+            "trainers",
+            _("%(names)s learn in this run and cannot also train it.")
+            % {"names": ", ".join(names)},
+        )
 
 
 @transaction.atomic
@@ -300,6 +369,28 @@ def session_save(
         problems["online_link"] = [_("An online link starts with https://.")]
     if not place and not online_link:
         problems["place"] = [_("Give a place or an online link.")]
+    if starts_at is not None and not (
+        run.starts_on <= timezone.localdate(starts_at) <= run.ends_on
+    ):
+        problems["starts_at"] = [
+            _("A session of this run takes place from %(first)s to %(last)s.")
+            % {
+                "first": date_format(run.starts_on, "DATE_FORMAT"),
+                "last": date_format(run.ends_on, "DATE_FORMAT"),
+            }
+        ]
+    if (
+        session is not None
+        and starts_at is not None
+        and starts_at != session.starts_at
+        and SurveyGiven.objects.filter(session=session).exists()
+    ):
+        problems["starts_at"] = [
+            _(
+                "Learners gave feedback on this session, which is taken for two weeks from its "
+                "start: the start can no longer change."
+            )
+        ]
     if problems or starts_at is None or not isinstance(minutes, int):
         raise ValidationFailed(_("Some fields need correcting."), details=problems)
     if session is not None and session.run_id != run.pk:
@@ -333,6 +424,10 @@ def enrol(*, actor: User, run: Run, learner_ids: Iterable[Any]) -> list[Enrolmen
     ids = {int(i) for i in learner_ids if str(i).isdigit()}
     if not ids:
         raise ValidationFailed.field("learners", _("Choose at least one person."))
+    if RunTrainer.objects.filter(run=run, user_id__in=ids).exists():
+        raise ValidationFailed.field(
+            "learners", _("A trainer of this run cannot also learn in it.")
+        )
     allowed = selectors.enrollable(actor=actor, run=run, ids=ids)
     if set(allowed) != ids:
         raise ValidationFailed.field(
@@ -358,6 +453,8 @@ def enrol(*, actor: User, run: Run, learner_ids: Iterable[Any]) -> list[Enrolmen
 def join_request(*, actor: User, run: Run, note: str = "") -> Enrolment:
     """Ask to join a run that is open for requests; a trainer decides."""
     require(actor, Action.TRAINING_RUN_JOIN, run)
+    if RunTrainer.objects.filter(run=run, user=actor).exists():
+        raise Conflict(_("You train this run; you cannot also learn in it."))
     note = clean(note or "", field="note", max_length=SHORT).strip()
     enrolment, created = Enrolment.objects.get_or_create(
         run=run,
@@ -430,6 +527,8 @@ def attendance_record(
         raise ValidationFailed.field(
             "present", _("Only learners enrolled in this run can be marked.")
         )
+    for key in present:
+        _not_own(actor, enrolled[str(key)])
     marks = []
     for key, value in present.items():
         mark, _created = Attendance.objects.update_or_create(
@@ -612,6 +711,7 @@ def review_record(
     assignment is recorded this way directly."""
     run = enrolment.run
     require(actor, Action.TRAINING_RUN_MANAGE, run)
+    _not_own(actor, enrolment)
     task = _assignment(enrolment, assignment)
     if decision not in ReviewDecision.values:
         raise ValidationFailed.field("decision", _("Choose pass or revise."))
@@ -724,6 +824,28 @@ def survey_answer(
             )
     else:
         session = None
+    run = enrolment.run
+    opens, closes = surveys.window(
+        stage,
+        starts_on=run.starts_on,
+        ends_on=run.ends_on,
+        session_starts_at=session.starts_at if session is not None else None,
+    )
+    now = timezone.now()
+    if opens is not None and now < opens and stage != SurveyStage.SESSION:
+        raise Conflict(
+            _("The self-assessment after the course opens on %(date)s.")
+            % {"date": date_format(timezone.localtime(opens), "DATE_FORMAT")}
+        )
+    if now >= closes:
+        raise Conflict(
+            _("Answers were taken until %(date)s; this is closed now.")
+            % {
+                "date": date_format(
+                    timezone.localtime(closes - datetime.timedelta(seconds=1)), "DATE_FORMAT"
+                )
+            }
+        )
     if SurveyGiven.objects.filter(enrolment=enrolment, session=session, stage=stage).exists():
         raise Conflict(_("You have already answered this."))
     if isinstance(answers, dict) and not any(v not in ("", None, []) for v in answers.values()):
@@ -821,6 +943,7 @@ def sign_off(
     certificate, it is issued at once (the credential signed, the PDF made on request)."""
     run = enrolment.run
     require(actor, Action.TRAINING_RUN_MANAGE, run)
+    _not_own(actor, enrolment)
     enrolment = (
         Enrolment.objects.select_for_update().select_related("run", "learner").get(pk=enrolment.pk)
     )

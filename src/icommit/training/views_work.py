@@ -10,6 +10,7 @@ coordinators of its team. Every write goes through ``training.services``.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -127,6 +128,8 @@ def work(request: AuthedRequest, enrolment_pk: int) -> HttpResponse:
             ],
             "sessions": sw.feedback_sessions(enrolment),
             "stages_given": sw.stages_given(enrolment),
+            "feedback_days": sw.FEEDBACK_DAYS,
+            "minimum": sw.MIN_ANSWER_SETS,
         },
     )
 
@@ -685,6 +688,22 @@ def _survey(
     )
 
 
+def _outside_window(enrolment: Enrolment, stage: str, session: Any = None) -> str:
+    """Why answers of ``stage`` are not taken now, or ""."""
+    opens, closes = sw.survey_window(enrolment.run, stage, session)
+    now = timezone.now()
+    if opens is not None and now < opens and stage != SurveyStage.SESSION:
+        return _("The self-assessment after the course opens on %(date)s.") % {
+            "date": date_format(timezone.localtime(opens), "DATE_FORMAT")
+        }
+    if now >= closes:
+        last = timezone.localtime(closes - datetime.timedelta(seconds=1))
+        return _("Answers were taken until %(date)s; this is closed now.") % {
+            "date": date_format(last, "DATE_FORMAT")
+        }
+    return ""
+
+
 @require_GET_POST
 @login_required
 def feedback(request: AuthedRequest, enrolment_pk: int, session_pk: int) -> HttpResponse:
@@ -696,6 +715,8 @@ def feedback(request: AuthedRequest, enrolment_pk: int, session_pk: int) -> Http
         closed = _("Feedback opens when the session has started.")
     elif sw.marked_absent(enrolment, session):
         closed = _("You were marked absent from this session, so there is no feedback to give.")
+    else:
+        closed = _outside_window(enrolment, SurveyStage.SESSION, session)
     return _survey(
         request,
         enrolment,
@@ -726,6 +747,7 @@ def self_assessment(request: AuthedRequest, enrolment_pk: int, stage: str) -> Ht
         heading=_("Self-assessment before the course")
         if stage == SurveyStage.BEFORE
         else _("Self-assessment after the course"),
+        closed=_outside_window(enrolment, stage),
     )
 
 
