@@ -57,6 +57,8 @@ class Action(StrEnum):
     # instruments: questionnaires and their immutable versions (instruments/policies.py)
     INSTRUMENT_VIEW = "instrument.view"
     INSTRUMENT_IMPORT = "instrument.import"
+    #: the scores of a test's choices (a knowledge check's answer key): who manages training
+    INSTRUMENT_ANSWER_KEY = "instrument.answer_key"
 
     # diagnostics: a team's assessment rounds and their results (diagnostics/policies.py)
     DIAGNOSTICS_VIEW = "diagnostics.view"

@@ -149,6 +149,9 @@ DECLARED: dict[Action, frozenset[Subject]] = {
     # new versions (content versions are the operator's job)
     A.INSTRUMENT_VIEW: _SIGNED_IN,
     A.INSTRUMENT_IMPORT: frozenset({S.ADMINISTRATOR}),
+    # a test's answer key (the scores of a knowledge check's choices) is read by those who
+    # manage instruments and training; everyone else reads the questions without it
+    A.INSTRUMENT_ANSWER_KEY: frozenset({S.ADMINISTRATOR, S.TRAINER, S.RUN_TRAINER}),
     # diagnostics: the team sees its rounds and their results (aggregates only), coordinators
     # open, invite and close; invitees (the world's round invites every team role but observers)
     # answer while the round is open

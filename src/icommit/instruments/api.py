@@ -14,6 +14,7 @@ from icommit.api.schemas import READ_ERRORS, WRITE_ERRORS, Line
 from icommit.core.exceptions import ValidationFailed
 from icommit.core.http import AuthedRequest
 from icommit.instruments import selectors, services
+from icommit.instruments.engine import definition_to_dict
 
 router = Router(tags=["instruments"])
 
@@ -31,6 +32,9 @@ class InstrumentVersionOut(Schema):
 
 class InstrumentVersionDetailOut(InstrumentVersionOut):
     definition: dict[str, Any]
+    #: true when the version is a test (a knowledge check) and its answer key, the scores of its
+    #: choices, is left out: only platform administrators and trainers read it
+    answer_key_withheld: bool
 
 
 class ImportIn(Schema):
@@ -62,9 +66,16 @@ def list_instruments(request: AuthedRequest, kind: str = ""):
 
 @router.get("/{key}/versions/{number}", response={200: InstrumentVersionDetailOut, **READ_ERRORS})
 def get_instrument_version(request: AuthedRequest, key: str, number: int):
-    """One published version with its whole definition (every language)."""
+    """One published version with its whole definition (every language); a knowledge check's
+    answer key only for platform administrators and trainers."""
     version = selectors.version_get(user=request.user, key=key, number=number)
-    return {**_version(version), "definition": version.definition}
+    withheld = selectors.answer_key_withheld(user=request.user, version=version)
+    definition = (
+        definition_to_dict(selectors.version_definition(user=request.user, version=version))
+        if withheld
+        else version.definition
+    )
+    return {**_version(version), "definition": definition, "answer_key_withheld": withheld}
 
 
 @router.post("/import", response={201: InstrumentVersionOut, **WRITE_ERRORS})

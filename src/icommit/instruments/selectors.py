@@ -1,4 +1,8 @@
-"""Reads of instruments and their versions, narrowed by ``access``."""
+"""Reads of instruments and their versions, narrowed by ``access``.
+
+A test's answer key (its choices' scores) leaves this app only through ``version_definition``,
+which keeps it from everyone who may not read it.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from icommit.access import Action, get_visible, require, visible
+from icommit.access import Action, can, get_visible, require, visible
 from icommit.accounts.models import User
+from icommit.instruments.engine import Definition, without_answer_key
 from icommit.instruments.models import Instrument, InstrumentVersion
 
 
@@ -30,6 +35,21 @@ def version_get(*, user: User, key: str, number: Any) -> InstrumentVersion:
         instrument__key=key,
         number=number,
     )
+
+
+def answer_key_withheld(*, user: User, version: InstrumentVersion) -> bool:
+    """Whether the version is a test whose answer key the user may not read."""
+    if not version.parsed.has_answer_key:
+        return False
+    return not can(user, Action.INSTRUMENT_ANSWER_KEY)
+
+
+def version_definition(*, user: User, version: InstrumentVersion) -> Definition:
+    """The version's definition as the user may read it: a test without its answer key, unless
+    they may read that."""
+    if answer_key_withheld(user=user, version=version):
+        return without_answer_key(version.parsed)
+    return version.parsed
 
 
 def latest_versions(*, user: User, kind: str = "") -> list[InstrumentVersion]:

@@ -22,6 +22,7 @@ from icommit.accounts.models import User
 from icommit.core import audit, crypto
 from icommit.core.exceptions import Conflict, ValidationFailed
 from icommit.core.models import SubjectKey
+from icommit.instruments import selectors
 from icommit.instruments.engine import (
     AnswerError,
     DefinitionError,
@@ -192,9 +193,11 @@ def version_xlsform(*, actor: Any, version: InstrumentVersion) -> bytes:
     from pyxform.xls2xform import convert
 
     require(actor, Action.INSTRUMENT_VIEW, version)
+    # a test's answer key goes into the workbook only for those who may read it
+    definition = selectors.version_definition(user=actor, version=version)
     try:
         # counts scales, item-level recommendations and phases have no XLSForm columns yet
-        data = export_xlsform(version.parsed)
+        data = export_xlsform(definition)
         convert(xlsform=data, file_type=".xlsx", warnings=[])
     except (PyXFormError, ValueError, KeyError) as exc:
         raise Conflict(

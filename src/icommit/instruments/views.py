@@ -38,20 +38,31 @@ def instrument_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _scale_rows(definition: Any, item: Any, lang: str) -> list[str]:
+def _scale_rows(definition: Any, item: Any, lang: str, key: bool = False) -> list[str]:
+    """The item's options as "value: label"; with ``key`` (a test's answer key, for those who
+    may read it) each scored option names its score."""
     if getattr(item, "scale", None):
         scale = definition.scales[item.scale]
         choices = (*scale.choices, *scale.missing)
     else:
         choices = (*(getattr(item, "choices", ()) or ()), *(getattr(item, "missing", ()) or ()))
-    return [f"{c.value}: {tr(c.label, lang)}" for c in choices]
+    rows = []
+    for c in choices:
+        row = f"{c.value}: {tr(c.label, lang)}"
+        if key and c.score is not None:
+            row += " " + _("(score %(n)s)") % {"n": f"{c.score:g}"}
+        rows.append(row)
+    return rows
 
 
 @require_GET
 @login_required
 def version_detail(request: AuthedRequest, key: str, number: int) -> HttpResponse:
     version = selectors.version_get(user=request.user, key=key, number=number)
-    definition = version.parsed
+    # a test's answer key only for those who may read it (the choices carry no scores otherwise)
+    definition = selectors.version_definition(user=request.user, version=version)
+    withheld = selectors.answer_key_withheld(user=request.user, version=version)
+    answer_key = definition.has_answer_key and not withheld
     lang = get_language() or "en"
     domains = {d.key: tr(d.title, lang) for d in definition.domains}
     sections = [
@@ -67,7 +78,7 @@ def version_detail(request: AuthedRequest, key: str, number: int) -> HttpRespons
                     "domain": domains.get(i.domain or "", ""),
                     "reverse": getattr(i, "reverse", False),
                     "weight": getattr(i, "weight", 1),
-                    "choices": _scale_rows(definition, i, lang),
+                    "choices": _scale_rows(definition, i, lang, key=answer_key),
                 }
                 for i in s.items
             ],
@@ -104,6 +115,8 @@ def version_detail(request: AuthedRequest, key: str, number: int) -> HttpRespons
             "min_share": round(scoring.min_answered * 100) if scoring else None,
             "bands": bands,
             "recommendations": recommendations,
+            "answer_key_withheld": withheld,
+            "answer_key": answer_key,
         },
     )
 

@@ -34,6 +34,7 @@ from .definition import (
     content_hash,
     definition_to_dict,
     tr,
+    without_answer_key,
 )
 from .scoring import (
     DomainScore,
@@ -85,4 +86,5 @@ __all__ = [
     "recommendations_for",
     "score",
     "tr",
+    "without_answer_key",
 ]

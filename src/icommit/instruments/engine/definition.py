@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeAlias
 
 Text: TypeAlias = Mapping[str, str]
@@ -290,6 +290,14 @@ class Definition:
                 return section
         raise KeyError(key)
 
+    @property
+    def has_answer_key(self) -> bool:
+        """A test (a knowledge check, or any instrument with a pass mark): the scores of its
+        choices say which answers are right, so they are kept from those who take it."""
+        return self.kind == "knowledge_check" or (
+            self.scoring is not None and self.scoring.pass_mark is not None
+        )
+
     def scale_of(self, item: Item) -> Scale | None:
         """The options of a choice-type item: its named scale or its inline choices."""
         if item.scale is not None:
@@ -297,6 +305,32 @@ class Definition:
         if item.type in CHOICE_TYPES:
             return Scale(key=item.key, choices=item.choices, missing=item.missing)
         return None
+
+
+def _unscored(choices: tuple[Choice, ...]) -> tuple[Choice, ...]:
+    return tuple(replace(c, score=None) for c in choices)
+
+
+def _item_unscored(item: Item) -> Item:
+    return replace(
+        item,
+        choices=_unscored(item.choices),
+        items=tuple(_item_unscored(sub) for sub in item.items),
+    )
+
+
+def without_answer_key(defn: Definition) -> Definition:
+    """The definition with no choice scores (of items and of scales), for reading a test
+    without its answers; it is for showing only, never for scoring or publishing."""
+    return replace(
+        defn,
+        scales=FrozenDict(
+            {k: replace(s, choices=_unscored(s.choices)) for k, s in defn.scales.items()}
+        ),
+        sections=tuple(
+            replace(s, items=tuple(_item_unscored(i) for i in s.items)) for s in defn.sections
+        ),
+    )
 
 
 def _same_value(a: object, b: object) -> bool:
