@@ -186,6 +186,18 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- cache ------------------------------------------------------------------------------------
+# One cache for every worker process of this host, in the data directory: the counters of the
+# public verification and registration rate limits and the signed status list. A cache in each
+# process's memory (Django's default) would let every worker count on its own.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+}
+
 # --- passwords and sessions ----------------------------------------------------------------
 PASSWORD_HASHERS = (
     ["django.contrib.auth.hashers.MD5PasswordHasher"]

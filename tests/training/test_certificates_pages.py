@@ -8,8 +8,13 @@ from __future__ import annotations
 import copy
 import datetime
 import json
+import os
+import subprocess
+import sys
+import time
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -275,6 +280,33 @@ def test_verification_is_limited_per_address(cert_world) -> None:
         content_type="application/json",
     )
     assert api.status_code == 429 and api.json()["code"] == "rate_limited"
+
+
+def test_the_verification_limit_is_counted_across_worker_processes(cert_world) -> None:
+    """Another process (as another worker of the server would) counts verifications from an
+    address; this process then refuses the next one: the counter is not kept per process."""
+    script = (
+        "from icommit.training import services_certificates as s\n"
+        f"for _ in range(s.VERIFY_LIMIT): s.verification_count('198.51.100.9', now={time.time()})\n"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "icommit.settings",
+        "ICOMMIT_DEV": "1",
+        "ICOMMIT_DATA_DIR": str(settings.DATA_DIR),
+        "ICOMMIT_SECRET_KEY": settings.SECRET_KEY,
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "icommit", "shell", "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    with pytest.raises(files.TooManyVerifications):
+        files.verification_count("198.51.100.9")
 
 
 # --- verification: the API ---------------------------------------------------------------------
