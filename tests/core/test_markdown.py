@@ -27,3 +27,16 @@ def test_links_are_https_only_and_do_not_leak_the_referrer() -> None:
     assert 'href="https://example.org"' in html
     assert 'rel="noopener noreferrer"' in html
     assert 'href="http://example.org"' not in html
+
+
+def test_a_gender_star_stays_a_star_and_emphasis_still_works() -> None:
+    html = render("Ärzt*innen, Psycholog*innen und eine Trainer*in lesen **fett** und *kursiv*.")
+    assert "Ärzt*innen, Psycholog*innen und eine Trainer*in" in html
+    assert "<em>innen" not in html
+    assert "<strong>fett</strong>" in html and "<em>kursiv</em>" in html
+
+
+def test_a_table_scrolls_in_its_own_focusable_region() -> None:
+    html = render("| a | b |\n|---|---|\n| 1 | 2 |\n")
+    assert '<div class="table-wrap" tabindex="0" role="region" aria-label="Table"><table>' in html
+    assert html.count("<table>") == 1 and "</table></div>" in html
