@@ -210,12 +210,27 @@ def test_the_second_rater_sees_the_first_rating_only_after_rating(ww: WorkWorld)
     assert 'class="tw-differs"' in after
 
 
+def test_an_empty_review_names_the_decision_and_every_criterion_at_once(ww: WorkWorld) -> None:
+    _hand_in(ww)
+    refused = verified_client(ww.trainer).post(_review_url(ww), {"comment": ""})
+    assert refused.status_code == 422
+    text = _text(refused)
+    assert "Choose pass or revise." in text
+    assert "Some criteria are not rated yet; see below." in text
+    rubric = version("rubric-social-diagnostics").parsed
+    rated = [i for i in rubric.items() if i.type == "choice" and i.domain]
+    assert len(rated) == 7
+    html = refused.content.decode()
+    assert all(f'id="error-{i.key}"' in html for i in rated)
+    assert Review.objects.count() == 0
+
+
 def test_a_pass_below_level_3_warns_and_a_revision_needs_a_comment(ww: WorkWorld) -> None:
     _hand_in(ww)
     client = verified_client(ww.trainer)
     refused = client.post(_review_url(ww), _rubric_post(2, "revise"))
     assert refused.status_code == 422
-    assert "Say what the learner should revise." in _text(refused)
+    assert _text(refused).count("Say what the learner should revise.") == 1
     assert Review.objects.count() == 0
     passed = client.post(_review_url(ww), _rubric_post(2, "pass"), follow=True)
     text = _text(passed)

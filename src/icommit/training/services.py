@@ -694,6 +694,21 @@ def submission_save(
     return submission
 
 
+def review_problems(
+    *, enrolment: Enrolment, assignment: str, rubric_answers: Any
+) -> dict[str, list[str]]:
+    """What is missing or wrong in a rubric rating, by criterion, without storing anything: so
+    a page can name every problem at once when the decision is missing too."""
+    task = _assignment(enrolment, assignment)
+    try:
+        answers_check(
+            version=_version(task.rubric), answers=rubric_answers, audience=AUDIENCE, complete=True
+        )
+    except ValidationFailed as exc:
+        return {str(k): list(v) for k, v in (exc.details or {}).items()}
+    return {}
+
+
 @transaction.atomic
 def review_record(
     *,

@@ -486,13 +486,21 @@ def review(request: AuthedRequest, run_pk: int, enrolment_pk: int, assignment: s
                             form.add_error(key, m)
                     else:
                         rubric_errors.setdefault(key, []).extend(listed)
-                form.add_error(None, exc.message)
+                if not any(exc.message in listed for listed in details.values()):
+                    form.add_error(None, exc.message)
             except Conflict as exc:
                 messages.error(request, exc.message)
                 return redirect(request.path)
             else:
                 _review_messages(request, done, rubric.parsed, rubric_answers)
                 return redirect(request.path)
+        else:
+            # name the rubric's problems in the same round as the decision's
+            rubric_errors = services.review_problems(
+                enrolment=enrolment, assignment=assignment, rubric_answers=rubric_answers
+            )
+            if rubric_errors:
+                form.add_error(None, _("Some criteria are not rated yet; see below."))
         status = 422
     shown, rows = _rating_columns(state, rubric.parsed)
     handed = submission.response if submission is not None and submission.response else None
