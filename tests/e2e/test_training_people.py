@@ -1,9 +1,9 @@
 # ruff: noqa: F811  (the fixture pw imported from people_world is a test parameter)
 """External learners and the certification gate in a real browser, at phone width (390 px):
-a practitioner registers, a trainer approves, the learner activates the account with the mail's
-link, signs in and sees only training; a coordinator sets the team's gate. axe checks every
-page, and no page scrolls sideways. Screenshots in English and German at 390 and 1,280 px go to
-/tmp/shots/people/."""
+a practitioner registers (no password asked), a trainer approves, the learner follows the mail's
+link, chooses the password there (a refused one named first), signs in and sees only training; a
+coordinator sets the team's gate. axe checks every page, and no page scrolls sideways.
+Screenshots in English and German at 390 and 1,280 px go to /tmp/shots/people/."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from icommit.accounts.models import User
 from icommit.core.models import OutboxMessage
-from icommit.training import selectors
+from icommit.training import selectors, services_people
 from icommit.training.models import LearnerAccount
 from tests.e2e.conftest import BrowserErrors, check_a11y, label, login, logout
 from tests.training.people_world import STRONG, PeopleWorld, pw, register  # noqa: F401
@@ -57,7 +58,7 @@ def _activation_path(email: str) -> str:
 def test_a_practitioner_registers_is_approved_and_sees_only_training(
     page: Page, live_server: Any, pw: PeopleWorld, browser_errors: BrowserErrors
 ) -> None:
-    browser_errors.allow(r"status of 422")  # the form with two mistakes comes back with 422
+    browser_errors.allow(r"status of 422")  # the forms with a mistake come back with 422
     cache.clear()
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/training/register/", timeout=120_000)
@@ -66,19 +67,17 @@ def test_a_practitioner_registers_is_approved_and_sees_only_training(
     page.get_by_label(label("Email")).fill("lea@example.org")
     page.get_by_label(label("Organisation")).fill("Counselling practice Weber")
     page.get_by_label(label("Sector")).select_option("civil_society")
-    page.get_by_label(label("Password")).fill(STRONG)
-    page.get_by_label(label("Password again")).fill("not the same phrase at all")
+    expect(page.locator('input[type="password"]')).to_have_count(0)  # no password asked here
     page.get_by_role("button", name="Send the registration").click()
-    # the consent and the second password are named; nothing was created
-    expect(page.locator(".field-invalid")).to_have_count(2)
+    # the missing consent is named; nothing was created
+    expect(page.locator(".field-invalid")).to_have_count(1)
     check_page(page)
     assert not User.objects.filter(email="lea@example.org").exists()
-    page.get_by_label(label("Password")).fill(STRONG)
-    page.get_by_label(label("Password again")).fill(STRONG)
     page.get_by_label(re.compile("I have read how my training data")).check()
     page.get_by_role("button", name="Send the registration").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("we will be in touch")
     check_page(page)
+    assert not User.objects.get(email="lea@example.org").has_usable_password()
 
     # the trainer approves from the list
     login(page, live_server, pw.trainer.email)
@@ -93,10 +92,20 @@ def test_a_practitioner_registers_is_approved_and_sees_only_training(
     check_page(page)
     logout(page)
 
-    # the learner follows the link of the approval mail, activates and signs in
+    # the learner follows the link of the approval mail, chooses the password and signs in
     page.goto(live_server.url + _activation_path("lea@example.org"))
     check_page(page)
-    page.get_by_role("button", name="Activate my account").click()
+    activate = page.get_by_role("button", name="Set the password and activate my account")
+    page.get_by_label(label("Password")).fill("too short")
+    page.get_by_label(label("Password again")).fill("too short")
+    activate.click()
+    expect(page.locator(".field-invalid")).to_have_count(1)
+    expect(page.get_by_text(re.compile("This password is too short"))).to_be_visible()
+    check_page(page)
+    assert not User.objects.get(email="lea@example.org").is_active
+    page.get_by_label(label("Password")).fill(STRONG)
+    page.get_by_label(label("Password again")).fill(STRONG)
+    activate.click()
     expect(page).to_have_url(re.compile("/accounts/login/"))
     login(page, live_server, "lea@example.org", password=STRONG)
     expect(page.get_by_role("heading", name="Your training")).to_be_visible()
@@ -134,6 +143,9 @@ def test_the_pages_in_english_and_german_at_both_widths(
     """Screenshots of every people page, with axe on each, in both languages and widths."""
     cache.clear()
     register(email="max@example.org", full_name="Max Mustermann", note="Autumn run, please.")
+    ana = register(email="ana@example.org", full_name="Ana Approved")
+    with transaction.atomic():
+        services_people.learner_approve(actor=pw.trainer, account=ana)
     pw.certify(pw.youth_worker)
     learner = pw.approved()
     for language in ("en", "de"):
@@ -154,6 +166,10 @@ def test_the_pages_in_english_and_german_at_both_widths(
                 page.goto("/training/register/done/")
                 check_page(page)
                 shot(page, f"registered-{language}")
+                page.goto(_activation_path("ana@example.org"))
+                expect(page.locator('input[type="password"]')).to_have_count(2)
+                check_page(page)
+                shot(page, f"activate-{language}")
             context.clear_cookies()
             login(page, live_server, pw.trainer.email)
             for viewport in WIDTHS:

@@ -40,8 +40,6 @@ def registration(**overrides: Any) -> dict[str, Any]:
         "organisation": "Counselling practice Weber",
         "sector": "civil_society",
         "note": "I would like to join the certification course.",
-        "password": STRONG,
-        "password_again": STRONG,
         "consent": True,
         "language": "en",
     }
@@ -81,13 +79,16 @@ class PeopleWorld:
     run: Run
 
     def approved(self, **overrides: Any) -> User:
-        """An external learner who registered, was approved and activated the account."""
+        """An external learner who registered, was approved and activated the account (choosing
+        the password ``STRONG``)."""
         account = register(**overrides)
         with transaction.atomic():
             services_people.learner_approve(actor=self.trainer, account=account)
         link = services_people.activation_link(account.user)
         with transaction.atomic():
-            services_people.learner_activate(token=token_of(link))
+            services_people.learner_activate(
+                token=token_of(link), password=STRONG, password_again=STRONG
+            )
         account.user.refresh_from_db()
         return account.user
 

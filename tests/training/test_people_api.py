@@ -1,7 +1,9 @@
 # ruff: noqa: F811  (the fixture pw imported from people_world is a test parameter)
 """The people API: external learners for trainers (list by state, approve, decline; 409 once
-decided), a team's coverage and its gate for the team's coordinators (a security sector refused
-with 422 naming it, nothing changed)."""
+decided; approval leaves the account without a password until its owner chooses one with the
+link), no registration or activation in the API, an organisation adding the address of a
+registration nobody activated gets a fresh account, a team's coverage and its gate for the team's
+coordinators (a security sector refused with 422 naming it, nothing changed)."""
 
 from __future__ import annotations
 
@@ -11,8 +13,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from icommit.accounts.models import User
 from icommit.training import selectors
+from icommit.training.models import LearnerAccount
 from tests.conftest import verified_client
+from tests.factories import UserFactory, member_of
 from tests.training.people_world import PeopleWorld, mails_to, pw, register  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +48,36 @@ def test_a_trainer_lists_and_decides_external_learners(pw: PeopleWorld) -> None:
     assert trainer.get(API + "/learners").json()["items"] == []
     states = trainer.get(API + "/learners?state=approved").json()["items"]
     assert [item["email"] for item in states] == ["lea@example.org"]
+
+
+def test_approval_leaves_the_account_shut_and_passwordless_until_the_link(pw: PeopleWorld) -> None:
+    lea = register()
+    trainer = verified_client(pw.trainer)
+    approved = _send(trainer, "POST", f"/learners/{lea.pk}/approve").json()
+    assert approved["state"] == "approved" and approved["active"] is False
+    user = User.objects.get(pk=lea.user_id)
+    assert not user.is_active and not user.has_usable_password()
+    assert "Choose your password" in mails_to("lea@example.org")[0].body
+    paths = trainer.get("/api/v1/openapi.json").json()["paths"]
+    assert not [p for p in paths if "register" in p or "activate" in p]
+
+
+def test_an_organisation_adding_the_address_gets_a_fresh_account_not_the_registration(
+    pw: PeopleWorld,
+) -> None:
+    account = register(email="victim@police.example", full_name="Mallory")
+    boss = UserFactory()
+    member_of(boss, pw.police, admin=True)
+    added = verified_client(boss).post(
+        f"/api/v1/organisations/{pw.police.pk}/members",
+        json.dumps({"email": "victim@police.example", "full_name": "Vera Victim"}),
+        content_type="application/json",
+    )
+    assert added.status_code == 201
+    user = User.objects.get(pk=account.user_id)
+    assert user.is_active and not user.has_usable_password() and user.full_name == "Vera Victim"
+    assert not LearnerAccount.objects.filter(pk=account.pk).exists()
+    assert "/accounts/set-password/" in mails_to("victim@police.example")[-1].body
 
 
 @pytest.mark.parametrize("who", ["coordinator", "youth_worker"])

@@ -1,8 +1,10 @@
 # ruff: noqa: F811  (the fixture pw imported from people_world is a test parameter)
-"""The people pages: registration (the same answer for a known address, the per-address limit,
-bad input named), activation, the trainers' list of external learners with approval and
-decline, a team's coverage (flat query counts) and its certification gate (a security sector
-refused by name)."""
+"""The people pages: registration (no password asked; the same answer for a known address, the
+per-address limit, bad input named), activation where the owner of the address chooses the
+password (a bad one answered 422, naming what is wrong, nothing changed), an organisation
+administrator adding the address of a registration nobody activated, the trainers' list of
+external learners with approval and decline, a team's coverage (flat query counts) and its
+certification gate (a security sector refused by name)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from icommit.accounts.models import User
 from icommit.training import selectors, services, services_people
 from icommit.training.models import GateSector, LearnerAccount
 from tests.conftest import verified_client
+from tests.factories import UserFactory, member_of
 from tests.training.people_world import (
     STRONG,
     PeopleWorld,
@@ -38,8 +41,6 @@ def _form(**overrides: str) -> dict[str, str]:
         "organisation": "Counselling practice Weber",
         "sector": "civil_society",
         "note": "",
-        "password": STRONG,
-        "password_again": STRONG,
         "consent": "on",
     }
     data.update(overrides)
@@ -58,6 +59,15 @@ def test_the_registration_page_offers_no_security_sector(client: Client) -> None
     assert 'value="civil_society"' in html
     assert 'value="police"' not in html and 'value="probation"' not in html
     assert "How your training data are used" in html
+
+
+def test_the_registration_page_asks_for_no_password(client: Client) -> None:
+    html = client.get(reverse("training:register")).content.decode()
+    assert 'type="password"' not in html
+    # a password sent along anyway is not taken
+    client.post(reverse("training:register"), {**_form(), "password": STRONG})
+    user = User.objects.get(email="lea@example.org")
+    assert not user.is_active and not user.has_usable_password()
 
 
 def test_registering_answers_the_same_for_a_new_and_a_known_address(
@@ -81,11 +91,11 @@ def test_registering_answers_the_same_for_a_new_and_a_known_address(
 def test_bad_input_is_shown_by_the_field_and_nothing_is_created(client: Client) -> None:
     page = client.post(
         reverse("training:register"),
-        _form(password_again="another long phrase here", consent=""),
+        _form(consent=""),
     )
     assert page.status_code == 422
     form = page.context["form"]
-    assert "password_again" in form.errors and "consent" in form.errors
+    assert "consent" in form.errors
     assert not User.objects.exists()
 
 
@@ -110,22 +120,98 @@ def test_a_signed_in_person_is_sent_to_the_training(pw: PeopleWorld) -> None:
     assert page.status_code == 302 and page["Location"] == reverse("training:home")
 
 
-def test_the_activation_page_asks_before_it_activates(client: Client, pw: PeopleWorld) -> None:
+def _activation_path(pw: PeopleWorld) -> tuple[LearnerAccount, str]:
     account = register()
     with transaction.atomic():
         services_people.learner_approve(actor=pw.trainer, account=account)
     (mail,) = mails_to("lea@example.org")
     url = re.search(r"https?://\S+/training/activate/\S+", mail.body)
     assert url is not None
-    path = "/training/activate/" + token_of(url.group(0)) + "/"
-    assert client.get(path).status_code == 200
+    return account, "/training/activate/" + token_of(url.group(0)) + "/"
+
+
+def test_the_activation_page_asks_for_the_password_before_it_activates(
+    client: Client, pw: PeopleWorld
+) -> None:
+    account, path = _activation_path(pw)
+    page = client.get(path)
+    assert page.status_code == 200
+    assert page.content.decode().count('type="password"') == 2
     assert not User.objects.get(pk=account.user_id).is_active  # a look activates nothing
-    answer = client.post(path)
+    answer = client.post(path, {"password": STRONG, "password_again": STRONG})
     assert answer.status_code == 302 and answer["Location"] == reverse("accounts:login")
-    assert User.objects.get(pk=account.user_id).is_active
-    again = client.post(path)
+    user = User.objects.get(pk=account.user_id)
+    assert user.is_active and user.check_password(STRONG)
+    again = client.post(path, {"password": "mine now, a long phrase", "password_again": "x"})
     assert again.status_code == 200
     assert "not valid any more" in again.content.decode()
+    assert User.objects.get(pk=account.user_id).check_password(STRONG)
+    signed_in = client.post(
+        reverse("accounts:login"), {"username": "lea@example.org", "password": STRONG}
+    )
+    assert signed_in.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "words"),
+    [
+        ({}, "password", "Choose a password"),
+        ({"password": "short", "password_again": "short"}, "password", "too short"),
+        ({"password": STRONG, "password_again": STRONG + "?"}, "password_again", "differ"),
+    ],
+)
+def test_a_bad_password_answers_422_naming_it_and_changes_nothing(
+    client: Client, pw: PeopleWorld, data: dict[str, str], field: str, words: str
+) -> None:
+    account, path = _activation_path(pw)
+    page = client.post(path, data)
+    assert page.status_code == 422
+    form = page.context["form"]
+    assert words in " ".join(form.errors[field])
+    assert words in page.content.decode()
+    user = User.objects.get(pk=account.user_id)
+    assert not user.is_active and not user.has_usable_password()
+    good = client.post(path, {"password": STRONG, "password_again": STRONG})
+    assert good.status_code == 302  # the link still works
+
+
+def test_an_expired_link_offers_a_new_one_and_sends_it_only_when_asked(
+    client: Client, pw: PeopleWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account = register()
+    with transaction.atomic():
+        services_people.learner_approve(actor=pw.trainer, account=account)
+    with monkeypatch.context() as patched:
+        patched.setattr("django.core.signing.time.time", lambda: 1_000_000_000.0)
+        path = reverse(
+            "training:activate",
+            args=[token_of(services_people.activation_link(account.user))],
+        )
+    page = client.get(path)
+    assert page.status_code == 200 and "This link has expired" in page.content.decode()
+    assert len(mails_to("lea@example.org")) == 1  # a look sends nothing
+    sent = client.post(path)
+    assert "We have sent a new one" in sent.content.decode()
+    assert len(mails_to("lea@example.org")) == 2
+    assert not User.objects.get(pk=account.user_id).is_active
+
+
+def test_an_organisation_adding_the_address_gets_a_fresh_account_not_the_registration(
+    pw: PeopleWorld,
+) -> None:
+    """A stranger registered the address; adding it to an organisation hands none of it on."""
+    account = register(email="victim@police.example", full_name="Mallory")
+    boss = UserFactory()
+    member_of(boss, pw.police, admin=True)
+    answer = verified_client(boss).post(
+        reverse("stakeholders:member_add", args=[pw.police.pk]),
+        {"email": "victim@police.example", "full_name": "Vera Victim"},
+    )
+    assert answer.status_code in (200, 302)
+    user = User.objects.get(pk=account.user_id)
+    assert user.is_active and not user.has_usable_password() and user.full_name == "Vera Victim"
+    assert not LearnerAccount.objects.filter(pk=account.pk).exists()
+    assert "/accounts/set-password/" in mails_to("victim@police.example")[-1].body
 
 
 def test_a_trainer_approves_and_declines_from_the_list(pw: PeopleWorld) -> None:

@@ -10,6 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from icommit.core.audit import event_type
 
 event_type("user.create", _("Created an account"))
+event_type(
+    "user.restart",
+    _("Started afresh an account that a self-registration had created and nobody activated"),
+)
 event_type("user.role_grant", _("Granted a platform role"))
 event_type("user.role_revoke", _("Took back a platform role"))
 event_type("user.language", _("Changed the language"))

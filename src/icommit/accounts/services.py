@@ -1,6 +1,14 @@
-"""Writes on accounts: creating people, granting platform roles, language."""
+"""Writes on accounts: creating people, granting platform roles, language.
+
+Invariant: ``user_get_or_create`` never hands on an account that a self-registration created and
+its address's owner never activated; such an account starts afresh, with no usable password and
+the set-password mail, as if it were new (apps with self-registration say which accounts those
+are through ``self_registration``).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -27,23 +35,63 @@ def set_password_link(user: User) -> str:
     return f"{settings.BASE_URL}{path}"
 
 
-@transaction.atomic
-def user_get_or_create(*, actor: User | None, email: str, full_name: str) -> tuple[User, bool]:
-    """Find a person by email or create their account and mail them a link to set a password."""
-    email = clean_email(email)
-    existing = User.objects.filter(email__iexact=email).first()
-    if existing:
-        return existing, False
-    if not full_name.strip():
-        raise ValidationFailed.field("full_name", _("Enter the person's full name."))
-    user = User.objects.create_user(email=email, full_name=full_name.strip())
-    audit.record(actor=actor, action="user.create", obj=user, changes={"email": email})
+#: Takes ``actor`` and ``user`` (an inactive account nobody ever signed in with); if the app
+#: created it by a self-registration its owner never activated, withdraws that registration
+#: (with its audit event) and returns True; else changes nothing and returns False.
+SelfRegistrationRelease = Callable[..., bool]
+_SELF_REGISTRATIONS: list[SelfRegistrationRelease] = []
+
+
+def self_registration(release: SelfRegistrationRelease) -> None:
+    """Tell accounts how to withdraw an app's never-activated self-registrations (from the
+    app's ``plugin``), so that adding the address later never hands the account on."""
+    if release not in _SELF_REGISTRATIONS:
+        _SELF_REGISTRATIONS.append(release)
+
+
+def _never_activated_self_registration(*, actor: User | None, user: User) -> bool:
+    """Whether ``user`` was created by a self-registration nobody activated (it is withdrawn)."""
+    if user.is_active or user.last_login is not None:
+        return False
+    return any(release(actor=actor, user=user) for release in _SELF_REGISTRATIONS)
+
+
+def _welcome(user: User) -> None:
     mail_enqueue(
-        to=email,
+        to=user.email,
         subject=_("Your icommit account"),
         body=_("An account was created for you on icommit. Set your password here:\n%(link)s")
         % {"link": set_password_link(user)},
     )
+
+
+@transaction.atomic
+def user_get_or_create(*, actor: User | None, email: str, full_name: str) -> tuple[User, bool]:
+    """Find a person by email or create their account and mail them a link to set a password."""
+    email = clean_email(email)
+    existing = User.objects.select_for_update().filter(email__iexact=email).first()
+    if existing and not _never_activated_self_registration(actor=actor, user=existing):
+        return existing, False
+    if not full_name.strip():
+        raise ValidationFailed.field("full_name", _("Enter the person's full name."))
+    if existing:
+        # Whoever registered it may have been anyone: nothing they chose is kept (a password
+        # set before the fix, the name, the language), and any link made for it stops working.
+        existing.set_unusable_password()
+        existing.full_name = full_name.strip()
+        existing.language = User._meta.get_field("language").get_default()
+        existing.is_active = True
+        existing.session_epoch += 1
+        existing.save(
+            update_fields=["password", "full_name", "language", "is_active", "session_epoch"]
+        )
+        audit.record(actor=actor, action="user.restart", obj=existing, changes={"email": email})
+        forget(existing)
+        _welcome(existing)
+        return existing, True
+    user = User.objects.create_user(email=email, full_name=full_name.strip())
+    audit.record(actor=actor, action="user.create", obj=user, changes={"email": email})
+    _welcome(user)
     return user, True
 
 

@@ -130,7 +130,8 @@ def _user(email: str, name: str, users: dict[str, User], admin: User) -> User:
 
 def _external_learner(users: dict[str, User], trainer: User) -> User:
     """The external learner registers, a trainer approves, she follows the approval mail's
-    link; then she gets the demo password like every demo account."""
+    link and chooses a password there; then she gets the demo password like every demo
+    account."""
     email, name = EXTERNAL
     account = services_people.learner_register(
         full_name=name,
@@ -138,8 +139,6 @@ def _external_learner(users: dict[str, User], trainer: User) -> User:
         organisation="Counselling practice Weber",
         sector="civil_society",
         note="I would like to join the certification course.",
-        password=(password := secrets.token_urlsafe(24)),
-        password_again=password,
         consent=True,
     )
     if account is None:  # the address has an account already
@@ -148,7 +147,8 @@ def _external_learner(users: dict[str, User], trainer: User) -> User:
         services_people.learner_approve(actor=trainer, account=account)
         user = account.user
         token = services_people.activation_link(user).rstrip("/").rsplit("/", 1)[-1]
-        services_people.learner_activate(token=token)
+        password = secrets.token_urlsafe(24)
+        services_people.learner_activate(token=token, password=password, password_again=password)
         user.refresh_from_db()
         user.set_password(settings.DEMO_PASSWORD)
         user.save(update_fields=["password"])

@@ -1,6 +1,7 @@
 """Training API: people (mounted by api.py) — external learners for trainers (list, approve,
 decline), a team's training coverage and its certification gate for the team's coordinators.
-Registration is a page only (it takes a password and a consent).
+Registration and activation are pages only (registration takes a consent and no password; the
+owner of the address chooses the password with the approval mail's link).
 
 No ``from __future__ import annotations`` here: ninja reads the annotations at run time.
 """
@@ -33,7 +34,7 @@ class ExternalLearnerOut(Schema):
     state: str
     approved_at: datetime.datetime | None
     declined_at: datetime.datetime | None
-    #: the activation link of the approval mail was followed
+    #: the owner of the address followed the approval mail's link and chose the password
     active: bool
 
     @staticmethod

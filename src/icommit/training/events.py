@@ -36,3 +36,7 @@ event_type(
     "training.learner.activated",
     _("Activated an external learner's account with the link in the approval mail"),
 )
+event_type(
+    "training.learner.withdrawn",
+    _("Withdrew an external learner's registration nobody activated (the address was added)"),
+)

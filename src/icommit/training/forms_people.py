@@ -1,5 +1,6 @@
-"""Forms of the people pages: an external learner's registration and a team's certification
-gate. The services check everything again and name the field they refuse."""
+"""Forms of the people pages: an external learner's registration, the password chosen with the
+activation link, and a team's certification gate. The services check everything again and name
+the field they refuse."""
 
 from __future__ import annotations
 
@@ -41,17 +42,6 @@ class RegisterForm(Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Optional: the course you want to join, who told you about it."),
     )
-    password = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 12 characters. A long phrase is easy to remember and hard to guess."),
-    )
-    password_again = forms.CharField(
-        label=_("Password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
     consent = forms.BooleanField(
         label=_("I have read how my training data are used (above) and agree."),
         required=False,
@@ -62,6 +52,25 @@ class RegisterForm(Form):
         sector = self.fields["sector"]
         assert isinstance(sector, forms.ChoiceField)
         sector.choices = [("", _("Choose …")), *learner_sectors()]
+
+
+class ActivateForm(Form):
+    """The password an approved learner chooses with the approval mail's link (the service
+    checks it against the password validators and names what is wrong)."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters. A long phrase is easy to remember and hard to guess."),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
 
 class _AnySector(forms.MultipleChoiceField):

@@ -1,6 +1,7 @@
 """What the people pages plug in (``register``, called by plugin.py): the team page's "Training"
 link, a home-page item for trainers while external learners wait for a decision, and an external
-learner's home: their training, and nothing of the teams (``learner_only`` in the context)."""
+learner's home: their training, and nothing of the teams (``learner_only`` in the context); and
+tells accounts how to withdraw a registration nobody activated when its address is added."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from icommit.access import Action
 from icommit.access.facts import facts_for
-from icommit.training import selectors, selectors_people
+from icommit.accounts.services import self_registration
+from icommit.training import selectors, selectors_people, services_people
 from icommit.web import registry as web
 
 
@@ -47,3 +49,4 @@ def register() -> None:
     web.nav_section("training:gate", "teams")
     web.panel("home.attention", "", home_external_learners, order=57)
     web.panel("home", "training/people/_home_learner.html", home_learner_only, order=5)
+    self_registration(services_people.learner_registration_withdraw)

@@ -1,12 +1,14 @@
 """Writes around people in training: external learners register, a trainer approves or declines
-them, an approved learner activates the account with the link of the approval mail; and the
-per-address limit on registration.
+them, an approved learner activates the account with the link of the approval mail by choosing a
+password; and the per-address limit on registration.
 
 Invariants: registering answers the same whether or not the e-mail address has an account (an
-existing address gets nothing new, and its request costs the same password hashing); a
-registered account stays inactive until a trainer approved it and its owner followed the link
-sent to the address, so nobody holds an account under an address they cannot read; each link
-works once (it is bound to the account's state) and for ``ACTIVATION_DAYS``.
+existing address gets nothing new); registration takes no password (the account has none that
+works), so whoever sent it holds nothing; the account stays inactive until a trainer approved it
+and the owner of the address followed the link sent there and chose the password, both in one
+transaction; each link works once (it is bound to the account's state) and for
+``ACTIVATION_DAYS``. A registration nobody activated is withdrawn when someone adds its address
+to an organisation (``learner_registration_withdraw``, asked by accounts).
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import hashlib
 import time
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.cache import cache
@@ -30,9 +31,11 @@ from django.utils.translation import gettext as _
 from icommit.access import Action, require
 from icommit.access.facts import forget
 from icommit.accounts.models import User
+from icommit.accounts.services import user_password_recorded
 from icommit.core import audit
 from icommit.core.emails import clean_email
 from icommit.core.exceptions import Conflict, IcommitError, ValidationFailed
+from icommit.core.models import AuditEvent
 from icommit.core.outbox import mail_enqueue
 from icommit.core.text import SHORT, TITLE, clean
 from icommit.stakeholders.sectors import Sector, defaults_for
@@ -77,15 +80,13 @@ def learner_register(
     email: str,
     organisation: str,
     sector: str,
-    password: str,
-    password_again: str,
     consent: bool,
     note: str = "",
     language: str = "",
 ) -> LearnerAccount | None:
-    """Register an external learner: an inactive account a trainer approves. Returns None when
-    the address already has an account (nothing is created or sent; the caller answers the
-    same as for a new registration)."""
+    """Register an external learner: an inactive account without a usable password, which a
+    trainer approves. Returns None when the address already has an account (nothing is created
+    or sent; the caller answers the same as for a new registration)."""
     problems: dict[str, list[str]] = {}
     values: dict[str, str] = {}
     for field, value, limit, required, multiline in (
@@ -108,24 +109,17 @@ def learner_register(
         problems["consent"] = [
             _("Agree to how your training data are used, or the registration cannot go on.")
         ]
-    candidate = User(email=address, full_name=values.get("full_name", ""))
-    try:
-        validate_password(password or "", candidate)
-    except ValidationError as exc:
-        problems["password"] = list(exc.messages)
-    if (password or "") != (password_again or ""):
-        problems["password_again"] = [_("The two passwords differ.")]
     if problems:
         raise ValidationFailed(_("Some fields need correcting."), details=problems)
     if User.objects.filter(email__iexact=address).exists():
-        make_password(password)  # the same work as a new account: the answer's timing tells nothing
         return None
     language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
     try:
         with transaction.atomic():
+            # no password: the owner of the address chooses it with the approval mail's link
             user = User.objects.create_user(
                 email=address,
-                password=password,
+                password=None,
                 full_name=values["full_name"],
                 is_active=False,
                 language=language,
@@ -196,9 +190,12 @@ def _approval_mail(user: User) -> None:
     with translation.override(user.language or settings.LANGUAGE_CODE):
         paragraphs = [
             _("A trainer approved your registration for the training on icommit."),
-            _("Activate your account with this link (it works once, for %(days)d days):\n%(link)s")
+            _(
+                "Choose your password and activate your account with this link (it works once, "
+                "for %(days)d days):\n%(link)s"
+            )
             % {"days": ACTIVATION_DAYS, "link": activation_link(user)},
-            _("Then sign in with your e-mail address and the password you chose."),
+            _("Then sign in with your e-mail address and that password."),
         ]
         if settings.MFA_REQUIRED:
             paragraphs.append(
@@ -262,16 +259,19 @@ def learner_decline(*, actor: User, account: LearnerAccount) -> LearnerAccount:
 
 
 class Activation(enum.StrEnum):
+    #: the link is good: the page asks for the password
+    READY = "ready"
+    #: the link is genuine but old (the page offers to send a new one)
+    EXPIRED = "expired"
     ACTIVATED = "activated"
     #: the link was genuine but old: a new one went to the account's address
     RESENT = "resent"
     INVALID = "invalid"
 
 
-@transaction.atomic
-def learner_activate(*, token: str) -> Activation:
-    """Activate an approved learner's account with the link of the approval mail. A genuine
-    link that has expired sends a new one to the account's own address."""
+def _activation_target(token: str, *, lock: bool) -> tuple[LearnerAccount | None, bool]:
+    """The approved, never activated registration a genuine link names (None for any other
+    link), and whether the link has expired."""
     expired = False
     try:
         data = signing.loads(token, salt=_SALT, max_age=ACTIVATION_DAYS * 24 * 3600)
@@ -280,29 +280,88 @@ def learner_activate(*, token: str) -> Activation:
         try:
             data = signing.loads(token, salt=_SALT)
         except signing.BadSignature:
-            return Activation.INVALID
+            return None, False
     except signing.BadSignature:
-        return Activation.INVALID
+        return None, False
     if not isinstance(data, dict) or not isinstance(data.get("u"), int):
-        return Activation.INVALID
-    account = (
-        LearnerAccount.objects.select_for_update()
-        .select_related("user")
-        .filter(user_id=data["u"])
-        .first()
-    )
+        return None, False
+    accounts = LearnerAccount.objects.select_related("user").filter(user_id=data["u"])
+    account = (accounts.select_for_update() if lock else accounts).first()
     if account is None or account.approved_at is None or account.declined_at is not None:
-        return Activation.INVALID
+        return None, False
     user = account.user
     if user.is_active or user.last_login is not None:
-        return Activation.INVALID  # used already, or deactivated later: never reopened by a link
+        return None, False  # used already, or deactivated later: never reopened by a link
     if not constant_time_compare(str(data.get("s", "")), _state(user)):
+        return None, False
+    return account, expired
+
+
+def learner_activation_check(*, token: str) -> Activation:
+    """Say what the link of the approval mail would do (READY, EXPIRED or INVALID), changing
+    nothing: a mail scanner that opens the link neither activates nor resends."""
+    account, expired = _activation_target(token, lock=False)
+    if account is None:
         return Activation.INVALID
+    return Activation.EXPIRED if expired else Activation.READY
+
+
+@transaction.atomic
+def learner_activate(*, token: str, password: str = "", password_again: str = "") -> Activation:
+    """Activate an approved learner's account with the link of the approval mail: the owner of
+    the address chooses the password, which is set together with the activation. A genuine link
+    that has expired sends a new one to the account's own address (the password is not used).
+    A password the validators refuse, or two that differ, raise ValidationFailed naming the
+    field, and nothing changes."""
+    account, expired = _activation_target(token, lock=True)
+    if account is None:
+        return Activation.INVALID
+    user = account.user
     if expired:
         _approval_mail(user)
         return Activation.RESENT
+    problems: dict[str, list[str]] = {}
+    if not password:
+        problems["password"] = [_("Choose a password.")]
+    else:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            problems["password"] = list(exc.messages)
+    if password != (password_again or ""):
+        problems["password_again"] = [_("The two passwords differ.")]
+    if problems:
+        raise ValidationFailed(_("Some fields need correcting."), details=problems)
+    user.set_password(password)
     user.is_active = True
-    user.save(update_fields=["is_active"])
+    user.save(update_fields=["password", "is_active"])
     audit.record(actor=user, action="training.learner.activated", obj=account)
+    user_password_recorded(user=user, via="link")
     forget(user)
     return Activation.ACTIVATED
+
+
+@transaction.atomic
+def learner_registration_withdraw(*, actor: User | None, user: User) -> bool:
+    """Withdraw the registration behind an account its owner never activated (accounts asks
+    before it hands an existing address on): the registration goes, with its audit event, and
+    True is returned; False for any other account, which stays as it is."""
+    account = LearnerAccount.objects.select_for_update().filter(user_id=user.pk).first()
+    if account is None or user.is_active or user.last_login is not None:
+        return False
+    object_type, object_id = audit.object_label(account)
+    activated = AuditEvent.objects.filter(
+        action="training.learner.activated", object_type=object_type, object_id=object_id
+    ).exists()
+    if activated:  # activated once and deactivated later: an administrator's decision stands
+        return False
+    if account.approved_at is not None:
+        state = "approved"
+    else:
+        state = "declined" if account.declined_at is not None else "pending"
+    audit.record(
+        actor=actor, action="training.learner.withdrawn", obj=account, changes={"state": state}
+    )
+    account.delete()
+    forget(user)
+    return True

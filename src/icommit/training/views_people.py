@@ -25,7 +25,7 @@ from icommit.stakeholders.sectors import Sector
 from icommit.training import content, selectors, services
 from icommit.training import selectors_people as found
 from icommit.training import services_people as people
-from icommit.training.forms_people import GateForm, RegisterForm
+from icommit.training.forms_people import ActivateForm, GateForm, RegisterForm
 from icommit.training.services_certificates import client_address
 from icommit.web.submit import submit_button, submit_form
 
@@ -58,8 +58,6 @@ def register(request: HttpRequest) -> HttpResponse:
                 organisation=data["organisation"],
                 sector=data["sector"],
                 note=data["note"],
-                password=data["password"],
-                password_again=data["password_again"],
                 consent=data["consent"],
                 language=(get_language() or "")[:2],
             )
@@ -80,17 +78,34 @@ def registered(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET_POST
 def activate(request: HttpRequest, token: str) -> HttpResponse:
-    """The link of the approval mail: a button activates the account (a mail scanner that
-    opens the link activates nothing)."""
+    """The link of the approval mail: the learner chooses the password, which activates the
+    account (a mail scanner that opens the link changes nothing); a bad password answers 422."""
+    form = ActivateForm(data=request.POST if request.method == "POST" else None)
     if request.method != "POST":
-        return render(request, "training/people/activate.html", {"outcome": ""})
-    outcome = people.learner_activate(token=token)
+        outcome = people.learner_activation_check(token=token)
+        return render(
+            request, "training/people/activate.html", {"outcome": outcome.value, "form": form}
+        )
+    valid = form.is_valid()
+    try:
+        # a field the form refused reaches the service empty, which refuses it too
+        outcome = people.learner_activate(
+            token=token,
+            password=form.cleaned_data.get("password", ""),
+            password_again=form.cleaned_data.get("password_again", ""),
+        )
+    except ValidationFailed as exc:
+        if valid:
+            attach_error(form, exc)
+        context = {"outcome": people.Activation.READY.value, "form": form}
+        return render(request, "training/people/activate.html", context, status=422)
     if outcome == people.Activation.ACTIVATED:
         messages.success(
             request, _("Your account is active. Sign in with your e-mail address and password.")
         )
         return redirect("accounts:login")
-    return render(request, "training/people/activate.html", {"outcome": outcome.value})
+    context = {"outcome": outcome.value, "form": ActivateForm()}
+    return render(request, "training/people/activate.html", context)
 
 
 # --- external learners (trainers) ----------------------------------------------------------------
