@@ -75,6 +75,12 @@ def test_the_holder_sees_the_certificate_and_its_downloads(cert_world) -> None:
     job = Job.objects.get(owner=cert_world.learners[0])
     assert started.status_code == 302 and started["Location"] == reverse("web:job", args=[job.pk])
     assert job.params["certificate"] == str(c.pk)
+    # the progress page leads back to the certificate, and to no other site
+    progress = client.get(started["Location"]).content.decode()
+    assert f'href="{_page(c)}">Back to where you started it' in progress
+    job.params["back"] = "//evil.example/"
+    job.save(update_fields=["params"])
+    assert "Back to where you started it" not in client.get(started["Location"]).content.decode()
 
 
 def test_strangers_do_not_find_a_certificate(cert_world) -> None:

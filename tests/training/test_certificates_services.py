@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from PIL import Image
 
 from icommit.core.exceptions import Forbidden, NotFound, ValidationFailed
@@ -302,9 +303,15 @@ def test_the_zip_has_every_certificate_of_the_run_and_no_other(cert_world) -> No
     with transaction.atomic():
         job = files.certificates_zip_start(actor=cert_world.co_trainer, run=cert_world.run)
     names = set(zipfile.ZipFile(io.BytesIO(_run_job(job))).namelist())
-    wanted = {c.number for c in cert_world.certificates if c.run_id == cert_world.run.pk}
-    assert len(wanted) == 2
-    assert names == {f"certificate-{n}.{ext}" for n in wanted for ext in ("pdf", "json")}
+    wanted = {
+        (slugify(c.holder_name), c.number)
+        for c in cert_world.certificates
+        if c.run_id == cert_world.run.pk
+    }
+    assert len(wanted) == 2 and ("bruno-bauer", second.number) in wanted
+    assert names == {
+        f"{holder}-certificate-{n}.{ext}" for holder, n in wanted for ext in ("pdf", "json")
+    }
     assert not any(elsewhere.number in n for n in names)
 
 

@@ -98,6 +98,18 @@ def job_start(*, owner: Any, kind: str, params: dict[str, Any], team_id: int | N
     return job
 
 
+#: The params key of the page a job was started from: its progress page links back there.
+BACK = "back"
+
+
+def back_of(job: Job) -> str:
+    """The page the job was started from, if it is a path on this site, else ""."""
+    back = job.params.get(BACK)
+    if isinstance(back, str) and back.startswith("/") and not back.startswith(("//", "/\\")):
+        return back
+    return ""
+
+
 def job_start_response(
     request: AuthedRequest,
     *,
@@ -109,7 +121,9 @@ def job_start_response(
     """Start a job for the signed-in person and show its progress page; when they already have
     too many under way, go back to ``back`` (a URL) with the reason."""
     try:
-        job = job_start(owner=request.user, kind=kind, params=params, team_id=team_id)
+        job = job_start(
+            owner=request.user, kind=kind, params={**params, BACK: back}, team_id=team_id
+        )
     except Conflict as exc:
         messages.error(request, exc.message)
         return redirect(back)

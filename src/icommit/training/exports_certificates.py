@@ -17,6 +17,7 @@ import segno
 from django.conf import settings
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 
 from icommit.accounts.models import User
 from icommit.core.jobs import Report
@@ -87,8 +88,12 @@ def certificates_zip(job: Job, report: Report) -> tuple[str, str, bytes]:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for n, certificate in enumerate(certificates, start=1):
-            archive.writestr(pdf_name(certificate), certificate_pdf_bytes(certificate))
-            archive.writestr(json_name(certificate), credential_bytes(certificate))
+            # named by holder too, so that a trainer finds each learner's files
+            holder = slugify(certificate.holder_name) or "holder"
+            archive.writestr(
+                f"{holder}-{pdf_name(certificate)}", certificate_pdf_bytes(certificate)
+            )
+            archive.writestr(f"{holder}-{json_name(certificate)}", credential_bytes(certificate))
             report(round(100 * n / (len(certificates) + 1)), f"{n} / {len(certificates)}")
     return f"certificates-run-{run.pk}.zip", "application/zip", buffer.getvalue()
 

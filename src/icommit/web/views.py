@@ -126,6 +126,7 @@ def job_status(request: AuthedRequest, pk: str) -> HttpResponse:
     context = {
         "job": job,
         "download_token": jobs.download_token(job) if job.status == "done" else "",
+        "back": jobs.back_of(job),
     }
     template = "web/job.html#status" if request.htmx else "web/job.html"
     response = render(request, template, context)
