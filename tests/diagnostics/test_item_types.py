@@ -201,5 +201,5 @@ def test_a_required_rationale_is_asked_for(crew: Crew, client_for: ClientFor) ->
     assert "Why? (a sentence or two)" in text_of(client.get(_url(round)).content.decode())
     response = client.post(_url(round), {"feedback.is": "1", "feedback.should": "3", "submit": "1"})
     assert response.status_code == 422
-    assert "rationale: is required" in response.content.decode()
+    assert "Give the reasons for the rating." in response.content.decode()
     assert not RoundResponse.objects.filter(round=round).exists()

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 from django.db.models import Avg, Count
+from django.utils import translation
 
 from icommit.core import crypto
 from icommit.core.exceptions import Conflict, ValidationFailed
@@ -161,7 +162,7 @@ def test_answers_with_problems_are_refused_with_each_problem_and_nothing_stored(
     assert caught.value.details == {
         "flat": ["9 is not one of 1, 2, 3, 4, 5"],
         "pets": ["is not an item of this instrument"],
-        "job": ["is required"],
+        "job": ["Answer this question."],
     }
     assert _stored() == (0, 0)
 
@@ -339,3 +340,9 @@ def test_no_app_outside_instruments_writes_answer_sets_itself() -> None:
 def test_an_unknown_owner_key_is_refused(version: InstrumentVersion, world: World) -> None:
     with pytest.raises(crypto.UnknownKey), transaction.atomic():
         services.responses_erase_owner(actor=world.admin, owner_key=uuid.uuid4())
+
+
+def test_problems_are_said_in_the_readers_language(version: InstrumentVersion) -> None:
+    with translation.override("de"), pytest.raises(ValidationFailed) as caught:
+        store(version, {"flat": 2})
+    assert caught.value.details == {"job": ["Beantworten Sie diese Frage."]}

@@ -9,13 +9,14 @@ their own event (decision 0013); an owned answer set is sealed with its owner's 
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from icommit.access import Action, require
 from icommit.accounts.models import User
@@ -25,6 +26,7 @@ from icommit.core.models import SubjectKey
 from icommit.instruments import selectors
 from icommit.instruments.engine import (
     AnswerError,
+    Definition,
     DefinitionError,
     check_answers,
     content_hash,
@@ -33,6 +35,7 @@ from icommit.instruments.engine import (
     import_xlsform,
     load_yaml,
     score,
+    tr,
 )
 from icommit.instruments.models import (
     Instrument,
@@ -229,11 +232,48 @@ def answers_check(
     except AnswerError as exc:
         details: dict[str, list[str]] = {}
         for problem in exc.problems:
-            details.setdefault(problem.field or "answers", []).append(problem.message)
+            details.setdefault(problem.field or "answers", []).append(
+                _humane(version.parsed, problem.field, problem.message)
+            )
         raise ValidationFailed(
             _("Some answers are missing or not valid."), details=details
         ) from None
     return answers
+
+
+_ENTRY = re.compile(r"^entry (\d+): (\w+): is required$")
+_RATING = re.compile(r"^(\w+) needs a rating$")
+_AT_LEAST = re.compile(r"^needs at least (\d+) entr(?:y|ies)$")
+_TOO_LONG = re.compile(r"^(?:rationale: )?is longer than (\d+) characters$")
+
+
+def _humane(definition: Definition, key: str | None, message: str) -> str:
+    """The engine's problem as a person reads it, in their language, naming what is missing.
+    The engine's own wording (English, for logs and tests) passes through where no person-facing
+    one is known."""
+    language = get_language() or "en"
+    try:
+        item = definition.item(key) if key else None
+    except KeyError:
+        item = None
+    if message == "is required":
+        return _("Answer this question.")
+    if message == "rationale: is required":
+        return _("Give the reasons for the rating.")
+    if item is not None and (found := _RATING.match(message)):
+        pair = next((p for p in item.pairs if p.key == found[1]), None)
+        what = tr(pair.label, language) if pair is not None else found[1]
+        return _("Choose a rating for “%(what)s”.") % {"what": what}
+    if item is not None and (found := _ENTRY.match(message)):
+        sub = next((i for i in item.items if i.key == found[2]), None)
+        what = tr(sub.text, language) if sub is not None else found[2]
+        return _("Entry %(n)s: answer “%(what)s”.") % {"n": found[1], "what": what}
+    if found := _AT_LEAST.match(message):
+        n = int(found[1])
+        return ngettext("Add at least %(n)d entry.", "Add at least %(n)d entries.", n) % {"n": n}
+    if found := _TOO_LONG.match(message):
+        return _("Shorten this to %(n)s characters at most.") % {"n": found[1]}
+    return message
 
 
 def _checked_scores(version: InstrumentVersion, scores: Mapping[str, float]) -> dict[str, float]:
