@@ -147,6 +147,12 @@ def test_a_learner_chooses_a_vignette_and_writes_the_analysis_in_the_sandbox(
     incomplete = client.post(url, {**data, "action": "submit"})
     assert incomplete.status_code == 422
     assert Submission.objects.get().status == SubmissionStatus.DRAFT
+    # the top of the page lists each problem, linked to where it is, in words a person reads
+    html = incomplete.content.decode()
+    summary = html[html.index('aria-label="Answers to correct"') :]
+    anchors = re.findall(r'href="#(problem-[\w-]+)"', summary[: summary.index("</nav>")])
+    assert anchors and all(f'id="{a}"' in html for a in anchors)
+    assert "Answer this question." in summary and "is required" not in html
     complete = {
         **data,
         "client_involved": "with_client",

@@ -48,6 +48,12 @@ class Block:
     rows: list[list[Any]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
+    @property
+    def problems(self) -> list[str]:
+        """Every problem of the item: the engine's and its fields' (for the page's summary)."""
+        bound = [*self.fields, *(f for row in self.rows for f in row)]
+        return [*self.errors, *(str(e) for f in bound for e in f.errors)]
+
 
 @dataclass
 class SectionBlock:
