@@ -56,7 +56,7 @@ def test_a_trainer_runs_a_course_through_the_api(rw: RunsWorld) -> None:
     )
     assert session.status_code == 201
     session_id = session.json()["id"]
-    people = _call(rw.trainer, "GET", url + "/people?q=lena").json()
+    people = _call(rw.trainer, "GET", url + "/people?q=lena@example.org").json()
     assert people["mode"] == "search" and [p["id"] for p in people["people"]] == [rw.learner.pk]
     enrolled = _call(rw.trainer, "POST", url + "/enrolments", {"learner_ids": [rw.learner.pk]})
     assert enrolled.status_code == 201
@@ -155,3 +155,25 @@ def test_the_dashboard_and_the_courses(rw: RunsWorld) -> None:
     cert = _call(rw.outsider, "GET", "/courses/nonsec-cert").json()
     assert cert["validity_months"] == 24 and cert["assignments"]
     assert _call(rw.outsider, "GET", "/courses/nothing").status_code == 404
+
+
+def test_a_trainer_finds_by_name_only_linked_people_and_others_by_their_exact_address(
+    rw: RunsWorld,
+) -> None:
+    url = f"/runs/{rw.run.pk}/people"
+    # the finding: a part of an address listed every account of the domain with its address
+    for query in ("example.org", "@example.org", "otto", "outsider"):
+        response = _call(rw.trainer, "GET", f"{url}?q={query}")
+        assert response.status_code == 200
+        assert response.json() == {"mode": "search", "people": []}, query
+    # by name, a member of the run's team; no address
+    assert _call(rw.trainer, "GET", f"{url}?q=mara").json()["people"] == [
+        {"id": rw.member.pk, "name": "Mara Member", "email": None}
+    ]
+    # by the exact address (case aside), anyone active; with the address
+    assert _call(rw.trainer, "GET", f"{url}?q=OTTO@example.org").json()["people"] == [
+        {"id": rw.outsider.pk, "name": "Otto Outsider", "email": "otto@example.org"}
+    ]
+    # the coordinator's choice among the team's members shows no addresses either
+    team = _call(rw.coordinator, "GET", url).json()
+    assert team["mode"] == "team" and {p["email"] for p in team["people"]} == {None}

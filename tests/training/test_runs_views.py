@@ -20,7 +20,7 @@ from icommit.training import services
 from icommit.training.models import Attendance, Enrolment, EnrolmentStatus, Run, Session
 from tests.conftest import World, verified_client
 from tests.diagnostics.conftest import answered_round
-from tests.factories import UserFactory
+from tests.factories import OrganisationFactory, UserFactory, team_member
 from tests.training.runs_world import CHECK, RunsWorld, check_answers, rw  # noqa: F401  (the fixture, used by name)
 
 pytestmark = pytest.mark.django_db
@@ -349,19 +349,50 @@ def test_attendance_for_a_session_still_to_come_is_refused_and_nothing_is_saved(
 # --- enrolment -------------------------------------------------------------------------------
 
 
-def test_a_trainer_finds_people_with_three_characters_and_at_most_twenty(rw: RunsWorld) -> None:
+def test_a_trainer_finds_linked_people_with_three_characters_and_at_most_twenty(
+    rw: RunsWorld,
+) -> None:
+    org = OrganisationFactory(name="School")
     for n in range(25):
-        UserFactory(full_name=f"Sam Searchable {n}")
+        team_member(rw.team, UserFactory(full_name=f"Sam Searchable {n}"), org)
     client = _as(rw.trainer)
     url = reverse("training:enrol", args=[rw.run.pk])
+    page = _text(client.get(url))
+    assert "To find anyone else, type their whole e-mail address." in page
     assert "Type at least three characters." in _text(client.get(url + "?q=Sa"))
     response = client.get(url + "?q=searchable")
     assert len(response.context["offer"].people) == 20
     response = client.get(url + "?q=lena")  # enrolled already
     assert response.context["offer"].people == []
-    response = client.post(url, {"q": "otto", "learners": [str(rw.outsider.pk)]})
+    response = client.post(url, {"q": "otto@example.org", "learners": [str(rw.outsider.pk)]})
     assert response.status_code == 302
     assert Enrolment.objects.get(run=rw.run, learner=rw.outsider).status == "enrolled"
+
+
+def test_a_trainer_finds_no_one_else_by_name_or_part_of_an_address(rw: RunsWorld) -> None:
+    client = _as(rw.trainer)
+    url = reverse("training:enrol", args=[rw.run.pk])
+    for query in ("otto", "example.org", "@example.org"):
+        response = client.get(url, {"q": query})
+        assert response.context["offer"].people == [], query
+        html = response.content.decode()
+        assert "Otto Outsider" not in html and "@example.org<" not in html, query
+        assert "Nobody found who is not enrolled yet." in _text(response), query
+    # by name, a member of the run's team, without the address
+    html = client.get(url, {"q": "mara"}).content.decode()
+    assert "Mara Member" in html and "mara@example.org" not in html
+    # enrolling someone the search did not offer is refused
+    response = client.post(url, {"q": "otto", "learners": [str(rw.outsider.pk)]})
+    assert response.status_code == 422
+    assert not Enrolment.objects.filter(run=rw.run, learner=rw.outsider).exists()
+
+
+def test_a_trainer_finds_anyone_by_their_exact_address_and_sees_it(rw: RunsWorld) -> None:
+    client = _as(rw.trainer)
+    url = reverse("training:enrol", args=[rw.run.pk])
+    response = client.get(url, {"q": "Otto@Example.org"})
+    assert response.context["offer"].people == [rw.outsider]
+    assert "Otto Outsider (otto@example.org)" in _text(response)
 
 
 def test_a_coordinator_picks_from_the_teams_members(rw: RunsWorld) -> None:

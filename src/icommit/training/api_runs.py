@@ -125,11 +125,14 @@ class TrainingSignoffIn(Schema):
 class TrainingPersonOut(Schema):
     id: int
     name: str
-    email: str
+    #: only when q was this exact address (case aside); null otherwise
+    email: str | None
 
 
 class TrainingPeopleOut(Schema):
-    #: "search": a trainer finds people (q of at least 3 characters, 20 at most);
+    #: "search": a trainer finds the people linked to the run (members of its team, people who
+    #: asked to join) by name (q of at least 3 characters, 20 at most), anyone else active only
+    #: by q being their exact e-mail address;
     #: "team": a coordinator's choice among the members of the run's team
     mode: str
     people: list[TrainingPersonOut]
@@ -178,14 +181,16 @@ def _run_row(run: Run) -> dict[str, Any]:
     }
 
 
-def _session_out(s: Session) -> dict[str, Any]:
+def _session_out(s: Session, *, link: bool = True) -> dict[str, Any]:
+    """A session; its meeting link only where ``link`` (the run's trainers and learners)."""
     out: dict[str, Any] = {
         "id": s.pk,
         "starts_at": s.starts_at,
         "minutes": s.minutes,
         "module": s.module,
         "place": s.place,
-        "online_link": s.online_link,
+        "online": bool(s.online_link),
+        "online_link": s.online_link if link else "",
     }
     if hasattr(s, "marked"):  # annotated by selectors_runs.session_rows
         out |= {"marked": getattr(s, "marked", 0), "present": getattr(s, "present", 0)}
@@ -236,7 +241,7 @@ def _run_out(request: AuthedRequest, run: Run) -> dict[str, Any]:
         "local_notes": run.local_notes,
         "modules": list(run.modules),
         "trainers": [{"id": u.pk, "name": u.full_name} for u in page["trainers"]],
-        "sessions": [_session_out(s) for s in page["sessions"]],
+        "sessions": [_session_out(s, link=page["show_links"]) for s in page["sessions"]],
         "may_manage": page["can_manage"],
         "may_enrol": page["can_enrol"],
         "may_join": page["can_join"],
@@ -486,12 +491,17 @@ def record_training_attendance(
 
 @router.get("/runs/{run_id}/people", response={200: TrainingPeopleOut, **READ_ERRORS})
 def find_training_people(request: AuthedRequest, run_id: int, q: Query[str] = ""):
-    """The people the caller may enrol in the run who are not enrolled yet."""
+    """The people the caller may enrol in the run who are not enrolled yet: a trainer finds
+    those linked to the run by name and anyone else by their exact e-mail address (the only
+    answer that shows an address)."""
     run = _run(request, run_id, Action.TRAINING_RUN_ENROL)
     offer = selectors_runs.people_to_enrol(actor=request.user, run=run, query=q[:200])
     return {
         "mode": offer.mode,
-        "people": [{"id": u.pk, "name": u.full_name, "email": u.email} for u in offer.people],
+        "people": [
+            {"id": u.pk, "name": u.full_name, "email": u.email if offer.emails else None}
+            for u in offer.people
+        ],
     }
 
 

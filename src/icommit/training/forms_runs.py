@@ -189,7 +189,11 @@ class SearchForm(Form):
         label=_("Find people by name or e-mail"),
         required=False,
         max_length=TITLE,
-        help_text=_("At least three characters; up to twenty people are shown."),
+        help_text=_(
+            "By name you find the members of the run's team and the people who asked to join "
+            "it (at least three characters; up to twenty are shown). To find anyone else, type "
+            "their whole e-mail address."
+        ),
         widget=forms.TextInput(attrs={"type": "search"}),
     )
 
@@ -200,10 +204,13 @@ class EnrolForm(Form):
         label=_("People to enrol"), coerce=int, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args: Any, people: Sequence[User] = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, people: Sequence[User] = (), emails: bool = False, **kwargs: Any
+    ) -> None:
+        """``emails``: the search was one exact address, so the person found may show it."""
         super().__init__(*args, **kwargs)
         self.fields["learners"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
-            (str(u.pk), f"{u.full_name} ({u.email})") for u in people
+            (str(u.pk), f"{u.full_name} ({u.email})" if emails else u.full_name) for u in people
         ]
 
 

@@ -252,26 +252,42 @@ def team_choices() -> list[Team]:
 
 @dataclass(frozen=True)
 class Offer:
-    """Whom the enrolment page offers: ``search`` (a run's trainer searches everyone active)
-    or ``team`` (a coordinator picks from the run's team), the people, and whether the search
-    was too short."""
+    """Whom the enrolment page offers: ``search`` (a run's trainer finds people) or ``team`` (a
+    coordinator picks from the run's team), the people, whether the search was too short, and
+    whether their e-mail addresses may be shown (only when the search was that exact address)."""
 
     mode: str
     people: list[User]
     too_short: bool = False
+    emails: bool = False
+
+
+def _linked_to(run: Run) -> Q:
+    """The people already linked to the run: members of its team, and everyone with an
+    enrolment in it (who asked to join, was declined or withdrew)."""
+    linked = Q(pk__in=Enrolment.objects.filter(run=run).values("learner_id"))
+    if run.team_id is not None:
+        members = TeamMembership.objects.effective().filter(team_id=run.team_id)
+        linked |= Q(pk__in=members.values("user_id"))
+    return linked
 
 
 def people_to_enrol(*, actor: User, run: Run, query: str = "") -> Offer:
     """The people the actor may enrol in the run and who are not enrolled yet: a run's trainer
-    finds active people by name or e-mail (at least three characters, twenty at most); a
-    coordinator of the run's team sees the team's members."""
+    finds the people linked to the run by name (at least three characters, twenty at most) and
+    anyone else active only by their exact e-mail address, the one search whose result shows an
+    address; a coordinator of the run's team sees the team's members."""
     taken = Enrolment.objects.filter(run=run, status=EnrolmentStatus.ENROLLED).values("learner_id")
     people = User.objects.filter(is_active=True).exclude(pk__in=taken).order_by("full_name", "pk")
     if can(actor, Action.TRAINING_RUN_MANAGE, run):
         q = " ".join(query.split())
+        if "@" in q:  # an address, never part of one: nobody learns who else has an account
+            return Offer(
+                "search", list(people.filter(email__iexact=q)[:SEARCH_RESULTS]), emails=True
+            )
         if len(q) < SEARCH_MIN:
             return Offer("search", [], too_short=bool(q))
-        found = people.filter(Q(full_name__icontains=q) | Q(email__icontains=q))
+        found = people.filter(_linked_to(run)).filter(full_name__icontains=q)
         return Offer("search", list(found[:SEARCH_RESULTS]))
     members = TeamMembership.objects.effective().filter(team_id=run.team_id or 0)
     return Offer("team", list(people.filter(pk__in=members.values("user_id"))[:200]))
@@ -503,6 +519,7 @@ def dashboard(*, user: User) -> dict[str, Any]:
             "runs": found.runs,
             "requests": found.requests,
             "waiting": found.waiting,
+            "external": found.external,
             "to_mark": sessions_to_mark(user),
         }
     return {
@@ -540,6 +557,8 @@ def run_page(*, user: User, run: Run) -> dict[str, Any]:
         or (run.team is not None and can(user, Action.TRAINING_COVERAGE_VIEW, run.team)),
         "own": own,
         "works": works,
+        # the sessions' meeting links: for the run's trainers and its enrolled learners only
+        "show_links": manage or (own is not None and own.status == EnrolmentStatus.ENROLLED),
         "own_row": (
             standing_row(standing_of(own), course)
             if own is not None and own.status == EnrolmentStatus.ENROLLED

@@ -390,8 +390,8 @@ def attendance(request: AuthedRequest, run_pk: int, session_pk: int) -> HttpResp
 @require_GET_POST
 @login_required
 def enrol(request: AuthedRequest, run_pk: int) -> HttpResponse:
-    """A run's trainer finds people by name or e-mail; a coordinator of the run's team picks
-    from the team's members."""
+    """A run's trainer finds the people linked to the run by name and anyone else by their
+    exact e-mail address; a coordinator of the run's team picks from the team's members."""
     run = selectors_runs.run_get(request.user, run_pk, Action.TRAINING_RUN_ENROL)
     query = (request.POST if request.method == "POST" else request.GET).get("q", "")
     search = SearchForm({"q": query})
@@ -400,7 +400,13 @@ def enrol(request: AuthedRequest, run_pk: int) -> HttpResponse:
     )
     return submit_form(
         request,
-        partial(EnrolForm, people=offer.people, initial={"q": query}, auto_id="enrol_%s"),
+        partial(
+            EnrolForm,
+            people=offer.people,
+            emails=offer.emails,
+            initial={"q": query},
+            auto_id="enrol_%s",
+        ),
         run=lambda form: services.enrol(
             actor=request.user, run=run, learner_ids=form.cleaned_data["learners"]
         ),
