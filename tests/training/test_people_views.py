@@ -353,3 +353,16 @@ def test_the_trainers_home_says_when_external_learners_wait(pw: PeopleWorld) -> 
     assert reverse("training:learners") in home
     other = verified_client(pw.coordinator).get(reverse("web:home")).content.decode()
     assert "external learner" not in other
+
+
+def test_the_trainers_training_page_leads_to_the_registrations_waiting(pw: PeopleWorld) -> None:
+    account = register()
+    page = verified_client(pw.trainer).get(reverse("training:home")).content.decode()
+    assert "External learners waiting for approval" in page
+    assert account.user.full_name in page and reverse("training:learners") in page
+    # a trainer who learns in no run is not greeted by an empty "My courses" first
+    assert "You take part in no training run yet." not in page
+    assert page.index("Teaching") < page.index("My runs")
+    learner_page = verified_client(pw.social_worker).get(reverse("training:home")).content.decode()
+    assert "External learners waiting for approval" not in learner_page
+    assert "My courses" in learner_page

@@ -17,7 +17,8 @@ from icommit.core.exceptions import Conflict, Forbidden, ValidationFailed
 from icommit.core.models import AuditEvent
 from icommit.training import services
 from icommit.training.models import Attendance, Enrolment, EnrolmentStatus, Review, Session
-from tests.factories import grant
+from tests.conftest import verified_client
+from tests.factories import UserFactory, grant
 from tests.training.work_world import (  # noqa: F401  (ww is a fixture)
     PRACTICE,
     WorkWorld,
@@ -184,3 +185,31 @@ def test_the_teams_history_has_the_runs_events_and_nothing_one_learner_did(
     # the events are recorded all the same, without the team
     recorded = set(AuditEvent.objects.values_list("action", flat=True))
     assert learner_side <= recorded
+
+
+def test_the_meeting_link_is_for_the_runs_learners_and_trainers_only(ww: WorkWorld) -> None:
+    link = "https://meet.example.org/run-secret-room"
+    with transaction.atomic():
+        services.session_save(
+            actor=ww.trainer,
+            run=ww.run,
+            starts_at=timezone.now() + datetime.timedelta(days=2),
+            minutes=60,
+            module=ww.run.modules[0],
+            online_link=link,
+        )
+    ww.run.open_for_requests = True  # anyone signed in finds the run to ask to join
+    ww.run.save(update_fields=["open_for_requests"])
+    page = f"/training/runs/{ww.run.pk}/"
+    api = f"/api/v1/training/runs/{ww.run.pk}"
+    stranger = verified_client(UserFactory())
+    seen = stranger.get(page)
+    assert seen.status_code == 200
+    assert link not in seen.content.decode() and "the link is for the run" in seen.content.decode()
+    sessions = stranger.get(api).json()["sessions"]
+    assert any(s["online"] for s in sessions)
+    assert all(s["online_link"] == "" for s in sessions)
+    for who in (ww.learner, ww.trainer):
+        client = verified_client(who)
+        assert link in client.get(page).content.decode()
+        assert link in {s["online_link"] for s in client.get(api).json()["sessions"]}

@@ -17,6 +17,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from icommit.access import Action, can
+from icommit.access.facts import facts_for
 from icommit.core.exceptions import ValidationFailed
 from icommit.core.forms import attach_error
 from icommit.core.http import AuthedRequest, require_GET_POST
@@ -59,7 +60,12 @@ def certificate_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "training/certificates/list.html",
-        {"page_obj": page, "rows": rows, "me": request.user},
+        {
+            "page_obj": page,
+            "rows": rows,
+            "me": request.user,
+            "teaches": bool(facts_for(request.user).trainer_run_ids),
+        },
     )
 
 
