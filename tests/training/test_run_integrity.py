@@ -108,20 +108,8 @@ def test_a_session_takes_place_within_the_runs_dates(ww: WorkWorld) -> None:
 
 
 def test_dates_that_close_answers_do_not_move_once_someone_answered(ww: WorkWorld) -> None:
-    with transaction.atomic():
-        services.survey_answer(
-            actor=ww.learner,
-            enrolment=ww.enrolment,
-            stage="session",
-            answers=survey_answers(version(services.FEEDBACK).parsed),
-            session=ww.held,
-        )
-        services.survey_answer(
-            actor=ww.learner,
-            enrolment=ww.enrolment,
-            stage="before",
-            answers=survey_answers(version(services.SELF_ASSESSMENT).parsed),
-        )
+    ww.answer("session")
+    ww.answer("before")
     held = ww.held
     with pytest.raises(ValidationFailed) as refused, transaction.atomic():
         services.session_save(
@@ -154,14 +142,8 @@ def test_dates_that_close_answers_do_not_move_once_someone_answered(ww: WorkWorl
 def test_the_teams_history_has_the_runs_events_and_nothing_one_learner_did(
     ww: WorkWorld,
 ) -> None:
+    ww.answer("session")
     with transaction.atomic():
-        services.survey_answer(
-            actor=ww.learner,
-            enrolment=ww.enrolment,
-            stage="session",
-            answers=survey_answers(version(services.FEEDBACK).parsed),
-            session=ww.held,
-        )
         services.submission_save(
             actor=ww.learner,
             enrolment=ww.enrolment,

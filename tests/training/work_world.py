@@ -65,6 +65,20 @@ class WorkWorld:
             starts_on=timezone.localdate() - datetime.timedelta(days=7)
         )
 
+    def answer(self, stage: str = "session", enrolment: Enrolment | None = None) -> None:
+        """The learner of ``enrolment`` (L's by default) gives feedback on the held session, or
+        the self-assessment ``stage`` ("before", "after")."""
+        e = enrolment or self.enrolment
+        key = services.FEEDBACK if stage == "session" else services.SELF_ASSESSMENT
+        with transaction.atomic():
+            services.survey_answer(
+                actor=e.learner,
+                enrolment=e,
+                stage=stage,
+                answers=survey_answers(version(key).parsed),
+                session=self.held if stage == "session" else None,
+            )
+
     def learners(self, n: int) -> list[Enrolment]:
         """Enrol ``n`` more learners in R."""
         people = [UserFactory() for _ in range(n)]
