@@ -473,7 +473,7 @@ def test_submitting_checks_that_required_items_are_answered(crew: Crew) -> None:
     member = crew.police_officer
     with pytest.raises(ValidationFailed) as caught:
         services.response_submit(actor=member, round=round, answers={"plan": 4})
-    assert caught.value.details == {"goal": ["is required"]}
+    assert caught.value.details == {"goal": ["Answer this question."]}
     assert not Response.objects.exists()
     with transaction.atomic():
         services.response_save(actor=member, round=round, answers={"plan": 4})
