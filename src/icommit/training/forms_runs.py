@@ -49,7 +49,10 @@ class RunForm(Form):
     refresher = forms.BooleanField(
         label=_("Refresher run"),
         required=False,
-        help_text=_("A shorter run for certificate holders before their certificate expires."),
+        help_text=_(
+            "A shorter run that renews the certificate of people who hold one, or whose "
+            "certificate has expired."
+        ),
     )
     open_for_requests = forms.BooleanField(
         label=_("Open for requests to join"),

@@ -499,6 +499,8 @@ class GroupTotal:
     answer_sets: int
     #: when answers stop being taken: the totals show from then on
     closes: datetime.datetime | None = None
+    #: when answers start being taken (None: any time before ``closes``)
+    opens: datetime.datetime | None = None
     #: domain title -> mean score 0-100 (None: too few answers in that domain)
     domains: list[tuple[str, float | None]] = field(default_factory=list)
     items: list[ItemTotal] = field(default_factory=list)
@@ -507,6 +509,11 @@ class GroupTotal:
     def open(self) -> bool:
         """Answers are still taken: a total shown now could change by one person's answers."""
         return self.closes is not None and not surveys.closed(self.closes)
+
+    @property
+    def not_yet(self) -> bool:
+        """Answers are not taken yet (a session still to come, the self-assessment after)."""
+        return self.opens is not None and timezone.now() < self.opens
 
     @property
     def taken_until(self) -> datetime.datetime | None:
@@ -626,14 +633,17 @@ def run_feedback(run: Run, language: str) -> RunFeedback:
         key = (row["session_id"], row["stage"])
         means[key][row["response__scores__domain"]] = (row["mean"], row["n"])
 
-    def closes(key: tuple[int | None, str]) -> datetime.datetime:
+    def window(key: tuple[int | None, str]) -> tuple[datetime.datetime | None, datetime.datetime]:
         session = by_pk.get(key[0]) if key[0] is not None else None
         return surveys.window(
             key[1],
             starts_on=run.starts_on,
             ends_on=run.ends_on,
             session_starts_at=session.starts_at if session is not None else None,
-        )[1]
+        )
+
+    def closes(key: tuple[int | None, str]) -> datetime.datetime:
+        return window(key)[1]
 
     by_pk = {s.pk: s for s in sessions}
     shown_groups = {
@@ -658,9 +668,11 @@ def run_feedback(run: Run, language: str) -> RunFeedback:
     def group(key: tuple[int | None, str], label: str) -> GroupTotal:
         definition = versions.get(version_ids.get(key, 0))
         found = answers.get(key, [])
-        return _group(
+        group = _group(
             label, counts.get(key, 0), closes(key), definition, found, means[key], language
         )
+        group.opens = window(key)[0]
+        return group
 
     per_session = [
         (s, group((s.pk, SurveyStage.SESSION), module_title(s.module, language))) for s in sessions

@@ -689,6 +689,7 @@ def _survey(
             "description": tr(definition.description, _lang()) if definition.description else "",
             "given": given,
             "closed": closed,
+            "minimum": sw.MIN_ANSWER_SETS,
             "sections": None if given or closed else _questions(version, answers, errors),
             **_general(version, errors),
         },
