@@ -14,9 +14,18 @@ from django.utils import timezone
 
 from icommit.access.roles import PlatformRole
 from icommit.core.exceptions import Conflict, Forbidden, ValidationFailed
-from icommit.core.models import AuditEvent
+from icommit.core.models import AuditDetail, AuditEvent
+from icommit.instruments.models import Response
 from icommit.training import services
-from icommit.training.models import Attendance, Enrolment, EnrolmentStatus, Review, Session
+from icommit.training.models import (
+    Attendance,
+    Enrolment,
+    EnrolmentStatus,
+    Review,
+    Session,
+    SurveyAnswer,
+    SurveyGiven,
+)
 from tests.conftest import verified_client
 from tests.factories import UserFactory, grant
 from tests.training.work_world import (  # noqa: F401  (ww is a fixture)
@@ -195,3 +204,36 @@ def test_the_meeting_link_is_for_the_runs_learners_and_trainers_only(ww: WorkWor
         client = verified_client(who)
         assert link in client.get(page).content.decode()
         assert link in {s["online_link"] for s in client.get(api).json()["sessions"]}
+
+
+def test_closed_feedback_is_written_again_shuffled_or_discarded_when_too_small(
+    ww: WorkWorld,
+) -> None:
+    others = ww.learners(4)
+    for e in [ww.enrolment, *others]:
+        ww.answer("session", e)  # five answer sets on the held session
+    ww.answer("before")  # one self-assessment before
+    open_ids = set(SurveyAnswer.objects.values_list("response_id", flat=True))
+    assert services.surveys_settle(ww.run) == 0  # nothing is closed yet
+    assert not SurveyAnswer.objects.filter(settled=True).exists()
+    ww.close_surveys()
+    ww.run.refresh_from_db()
+    assert services.surveys_settle(ww.run) == 2
+    session_rows = SurveyAnswer.objects.filter(session=ww.held)
+    # the five are written again under new keys; the old answer sets are gone
+    assert session_rows.count() == 5 and all(r.settled for r in session_rows)
+    assert not open_ids & set(session_rows.values_list("response_id", flat=True))
+    assert not Response.objects.filter(pk__in=open_ids).exists()
+    # the single "before" answer set, never to be shown, is discarded; that it was given stays
+    assert not SurveyAnswer.objects.filter(stage="before").exists()
+    assert SurveyGiven.objects.filter(stage="before").count() == 1
+    assert services.surveys_settle(ww.run) == 0  # settled once
+    outcomes = [
+        AuditDetail.objects.get(event=e).data["outcome"]
+        for e in AuditEvent.objects.filter(action="training.survey.settled")
+    ]
+    assert sorted(outcomes) == ["discarded", "shuffled"]
+    # the totals read the settled answers; the count of the discarded group stays
+    page = verified_client(ww.trainer).get(f"/training/runs/{ww.run.pk}/feedback/")
+    text = page.content.decode()
+    assert "5 answers." in text and "1 answer." in text

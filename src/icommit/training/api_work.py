@@ -647,6 +647,7 @@ def get_training_run_feedback(request: AuthedRequest, run_id: int):
     item, and the self-assessment before and after; groups still taking answers, or of fewer
     than five, are hidden."""
     run = sw.run_feedback_get(request.user, run_id)
+    services.surveys_settle(run)  # closed groups are shuffled before anyone reads them
     totals = sw.run_feedback(run, _lang())
     return {
         "minimum": sw.MIN_ANSWER_SETS,

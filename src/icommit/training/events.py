@@ -24,6 +24,10 @@ event_type("training.submission.saved", _("Saved a practice assignment"))
 event_type("training.submission.submitted", _("Handed in a practice assignment"))
 event_type("training.submission.reviewed", _("Reviewed a practice assignment"))
 event_type("training.survey.answered", _("Gave training feedback"))
+event_type(
+    "training.survey.settled",
+    _("Wrote a closed group of feedback answers again in random order, or discarded it"),
+)
 event_type("training.signed_off", _("Signed a learner off at the end of a run"))
 event_type("training.certificate.issued", _("Issued a certificate"))
 event_type("training.certificate.revoked", _("Revoked a certificate"))

@@ -230,6 +230,9 @@ class SurveyAnswer(models.Model):
     )
     stage = models.CharField(max_length=8, choices=SurveyStage.choices)
     response = models.ForeignKey("instruments.Response", on_delete=models.PROTECT, related_name="+")
+    #: written again in random order once its group stopped taking answers (decision 0020): the
+    #: order rows were written in is the order of the "answered" events in the audit log
+    settled = models.BooleanField(default=False)
 
 
 class SurveyGiven(models.Model):

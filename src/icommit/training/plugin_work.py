@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from icommit.access.facts import facts_for
+from icommit.core import schedules
 from icommit.training import selectors_work
 from icommit.web import registry as web
 
@@ -31,3 +32,7 @@ def home_learner_work(*, user: Any, context: dict[str, Any], obj: Any = None) ->
 def register() -> None:
     """Plug the learner's work in (called once, from plugin.py)."""
     web.panel("home.attention", "", home_learner_work, order=56)
+    # closed feedback groups are written again in random order, or discarded (decision 0020)
+    schedules.register(
+        "training feedback settling", "icommit.training.services.surveys_settle_all", 60
+    )

@@ -620,9 +620,13 @@ def run_feedback(run: Run, language: str) -> RunFeedback:
     they are opened here, only for groups large enough to be shown, and only totals leave."""
     sessions = list(Session.objects.filter(run=run).order_by("starts_at", "pk"))
     base = SurveyAnswer.objects.filter(run=run)
+    # how many answered, from the record that they did: a closed group too small to show has
+    # its answer sets discarded (services.surveys_settle), not its count
     counts: dict[tuple[int | None, str], int] = {
         (row["session_id"], row["stage"]): row["n"]
-        for row in base.values("session_id", "stage").annotate(n=Count("pk"))
+        for row in SurveyGiven.objects.filter(enrolment__run=run)
+        .values("session_id", "stage")
+        .annotate(n=Count("pk"))
     }
     means: dict[tuple[int | None, str], dict[str, tuple[float, int]]] = defaultdict(dict)
     for row in (

@@ -9,6 +9,7 @@ learner's key; vignette work never touches a case.
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -27,7 +28,12 @@ from icommit.core.models import SubjectKey
 from icommit.core.text import SHORT, TITLE, clean
 from icommit.instruments.engine import score
 from icommit.instruments.models import InstrumentVersion
-from icommit.instruments.services import answers_check, response_store
+from icommit.instruments.services import (
+    answers_check,
+    response_store,
+    responses_discard,
+    responses_rewrite,
+)
 from icommit.stakeholders.sectors import Sector, defaults_for
 from icommit.teams.models import Team
 from icommit.training import (
@@ -871,6 +877,74 @@ def survey_answer(
     SurveyAnswer.objects.create(run=enrolment.run, session=session, stage=stage, response=response)
     SurveyGiven.objects.create(enrolment=enrolment, session=session, stage=stage)
     _record(actor, "training.survey.answered", enrolment.run, enrolment.run, stage=stage)
+
+
+def surveys_settle(run: Run, *, now: datetime.datetime | None = None) -> int:
+    """Settle the run's answer groups that no longer take answers (decision 0020): write a group
+    of at least ``MIN_ANSWER_SETS`` again in random order under new keys, and discard a smaller
+    one (nothing is ever shown of it). Rows sit in a table in the order they were written, and
+    that order is the order of the "answered" events in the audit log. Return how many groups
+    were settled. Idempotent; the feedback pages call it before they read."""
+    now = now or timezone.now()
+    sessions = {s.pk: s for s in Session.objects.filter(run=run)}
+    pending = (
+        SurveyAnswer.objects.filter(run=run, settled=False)
+        .values_list("session_id", "stage")
+        .distinct()
+    )
+    settled = 0
+    for session_id, stage in list(pending):
+        session = sessions.get(session_id) if session_id is not None else None
+        _opens, closes = surveys.window(
+            stage,
+            starts_on=run.starts_on,
+            ends_on=run.ends_on,
+            session_starts_at=session.starts_at if session is not None else None,
+        )
+        if now < closes:
+            continue
+        with transaction.atomic():
+            group = SurveyAnswer.objects.select_for_update().filter(
+                run=run, session_id=session_id, stage=stage, settled=False
+            )
+            rows = list(group)
+            if not rows:
+                continue
+            group.delete()
+            ids = [r.response_id for r in rows]
+            if (
+                len(rows) < surveys.MIN_ANSWER_SETS
+                and not SurveyAnswer.objects.filter(
+                    run=run, session_id=session_id, stage=stage, settled=True
+                ).exists()
+            ):
+                responses_discard(ids=ids)
+                outcome = "discarded"
+            else:
+                secrets.SystemRandom().shuffle(ids)
+                SurveyAnswer.objects.bulk_create(
+                    SurveyAnswer(
+                        run=run, session_id=session_id, stage=stage, response=r, settled=True
+                    )
+                    for r in responses_rewrite(ids=ids)
+                )
+                outcome = "shuffled"
+            audit.record(
+                actor=None,
+                action="training.survey.settled",
+                obj=run,
+                changes={"stage": stage, "answer_sets": len(rows), "outcome": outcome},
+            )
+            settled += 1
+    return settled
+
+
+def surveys_settle_all() -> int:
+    """Settle every run's closed answer groups (the hourly schedule)."""
+    runs = Run.objects.filter(
+        pk__in=SurveyAnswer.objects.filter(settled=False).values("run_id").distinct()
+    )
+    return sum(surveys_settle(run) for run in runs)
 
 
 # --- the certification gate ------------------------------------------------------------------

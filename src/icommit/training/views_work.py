@@ -766,6 +766,7 @@ def run_feedback(request: AuthedRequest, run_pk: int) -> HttpResponse:
     """The feedback totals of a run, for its trainers and the coordinators of its team: per
     session and per item, and the self-assessment before and after; never one answer set."""
     run = sw.run_feedback_get(request.user, run_pk)
+    services.surveys_settle(run)  # closed groups are shuffled before anyone reads them
     return render(
         request,
         "training/work/run_feedback.html",
