@@ -486,3 +486,32 @@ def test_an_empty_answer_set_is_refused_and_does_not_count(ww: WorkWorld) -> Non
         services.survey_answer(actor=ww.learner, enrolment=ww.enrolment, stage="before", answers={})
     assert "answers" in refused.value.details
     assert (SurveyAnswer.objects.count(), SurveyGiven.objects.count()) == (0, 0)
+
+
+def test_a_practice_analysis_handed_in_has_the_clients_view_three_domains_and_a_hypothesis(
+    ww: WorkWorld,
+) -> None:
+    thin = analysis_answers(client_view="", hypotheses=[])
+    del thin["education"], thin["online"]
+    with pytest.raises(ValidationFailed) as refused, transaction.atomic():
+        services.submission_save(
+            actor=ww.learner,
+            enrolment=ww.enrolment,
+            assignment=PRACTICE,
+            vignette="pupil-online",
+            answers=thin,
+            submit=True,
+        )
+    assert set(refused.value.details) == {"client_view", "family", "hypotheses"}
+    assert "at least 3 life domains" in refused.value.details["family"][0]
+    assert Submission.objects.count() == 0
+    # as a draft it is kept
+    with transaction.atomic():
+        services.submission_save(
+            actor=ww.learner,
+            enrolment=ww.enrolment,
+            assignment=PRACTICE,
+            vignette="pupil-online",
+            answers=thin,
+        )
+    assert Submission.objects.get().status == SubmissionStatus.DRAFT

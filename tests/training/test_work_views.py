@@ -161,6 +161,15 @@ def test_a_learner_chooses_a_vignette_and_writes_the_analysis_in_the_sandbox(
         "family__rationale": "Mother's letter.",
         "gender_considered": "considered",
         "gender_notes": "Manhood as protector.",
+        "education__concern": "2",
+        "education__resource": "2",
+        "education__rationale": "School referral.",
+        "online__concern": "3",
+        "online__resource": "1",
+        "online__rationale": "Police note.",
+        "hypotheses__0__hypothesis": "The group gives him belonging.",
+        "hypotheses__0__competing": "He repeats it to provoke.",
+        "hypotheses__0__check": "Ask what he would miss.",
         "action": "submit",
     }
     assert client.post(url, complete).status_code == 302

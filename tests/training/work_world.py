@@ -108,6 +108,15 @@ def analysis_answers(**more: Any) -> dict[str, Any]:
         "client_view": "He says he wants to finish school.",
         "client_involved": "with_client",
         "family": {"concern": 2, "resource": 1, "rationale": "Mother's letter, reliable."},
+        "education": {"concern": 2, "resource": 2, "rationale": "School referral, reliable."},
+        "online": {"concern": 3, "resource": "unknown", "rationale": "Police note; ask him."},
+        "hypotheses": [
+            {
+                "hypothesis": "The group gives him belonging he misses at school.",
+                "competing": "He repeats what he sees without taking it on.",
+                "check": "Ask what he would miss without the group.",
+            }
+        ],
         "gender_considered": "considered",
         "gender_notes": "Ideas of manhood as protector matter to him.",
         **more,

@@ -91,6 +91,16 @@ def _varied(n: int) -> Callable[[list[Any]], Any]:
 
 
 SANDBOX_ANSWERS: dict[str, Any] = {
+    "client_view": "Through his mother and the school social worker: he wants to finish year 10 "
+    "and stay in the football team; he says the online group are 'the only ones who listen'.",
+    "hypotheses": [
+        {
+            "hypothesis": "The group gives him the belonging and respect he misses at school.",
+            "competing": "He repeats what he sees online to provoke, without taking it on.",
+            "check": "Ask him what he would miss without the group, and what he thinks of its "
+            "slogans when no one is watching.",
+        }
+    ],
     "client_involved": "without_client",
     "gender_considered": "considered",
     "gender_notes": "The school sees a 'tough boy'; nobody has asked him what being a man means.",

@@ -629,6 +629,46 @@ def _vignette_for(assignment: content.Assignment, key: str) -> str:
     return key
 
 
+#: A practice analysis handed in rates at least this many life domains (the assignment asks
+#: for every domain the perspective can speak to; a case's perspective may rate fewer).
+PRACTICE_MIN_DOMAINS = 3
+
+
+def _practice_complete(version: InstrumentVersion, answers: Mapping[str, Any]) -> None:
+    """What the assignment asks of an analysis handed in beyond what a case's perspective must
+    hold: the client's own view, ratings of several life domains, and a hypothesis."""
+    problems: dict[str, list[str]] = {}
+    definition = version.parsed
+    if not str(answers.get("client_view") or "").strip():
+        problems["client_view"] = [
+            _("Write the client's own view, as far as the documents give it (step 3).")
+        ]
+    paired = [i for i in definition.items() if i.type == "paired"]
+    rated = [
+        i
+        for i in paired
+        if isinstance(answers.get(i.key), Mapping)
+        and any(answers[i.key].get(p.key) not in (None, "") for p in i.pairs)
+    ]
+    if paired and len(rated) < PRACTICE_MIN_DOMAINS:
+        problems[paired[0].key] = [
+            _("Rate at least %(n)d life domains your perspective can speak to (step 4).")
+            % {"n": PRACTICE_MIN_DOMAINS}
+        ]
+    hypotheses = answers.get("hypotheses")
+    if any(i.key == "hypotheses" for i in definition.items()) and not (
+        isinstance(hypotheses, list)
+        and any(
+            isinstance(h, Mapping) and any(str(v).strip() for v in h.values()) for h in hypotheses
+        )
+    ):
+        problems["hypotheses"] = [
+            _("Write at least one hypothesis, with a competing hypothesis and a test (step 5).")
+        ]
+    if problems:
+        raise ValidationFailed(_("Some answers are missing or not valid."), details=problems)
+
+
 @transaction.atomic
 def submission_save(
     *,
@@ -662,6 +702,8 @@ def submission_save(
         raise Conflict(_("This assignment was handed in; it can change only after a review."))
     key = learner_key(actor)
     answers_check(version=version, answers=answers, audience=AUDIENCE, complete=submit)
+    if submit:
+        _practice_complete(version, answers)
     if submission is None:
         submission = Submission(
             enrolment=enrolment,
