@@ -152,6 +152,7 @@ def test_a_learner_chooses_a_vignette_and_writes_the_analysis_in_the_sandbox(
     summary = html[html.index('aria-label="Answers to correct"') :]
     anchors = re.findall(r'href="#(problem-[\w-]+)"', summary[: summary.index("</nav>")])
     assert anchors and all(f'id="{a}"' in html for a in anchors)
+    assert html.index('href="#problems"') < html.index('id="problems"')  # a link at the top
     assert "Answer this question." in summary and "is required" not in html
     complete = {
         **data,
@@ -232,6 +233,8 @@ def test_an_empty_review_names_the_decision_and_every_criterion_at_once(ww: Work
     text = _text(refused)
     assert "Choose pass or revise." in text
     assert "Some criteria are not rated yet; see below." in text
+    # said at the top of the page too, linked to the rating form far below the analysis
+    assert text.index("Your rating is not saved") < text.index("The analysis as handed in")
     rubric = version("rubric-social-diagnostics").parsed
     rated = [i for i in rubric.items() if i.type == "choice" and i.domain]
     assert len(rated) == 7
