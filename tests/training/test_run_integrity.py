@@ -237,3 +237,41 @@ def test_closed_feedback_is_written_again_shuffled_or_discarded_when_too_small(
     page = verified_client(ww.trainer).get(f"/training/runs/{ww.run.pk}/feedback/")
     text = page.content.decode()
     assert "5 answers." in text and "1 answer." in text
+
+
+def test_an_administrator_correcting_a_run_does_not_become_its_trainer(ww: WorkWorld) -> None:
+    admin = grant(UserFactory(full_name="Ada Admin"), PlatformRole.ADMINISTRATOR)
+    run = ww.run
+    with transaction.atomic():
+        services.run_update(
+            actor=admin,
+            run=run,
+            title="Corrected title",
+            city=run.city,
+            language=run.language,
+            starts_on=run.starts_on,
+            ends_on=run.ends_on,
+            modules=run.modules,
+            trainer_ids=[ww.trainer.pk, ww.second.pk],
+        )
+    assert set(run.trainers.values_list("user_id", flat=True)) == {ww.trainer.pk, ww.second.pk}
+    with pytest.raises(ValidationFailed) as refused, transaction.atomic():
+        services.run_update(
+            actor=admin,
+            run=run,
+            title=run.title,
+            city=run.city,
+            language=run.language,
+            starts_on=run.starts_on,
+            ends_on=run.ends_on,
+            modules=run.modules,
+            trainer_ids=[],
+        )
+    assert "trainers" in refused.value.details
+
+
+def test_the_enrolment_search_does_not_offer_the_runs_trainers(ww: WorkWorld) -> None:
+    page = verified_client(ww.trainer).get(
+        f"/training/runs/{ww.run.pk}/enrol/", {"q": ww.second.email}
+    )
+    assert page.status_code == 200 and ww.second.full_name not in page.content.decode()

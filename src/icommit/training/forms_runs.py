@@ -75,10 +75,15 @@ class RunForm(Form):
         trainers: Sequence[User] = (),
         editing: bool = False,
         chosen: Sequence[str] | None = None,
+        teaches: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.course = course
+        if not teaches:  # an administrator correcting a run they do not teach
+            self.fields["trainers"].help_text = _(
+                "Tick the run's trainers; you do not become one by saving."
+            )
         if editing:
             del self.fields["team"]
             del self.fields["refresher"]

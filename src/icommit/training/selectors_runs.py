@@ -29,6 +29,7 @@ from icommit.training.models import (
     EnrolmentStatus,
     Review,
     Run,
+    RunTrainer,
     Session,
     Submission,
     SubmissionStatus,
@@ -278,7 +279,14 @@ def people_to_enrol(*, actor: User, run: Run, query: str = "") -> Offer:
     anyone else active only by their exact e-mail address, the one search whose result shows an
     address; a coordinator of the run's team sees the team's members."""
     taken = Enrolment.objects.filter(run=run, status=EnrolmentStatus.ENROLLED).values("learner_id")
-    people = User.objects.filter(is_active=True).exclude(pk__in=taken).order_by("full_name", "pk")
+    # nobody learns in a run they train
+    trainers = RunTrainer.objects.filter(run=run).values("user_id")
+    people = (
+        User.objects.filter(is_active=True)
+        .exclude(pk__in=taken)
+        .exclude(pk__in=trainers)
+        .order_by("full_name", "pk")
+    )
     if can(actor, Action.TRAINING_RUN_MANAGE, run):
         q = " ".join(query.split())
         if "@" in q:  # an address, never part of one: nobody learns who else has an account

@@ -301,12 +301,17 @@ def run_update(
             % {"modules": ", ".join(dropped)},
         )
     trainers = _trainers(trainer_ids)
-    _no_learner_trains(run, {u.pk for u in trainers} | {actor.pk})
+    # the person changing the run stays a trainer if they were one (the form does not list
+    # them); an administrator who only corrects a run does not become one
+    was_trainer = RunTrainer.objects.filter(run=run, user=actor).exists()
+    keep = {u.pk for u in trainers} | ({actor.pk} if was_trainer else set())
+    if not keep:
+        raise ValidationFailed.field("trainers", _("A run needs at least one trainer."))
+    _no_learner_trains(run, keep)
     for name, value in values.items():
         setattr(run, name, value)
     run.open_for_requests = bool(open_for_requests)
     run.save()
-    keep = {u.pk for u in trainers} | {actor.pk}
     RunTrainer.objects.filter(run=run).exclude(user_id__in=keep).delete()
     RunTrainer.objects.bulk_create(
         [RunTrainer(run=run, user_id=pk) for pk in keep], ignore_conflicts=True

@@ -253,6 +253,7 @@ def run_edit(request: AuthedRequest, run_pk: int) -> HttpResponse:
             course=course,
             trainers=others,
             editing=True,
+            teaches=request.user.pk in trainers,
             initial=initial,
             chosen=list(run.modules),
         ),
