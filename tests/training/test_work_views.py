@@ -220,6 +220,8 @@ def test_the_second_rater_sees_the_first_rating_only_after_rating(ww: WorkWorld)
     assert (handed.status, handed.escalation) == (SubmissionStatus.SUBMITTED, "third")
     after = _text(second.get(_review_url(ww)))
     assert "The raters disagree. A third trainer of the run rates it and decides" in after
+    table = _text(second.get(f"/training/runs/{ww.run.pk}/assignments/"))
+    assert "raters disagree: a third trainer decides" in table  # seen by the two raters too
     assert "Calibration: each rater" in after and "Clear work" in after
     # the first criterion is two levels apart: marked for discussion; the third is one apart
     assert after.count("2 levels apart: discuss") == 1
