@@ -99,6 +99,17 @@ def test_bad_input_is_shown_by_the_field_and_nothing_is_created(client: Client) 
     assert not User.objects.exists()
 
 
+def test_an_empty_registration_names_each_missing_field(client: Client) -> None:
+    page = client.post(reverse("training:register"), {})
+    assert page.status_code == 422
+    errors = page.context["form"].errors
+    assert errors["full_name"] == ["Give your full name."]
+    assert errors["email"] == ["Give your e-mail address."]
+    assert errors["organisation"] == ["Give the organisation you work for."]
+    assert errors["sector"] == ["Choose your organisation's sector."]
+    assert not User.objects.exists()
+
+
 def test_a_crafted_security_sector_is_refused(client: Client) -> None:
     page = client.post(reverse("training:register"), _form(sector="police"))
     assert page.status_code == 422

@@ -52,6 +52,14 @@ class RegisterForm(Form):
         sector = self.fields["sector"]
         assert isinstance(sector, forms.ChoiceField)
         sector.choices = [("", _("Choose …")), *learner_sectors()]
+        # each missing field says what to give, not Django's "This field is required."
+        for name, message in (
+            ("full_name", _("Give your full name.")),
+            ("email", _("Give your e-mail address.")),
+            ("organisation", _("Give the organisation you work for.")),
+            ("sector", _("Choose your organisation's sector.")),
+        ):
+            self.fields[name].error_messages["required"] = message
 
 
 class ActivateForm(Form):
