@@ -6,6 +6,7 @@ feedback and the feedback totals; who may open them; query counts flat as learne
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
@@ -97,6 +98,38 @@ def test_a_learner_takes_the_check_and_reads_which_questions_were_wrong(ww: Work
     client.post(url, _post_answers(check_answers(definition, 16)))
     assert "Passed" in _text(client.get(url))
     assert CheckAttempt.objects.filter(passed=True).count() == 1
+
+
+def _option_orders(html: str, definition: Any) -> list[list[str]]:
+    """Per scored question, the values of its options in the order the page shows them."""
+    return [
+        re.findall(rf'name="{re.escape(item.key)}"[^>]*value="([^"]+)"', html)
+        or re.findall(rf'value="([^"]+)"[^>]*name="{re.escape(item.key)}"', html)
+        for item in definition.items()
+        if item.scored
+    ]
+
+
+def test_the_checks_options_come_in_an_order_of_their_own_per_learner_and_attempt(
+    ww: WorkWorld,
+) -> None:
+    definition = version(CHECK).parsed
+    url = f"/training/enrolments/{ww.enrolment.pk}/checks/{CHECK}/"
+    client = verified_client(ww.learner)
+    first = _option_orders(client.get(url).content.decode(), definition)
+    assert all(len(o) >= 3 for o in first)
+    assert first == _option_orders(client.get(url).content.decode(), definition)  # stable
+    scored = [i for i in definition.items() if i.scored]
+    written = [[c.value for c in i.choices] for i in scored]
+    assert first != written
+    assert all(sorted(a) == sorted(b) for a, b in zip(first, written, strict=True))
+    # the right answer does not stand in one repeating place
+    best = [max(i.choices, key=lambda c: c.score or 0).value for i in scored]
+    places = [o.index(b) for o, b in zip(first, best, strict=True)]
+    assert len(set(places)) > 1
+    other = ww.other_enrolment
+    theirs = verified_client(ww.other).get(f"/training/enrolments/{other.pk}/checks/{CHECK}/")
+    assert _option_orders(theirs.content.decode(), definition) != first
 
 
 def test_an_incomplete_check_names_the_question_and_stores_nothing(ww: WorkWorld) -> None:

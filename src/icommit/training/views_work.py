@@ -11,6 +11,7 @@ coordinators of its team. Every write goes through ``training.services``.
 from __future__ import annotations
 
 import datetime
+import random
 from typing import Any
 
 from django.contrib import messages
@@ -175,11 +176,27 @@ def _check_page(
             "attempts": attempts,
             "ever_passed": any(a.passed for a in attempts),
             "result": result,
-            "sections": None if result else _questions(version, answers or {}, errors),
+            "sections": None
+            if result
+            else _shuffled(
+                _questions(version, answers or {}, errors), f"{enrolment.pk}:{len(attempts)}"
+            ),
             **_general(version, errors or {}),
         },
         status=status,
     )
+
+
+def _shuffled(sections: list[dict[str, Any]], seed: str) -> list[dict[str, Any]]:
+    """A knowledge check's options in an order of their own for each learner and attempt, so
+    that where the right answer stands tells nothing (the order is the same when a refused
+    attempt is shown again)."""
+    for section in sections:
+        for item in section.get("items", []):
+            choices = item.get("choices")
+            if isinstance(choices, list) and len(choices) > 1:
+                random.Random(f"{seed}:{item.get('key')}").shuffle(choices)  # noqa: S311  (an order, not a secret)
+    return sections
 
 
 @require_GET_POST
