@@ -40,20 +40,7 @@ from tests.training.work_world import (  # noqa: F401  (ww is a fixture)
 
 
 def _update(ww: WorkWorld, **changes: Any) -> None:
-    run = ww.run
-    run.refresh_from_db()
-    fields: dict[str, Any] = {
-        "title": run.title,
-        "city": run.city,
-        "language": run.language,
-        "starts_on": run.starts_on,
-        "ends_on": run.ends_on,
-        "modules": run.modules,
-        "trainer_ids": [ww.second.pk],
-        **changes,
-    }
-    with transaction.atomic():
-        services.run_update(actor=ww.trainer, run=run, **fields)
+    ww.update_run(**changes)
 
 
 def test_a_trainer_of_the_run_is_not_enrolled_and_cannot_ask_to_join(ww: WorkWorld) -> None:
@@ -241,32 +228,11 @@ def test_closed_feedback_is_written_again_shuffled_or_discarded_when_too_small(
 
 def test_an_administrator_correcting_a_run_does_not_become_its_trainer(ww: WorkWorld) -> None:
     admin = grant(UserFactory(full_name="Ada Admin"), PlatformRole.ADMINISTRATOR)
-    run = ww.run
-    with transaction.atomic():
-        services.run_update(
-            actor=admin,
-            run=run,
-            title="Corrected title",
-            city=run.city,
-            language=run.language,
-            starts_on=run.starts_on,
-            ends_on=run.ends_on,
-            modules=run.modules,
-            trainer_ids=[ww.trainer.pk, ww.second.pk],
-        )
-    assert set(run.trainers.values_list("user_id", flat=True)) == {ww.trainer.pk, ww.second.pk}
-    with pytest.raises(ValidationFailed) as refused, transaction.atomic():
-        services.run_update(
-            actor=admin,
-            run=run,
-            title=run.title,
-            city=run.city,
-            language=run.language,
-            starts_on=run.starts_on,
-            ends_on=run.ends_on,
-            modules=run.modules,
-            trainer_ids=[],
-        )
+    ww.update_run(admin, title="Corrected title", trainer_ids=[ww.trainer.pk, ww.second.pk])
+    trainers = set(ww.run.trainers.values_list("user_id", flat=True))
+    assert trainers == {ww.trainer.pk, ww.second.pk}
+    with pytest.raises(ValidationFailed) as refused:
+        ww.update_run(admin, trainer_ids=[])
     assert "trainers" in refused.value.details
 
 

@@ -242,19 +242,7 @@ def test_two_revises_ask_for_a_revision(ww: WorkWorld) -> None:
 
 def _third_trainer(ww: WorkWorld) -> User:
     third = grant(UserFactory(full_name="Thea Third"), PlatformRole.TRAINER)
-    run = ww.run
-    with transaction.atomic():
-        services.run_update(
-            actor=ww.trainer,
-            run=run,
-            title=run.title,
-            city=run.city,
-            language=run.language,
-            starts_on=run.starts_on,
-            ends_on=run.ends_on,
-            modules=run.modules,
-            trainer_ids=[ww.second.pk, third.pk],
-        )
+    ww.update_run(trainer_ids=[ww.second.pk, third.pk])
     return third
 
 

@@ -65,6 +65,23 @@ class WorkWorld:
             starts_on=timezone.localdate() - datetime.timedelta(days=7)
         )
 
+    def update_run(self, actor: User | None = None, **changes: Any) -> None:
+        """Change run R through the service as ``actor`` (T1), keeping what is not given."""
+        run = self.run
+        run.refresh_from_db()
+        fields: dict[str, Any] = {
+            "title": run.title,
+            "city": run.city,
+            "language": run.language,
+            "starts_on": run.starts_on,
+            "ends_on": run.ends_on,
+            "modules": run.modules,
+            "trainer_ids": [self.second.pk],
+            **changes,
+        }
+        with transaction.atomic():
+            services.run_update(actor=actor or self.trainer, run=run, **fields)
+
     def answer(self, stage: str = "session", enrolment: Enrolment | None = None) -> None:
         """The learner of ``enrolment`` (L's by default) gives feedback on the held session, or
         the self-assessment ``stage`` ("before", "after")."""
