@@ -297,8 +297,8 @@ def test_the_verification_limit_is_counted_across_worker_processes(cert_world) -
     )
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "icommit.settings",
-        "ICOMMIT_DEV": "1",
+        # the test settings, so that the other process finds this worker's cache
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
         "ICOMMIT_DATA_DIR": str(settings.DATA_DIR),
         "ICOMMIT_SECRET_KEY": settings.SECRET_KEY,
     }
