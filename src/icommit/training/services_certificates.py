@@ -9,13 +9,10 @@ records nothing about who verified, it only counts requests per client address f
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
-import time
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -28,6 +25,7 @@ from icommit.core import audit, jobs
 from icommit.core.exceptions import IcommitError
 from icommit.core.models import Job
 from icommit.core.outbox import mail_enqueue
+from icommit.core.ratelimit import count_in_window
 from icommit.training import selectors_certificates as found
 from icommit.training.models import Certificate, Run
 
@@ -138,15 +136,7 @@ def client_address(request: HttpRequest) -> str | None:
 def verification_count(client: str | None, *, now: float | None = None) -> int:
     """Count one verification from ``client`` (an address) in the current fixed window; raise
     TooManyVerifications past VERIFY_LIMIT. Nothing else about the request is kept."""
-    window = int((now if now is not None else time.time()) // VERIFY_WINDOW_SECONDS)
-    digest = hashlib.sha256(f"{client or 'unknown'}|{settings.SECRET_KEY}".encode()).hexdigest()
-    key = f"training.verify.{window}.{digest[:32]}"
-    cache.add(key, 0, VERIFY_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, VERIFY_WINDOW_SECONDS)
-        count = 1
+    count = count_in_window("training.verify", client, VERIFY_WINDOW_SECONDS, now=now)
     if count > VERIFY_LIMIT:
         raise TooManyVerifications(
             _(

@@ -14,13 +14,10 @@ to an organisation (``learner_registration_withdraw``, asked by accounts).
 from __future__ import annotations
 
 import enum
-import hashlib
-import time
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -37,6 +34,7 @@ from icommit.core.emails import clean_email
 from icommit.core.exceptions import Conflict, IcommitError, ValidationFailed
 from icommit.core.models import AuditEvent
 from icommit.core.outbox import mail_enqueue
+from icommit.core.ratelimit import count_in_window
 from icommit.core.text import SHORT, TITLE, clean
 from icommit.stakeholders.sectors import Sector, defaults_for
 from icommit.training.models import LearnerAccount
@@ -144,15 +142,7 @@ def learner_register(
 def registration_count(client: str | None, *, now: float | None = None) -> int:
     """Count one registration from ``client`` (an address) in the current fixed window; raise
     TooManyRegistrations past REGISTER_LIMIT. Nothing else about the request is kept."""
-    window = int((now if now is not None else time.time()) // REGISTER_WINDOW_SECONDS)
-    digest = hashlib.sha256(f"{client or 'unknown'}|{settings.SECRET_KEY}".encode()).hexdigest()
-    key = f"training.register.{window}.{digest[:32]}"
-    cache.add(key, 0, REGISTER_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, REGISTER_WINDOW_SECONDS)
-        count = 1
+    count = count_in_window("training.register", client, REGISTER_WINDOW_SECONDS, now=now)
     if count > REGISTER_LIMIT:
         raise TooManyRegistrations(
             _(
