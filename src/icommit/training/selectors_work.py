@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db.models import Avg, Count
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from icommit.access import Action, can, get_visible
 from icommit.accounts.models import User
@@ -459,6 +461,23 @@ def survey_window(
     )
 
 
+def outside_window(run: Run, stage: str, session: Session | None = None) -> str:
+    """Why the run takes no answers of ``stage`` now (for a session's feedback, of that
+    session), in words for the learner; "" while it takes them."""
+    opens, closes = survey_window(run, stage, session)
+    now = timezone.now()
+    if opens is not None and now < opens and stage != SurveyStage.SESSION:
+        return _("The self-assessment after the course opens on %(date)s.") % {
+            "date": date_format(timezone.localtime(opens), "DATE_FORMAT")
+        }
+    if now >= closes:
+        last = timezone.localtime(closes - datetime.timedelta(seconds=1))
+        return _("Answers were taken until %(date)s; this is closed now.") % {
+            "date": date_format(last, "DATE_FORMAT")
+        }
+    return ""
+
+
 def marked_absent(enrolment: Enrolment, session: Session) -> bool:
     return Attendance.objects.filter(enrolment=enrolment, session=session, present=False).exists()
 
@@ -638,13 +657,7 @@ def run_feedback(run: Run, language: str) -> RunFeedback:
         means[key][row["response__scores__domain"]] = (row["mean"], row["n"])
 
     def window(key: tuple[int | None, str]) -> tuple[datetime.datetime | None, datetime.datetime]:
-        session = by_pk.get(key[0]) if key[0] is not None else None
-        return surveys.window(
-            key[1],
-            starts_on=run.starts_on,
-            ends_on=run.ends_on,
-            session_starts_at=session.starts_at if session is not None else None,
-        )
+        return survey_window(run, key[1], by_pk.get(key[0]) if key[0] is not None else None)
 
     def closes(key: tuple[int | None, str]) -> datetime.datetime:
         return window(key)[1]

@@ -42,6 +42,7 @@ from icommit.training import (
     credentials,
     rating,
     selectors,
+    selectors_work,
     statuslist,
     surveys,
 )
@@ -892,28 +893,9 @@ def survey_answer(
             )
     else:
         session = None
-    run = enrolment.run
-    opens, closes = surveys.window(
-        stage,
-        starts_on=run.starts_on,
-        ends_on=run.ends_on,
-        session_starts_at=session.starts_at if session is not None else None,
-    )
-    now = timezone.now()
-    if opens is not None and now < opens and stage != SurveyStage.SESSION:
-        raise Conflict(
-            _("The self-assessment after the course opens on %(date)s.")
-            % {"date": date_format(timezone.localtime(opens), "DATE_FORMAT")}
-        )
-    if now >= closes:
-        raise Conflict(
-            _("Answers were taken until %(date)s; this is closed now.")
-            % {
-                "date": date_format(
-                    timezone.localtime(closes - datetime.timedelta(seconds=1)), "DATE_FORMAT"
-                )
-            }
-        )
+    refused = selectors_work.outside_window(enrolment.run, stage, session)
+    if refused:
+        raise Conflict(refused)
     if SurveyGiven.objects.filter(enrolment=enrolment, session=session, stage=stage).exists():
         raise Conflict(_("You have already answered this."))
     if isinstance(answers, dict) and not any(v not in ("", None, []) for v in answers.values()):
@@ -942,12 +924,7 @@ def surveys_settle(run: Run, *, now: datetime.datetime | None = None) -> int:
     settled = 0
     for session_id, stage in list(pending):
         session = sessions.get(session_id) if session_id is not None else None
-        _opens, closes = surveys.window(
-            stage,
-            starts_on=run.starts_on,
-            ends_on=run.ends_on,
-            session_starts_at=session.starts_at if session is not None else None,
-        )
+        _opens, closes = selectors_work.survey_window(run, stage, session)
         if now < closes:
             continue
         with transaction.atomic():

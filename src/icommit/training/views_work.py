@@ -10,7 +10,6 @@ coordinators of its team. Every write goes through ``training.services``.
 
 from __future__ import annotations
 
-import datetime
 import random
 from typing import Any
 
@@ -714,22 +713,6 @@ def _survey(
     )
 
 
-def _outside_window(enrolment: Enrolment, stage: str, session: Any = None) -> str:
-    """Why answers of ``stage`` are not taken now, or ""."""
-    opens, closes = sw.survey_window(enrolment.run, stage, session)
-    now = timezone.now()
-    if opens is not None and now < opens and stage != SurveyStage.SESSION:
-        return _("The self-assessment after the course opens on %(date)s.") % {
-            "date": date_format(timezone.localtime(opens), "DATE_FORMAT")
-        }
-    if now >= closes:
-        last = timezone.localtime(closes - datetime.timedelta(seconds=1))
-        return _("Answers were taken until %(date)s; this is closed now.") % {
-            "date": date_format(last, "DATE_FORMAT")
-        }
-    return ""
-
-
 @require_GET_POST
 @login_required
 def feedback(request: AuthedRequest, enrolment_pk: int, session_pk: int) -> HttpResponse:
@@ -742,7 +725,7 @@ def feedback(request: AuthedRequest, enrolment_pk: int, session_pk: int) -> Http
     elif sw.marked_absent(enrolment, session):
         closed = _("You were marked absent from this session, so there is no feedback to give.")
     else:
-        closed = _outside_window(enrolment, SurveyStage.SESSION, session)
+        closed = sw.outside_window(enrolment.run, SurveyStage.SESSION, session)
     return _survey(
         request,
         enrolment,
@@ -773,7 +756,7 @@ def self_assessment(request: AuthedRequest, enrolment_pk: int, stage: str) -> Ht
         heading=_("Self-assessment before the course")
         if stage == SurveyStage.BEFORE
         else _("Self-assessment after the course"),
-        closed=_outside_window(enrolment, stage),
+        closed=sw.outside_window(enrolment.run, stage),
     )
 
 
